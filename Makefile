@@ -1,0 +1,45 @@
+# Freshet developer entry points. `make run` and `make test` work on a fresh Debian 12 machine as root.
+BUILD_DIR ?= build
+DATA_DIR ?= freshet-data
+PORT ?= 5444
+JOBS ?= $(shell nproc)
+
+DEB_PACKAGES := cmake g++ ninja-build ccache antlr4 libantlr4-runtime-dev librocksdb-dev \
+  libpqxx-dev libboost-dev libboost-system-dev libspdlog-dev libgtest-dev libgmock-dev \
+  libbenchmark-dev postgresql-client postgresql
+
+.PHONY: all deps build run test unit slt format clean
+
+all: build
+
+# Installs the Debian packages that are missing (needs root and apt-get).
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+$(BUILD_DIR)/CMakeCache.txt:
+	@gen=""; command -v ninja >/dev/null && gen="-G Ninja"; \
+	launcher=""; command -v ccache >/dev/null && launcher="-DCMAKE_CXX_COMPILER_LAUNCHER=ccache"; \
+	cmake -S . -B $(BUILD_DIR) $$gen $$launcher -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+build: deps
+	@$(MAKE) --no-print-directory $(BUILD_DIR)/CMakeCache.txt
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+run: build
+	$(BUILD_DIR)/freshet --data-dir $(DATA_DIR) --port $(PORT)
+
+# Every test: unit tests, our sqllogictest suites, the public suites beside the checkout.
+test: build
+	bash tests/run_all.sh $(BUILD_DIR)
+
+format:
+	clang-format -i $$(git ls-files '*.h' '*.cc')
+
+clean:
+	rm -rf $(BUILD_DIR)
