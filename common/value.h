@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/datetime.h"
 #include "common/decimal.h"
@@ -35,7 +36,7 @@ class Value {
   static Value Float32(float v) { return FromDouble({TypeId::kFloat32}, v); }
   static Value Float64(double v) { return FromDouble({TypeId::kFloat64}, v); }
   static Value Numeric(const Decimal& d, int32_t typmod = -1) {
-    Value v({TypeId::kNumeric, typmod});
+    Value v(SqlType(TypeId::kNumeric, typmod));
     v.null_ = false;
     v.dec_ = d;
     return v;
@@ -51,7 +52,7 @@ class Value {
   static Value Timestamp(int64_t micros) { return FromInt({TypeId::kTimestamp}, micros); }
   static Value TimestampTz(int64_t micros) { return FromInt({TypeId::kTimestampTz}, micros); }
   static Value MakeInterval(const Interval& iv) {
-    Value v({TypeId::kInterval});
+    Value v(SqlType(TypeId::kInterval));
     v.null_ = false;
     v.iv_ = iv;
     return v;

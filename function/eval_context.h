@@ -1,0 +1,25 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include "common/datetime.h"
+
+namespace freshet::function {
+
+/// What expression evaluation may read from its session and statement: the time zone, the
+/// statement's start time (now()), and the cancel flag.
+struct EvalContext {
+  const datetime::TimeZone* time_zone = nullptr;
+  int64_t statement_timestamp = 0;    // microseconds since 2000-01-01 UTC
+  int64_t transaction_timestamp = 0;  // now() / current_timestamp
+  const std::atomic<bool>* cancel = nullptr;
+  int extra_float_digits = 1;
+
+  const datetime::TimeZone& tz() const {
+    static const datetime::TimeZone kUtc = datetime::TimeZone::Utc();
+    return time_zone ? *time_zone : kUtc;
+  }
+};
+
+}  // namespace freshet::function

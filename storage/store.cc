@@ -1,0 +1,226 @@
+#include "storage/store.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+#include <rocksdb/utilities/optimistic_transaction_db.h>
+#include <rocksdb/utilities/transaction.h>
+
+#include <filesystem>
+#include <vector>
+
+#include "storage/key_codec.h"
+
+namespace freshet::storage {
+namespace {
+
+constexpr const char* kSpaceNames[] = {"catalog", "data", "meta"};
+constexpr const char* kFormatKey = "format_version";
+
+/// Converts a RocksDB status into a Freshet one (RocksDB types never leave storage/).
+Status FromRocks(const rocksdb::Status& s, std::string_view what) {
+  if (s.ok()) return Status::OK();
+  std::string msg = std::string(what) + ": " + s.ToString();
+  if (s.IsBusy() || s.IsTryAgain()) {
+    return Status::Error("40001", "could not serialize access due to concurrent update");
+  }
+  if (s.IsNoSpace() || s.ToString().find("No space") != std::string::npos) {
+    return Status::Error(sqlstate::kDiskFull, "could not write to the data directory: " + msg);
+  }
+  if (s.IsCorruption()) return Status::Error(sqlstate::kDataCorrupted, msg);
+  if (s.IsIOError()) return Status::Error(sqlstate::kIoError, msg);
+  return Status::Error(sqlstate::kInternalError, msg);
+}
+
+}  // namespace
+
+struct Store::Impl {
+  std::unique_ptr<rocksdb::OptimisticTransactionDB> db;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;  // [default, spaces...]
+  rocksdb::ColumnFamilyHandle* Handle(Space s) { return handles[static_cast<size_t>(s) + 1]; }
+  ~Impl() {
+    if (db) {
+      for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+      handles.clear();
+      db.reset();
+    }
+  }
+};
+
+Store::Store(std::unique_ptr<Impl> impl, std::string dir)
+    : impl_(std::move(impl)), dir_(std::move(dir)) {}
+Store::~Store() = default;
+
+Result<std::unique_ptr<Store>> Store::Open(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    return Status::Error(sqlstate::kIoError,
+                         "could not create data directory \"" + dir + "\": " + ec.message());
+  }
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  options.create_missing_column_families = true;
+  options.paranoid_checks = true;
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+  cfs.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
+  for (const char* name : kSpaceNames) cfs.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  auto impl = std::make_unique<Impl>();
+  rocksdb::OptimisticTransactionDB* raw = nullptr;
+  rocksdb::Status s;
+  try {
+    s = rocksdb::OptimisticTransactionDB::Open(options, dir + "/rocksdb", cfs, &impl->handles,
+                                               &raw);
+  } catch (const std::exception& e) {
+    return Status::Error(sqlstate::kIoError, std::string("could not open store: ") + e.what());
+  }
+  if (!s.ok()) return FromRocks(s, "could not open the data directory \"" + dir + "\"");
+  impl->db.reset(raw);
+  auto store = std::unique_ptr<Store>(new Store(std::move(impl), dir));
+  // Format version: written on creation, checked on every open.
+  std::string version;
+  ASSIGN_OR_RETURN(bool found, store->Get(Space::kMeta, kFormatKey, &version));
+  if (!found) {
+    RETURN_IF_ERROR(store->Put(Space::kMeta, kFormatKey, std::to_string(kFormatVersion)));
+  } else if (version != std::to_string(kFormatVersion)) {
+    return Status::Error(sqlstate::kDataCorrupted,
+                         "data directory \"" + dir + "\" was written by format version " +
+                             version + ", but this server uses format version " +
+                             std::to_string(kFormatVersion));
+  }
+  return store;
+}
+
+Result<bool> Store::Get(Space space, std::string_view key, std::string* value) {
+  rocksdb::Status s = impl_->db->Get(rocksdb::ReadOptions(), impl_->Handle(space),
+                                     rocksdb::Slice(key.data(), key.size()), value);
+  if (s.IsNotFound()) return false;
+  RETURN_IF_ERROR(FromRocks(s, "read failed"));
+  return true;
+}
+
+Status Store::Put(Space space, std::string_view key, std::string_view value) {
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  return FromRocks(impl_->db->Put(wo, impl_->Handle(space), rocksdb::Slice(key.data(), key.size()),
+                                  rocksdb::Slice(value.data(), value.size())),
+                   "write failed");
+}
+
+Status Store::Scan(Space space, std::string_view begin, std::string_view end,
+                   const std::function<bool(std::string_view, std::string_view)>& visit) {
+  rocksdb::ReadOptions ro;
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(ro, impl_->Handle(space)));
+  for (it->Seek(rocksdb::Slice(begin.data(), begin.size())); it->Valid(); it->Next()) {
+    std::string_view k(it->key().data(), it->key().size());
+    if (!end.empty() && k >= end) break;
+    if (!visit(k, std::string_view(it->value().data(), it->value().size()))) break;
+  }
+  return FromRocks(it->status(), "scan failed");
+}
+
+// --- Transaction ---
+
+struct Transaction::Impl {
+  Store::Impl* store;
+  std::unique_ptr<rocksdb::Transaction> txn;
+  bool wrote = false;
+};
+
+namespace {
+
+/// Cursor over a RocksDB transaction iterator, bounded above by `end`.
+class RocksCursor : public Cursor {
+ public:
+  RocksCursor(rocksdb::Iterator* it, std::string begin, std::string end)
+      : it_(it), begin_(std::move(begin)), end_(std::move(end)) {
+    it_->Seek(begin_);
+  }
+  bool Valid() const override {
+    if (!it_->Valid()) return false;
+    return end_.empty() || std::string_view(it_->key().data(), it_->key().size()) < end_;
+  }
+  std::string_view key() const override { return {it_->key().data(), it_->key().size()}; }
+  std::string_view value() const override { return {it_->value().data(), it_->value().size()}; }
+  void Next() override { it_->Next(); }
+  Status status() const override { return FromRocks(it_->status(), "scan failed"); }
+
+ private:
+  std::unique_ptr<rocksdb::Iterator> it_;
+  std::string begin_;
+  std::string end_;
+};
+
+}  // namespace
+
+std::unique_ptr<Transaction> Store::Begin() {
+  auto impl = std::make_unique<Transaction::Impl>();
+  impl->store = impl_.get();
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  rocksdb::OptimisticTransactionOptions to;
+  to.set_snapshot = true;
+  impl->txn.reset(impl_->db->BeginTransaction(wo, to));
+  return std::unique_ptr<Transaction>(new Transaction(std::move(impl)));
+}
+
+Transaction::Transaction(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Transaction::~Transaction() = default;
+
+void Transaction::Put(Space space, std::string_view key, std::string_view value) {
+  impl_->wrote = true;
+  // Optimistic transactions only fail Put on conflicts detected at commit.
+  (void)impl_->txn->Put(impl_->store->Handle(space), rocksdb::Slice(key.data(), key.size()),
+                        rocksdb::Slice(value.data(), value.size()));
+}
+
+void Transaction::Delete(Space space, std::string_view key) {
+  impl_->wrote = true;
+  (void)impl_->txn->Delete(impl_->store->Handle(space), rocksdb::Slice(key.data(), key.size()));
+}
+
+Status Transaction::DeleteRange(Space space, std::string_view begin, std::string_view end) {
+  std::vector<std::string> keys;
+  auto cursor = Scan(space, begin, end);
+  for (; cursor->Valid(); cursor->Next()) keys.emplace_back(cursor->key());
+  RETURN_IF_ERROR(cursor->status());
+  for (const auto& k : keys) Delete(space, k);
+  return Status::OK();
+}
+
+Result<bool> Transaction::Get(Space space, std::string_view key, std::string* value) {
+  rocksdb::ReadOptions ro;
+  rocksdb::Status s = impl_->txn->GetForUpdate(ro, impl_->store->Handle(space),
+                                               rocksdb::Slice(key.data(), key.size()), value);
+  if (s.IsNotFound()) return false;
+  RETURN_IF_ERROR(FromRocks(s, "read failed"));
+  return true;
+}
+
+std::unique_ptr<Cursor> Transaction::Scan(Space space, std::string_view begin,
+                                          std::string_view end) {
+  rocksdb::ReadOptions ro;
+  return std::make_unique<RocksCursor>(
+      impl_->txn->GetIterator(ro, impl_->store->Handle(space)), std::string(begin),
+      std::string(end));
+}
+
+Status Transaction::Commit(bool sync) {
+  if (!impl_->wrote) {
+    impl_->txn->Rollback();
+    return Status::OK();
+  }
+  rocksdb::WriteOptions wo;
+  wo.sync = sync;
+  impl_->txn->SetWriteOptions(wo);
+  return FromRocks(impl_->txn->Commit(), "commit failed");
+}
+
+void Transaction::Rollback() { (void)impl_->txn->Rollback(); }
+void Transaction::SetSavePoint() { impl_->txn->SetSavePoint(); }
+Status Transaction::RollbackToSavePoint() {
+  return FromRocks(impl_->txn->RollbackToSavePoint(), "rollback to savepoint failed");
+}
+void Transaction::PopSavePoint() { (void)impl_->txn->PopSavePoint(); }
+bool Transaction::HasWrites() const { return impl_->wrote; }
+
+}  // namespace freshet::storage
