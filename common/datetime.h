@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -19,6 +20,8 @@ inline constexpr int64_t kMicrosPerDay = 86400LL * kMicrosPerSecond;
 /// Days between 1970-01-01 and 2000-01-01.
 inline constexpr int64_t kUnixEpochDays = 10957;
 
+struct TzRules;  // parsed tz database zone (defined in common/datetime_internal.h)
+
 /// A session time zone: a name as the user gave it ("UTC", "Europe/Paris", "+02") and how to
 /// get its UTC offset at an instant.
 class TimeZone {
@@ -32,11 +35,14 @@ class TimeZone {
   int32_t OffsetAt(int64_t utc_micros) const;
   /// Offset for a local wall-clock time (for converting local timestamps to UTC).
   int32_t OffsetForLocal(int64_t local_micros) const;
+  /// Zone abbreviation in effect at the UTC instant ("CET", "+02"), as to_char's TZ prints it.
+  std::string AbbrevAt(int64_t utc_micros) const;
 
  private:
   std::string name_ = "UTC";
   int32_t fixed_offset_ = 0;
   bool fixed_ = true;
+  std::shared_ptr<const TzRules> rules_;  // tz database rules; null for numeric offsets
 };
 
 // --- Parsing (PostgreSQL input syntax; 22007 invalid format / 22008 field out of range) ---

@@ -146,6 +146,8 @@ struct TableRef {
   // alias and optional column aliases: t AS x(a, b)
   std::string alias;
   std::vector<std::string> column_aliases;
+  // kBase: FOR SYSTEM_TIME AS OF expr (a lookup join's time, e.g. PROCTIME()), or null
+  ExprPtr system_time_as_of;
   // kSubquery (also VALUES (...) in FROM); lateral flag
   SelectPtr subquery;
   bool lateral = false;
@@ -404,6 +406,9 @@ struct TransactionStatement : Statement {
                               kRollbackToSavepoint };
   Kind txn_kind = Kind::kBegin;
   std::string savepoint;
+  // kBegin: the transaction modes, lower-cased, one per mode: "isolation level serializable",
+  // "read only", "read write", "deferrable", "not deferrable"
+  std::vector<std::string> modes;
   TransactionStatement() : Statement(StmtKind::kTransaction) {}
 };
 

@@ -19,7 +19,8 @@
 namespace freshet::slt {
 namespace {
 
-constexpr auto kStartupTimeout = std::chrono::seconds(20);
+constexpr auto kStartupTimeout = std::chrono::seconds(20);  // self-started server
+constexpr auto kConnectTimeout = std::chrono::seconds(5);   // server given by --port
 constexpr int kLogTailLines = 30;
 constexpr int kExitFailures = 1;
 constexpr int kExitError = 2;
@@ -164,7 +165,7 @@ int Run(const CommandLine& cl) {
 
   auto connect = [&]() -> Status {
     if (!self_started) {
-      return ConnectWithRetry(&conn, ConnInfo(cl, cl.host, cl.port), nullptr, kStartupTimeout);
+      return ConnectWithRetry(&conn, ConnInfo(cl, cl.host, cl.port), nullptr, kConnectTimeout);
     }
     Status st = ConnectWithRetry(&conn, ConnInfo(cl, "127.0.0.1", server->port()), server.get(),
                                  kStartupTimeout);
@@ -174,13 +175,21 @@ int Run(const CommandLine& cl) {
     }
     return st;
   };
+  // After a lost connection: restart a self-started server that has exited, then reconnect.
+  // The server may still be dying when the connection drops, hence a second round.
   auto recover = [&]() -> Status {
-    if (self_started && !server->IsRunning()) {
-      std::cout << "server " << server->exit_reason() << "; restarting it. Log tail:\n"
-                << server->LogTail(kLogTailLines);
-      RETURN_IF_ERROR(server->Restart());
+    if (!self_started) return connect();
+    Status st;
+    for (int round = 0; round < 2; ++round) {
+      if (!server->IsRunning()) {
+        std::cout << "server " << server->exit_reason() << "; restarting it. Log tail:\n"
+                  << server->LogTail(kLogTailLines);
+        RETURN_IF_ERROR(server->Restart());
+      }
+      st = connect();
+      if (st.ok() || server->IsRunning()) return st;
     }
-    return connect();
+    return st;
   };
 
   SltRunner runner(&conn, recover, cl.runner, std::cout);

@@ -150,6 +150,17 @@ std::vector<std::string> ResultFormatter::FlattenExpected(const std::vector<std:
   if (lines.size() == actual_count) return lines;
   std::vector<std::string> values;
   for (const std::string& line : lines) {
+    if (line.find('\t') != std::string::npos) {
+      // Tab-separated row: values may contain spaces.
+      size_t start = 0;
+      while (true) {
+        size_t tab = line.find('\t', start);
+        values.push_back(line.substr(start, tab - start));
+        if (tab == std::string::npos) break;
+        start = tab + 1;
+      }
+      continue;
+    }
     std::istringstream in(line);
     std::string token;
     bool any = false;

@@ -47,7 +47,8 @@ class ResultFormatter {
   static std::optional<HashSummary> ParseHashSummary(const std::vector<std::string>& lines);
 
   /// Expected values as a flat list: one value per line when the line count equals
-  /// `actual_count`, otherwise every line split on whitespace (rows written on one line).
+  /// `actual_count`, otherwise every line split into a row's values: on tabs when it has any,
+  /// else on spaces.
   static std::vector<std::string> FlattenExpected(const std::vector<std::string>& lines,
                                                   size_t actual_count);
 

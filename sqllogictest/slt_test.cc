@@ -242,6 +242,9 @@ TEST(ResultFormatterTest, FlattenExpected) {
   EXPECT_EQ(ResultFormatter::FlattenExpected({"a b", "c"}, 2), (Values{"a b", "c"}));
   // Rows on one line, separated by spaces or tabs.
   EXPECT_EQ(ResultFormatter::FlattenExpected({"1 2", "3\t4"}, 4), (Values{"1", "2", "3", "4"}));
+  // With tabs, values may contain spaces.
+  EXPECT_EQ(ResultFormatter::FlattenExpected({"1\tx y", "2\t(empty)"}, 4),
+            (Values{"1", "x y", "2", "(empty)"}));
 }
 
 TEST(ResultFormatterTest, CompareValuesAndHashes) {

@@ -1,0 +1,856 @@
+#include "executor/executor.h"
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_set>
+
+#include "function/cast.h"
+#include "storage/table_store.h"
+
+namespace freshet::executor {
+
+using planner::BoundExpr;
+using planner::BoundExprKind;
+using planner::LogicalPlan;
+using planner::PlanKind;
+
+/// Results of an uncorrelated subquery, computed once per statement.
+struct Executor::SubqueryCache {
+  RowSet rows;
+  std::unordered_set<Row, RowHash, RowEq> set;  // IN: non-NULL values
+  bool has_null = false;
+};
+
+namespace {
+
+struct ValueHash {
+  size_t operator()(const Value& v) const { return v.Hash(); }
+};
+struct ValueEq {
+  bool operator()(const Value& a, const Value& b) const { return Value::GroupEquals(a, b); }
+};
+
+bool CompareResult(const std::string& op, int c) {
+  if (op == "=") return c == 0;
+  if (op == "<>") return c != 0;
+  if (op == "<") return c < 0;
+  if (op == ">") return c > 0;
+  if (op == "<=") return c <= 0;
+  return c >= 0;
+}
+
+}  // namespace
+
+Status Executor::CheckCancel() {
+  if (ctx_.eval.cancel && ctx_.eval.cancel->load(std::memory_order_relaxed)) {
+    return Status::Error(sqlstate::kQueryCanceled, "canceling statement due to user request");
+  }
+  return Status::OK();
+}
+
+Result<bool> Executor::EvaluatePredicate(const BoundExpr& e, const Row& row) {
+  ASSIGN_OR_RETURN(Value v, Evaluate(e, row));
+  return !v.is_null() && v.GetBool();
+}
+
+Result<Value> Executor::Evaluate(const BoundExpr& e, const Row& row) {
+  switch (e.kind) {
+    case BoundExprKind::kConstant:
+      return e.constant;
+    case BoundExprKind::kColumn:
+      return row[e.column];
+    case BoundExprKind::kOuterColumn: {
+      size_t n = outer_rows_.size();
+      if (static_cast<size_t>(e.depth) > n) return Status::Internal("outer reference out of range");
+      return (*outer_rows_[n - e.depth])[e.column];
+    }
+    case BoundExprKind::kParam: {
+      if (e.param_index < 1 || static_cast<size_t>(e.param_index) > ctx_.params.size()) {
+        return Status::Error(sqlstate::kUndefinedParameter,
+                             "there is no parameter $" + std::to_string(e.param_index));
+      }
+      const Value& p = ctx_.params[e.param_index - 1];
+      if (p.type() == e.type || e.type.id == TypeId::kUnknown) return p;
+      return function::CastValue(p, e.type, ctx_.eval, false);
+    }
+    case BoundExprKind::kFunction: {
+      Value args[8];
+      std::vector<Value> many;
+      Value* argv = args;
+      size_t n = e.children.size();
+      if (n > 8) {
+        many.resize(n);
+        argv = many.data();
+      }
+      for (size_t i = 0; i < n; i++) {
+        ASSIGN_OR_RETURN(argv[i], Evaluate(*e.children[i], row));
+        if (argv[i].is_null() && e.function.strict) return Value::Null(e.type);
+      }
+      ASSIGN_OR_RETURN(Value r, e.function.fn(argv, n, ctx_.eval));
+      return r;
+    }
+    case BoundExprKind::kCast: {
+      ASSIGN_OR_RETURN(Value v, Evaluate(*e.children[0], row));
+      return function::CastValue(v, e.type, ctx_.eval, e.explicit_cast);
+    }
+    case BoundExprKind::kCompare: {
+      ASSIGN_OR_RETURN(Value a, Evaluate(*e.children[0], row));
+      if (a.is_null()) return Value::Null(TypeId::kBool);
+      ASSIGN_OR_RETURN(Value b, Evaluate(*e.children[1], row));
+      if (b.is_null()) return Value::Null(TypeId::kBool);
+      return Value::Bool(CompareResult(e.op, Value::Compare(a, b)));
+    }
+    case BoundExprKind::kAnd: {
+      bool saw_null = false;
+      for (const auto& c : e.children) {
+        ASSIGN_OR_RETURN(Value v, Evaluate(*c, row));
+        if (v.is_null()) {
+          saw_null = true;
+        } else if (!v.GetBool()) {
+          return Value::Bool(false);
+        }
+      }
+      return saw_null ? Value::Null(TypeId::kBool) : Value::Bool(true);
+    }
+    case BoundExprKind::kOr: {
+      bool saw_null = false;
+      for (const auto& c : e.children) {
+        ASSIGN_OR_RETURN(Value v, Evaluate(*c, row));
+        if (v.is_null()) {
+          saw_null = true;
+        } else if (v.GetBool()) {
+          return Value::Bool(true);
+        }
+      }
+      return saw_null ? Value::Null(TypeId::kBool) : Value::Bool(false);
+    }
+    case BoundExprKind::kNot: {
+      ASSIGN_OR_RETURN(Value v, Evaluate(*e.children[0], row));
+      if (v.is_null()) return v;
+      return Value::Bool(!v.GetBool());
+    }
+    case BoundExprKind::kIsNull: {
+      ASSIGN_OR_RETURN(Value v, Evaluate(*e.children[0], row));
+      return Value::Bool(v.is_null() != e.negated);
+    }
+    case BoundExprKind::kIsDistinct: {
+      ASSIGN_OR_RETURN(Value a, Evaluate(*e.children[0], row));
+      ASSIGN_OR_RETURN(Value b, Evaluate(*e.children[1], row));
+      bool distinct;
+      if (a.is_null() || b.is_null()) {
+        distinct = a.is_null() != b.is_null();
+      } else {
+        distinct = Value::Compare(a, b) != 0;
+      }
+      return Value::Bool(distinct != e.negated);
+    }
+    case BoundExprKind::kBoolTest: {
+      ASSIGN_OR_RETURN(Value v, Evaluate(*e.children[0], row));
+      bool r;
+      if (e.bool_test == 2) {
+        r = v.is_null();
+      } else if (v.is_null()) {
+        r = false;
+      } else {
+        r = v.GetBool() == (e.bool_test == 0);
+      }
+      return Value::Bool(r != e.negated);
+    }
+    case BoundExprKind::kCase: {
+      size_t pairs = (e.children.size() - (e.has_else ? 1 : 0)) / 2;
+      for (size_t i = 0; i < pairs; i++) {
+        ASSIGN_OR_RETURN(bool hit, EvaluatePredicate(*e.children[2 * i], row));
+        if (hit) return Evaluate(*e.children[2 * i + 1], row);
+      }
+      if (e.has_else) return Evaluate(*e.children.back(), row);
+      return Value::Null(e.type);
+    }
+    case BoundExprKind::kInList: {
+      ASSIGN_OR_RETURN(Value x, Evaluate(*e.children[0], row));
+      if (x.is_null()) return Value::Null(TypeId::kBool);
+      bool saw_null = false;
+      for (size_t i = 1; i < e.children.size(); i++) {
+        ASSIGN_OR_RETURN(Value v, Evaluate(*e.children[i], row));
+        if (v.is_null()) {
+          saw_null = true;
+        } else if (Value::Compare(x, v) == 0) {
+          return Value::Bool(!e.negated);
+        }
+      }
+      if (saw_null) return Value::Null(TypeId::kBool);
+      return Value::Bool(e.negated);
+    }
+    case BoundExprKind::kSubquery:
+      return EvalSubquery(e, row);
+    case BoundExprKind::kCoalesce:
+      for (const auto& c : e.children) {
+        ASSIGN_OR_RETURN(Value v, Evaluate(*c, row));
+        if (!v.is_null()) return v;
+      }
+      return Value::Null(e.type);
+    case BoundExprKind::kNullIf: {
+      ASSIGN_OR_RETURN(Value eq, Evaluate(*e.children[1], row));
+      if (!eq.is_null() && eq.GetBool()) return Value::Null(e.type);
+      return Evaluate(*e.children[0], row);
+    }
+    case BoundExprKind::kGreatest:
+    case BoundExprKind::kLeast: {
+      Value best = Value::Null(e.type);
+      for (const auto& c : e.children) {
+        ASSIGN_OR_RETURN(Value v, Evaluate(*c, row));
+        if (v.is_null()) continue;
+        if (best.is_null()) {
+          best = std::move(v);
+          continue;
+        }
+        int cmp = Value::Compare(v, best);
+        if ((e.kind == BoundExprKind::kGreatest && cmp > 0) ||
+            (e.kind == BoundExprKind::kLeast && cmp < 0)) {
+          best = std::move(v);
+        }
+      }
+      return best;
+    }
+  }
+  return Status::Internal("unknown expression");
+}
+
+Result<Value> Executor::EvalSubquery(const BoundExpr& e, const Row& row) {
+  using planner::SubqueryKind;
+  std::shared_ptr<SubqueryCache> cached;
+  RowSet local;
+  const RowSet* rows;
+  if (!e.correlated) {
+    auto it = cache_.find(&e);
+    if (it == cache_.end()) {
+      auto c = std::make_shared<SubqueryCache>();
+      outer_rows_.push_back(&row);
+      auto r = Execute(*e.plan);
+      outer_rows_.pop_back();
+      if (!r.ok()) return r.status();
+      c->rows = std::move(*r);
+      if (e.subquery_kind == SubqueryKind::kIn) {
+        for (const Row& sr : c->rows) {
+          if (sr[0].is_null()) {
+            c->has_null = true;
+          } else {
+            c->set.insert(Row{sr[0]});
+          }
+        }
+      }
+      it = cache_.emplace(&e, std::move(c)).first;
+    }
+    cached = it->second;
+    rows = &cached->rows;
+  } else {
+    outer_rows_.push_back(&row);
+    auto r = Execute(*e.plan);
+    outer_rows_.pop_back();
+    if (!r.ok()) return r.status();
+    local = std::move(*r);
+    rows = &local;
+  }
+  switch (e.subquery_kind) {
+    case SubqueryKind::kScalar:
+      if (rows->empty()) return Value::Null(e.type);
+      if (rows->size() > 1) {
+        return Status::Error(sqlstate::kCardinalityViolation,
+                             "more than one row returned by a subquery used as an expression");
+      }
+      return (*rows)[0][0];
+    case SubqueryKind::kExists:
+      return Value::Bool(rows->empty() == e.negated);
+    case SubqueryKind::kIn:
+    case SubqueryKind::kAny:
+    case SubqueryKind::kAll: {
+      ASSIGN_OR_RETURN(Value x, Evaluate(*e.children[0], row));
+      bool is_all = e.subquery_kind == SubqueryKind::kAll;
+      if (rows->empty()) return Value::Bool(is_all ? true : e.negated);
+      if (x.is_null()) return Value::Null(TypeId::kBool);
+      if (cached && e.subquery_kind == SubqueryKind::kIn) {
+        if (cached->set.count(Row{x})) return Value::Bool(!e.negated);
+        if (cached->has_null) return Value::Null(TypeId::kBool);
+        return Value::Bool(e.negated);
+      }
+      bool saw_null = false;
+      for (const Row& sr : *rows) {
+        if (sr[0].is_null()) {
+          saw_null = true;
+          continue;
+        }
+        bool m = CompareResult(e.op, Value::Compare(x, sr[0]));
+        if (is_all && !m) return Value::Bool(false);
+        if (!is_all && m) return Value::Bool(!e.negated);
+      }
+      if (saw_null) return Value::Null(TypeId::kBool);
+      if (is_all) return Value::Bool(true);
+      return Value::Bool(e.negated);
+    }
+  }
+  return Status::Internal("bad subquery");
+}
+
+Result<RowSet> Executor::Execute(const LogicalPlan& plan) {
+  RETURN_IF_ERROR(CheckCancel());
+  switch (plan.kind) {
+    case PlanKind::kScan: return ExecScan(plan);
+    case PlanKind::kValues: return ExecValues(plan);
+    case PlanKind::kFilter: return ExecFilter(plan);
+    case PlanKind::kProject: return ExecProject(plan);
+    case PlanKind::kAggregate: return ExecAggregate(plan);
+    case PlanKind::kJoin: return ExecJoin(plan);
+    case PlanKind::kSort: return ExecSort(plan);
+    case PlanKind::kLimit: return ExecLimit(plan);
+    case PlanKind::kDistinct: return ExecDistinct(plan);
+    case PlanKind::kSetOp: return ExecSetOp(plan);
+    case PlanKind::kWindow: return ExecWindow(plan);
+    case PlanKind::kTableFunction: return ExecTableFunction(plan);
+  }
+  return Status::Internal("unknown plan node");
+}
+
+Result<RowSet> Executor::ExecScan(const LogicalPlan& plan) {
+  RowSet out;
+  if (!ctx_.txn) return Status::Internal("scan without a transaction");
+  RETURN_IF_ERROR(storage::TableStore::Scan(
+      *ctx_.txn, plan.table->id, plan.types, [&](std::string_view, Row& row) -> Result<bool> {
+        out.push_back(std::move(row));
+        if ((++rows_since_cancel_check_ & 1023) == 0) RETURN_IF_ERROR(CheckCancel());
+        return true;
+      }));
+  return out;
+}
+
+Result<RowSet> Executor::ExecValues(const LogicalPlan& plan) {
+  RowSet out;
+  Row empty;
+  for (const auto& exprs : plan.values) {
+    Row r;
+    r.reserve(exprs.size());
+    for (size_t i = 0; i < exprs.size(); i++) {
+      ASSIGN_OR_RETURN(Value v, Evaluate(*exprs[i], empty));
+      if (v.type() != plan.types[i] && !v.is_null() && v.type_id() != plan.types[i].id) {
+        ASSIGN_OR_RETURN(v, function::CastValue(v, plan.types[i], ctx_.eval, false));
+      }
+      r.push_back(std::move(v));
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+Result<RowSet> Executor::ExecFilter(const LogicalPlan& plan) {
+  ASSIGN_OR_RETURN(RowSet in, Execute(*plan.children[0]));
+  RowSet out;
+  for (Row& r : in) {
+    ASSIGN_OR_RETURN(bool keep, EvaluatePredicate(*plan.predicate, r));
+    if (keep) out.push_back(std::move(r));
+  }
+  return out;
+}
+
+Result<RowSet> Executor::ExecProject(const LogicalPlan& plan) {
+  ASSIGN_OR_RETURN(RowSet in, Execute(*plan.children[0]));
+  RowSet out;
+  out.reserve(in.size());
+  for (const Row& r : in) {
+    Row o;
+    o.reserve(plan.exprs.size());
+    for (const auto& e : plan.exprs) {
+      ASSIGN_OR_RETURN(Value v, Evaluate(*e, r));
+      o.push_back(std::move(v));
+    }
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+Result<RowSet> Executor::ExecAggregate(const LogicalPlan& plan) {
+  ASSIGN_OR_RETURN(RowSet in, Execute(*plan.children[0]));
+  size_t naggs = plan.aggregates.size();
+  struct Group {
+    Row key;
+    std::vector<function::AggState> states;
+    std::vector<std::unordered_set<Value, ValueHash, ValueEq>> distinct;
+    std::vector<std::vector<std::pair<Row, std::pair<Value, Value>>>> ordered;
+  };
+  std::vector<Group> groups;
+  std::unordered_map<Row, size_t, RowHash, RowEq> index;
+  auto new_group = [&](Row key) {
+    Group g;
+    g.key = std::move(key);
+    g.states.resize(naggs);
+    g.distinct.resize(naggs);
+    g.ordered.resize(naggs);
+    groups.push_back(std::move(g));
+    return groups.size() - 1;
+  };
+  if (plan.exprs.empty()) new_group(Row{});
+  for (const Row& r : in) {
+    Row key;
+    for (const auto& g : plan.exprs) {
+      ASSIGN_OR_RETURN(Value v, Evaluate(*g, r));
+      key.push_back(std::move(v));
+    }
+    size_t gi;
+    if (plan.exprs.empty()) {
+      gi = 0;
+    } else {
+      auto it = index.find(key);
+      if (it == index.end()) {
+        gi = new_group(key);
+        index.emplace(std::move(key), gi);
+      } else {
+        gi = it->second;
+      }
+    }
+    Group& g = groups[gi];
+    for (size_t a = 0; a < naggs; a++) {
+      const planner::AggregateCall& call = plan.aggregates[a];
+      if (call.filter) {
+        ASSIGN_OR_RETURN(bool pass, EvaluatePredicate(*call.filter, r));
+        if (!pass) continue;
+      }
+      Value v, sep;
+      if (call.arg) {
+        ASSIGN_OR_RETURN(v, Evaluate(*call.arg, r));
+      }
+      if (call.sep) {
+        ASSIGN_OR_RETURN(sep, Evaluate(*call.sep, r));
+      }
+      if (call.distinct) {
+        if (v.is_null()) continue;
+        if (!g.distinct[a].insert(v).second) continue;
+      }
+      if (!call.order_by.empty()) {
+        Row okey;
+        for (const auto& [oe, desc] : call.order_by) {
+          ASSIGN_OR_RETURN(Value ov, Evaluate(*oe, r));
+          okey.push_back(std::move(ov));
+        }
+        g.ordered[a].push_back({std::move(okey), {std::move(v), std::move(sep)}});
+        continue;
+      }
+      RETURN_IF_ERROR(function::AggUpdate(call.agg, &g.states[a], v, sep));
+    }
+  }
+  RowSet out;
+  out.reserve(groups.size());
+  for (Group& g : groups) {
+    Row o = std::move(g.key);
+    for (size_t a = 0; a < naggs; a++) {
+      const planner::AggregateCall& call = plan.aggregates[a];
+      if (!call.order_by.empty()) {
+        auto& items = g.ordered[a];
+        std::stable_sort(items.begin(), items.end(), [&](const auto& x, const auto& y) {
+          for (size_t k = 0; k < call.order_by.size(); k++) {
+            int c = Value::Compare(x.first[k], y.first[k]);
+            if (c != 0) return call.order_by[k].second ? c > 0 : c < 0;
+          }
+          return false;
+        });
+        for (auto& item : items) {
+          RETURN_IF_ERROR(
+              function::AggUpdate(call.agg, &g.states[a], item.second.first, item.second.second));
+        }
+      }
+      ASSIGN_OR_RETURN(Value v, function::AggFinalize(call.agg, g.states[a]));
+      o.push_back(std::move(v));
+    }
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+Result<RowSet> Executor::ExecJoin(const LogicalPlan& plan) {
+  using planner::JoinKind;
+  ASSIGN_OR_RETURN(RowSet left, Execute(*plan.children[0]));
+  ASSIGN_OR_RETURN(RowSet right, Execute(*plan.children[1]));
+  size_t lw = plan.children[0]->types.size(), rw = plan.children[1]->types.size();
+  RowSet out;
+  std::vector<bool> right_matched(right.size(), false);
+  Row combined(lw + rw);
+  for (const Row& l : left) {
+    bool matched = false;
+    for (size_t i = 0; i < lw; i++) combined[i] = l[i];
+    for (size_t j = 0; j < right.size(); j++) {
+      const Row& r = right[j];
+      for (size_t i = 0; i < rw; i++) combined[lw + i] = r[i];
+      bool ok = true;
+      if (plan.predicate) {
+        ASSIGN_OR_RETURN(ok, EvaluatePredicate(*plan.predicate, combined));
+      }
+      if (!ok) continue;
+      matched = true;
+      right_matched[j] = true;
+      out.push_back(combined);
+    }
+    if (!matched && (plan.join_kind == JoinKind::kLeft || plan.join_kind == JoinKind::kFull)) {
+      Row o = l;
+      for (size_t i = 0; i < rw; i++) o.push_back(Value::Null(plan.children[1]->types[i]));
+      out.push_back(std::move(o));
+    }
+    if ((++rows_since_cancel_check_ & 63) == 0) RETURN_IF_ERROR(CheckCancel());
+  }
+  if (plan.join_kind == JoinKind::kRight || plan.join_kind == JoinKind::kFull) {
+    for (size_t j = 0; j < right.size(); j++) {
+      if (right_matched[j]) continue;
+      Row o;
+      for (size_t i = 0; i < lw; i++) o.push_back(Value::Null(plan.children[0]->types[i]));
+      for (const Value& v : right[j]) o.push_back(v);
+      out.push_back(std::move(o));
+    }
+  }
+  return out;
+}
+
+Status Executor::SortRows(RowSet* rows, const std::vector<planner::SortKey>& keys) {
+  // Precompute keys so each comparison is cheap.
+  std::vector<std::pair<Row, size_t>> keyed;
+  keyed.reserve(rows->size());
+  for (size_t i = 0; i < rows->size(); i++) {
+    Row k;
+    for (const auto& sk : keys) {
+      ASSIGN_OR_RETURN(Value v, Evaluate(*sk.expr, (*rows)[i]));
+      k.push_back(std::move(v));
+    }
+    keyed.emplace_back(std::move(k), i);
+  }
+  std::stable_sort(keyed.begin(), keyed.end(), [&](const auto& a, const auto& b) {
+    for (size_t k = 0; k < keys.size(); k++) {
+      const Value& x = a.first[k];
+      const Value& y = b.first[k];
+      if (x.is_null() || y.is_null()) {
+        if (x.is_null() && y.is_null()) continue;
+        return x.is_null() ? keys[k].nulls_first : !keys[k].nulls_first;
+      }
+      int c = Value::Compare(x, y);
+      if (c != 0) return keys[k].descending ? c > 0 : c < 0;
+    }
+    return false;
+  });
+  RowSet sorted;
+  sorted.reserve(rows->size());
+  for (auto& [k, i] : keyed) sorted.push_back(std::move((*rows)[i]));
+  *rows = std::move(sorted);
+  return Status::OK();
+}
+
+Result<RowSet> Executor::ExecSort(const LogicalPlan& plan) {
+  ASSIGN_OR_RETURN(RowSet rows, Execute(*plan.children[0]));
+  RETURN_IF_ERROR(SortRows(&rows, plan.sort_keys));
+  return rows;
+}
+
+Result<RowSet> Executor::ExecLimit(const LogicalPlan& plan) {
+  Row empty;
+  int64_t limit = -1, offset = 0;
+  if (plan.limit) {
+    ASSIGN_OR_RETURN(Value v, Evaluate(*plan.limit, empty));
+    if (!v.is_null()) {
+      limit = v.GetInt();
+      if (limit < 0) {
+        return Status::Error(sqlstate::kInvalidRowCountInLimit, "LIMIT must not be negative");
+      }
+    }
+  }
+  if (plan.offset) {
+    ASSIGN_OR_RETURN(Value v, Evaluate(*plan.offset, empty));
+    if (!v.is_null()) {
+      offset = v.GetInt();
+      if (offset < 0) {
+        return Status::Error(sqlstate::kInvalidRowCountInOffset, "OFFSET must not be negative");
+      }
+    }
+  }
+  ASSIGN_OR_RETURN(RowSet rows, Execute(*plan.children[0]));
+  RowSet out;
+  for (size_t i = static_cast<size_t>(std::min<int64_t>(offset, rows.size()));
+       i < rows.size() && (limit < 0 || static_cast<int64_t>(out.size()) < limit); i++) {
+    out.push_back(std::move(rows[i]));
+  }
+  return out;
+}
+
+Result<RowSet> Executor::ExecDistinct(const LogicalPlan& plan) {
+  ASSIGN_OR_RETURN(RowSet rows, Execute(*plan.children[0]));
+  RowSet out;
+  std::unordered_set<Row, RowHash, RowEq> seen;
+  for (Row& r : rows) {
+    Row key;
+    if (plan.exprs.empty()) {
+      key = r;
+    } else {
+      for (const auto& e : plan.exprs) {
+        ASSIGN_OR_RETURN(Value v, Evaluate(*e, r));
+        key.push_back(std::move(v));
+      }
+    }
+    if (seen.insert(std::move(key)).second) out.push_back(std::move(r));
+  }
+  return out;
+}
+
+Result<RowSet> Executor::ExecSetOp(const LogicalPlan& plan) {
+  using planner::SetOpKind;
+  ASSIGN_OR_RETURN(RowSet left, Execute(*plan.children[0]));
+  ASSIGN_OR_RETURN(RowSet right, Execute(*plan.children[1]));
+  RowSet out;
+  if (plan.set_op == SetOpKind::kUnion) {
+    if (plan.set_all) {
+      out = std::move(left);
+      for (Row& r : right) out.push_back(std::move(r));
+      return out;
+    }
+    std::unordered_set<Row, RowHash, RowEq> seen;
+    for (RowSet* side : {&left, &right}) {
+      for (Row& r : *side) {
+        if (seen.insert(r).second) out.push_back(std::move(r));
+      }
+    }
+    return out;
+  }
+  std::unordered_map<Row, int64_t, RowHash, RowEq> right_counts;
+  for (Row& r : right) right_counts[std::move(r)]++;
+  std::unordered_set<Row, RowHash, RowEq> emitted;
+  for (Row& r : left) {
+    auto it = right_counts.find(r);
+    bool in_right = it != right_counts.end() && it->second > 0;
+    if (plan.set_op == SetOpKind::kIntersect) {
+      if (!in_right) continue;
+      if (plan.set_all) {
+        it->second--;
+        out.push_back(std::move(r));
+      } else if (emitted.insert(r).second) {
+        out.push_back(std::move(r));
+      }
+    } else {  // EXCEPT
+      if (plan.set_all) {
+        if (in_right) {
+          it->second--;
+          continue;
+        }
+        out.push_back(std::move(r));
+      } else {
+        if (it != right_counts.end()) continue;
+        if (emitted.insert(r).second) out.push_back(std::move(r));
+      }
+    }
+  }
+  return out;
+}
+
+Result<RowSet> Executor::ExecTableFunction(const LogicalPlan& plan) {
+  Row empty;
+  std::vector<Value> args;
+  for (const auto& e : plan.exprs) {
+    ASSIGN_OR_RETURN(Value v, Evaluate(*e, empty));
+    args.push_back(std::move(v));
+  }
+  RowSet out;
+  for (const auto& a : args) {
+    if (a.is_null()) return out;
+  }
+  SqlType t = plan.types[0];
+  if (t.id == TypeId::kTimestamp || t.id == TypeId::kTimestampTz) {
+    const Interval& step = args[2].GetInterval();
+    if (step.SortKey() == 0) {
+      return Status::Error(sqlstate::kInvalidParameterValue, "step size cannot equal zero");
+    }
+    int64_t cur = args[0].GetInt(), end = args[1].GetInt();
+    bool up = step.SortKey() > 0;
+    while (up ? cur <= end : cur >= end) {
+      out.push_back(Row{Value::FromInt(t, cur)});
+      if (out.size() > 100000000) break;
+      ASSIGN_OR_RETURN(cur, t.id == TypeId::kTimestamp
+                                ? datetime::TimestampPlusInterval(cur, step)
+                                : datetime::TimestampTzPlusInterval(cur, step, ctx_.eval.tz()));
+    }
+    return out;
+  }
+  if (t.id == TypeId::kNumeric) {
+    Decimal cur = args[0].GetDecimal(), end = args[1].GetDecimal();
+    Decimal step = args.size() > 2 ? args[2].GetDecimal() : Decimal::FromInt64(1);
+    if (step.Sign() == 0) {
+      return Status::Error(sqlstate::kInvalidParameterValue, "step size cannot equal zero");
+    }
+    while (step.Sign() > 0 ? cur.Compare(end) <= 0 : cur.Compare(end) >= 0) {
+      out.push_back(Row{Value::Numeric(cur)});
+      ASSIGN_OR_RETURN(cur, cur.Add(step));
+    }
+    return out;
+  }
+  if (t.IsFloat()) {
+    return Status::Error(sqlstate::kUndefinedFunction,
+                         "function generate_series(double precision, double precision) does not "
+                         "exist");
+  }
+  int64_t cur = args[0].GetInt(), end = args[1].GetInt();
+  int64_t step = args.size() > 2 ? args[2].GetInt() : 1;
+  if (step == 0) {
+    return Status::Error(sqlstate::kInvalidParameterValue, "step size cannot equal zero");
+  }
+  while (step > 0 ? cur <= end : cur >= end) {
+    out.push_back(Row{Value::FromInt(t, cur)});
+    if ((out.size() & 65535) == 0) RETURN_IF_ERROR(CheckCancel());
+    if (__builtin_add_overflow(cur, step, &cur)) break;
+  }
+  return out;
+}
+
+Result<RowSet> Executor::ExecWindow(const LogicalPlan& plan) {
+  ASSIGN_OR_RETURN(RowSet rows, Execute(*plan.children[0]));
+  size_t n = rows.size();
+  for (const planner::WindowCall& w : plan.window_calls) {
+    // Partition and order keys per row.
+    std::vector<Row> pkeys(n), okeys(n);
+    for (size_t i = 0; i < n; i++) {
+      for (const auto& p : w.partition_by) {
+        ASSIGN_OR_RETURN(Value v, Evaluate(*p, rows[i]));
+        pkeys[i].push_back(std::move(v));
+      }
+      for (const auto& o : w.order_by) {
+        ASSIGN_OR_RETURN(Value v, Evaluate(*o.expr, rows[i]));
+        okeys[i].push_back(std::move(v));
+      }
+    }
+    std::vector<size_t> idx(n);
+    for (size_t i = 0; i < n; i++) idx[i] = i;
+    auto cmp_order = [&](size_t a, size_t b) {
+      for (size_t k = 0; k < w.order_by.size(); k++) {
+        const Value& x = okeys[a][k];
+        const Value& y = okeys[b][k];
+        if (x.is_null() || y.is_null()) {
+          if (x.is_null() && y.is_null()) continue;
+          return (x.is_null() == w.order_by[k].nulls_first) ? -1 : 1;
+        }
+        int c = Value::Compare(x, y);
+        if (c != 0) return w.order_by[k].descending ? -c : c;
+      }
+      return 0;
+    };
+    std::stable_sort(idx.begin(), idx.end(), [&](size_t a, size_t b) {
+      for (size_t k = 0; k < w.partition_by.size(); k++) {
+        int c = Value::Compare(pkeys[a][k], pkeys[b][k]);
+        if (c != 0) return c < 0;
+      }
+      return cmp_order(a, b) < 0;
+    });
+    std::vector<Value> result(n);
+    size_t start = 0;
+    while (start < n) {
+      size_t end = start + 1;
+      while (end < n && RowEq()(pkeys[idx[start]], pkeys[idx[end]])) end++;
+      size_t len = end - start;
+      // Peer group boundaries.
+      std::vector<size_t> peer_start(len), peer_end(len);
+      for (size_t i = 0; i < len; i++) {
+        peer_start[i] = (i > 0 && cmp_order(idx[start + i - 1], idx[start + i]) == 0)
+                            ? peer_start[i - 1] : i;
+      }
+      for (size_t i = len; i-- > 0;) {
+        peer_end[i] = (i + 1 < len && cmp_order(idx[start + i], idx[start + i + 1]) == 0)
+                          ? peer_end[i + 1] : i;
+      }
+      int64_t dense = 0;
+      for (size_t i = 0; i < len; i++) {
+        size_t row = idx[start + i];
+        if (peer_start[i] == i) dense++;
+        const std::string& name = w.name;
+        if (name == "row_number") {
+          result[row] = Value::Int64(static_cast<int64_t>(i + 1));
+        } else if (name == "rank") {
+          result[row] = Value::Int64(static_cast<int64_t>(peer_start[i] + 1));
+        } else if (name == "dense_rank") {
+          result[row] = Value::Int64(dense);
+        } else if (name == "percent_rank") {
+          result[row] = Value::Float64(len > 1 ? static_cast<double>(peer_start[i]) / (len - 1) : 0.0);
+        } else if (name == "cume_dist") {
+          result[row] = Value::Float64(static_cast<double>(peer_end[i] + 1) / len);
+        } else if (name == "ntile") {
+          ASSIGN_OR_RETURN(Value b, Evaluate(*w.args[0], rows[row]));
+          int64_t buckets = b.is_null() ? 1 : b.GetInt();
+          if (buckets <= 0) {
+            return Status::Error(sqlstate::kInvalidParameterValue,
+                                 "argument of ntile must be greater than zero");
+          }
+          int64_t per = static_cast<int64_t>(len) / buckets, extra = static_cast<int64_t>(len) % buckets;
+          int64_t pos = static_cast<int64_t>(i), bucket = 0, acc = 0;
+          for (bucket = 0; bucket < buckets; bucket++) {
+            acc += per + (bucket < extra ? 1 : 0);
+            if (pos < acc) break;
+          }
+          result[row] = Value::Int32(static_cast<int32_t>(bucket + 1));
+        } else if (name == "lag" || name == "lead") {
+          int64_t off = 1;
+          if (w.args.size() > 1) {
+            ASSIGN_OR_RETURN(Value o, Evaluate(*w.args[1], rows[row]));
+            off = o.is_null() ? 0 : o.GetInt();
+          }
+          int64_t target = static_cast<int64_t>(i) + (name == "lag" ? -off : off);
+          if (target >= 0 && target < static_cast<int64_t>(len)) {
+            ASSIGN_OR_RETURN(result[row], Evaluate(*w.args[0], rows[idx[start + target]]));
+          } else if (w.args.size() > 2) {
+            ASSIGN_OR_RETURN(result[row], Evaluate(*w.args[2], rows[row]));
+          } else {
+            result[row] = Value::Null(w.type);
+          }
+        } else {
+          // Frame-based functions.
+          int64_t fs, fe;
+          if (!w.has_frame) {
+            fs = 0;
+            fe = w.order_by.empty() ? static_cast<int64_t>(len) - 1
+                                    : static_cast<int64_t>(peer_end[i]);
+          } else {
+            auto pos = [&](int kind, int64_t off, bool is_start) -> int64_t {
+              switch (kind) {
+                case 0: return 0;
+                case 1: return static_cast<int64_t>(i) - off;
+                case 2:
+                  if (w.rows_mode) return static_cast<int64_t>(i);
+                  return is_start ? static_cast<int64_t>(peer_start[i])
+                                  : static_cast<int64_t>(peer_end[i]);
+                case 3: return static_cast<int64_t>(i) + off;
+                default: return static_cast<int64_t>(len) - 1;
+              }
+            };
+            fs = std::max<int64_t>(0, pos(w.start_kind, w.start_offset, true));
+            fe = std::min<int64_t>(static_cast<int64_t>(len) - 1, pos(w.end_kind, w.end_offset, false));
+          }
+          if (name == "first_value" || name == "last_value" || name == "nth_value") {
+            int64_t target = name == "first_value" ? fs : fe;
+            if (name == "nth_value") {
+              ASSIGN_OR_RETURN(Value nv, Evaluate(*w.args[1], rows[row]));
+              target = fs + (nv.is_null() ? 0 : nv.GetInt()) - 1;
+            }
+            if (fs > fe || target < fs || target > fe) {
+              result[row] = Value::Null(w.type);
+            } else {
+              ASSIGN_OR_RETURN(result[row], Evaluate(*w.args[0], rows[idx[start + target]]));
+            }
+          } else {
+            function::AggState st;
+            for (int64_t k = fs; k <= fe; k++) {
+              const Row& fr = rows[idx[start + k]];
+              Value v, sep;
+              if (!w.args.empty() && w.agg.kind != function::AggKind::kCountStar) {
+                ASSIGN_OR_RETURN(v, Evaluate(*w.args[0], fr));
+              }
+              if (w.args.size() > 1) {
+                ASSIGN_OR_RETURN(sep, Evaluate(*w.args[1], fr));
+              }
+              RETURN_IF_ERROR(function::AggUpdate(w.agg, &st, v, sep));
+            }
+            ASSIGN_OR_RETURN(result[row], function::AggFinalize(w.agg, st));
+          }
+        }
+      }
+      start = end;
+    }
+    for (size_t i = 0; i < n; i++) rows[i].push_back(std::move(result[i]));
+  }
+  return rows;
+}
+
+}  // namespace freshet::executor

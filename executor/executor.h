@@ -1,0 +1,82 @@
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "common/status.h"
+#include "common/value.h"
+#include "function/eval_context.h"
+#include "planner/logical_plan.h"
+#include "storage/store.h"
+
+namespace freshet::executor {
+
+using RowSet = std::vector<Row>;
+
+/// Everything one statement's execution reads: the transaction, evaluation settings and bound
+/// parameter values.
+struct ExecContext {
+  storage::Transaction* txn = nullptr;
+  function::EvalContext eval;
+  std::vector<Value> params;  // $1.. as text-typed or typed values
+};
+
+/// Runs logical plans over stored tables (the batch engine for SELECT and the inputs of DML).
+/// Operators materialize their results; correlated subqueries are re-run per outer row and
+/// uncorrelated ones are evaluated once per statement.
+class Executor {
+ public:
+  explicit Executor(ExecContext& ctx) : ctx_(ctx) {}
+
+  Result<RowSet> Execute(const planner::LogicalPlan& plan);
+  /// Evaluates a bound expression over one row.
+  Result<Value> Evaluate(const planner::BoundExpr& e, const Row& row);
+  /// Evaluates a predicate: true only when the result is TRUE (NULL counts as false).
+  Result<bool> EvaluatePredicate(const planner::BoundExpr& e, const Row& row);
+
+ private:
+  struct SubqueryCache;
+
+  Status CheckCancel();
+  Result<RowSet> ExecScan(const planner::LogicalPlan& plan);
+  Result<RowSet> ExecValues(const planner::LogicalPlan& plan);
+  Result<RowSet> ExecFilter(const planner::LogicalPlan& plan);
+  Result<RowSet> ExecProject(const planner::LogicalPlan& plan);
+  Result<RowSet> ExecAggregate(const planner::LogicalPlan& plan);
+  Result<RowSet> ExecJoin(const planner::LogicalPlan& plan);
+  Result<RowSet> ExecSort(const planner::LogicalPlan& plan);
+  Result<RowSet> ExecLimit(const planner::LogicalPlan& plan);
+  Result<RowSet> ExecDistinct(const planner::LogicalPlan& plan);
+  Result<RowSet> ExecSetOp(const planner::LogicalPlan& plan);
+  Result<RowSet> ExecWindow(const planner::LogicalPlan& plan);
+  Result<RowSet> ExecTableFunction(const planner::LogicalPlan& plan);
+  Result<Value> EvalSubquery(const planner::BoundExpr& e, const Row& row);
+  Status SortRows(RowSet* rows, const std::vector<planner::SortKey>& keys);
+
+  ExecContext& ctx_;
+  std::vector<const Row*> outer_rows_;  // enclosing rows for correlated subqueries
+  std::unordered_map<const planner::BoundExpr*, std::shared_ptr<SubqueryCache>> cache_;
+  int64_t rows_since_cancel_check_ = 0;
+};
+
+/// Hash and equality over whole rows with GROUP BY semantics (NULLs equal).
+struct RowHash {
+  size_t operator()(const Row& r) const {
+    size_t h = 0x12345;
+    for (const Value& v : r) h = h * 1000003 ^ v.Hash();
+    return h;
+  }
+};
+struct RowEq {
+  bool operator()(const Row& a, const Row& b) const {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); i++) {
+      if (!Value::GroupEquals(a[i], b[i])) return false;
+    }
+    return true;
+  }
+};
+
+}  // namespace freshet::executor

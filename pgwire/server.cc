@@ -1,0 +1,170 @@
+#include "pgwire/server.h"
+
+#include <exception>
+#include <utility>
+
+#include <spdlog/spdlog.h>
+
+namespace freshet::pgwire {
+namespace {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+using boost::system::error_code;
+
+constexpr auto kStopWait = std::chrono::milliseconds(5000);
+constexpr auto kStopPoll = std::chrono::milliseconds(100);
+constexpr auto kAcceptRetry = std::chrono::milliseconds(100);
+
+}  // namespace
+
+Server::Server(Backend& backend, ServerOptions options)
+    : backend_(backend),
+      options_(std::move(options)),
+      accept_strand_(asio::make_strand(io_context_)),
+      acceptor_(accept_strand_),
+      accept_retry_timer_(accept_strand_) {}
+
+Server::~Server() { Stop(); }
+
+Status Server::Start() {
+  std::lock_guard<std::mutex> lock(lifecycle_mu_);
+  if (started_) return Status::Error(sqlstate::kInternalError, "server already started");
+  const std::string where = options_.host + ":" + std::to_string(options_.port);
+  auto fail = [&where](const char* what, const error_code& ec) {
+    return Status::Error(sqlstate::kIoError,
+                         std::string("could not ") + what + " " + where + ": " + ec.message());
+  };
+
+  error_code ec;
+  tcp::endpoint endpoint;
+  asio::ip::address address = asio::ip::make_address(options_.host, ec);
+  if (!ec) {
+    endpoint = tcp::endpoint(address, options_.port);
+  } else {
+    tcp::resolver resolver(io_context_);
+    auto results = resolver.resolve(options_.host, std::to_string(options_.port),
+                                    tcp::resolver::passive, ec);
+    if (ec || results.empty()) return fail("resolve", ec);
+    endpoint = *results.begin();
+  }
+  acceptor_.open(endpoint.protocol(), ec);
+  if (ec) return fail("create socket for", ec);
+  acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
+  acceptor_.bind(endpoint, ec);
+  if (ec) {
+    error_code ignored;
+    acceptor_.close(ignored);
+    return fail("bind", ec);
+  }
+  acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    error_code ignored;
+    acceptor_.close(ignored);
+    return fail("listen on", ec);
+  }
+  port_ = acceptor_.local_endpoint(ec).port();
+
+  started_ = true;
+  work_.emplace(io_context_.get_executor());
+  asio::post(accept_strand_, [this] { Accept(); });
+  const int nthreads = options_.threads > 0 ? options_.threads : 1;
+  for (int i = 0; i < nthreads; i++) threads_.emplace_back([this] { RunIoThread(); });
+  spdlog::info("pgwire: listening on {}:{} with {} io threads", options_.host, port_, nthreads);
+  return Status::OK();
+}
+
+void Server::RunIoThread() {
+  while (true) {
+    try {
+      io_context_.run();
+      return;
+    } catch (const std::exception& e) {
+      spdlog::error("pgwire: exception escaped an io handler: {}", e.what());
+    } catch (...) {
+      spdlog::error("pgwire: unknown exception escaped an io handler");
+    }
+  }
+}
+
+void Server::Accept() {
+  if (stopping_.load() || !acceptor_.is_open()) return;
+  acceptor_.async_accept(asio::make_strand(io_context_),
+                         [this](const error_code& ec, tcp::socket socket) {
+                           OnAccept(ec, std::move(socket));
+                         });
+}
+
+void Server::OnAccept(const error_code& ec, tcp::socket socket) {
+  if (stopping_.load() || !acceptor_.is_open()) {
+    error_code ignored;
+    socket.close(ignored);
+    return;
+  }
+  if (ec) {
+    if (ec == asio::error::operation_aborted) return;
+    // E.g. EMFILE: back off briefly instead of spinning.
+    spdlog::warn("pgwire: accept failed: {}", ec.message());
+    accept_retry_timer_.expires_after(kAcceptRetry);
+    accept_retry_timer_.async_wait([this](const error_code& wait_ec) {
+      if (!wait_ec) Accept();
+    });
+    return;
+  }
+  const int32_t pid = registry_.NextPid();
+  auto connection =
+      std::make_shared<Connection>(std::move(socket), backend_, registry_, options_.connection,
+                                   pid, ConnectionRegistry::NewSecretKey());
+  registry_.Add(pid, connection);
+  connection->Start();
+  Accept();
+}
+
+void Server::CloseAcceptor() {
+  stopping_.store(true);
+  asio::post(accept_strand_, [this] {
+    error_code ignored;
+    acceptor_.close(ignored);
+    try {
+      accept_retry_timer_.cancel();
+    } catch (const std::exception&) {
+    }
+  });
+}
+
+void Server::Shutdown(std::chrono::milliseconds grace) {
+  {
+    std::lock_guard<std::mutex> lock(lifecycle_mu_);
+    if (!started_ || stopped_) return;
+    CloseAcceptor();
+  }
+  for (auto& connection : registry_.Snapshot()) connection->Terminate(/*notify=*/true);
+  registry_.WaitEmpty(grace);
+  Stop();
+}
+
+void Server::Stop() {
+  std::lock_guard<std::mutex> lock(lifecycle_mu_);
+  if (!started_ || stopped_) return;
+  stopped_ = true;
+  CloseAcceptor();
+  // Close every connection; repeat for any accepted while the acceptor was closing.
+  auto deadline = std::chrono::steady_clock::now() + kStopWait;
+  while (true) {
+    for (auto& connection : registry_.Snapshot()) connection->Terminate(/*notify=*/false);
+    if (registry_.WaitEmpty(kStopPoll)) break;
+    if (std::chrono::steady_clock::now() > deadline) {
+      spdlog::warn("pgwire: {} connections did not close in time", registry_.size());
+      io_context_.stop();
+      break;
+    }
+  }
+  work_.reset();
+  for (auto& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+  threads_.clear();
+  spdlog::info("pgwire: server on port {} stopped", port_);
+}
+
+}  // namespace freshet::pgwire

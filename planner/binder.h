@@ -1,0 +1,108 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "parser/ast.h"
+#include "planner/catalog.h"
+#include "planner/logical_plan.h"
+
+namespace freshet::planner {
+
+/// A column visible in a scope: where it lives in the input row and how it can be named.
+struct ScopeColumn {
+  std::string table;  // alias or table name ("" when none)
+  std::string name;
+  SqlType type;
+  int index = 0;
+  bool hidden_from_star = false;    // e.g. the right copy of a USING column
+  bool unqualified_ok = true;       // false for USING duplicates
+};
+
+/// The names visible to expressions at one query level, and the enclosing level.
+struct Scope {
+  std::vector<ScopeColumn> columns;
+  const Scope* parent = nullptr;
+};
+
+/// Turns parsed queries and expressions into logical plans and bound expressions: resolves
+/// names against the catalog and scopes, checks types, applies PostgreSQL's implicit casts, and
+/// plans aggregation, windows, DISTINCT, ORDER BY and LIMIT.
+class Binder {
+ public:
+  explicit Binder(const Catalog& catalog) : catalog_(catalog) {}
+
+  /// Parameter types for $n, filled in as they are inferred (unknown until then).
+  std::vector<SqlType>& param_types() { return param_types_; }
+
+  /// Binds a complete query. `outer` is the enclosing scope for correlated subqueries.
+  Result<PlanPtr> BindQuery(const parser::SelectStmt& stmt, const Scope* outer = nullptr);
+
+  /// Binds an expression against a scope (DML WHERE / SET / RETURNING, defaults).
+  Result<BoundExprPtr> BindScalar(const parser::Expr& expr, const Scope& scope);
+
+  /// Casts `expr` for assignment to a column of `target` type (INSERT/UPDATE), with
+  /// PostgreSQL's error "column "c" is of type X but expression is of type Y" (42804).
+  Result<BoundExprPtr> CoerceForAssignment(BoundExprPtr expr, SqlType target,
+                                           const std::string& column);
+
+  /// Scope of a table's columns under a name.
+  static Scope TableScope(const TableDef& table, const std::string& alias);
+
+  /// PostgreSQL's select_common_type for UNION/CASE/VALUES/COALESCE; 42804 on mismatch with
+  /// `context` naming the construct ("UNION", "CASE", ...).
+  static Result<SqlType> CommonType(const std::vector<SqlType>& types, const std::string& context);
+
+  /// Wraps `expr` in a cast to `type` (folding constants); implicit=false for explicit casts.
+  Result<BoundExprPtr> AddCast(BoundExprPtr expr, SqlType type, bool explicit_cast = false);
+
+ private:
+  struct ExprContext;
+  struct SelectState;
+
+  Result<PlanPtr> BindSelectBody(const parser::SelectStmt& stmt, const Scope* outer,
+                                 std::vector<std::string>* out_names);
+  Result<PlanPtr> BindSelectBlock(const parser::SelectStmt& stmt, const Scope* outer);
+  Result<PlanPtr> BindSetOp(const parser::SelectStmt& stmt, const Scope* outer);
+  Result<PlanPtr> BindValues(const parser::SelectStmt& stmt, const Scope* outer);
+  Result<PlanPtr> ApplyOrderLimit(PlanPtr plan, const parser::SelectStmt& stmt,
+                                  const Scope* outer);
+  Result<PlanPtr> BindFrom(const std::vector<parser::TableRefPtr>& from, const Scope* outer,
+                           Scope* scope);
+  Result<PlanPtr> BindTableRef(const parser::TableRef& ref, const Scope* outer, Scope* scope);
+  Result<PlanPtr> BindJoin(const parser::TableRef& ref, const Scope* outer, Scope* scope);
+  Result<BoundExprPtr> BindLimitExpr(const parser::Expr& expr, const char* what);
+
+  Result<BoundExprPtr> BindExpr(const parser::Expr& expr, ExprContext& ctx);
+  Result<BoundExprPtr> BindExprInner(const parser::Expr& expr, ExprContext& ctx);
+  Result<BoundExprPtr> BindColumnRef(const parser::Expr& expr, ExprContext& ctx);
+  Result<BoundExprPtr> BindFunction(const parser::Expr& expr, ExprContext& ctx);
+  Result<BoundExprPtr> BindAggregateCall(const parser::Expr& expr, ExprContext& ctx);
+  Result<BoundExprPtr> BindWindowCall(const parser::Expr& expr, ExprContext& ctx);
+  Result<BoundExprPtr> BindSubquery(const parser::Expr& expr, ExprContext& ctx);
+  Result<BoundExprPtr> BindCompare(const std::string& op, BoundExprPtr l, BoundExprPtr r,
+                                   int position);
+  Result<BoundExprPtr> BindOperator(const std::string& op, std::vector<BoundExprPtr> args,
+                                    int position);
+  Result<BoundExprPtr> BindCase(const parser::Expr& expr, ExprContext& ctx);
+  Result<BoundExprPtr> BindLiteral(const parser::Expr& expr);
+  Result<BoundExprPtr> CoerceToBool(BoundExprPtr e, const char* context, int position);
+  Result<std::vector<BoundExprPtr>> UnifyTypes(std::vector<BoundExprPtr> exprs,
+                                               const std::string& context);
+  Result<PlanPtr> ExpandView(const TableDef& view, const Scope* outer);
+
+  const Catalog& catalog_;
+  std::vector<SqlType> param_types_;
+  // CTEs visible while binding, innermost last.
+  struct CteBinding {
+    std::string name;
+    std::vector<std::string> column_names;
+    const parser::SelectStmt* query;
+  };
+  std::vector<CteBinding> ctes_;
+  int view_depth_ = 0;
+};
+
+}  // namespace freshet::planner

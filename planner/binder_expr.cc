@@ -1,0 +1,872 @@
+// Expression binding: names, literals, operators, functions, aggregates, windows, subqueries.
+
+#include <algorithm>
+#include <functional>
+
+#include "function/cast.h"
+#include "planner/binder.h"
+#include "planner/binder_context.h"
+
+namespace freshet::planner {
+
+using parser::Expr;
+using parser::ExprKind;
+using parser::LiteralKind;
+
+
+namespace {
+
+Status Err(const char* code, std::string msg, int pos = 0) {
+  return Status::Error(code, std::move(msg), pos);
+}
+
+std::string FuncName(const Expr& e) { return e.names.empty() ? "" : e.names.back(); }
+
+bool ContainsAggregateCall(const Expr& e) {
+  if (e.kind == ExprKind::kFunction && !e.over && function::IsAggregateFunction(FuncName(e))) {
+    return true;
+  }
+  for (const auto& c : e.children) {
+    if (c && ContainsAggregateCall(*c)) return true;
+  }
+  return false;
+}
+
+bool ContainsWindowCall(const Expr& e) {
+  if (e.kind == ExprKind::kFunction && e.over) return true;
+  for (const auto& c : e.children) {
+    if (c && ContainsWindowCall(*c)) return true;
+  }
+  return false;
+}
+
+BoundExprPtr MakeBool(BoundExprKind kind) {
+  return std::make_unique<BoundExpr>(kind, SqlType(TypeId::kBool));
+}
+
+}  // namespace
+
+Result<BoundExprPtr> Binder::BindExpr(const Expr& expr, ExprContext& ctx) {
+  if (ctx.agg_mode && !ctx.in_aggregate && expr.kind != ExprKind::kLiteral &&
+      !ContainsAggregateCall(expr) && !ContainsWindowCall(expr)) {
+    // A grouped expression? Bind it over the FROM row and compare with GROUP BY items.
+    ExprContext plain;
+    plain.scope = ctx.from_scope;
+    plain.clause = ctx.clause;
+    auto speculative = BindExprInner(expr, plain);
+    if (speculative.ok()) {
+      for (size_t i = 0; i < ctx.groups->size(); i++) {
+        if ((*ctx.groups)[i]->Equals(**speculative)) {
+          return MakeColumn(static_cast<int>(i), (*ctx.groups)[i]->type);
+        }
+      }
+      if (expr.kind == ExprKind::kColumnRef) {
+        const BoundExpr& b = **speculative;
+        if (b.kind == BoundExprKind::kColumn) {
+          std::string name = expr.names.size() > 1
+                                 ? expr.names[expr.names.size() - 2] + "." + expr.names.back()
+                                 : expr.names.back();
+          // PostgreSQL names the column qualified by its table.
+          if (expr.names.size() == 1) {
+            for (const auto& c : ctx.from_scope->columns) {
+              if (c.index == b.column && c.name == expr.names.back() && !c.table.empty()) {
+                name = c.table + "." + c.name;
+                break;
+              }
+            }
+          }
+          return Err(sqlstate::kGroupingError,
+                     "column \"" + name +
+                         "\" must appear in the GROUP BY clause or be used in an aggregate "
+                         "function",
+                     expr.position);
+        }
+        return speculative;  // an outer reference
+      }
+      if (!(*speculative)->HasOuterReference(0) && expr.kind != ExprKind::kSubquery &&
+          expr.kind != ExprKind::kExists && expr.kind != ExprKind::kInSubquery) {
+        // No column references at all (e.g. now()): usable as is.
+        bool has_cols = false;
+        std::vector<const BoundExpr*> stack{speculative->get()};
+        while (!stack.empty()) {
+          const BoundExpr* b = stack.back();
+          stack.pop_back();
+          if (b->kind == BoundExprKind::kColumn) has_cols = true;
+          for (const auto& c : b->children) stack.push_back(c.get());
+        }
+        if (!has_cols) return speculative;
+      }
+    }
+  }
+  return BindExprInner(expr, ctx);
+}
+
+Result<BoundExprPtr> Binder::BindColumnRef(const Expr& expr, ExprContext& ctx) {
+  const std::vector<std::string>& n = expr.names;
+  std::string col = n.back();
+  std::string table = n.size() >= 2 ? n[n.size() - 2] : "";
+  int depth = 0;
+  bool table_seen = false;
+  for (const Scope* s = ctx.scope; s; s = s->parent, depth++) {
+    const ScopeColumn* found = nullptr;
+    for (const auto& c : s->columns) {
+      if (!table.empty()) {
+        if (c.table != table) continue;
+        table_seen = true;
+      } else if (!c.unqualified_ok) {
+        continue;
+      }
+      if (c.name != col) continue;
+      if (found && found->index != c.index) {
+        return Err(sqlstate::kAmbiguousColumn, "column reference \"" + col + "\" is ambiguous",
+                   expr.position);
+      }
+      found = &c;
+    }
+    if (found) {
+      if (depth == 0) return MakeColumn(found->index, found->type);
+      auto e = std::make_unique<BoundExpr>(BoundExprKind::kOuterColumn, found->type);
+      e->column = found->index;
+      e->depth = depth;
+      return BoundExprPtr(std::move(e));
+    }
+    if (!table.empty() && table_seen) break;
+  }
+  if (!table.empty() && !table_seen) {
+    // Maybe a whole-row reference or an unknown table.
+    return Err(sqlstate::kUndefinedTable, "missing FROM-clause entry for table \"" + table + "\"",
+               expr.position);
+  }
+  if (!table.empty()) {
+    return Err(sqlstate::kUndefinedColumn, "column " + table + "." + col + " does not exist",
+               expr.position);
+  }
+  return Err(sqlstate::kUndefinedColumn, "column \"" + col + "\" does not exist", expr.position);
+}
+
+Result<BoundExprPtr> Binder::BindLiteral(const Expr& expr) {
+  switch (expr.literal_kind) {
+    case LiteralKind::kNull:
+      return MakeConstant(Value::Null(TypeId::kUnknown));
+    case LiteralKind::kBool:
+      return MakeConstant(Value::Bool(expr.text == "true"));
+    case LiteralKind::kInteger: {
+      errno = 0;
+      char* end = nullptr;
+      long long v = std::strtoll(expr.text.c_str(), &end, 10);
+      if (errno == 0 && end && *end == 0) {
+        if (v >= INT32_MIN && v <= INT32_MAX) return MakeConstant(Value::Int32(static_cast<int32_t>(v)));
+        return MakeConstant(Value::Int64(v));
+      }
+      ASSIGN_OR_RETURN(Decimal d, Decimal::Parse(expr.text));
+      return MakeConstant(Value::Numeric(d));
+    }
+    case LiteralKind::kDecimal: {
+      auto d = Decimal::Parse(expr.text);
+      if (!d.ok()) {
+        // Out of the exact range: PostgreSQL keeps numeric; fall back to double.
+        return MakeConstant(Value::Float64(std::strtod(expr.text.c_str(), nullptr)));
+      }
+      return MakeConstant(Value::Numeric(*d));
+    }
+    case LiteralKind::kString:
+      return MakeConstant(Value::String(TypeId::kUnknown, expr.text));
+    case LiteralKind::kTyped: {
+      int32_t m1 = expr.type_name.modifiers.size() > 0 ? expr.type_name.modifiers[0] : -1;
+      int32_t m2 = expr.type_name.modifiers.size() > 1 ? expr.type_name.modifiers[1] : -1;
+      SqlType t = TypeFromName(expr.type_name.name, m1, m2);
+      if (t.id == TypeId::kUnknown) {
+        return Err(sqlstate::kUndefinedObject,
+                   "type \"" + expr.type_name.name + "\" does not exist", expr.position);
+      }
+      function::EvalContext ectx;
+      auto v = Value::FromText(expr.text, t, ectx.tz());
+      if (!v.ok()) {
+        Status s = v.status();
+        return s.WithPosition(expr.position);
+      }
+      return MakeConstant(std::move(*v));
+    }
+  }
+  return Status::Internal("bad literal");
+}
+
+Result<BoundExprPtr> Binder::BindCompare(const std::string& op, BoundExprPtr l, BoundExprPtr r,
+                                         int position) {
+  SqlType lt = l->type, rt = r->type;
+  if (lt.id == TypeId::kJsonb || rt.id == TypeId::kJsonb) {
+    if (op != "=" && op != "<>") {
+      return Err(sqlstate::kUndefinedFunction,
+                 "operator does not exist: " + lt.ToString() + " " + op + " " + rt.ToString(),
+                 position);
+    }
+  }
+  if (lt.id == TypeId::kUnknown && rt.id == TypeId::kUnknown) {
+    ASSIGN_OR_RETURN(l, AddCast(std::move(l), TypeId::kText));
+    ASSIGN_OR_RETURN(r, AddCast(std::move(r), TypeId::kText));
+  } else if (lt.id == TypeId::kUnknown) {
+    ASSIGN_OR_RETURN(l, AddCast(std::move(l), rt.IsString() ? SqlType(TypeId::kText) : SqlType(rt.id)));
+  } else if (rt.id == TypeId::kUnknown) {
+    ASSIGN_OR_RETURN(r, AddCast(std::move(r), lt.IsString() ? SqlType(TypeId::kText) : SqlType(lt.id)));
+  } else if (lt.id != rt.id) {
+    bool both_string = lt.IsString() && rt.IsString();
+    if (!both_string) {
+      auto common = CommonType({lt, rt}, "comparison");
+      if (!common.ok() || !function::CanCast(lt, *common, function::CastContext::kImplicit) ||
+          !function::CanCast(rt, *common, function::CastContext::kImplicit)) {
+        return Err(sqlstate::kUndefinedFunction,
+                   "operator does not exist: " + lt.ToString() + " " + op + " " + rt.ToString(),
+                   position)
+            .WithHint("No operator matches the given name and argument types. You might need "
+                      "to add explicit type casts.");
+      }
+      if (lt.id != common->id) { ASSIGN_OR_RETURN(l, AddCast(std::move(l), *common)); }
+      if (rt.id != common->id) { ASSIGN_OR_RETURN(r, AddCast(std::move(r), *common)); }
+    }
+  }
+  auto e = MakeBool(BoundExprKind::kCompare);
+  e->op = op;
+  e->children.push_back(std::move(l));
+  e->children.push_back(std::move(r));
+  return BoundExprPtr(std::move(e));
+}
+
+Result<BoundExprPtr> Binder::BindOperator(const std::string& op, std::vector<BoundExprPtr> args,
+                                          int position) {
+  std::vector<SqlType> types;
+  for (const auto& a : args) types.push_back(a->type);
+  // Arithmetic between numeric types of different widths: widen to the larger type first.
+  if (args.size() == 2 && (op == "+" || op == "-" || op == "*" || op == "/" || op == "%")) {
+    SqlType a = types[0], b = types[1];
+    int ra = function::NumericRank(a.id), rb = function::NumericRank(b.id);
+    if (a.id == TypeId::kUnknown && rb >= 0) types[0] = b.id;
+    if (b.id == TypeId::kUnknown && ra >= 0) types[1] = a.id;
+    if (ra >= 0 && rb >= 0 && a.id != b.id) {
+      SqlType w = ra > rb ? SqlType(a.id) : SqlType(b.id);
+      types[0] = w;
+      types[1] = w;
+    }
+    if (a.id == TypeId::kUnknown && b.id == TypeId::kUnknown) {
+      types[0] = TypeId::kInt32;  // PostgreSQL fails here; integers are the common intent
+      types[1] = TypeId::kInt32;
+    }
+  }
+  auto resolved = function::ResolveScalarFunction(op, types);
+  if (!resolved.ok()) {
+    Status s = resolved.status();
+    return s.WithPosition(position);
+  }
+  auto e = std::make_unique<BoundExpr>(BoundExprKind::kFunction, resolved->return_type);
+  for (size_t i = 0; i < args.size(); i++) {
+    BoundExprPtr a = std::move(args[i]);
+    if (a->type != resolved->arg_types[i]) {
+      ASSIGN_OR_RETURN(a, AddCast(std::move(a), resolved->arg_types[i]));
+    }
+    e->children.push_back(std::move(a));
+  }
+  e->function = std::move(*resolved);
+  return BoundExprPtr(std::move(e));
+}
+
+Result<BoundExprPtr> Binder::BindCase(const Expr& expr, ExprContext& ctx) {
+  size_t i = 0;
+  BoundExprPtr operand;
+  if (expr.case_has_operand) {
+    ASSIGN_OR_RETURN(operand, BindExpr(*expr.children[0], ctx));
+    i = 1;
+  }
+  size_t end = expr.children.size() - (expr.case_has_else ? 1 : 0);
+  std::vector<BoundExprPtr> conds;
+  std::vector<BoundExprPtr> results;
+  for (; i + 1 < end + 1 && i < end; i += 2) {
+    ASSIGN_OR_RETURN(BoundExprPtr when, BindExpr(*expr.children[i], ctx));
+    if (operand) {
+      ASSIGN_OR_RETURN(when, BindCompare("=", operand->Clone(), std::move(when),
+                                         expr.children[i]->position));
+    } else {
+      ASSIGN_OR_RETURN(when, CoerceToBool(std::move(when), "CASE/WHEN", expr.children[i]->position));
+    }
+    conds.push_back(std::move(when));
+    ASSIGN_OR_RETURN(BoundExprPtr then, BindExpr(*expr.children[i + 1], ctx));
+    results.push_back(std::move(then));
+  }
+  if (expr.case_has_else) {
+    ASSIGN_OR_RETURN(BoundExprPtr els, BindExpr(*expr.children.back(), ctx));
+    results.push_back(std::move(els));
+  }
+  ASSIGN_OR_RETURN(results, UnifyTypes(std::move(results), "CASE"));
+  SqlType t = results[0]->type;
+  auto e = std::make_unique<BoundExpr>(BoundExprKind::kCase, t);
+  e->has_else = expr.case_has_else;
+  for (size_t k = 0; k < conds.size(); k++) {
+    e->children.push_back(std::move(conds[k]));
+    e->children.push_back(std::move(results[k]));
+  }
+  if (expr.case_has_else) e->children.push_back(std::move(results.back()));
+  return BoundExprPtr(std::move(e));
+}
+
+Result<BoundExprPtr> Binder::BindSubquery(const Expr& expr, ExprContext& ctx) {
+  ASSIGN_OR_RETURN(PlanPtr plan, BindQuery(*expr.subquery, ctx.scope));
+  auto e = std::make_unique<BoundExpr>(BoundExprKind::kSubquery, SqlType(TypeId::kBool));
+  // Correlated when any expression inside refers to an enclosing scope; detect by walking.
+  std::function<bool(const LogicalPlan&, int)> correlated = [&](const LogicalPlan& p, int level) {
+    auto check = [&](const BoundExpr* b) {
+      std::vector<std::pair<const BoundExpr*, int>> stack{{b, level}};
+      while (!stack.empty()) {
+        auto [x, lv] = stack.back();
+        stack.pop_back();
+        if (x->kind == BoundExprKind::kOuterColumn && x->depth >= lv) return true;
+        if (x->kind == BoundExprKind::kSubquery && x->plan && correlated(*x->plan, lv + 1)) {
+          return true;
+        }
+        for (const auto& c : x->children) stack.push_back({c.get(), lv});
+      }
+      return false;
+    };
+    if (p.predicate && check(p.predicate.get())) return true;
+    for (const auto& x : p.exprs) if (check(x.get())) return true;
+    for (const auto& row : p.values) for (const auto& x : row) if (check(x.get())) return true;
+    for (const auto& a : p.aggregates) {
+      if (a.arg && check(a.arg.get())) return true;
+      if (a.filter && check(a.filter.get())) return true;
+    }
+    for (const auto& k : p.sort_keys) if (check(k.expr.get())) return true;
+    for (const auto& w : p.window_calls) {
+      for (const auto& x : w.args) if (check(x.get())) return true;
+    }
+    if (p.limit && check(p.limit.get())) return true;
+    for (const auto& c : p.children) if (correlated(*c, level)) return true;
+    return false;
+  };
+  e->correlated = correlated(*plan, 1);
+  switch (expr.kind) {
+    case ExprKind::kExists:
+      e->subquery_kind = SubqueryKind::kExists;
+      e->negated = expr.negated;
+      break;
+    case ExprKind::kSubquery:
+      if (plan->types.size() != 1) {
+        return Err(sqlstate::kSyntaxError, "subquery must return only one column", expr.position);
+      }
+      e->subquery_kind = SubqueryKind::kScalar;
+      e->type = plan->types[0];
+      break;
+    case ExprKind::kInSubquery:
+    case ExprKind::kQuantified: {
+      if (plan->types.size() != 1) {
+        return Err(sqlstate::kSyntaxError,
+                   plan->types.size() > 1 ? "subquery has too many columns"
+                                          : "subquery has too few columns",
+                   expr.position);
+      }
+      ASSIGN_OR_RETURN(BoundExprPtr lhs, BindExpr(*expr.children[0], ctx));
+      SqlType lt = lhs->type, rt = plan->types[0];
+      SqlType common = lt;
+      if (lt.id == TypeId::kUnknown) {
+        common = rt;
+      } else if (rt.id != TypeId::kUnknown && lt.id != rt.id && !(lt.IsString() && rt.IsString())) {
+        auto c = CommonType({lt, rt}, "IN");
+        if (!c.ok()) {
+          return Err(sqlstate::kUndefinedFunction,
+                     "operator does not exist: " + lt.ToString() + " = " + rt.ToString(),
+                     expr.position);
+        }
+        common = *c;
+      }
+      if (common.id == TypeId::kUnknown) common = TypeId::kText;
+      if (lhs->type.id != common.id) { ASSIGN_OR_RETURN(lhs, AddCast(std::move(lhs), common)); }
+      if (rt.id != common.id && !(rt.IsString() && common.IsString())) {
+        auto proj = std::make_unique<LogicalPlan>(PlanKind::kProject);
+        ASSIGN_OR_RETURN(BoundExprPtr c, AddCast(MakeColumn(0, rt), common));
+        proj->exprs.push_back(std::move(c));
+        proj->types = {common};
+        proj->names = plan->names;
+        proj->children.push_back(std::move(plan));
+        plan = std::move(proj);
+      }
+      e->children.push_back(std::move(lhs));
+      if (expr.kind == ExprKind::kInSubquery) {
+        e->subquery_kind = SubqueryKind::kIn;
+        e->negated = expr.negated;
+        e->op = "=";
+      } else {
+        e->subquery_kind = expr.quantifier_all ? SubqueryKind::kAll : SubqueryKind::kAny;
+        e->op = expr.op == "!=" ? "<>" : expr.op;
+      }
+      break;
+    }
+    default:
+      return Status::Internal("bad subquery kind");
+  }
+  e->plan = std::shared_ptr<LogicalPlan>(std::move(plan));
+  return BoundExprPtr(std::move(e));
+}
+
+Result<BoundExprPtr> Binder::BindAggregateCall(const Expr& expr, ExprContext& ctx) {
+  std::string name = FuncName(expr);
+  if (!ctx.allow_aggregates || !ctx.agg_mode) {
+    if (ctx.in_aggregate) {
+      return Err(sqlstate::kGroupingError, "aggregate function calls cannot be nested",
+                 expr.position);
+    }
+    return Err(sqlstate::kGroupingError,
+               std::string("aggregate functions are not allowed in ") + ctx.clause,
+               expr.position);
+  }
+  if (ctx.in_aggregate) {
+    return Err(sqlstate::kGroupingError, "aggregate function calls cannot be nested",
+               expr.position);
+  }
+  ExprContext arg_ctx;
+  arg_ctx.scope = ctx.from_scope;
+  arg_ctx.clause = "aggregate function calls";
+  arg_ctx.in_aggregate = true;
+  AggregateCall call;
+  std::vector<BoundExprPtr> args;
+  for (const auto& a : expr.children) {
+    if (ContainsAggregateCall(*a)) {
+      return Err(sqlstate::kGroupingError, "aggregate function calls cannot be nested",
+                 a->position);
+    }
+    ASSIGN_OR_RETURN(BoundExprPtr b, BindExprInner(*a, arg_ctx));
+    args.push_back(std::move(b));
+  }
+  std::vector<SqlType> types;
+  for (const auto& a : args) types.push_back(a->type);
+  auto resolved = function::ResolveAggregate(name, types, expr.star);
+  if (!resolved.ok()) {
+    Status s = resolved.status();
+    return s.WithPosition(expr.position);
+  }
+  call.agg = *resolved;
+  if (!args.empty() && call.agg.kind != function::AggKind::kCountStar) {
+    BoundExprPtr a = std::move(args[0]);
+    if (a->type != call.agg.input_type) {
+      ASSIGN_OR_RETURN(a, AddCast(std::move(a), call.agg.input_type));
+    }
+    call.arg = std::move(a);
+    if (args.size() > 1) {
+      ASSIGN_OR_RETURN(call.sep, AddCast(std::move(args[1]), TypeId::kText));
+    }
+  }
+  call.distinct = expr.distinct;
+  if (expr.filter) {
+    ASSIGN_OR_RETURN(BoundExprPtr f, BindExprInner(*expr.filter, arg_ctx));
+    ASSIGN_OR_RETURN(call.filter, CoerceToBool(std::move(f), "FILTER", expr.filter->position));
+  }
+  for (const auto& o : expr.agg_order_by) {
+    ASSIGN_OR_RETURN(BoundExprPtr b, BindExprInner(*o.expr, arg_ctx));
+    call.order_by.emplace_back(std::move(b), o.descending);
+  }
+  SqlType result = call.agg.result_type;
+  // Reuse an identical aggregate already computed.
+  int index = -1;
+  for (size_t i = 0; i < ctx.aggregates->size(); i++) {
+    const AggregateCall& c = (*ctx.aggregates)[i];
+    bool same = c.agg.kind == call.agg.kind && c.distinct == call.distinct && !c.filter &&
+                !call.filter && c.order_by.empty() && call.order_by.empty() &&
+                ((!c.arg && !call.arg) || (c.arg && call.arg && c.arg->Equals(*call.arg))) &&
+                ((!c.sep && !call.sep) || (c.sep && call.sep && c.sep->Equals(*call.sep)));
+    if (same) {
+      index = static_cast<int>(i);
+      break;
+    }
+  }
+  if (index < 0) {
+    index = static_cast<int>(ctx.aggregates->size());
+    ctx.aggregates->push_back(std::move(call));
+  }
+  return MakeColumn(static_cast<int>(ctx.groups->size()) + index, result);
+}
+
+Result<BoundExprPtr> Binder::BindWindowCall(const Expr& expr, ExprContext& ctx) {
+  if (!ctx.allow_windows || !ctx.windows) {
+    return Err(sqlstate::kWindowingError,
+               std::string("window functions are not allowed in ") + ctx.clause, expr.position);
+  }
+  std::string name = FuncName(expr);
+  ExprContext inner = ctx;
+  inner.allow_windows = false;
+  inner.clause = "window function calls";
+  WindowCall call;
+  call.name = name;
+  for (const auto& a : expr.children) {
+    ASSIGN_OR_RETURN(BoundExprPtr b, BindExpr(*a, inner));
+    call.args.push_back(std::move(b));
+  }
+  const parser::WindowSpec& spec = *expr.over;
+  if (!spec.ref_name.empty()) {
+    return Status::NotSupported("named windows are not supported yet");
+  }
+  for (const auto& p : spec.partition_by) {
+    ASSIGN_OR_RETURN(BoundExprPtr b, BindExpr(*p, inner));
+    call.partition_by.push_back(std::move(b));
+  }
+  for (const auto& o : spec.order_by) {
+    SortKey k;
+    ASSIGN_OR_RETURN(k.expr, BindExpr(*o.expr, inner));
+    k.descending = o.descending;
+    k.nulls_first = o.nulls_first.value_or(o.descending);
+    call.order_by.push_back(std::move(k));
+  }
+  if (spec.has_frame) {
+    call.has_frame = true;
+    call.rows_mode = spec.frame_mode == parser::WindowSpec::FrameMode::kRows;
+    auto bound = [&](const parser::WindowFrameBound& b, int* kind, int64_t* off) -> Status {
+      using K = parser::WindowFrameBound::Kind;
+      switch (b.kind) {
+        case K::kUnboundedPreceding: *kind = 0; break;
+        case K::kPreceding: *kind = 1; break;
+        case K::kCurrentRow: *kind = 2; break;
+        case K::kFollowing: *kind = 3; break;
+        case K::kUnboundedFollowing: *kind = 4; break;
+      }
+      if (b.offset) {
+        if (b.offset->kind != ExprKind::kLiteral ||
+            b.offset->literal_kind != LiteralKind::kInteger) {
+          return Status::NotSupported("frame offsets must be integer constants");
+        }
+        if (!call.rows_mode) return Status::NotSupported("RANGE frames with offsets are not supported yet");
+        *off = std::atoll(b.offset->text.c_str());
+      }
+      return Status::OK();
+    };
+    RETURN_IF_ERROR(bound(spec.frame_start, &call.start_kind, &call.start_offset));
+    RETURN_IF_ERROR(bound(spec.frame_end, &call.end_kind, &call.end_offset));
+  }
+  if (name == "row_number" || name == "rank" || name == "dense_rank" || name == "ntile") {
+    call.type = name == "ntile" ? SqlType(TypeId::kInt32) : SqlType(TypeId::kInt64);
+  } else if (name == "percent_rank" || name == "cume_dist") {
+    call.type = TypeId::kFloat64;
+  } else if (name == "lag" || name == "lead" || name == "first_value" || name == "last_value" ||
+             name == "nth_value") {
+    if (call.args.empty()) {
+      return Err(sqlstate::kUndefinedFunction, "function " + name + "() does not exist",
+                 expr.position);
+    }
+    call.type = call.args[0]->type;
+    if (call.args.size() > 1) { ASSIGN_OR_RETURN(call.args[1], AddCast(std::move(call.args[1]), TypeId::kInt64)); }
+    if (call.args.size() > 2 && call.args[2]->type != call.type) {
+      ASSIGN_OR_RETURN(call.args[2], AddCast(std::move(call.args[2]), call.type));
+    }
+  } else if (function::IsAggregateFunction(name)) {
+    std::vector<SqlType> types;
+    for (const auto& a : call.args) types.push_back(a->type);
+    auto resolved = function::ResolveAggregate(name, types, expr.star);
+    if (!resolved.ok()) {
+      Status s = resolved.status();
+      return s.WithPosition(expr.position);
+    }
+    call.is_aggregate = true;
+    call.agg = *resolved;
+    call.type = resolved->result_type;
+    if (!call.args.empty() && call.args[0]->type != call.agg.input_type &&
+        call.agg.kind != function::AggKind::kCountStar) {
+      ASSIGN_OR_RETURN(call.args[0], AddCast(std::move(call.args[0]), call.agg.input_type));
+    }
+  } else {
+    return Err(sqlstate::kUndefinedFunction, "function " + name + " is not a window function",
+               expr.position);
+  }
+  int base = ctx.window_base;
+  if (base == 0) {
+    base = ctx.agg_mode ? static_cast<int>(ctx.groups->size() + ctx.aggregates->size())
+                        : static_cast<int>(ctx.scope->columns.empty() ? 0 : 0);
+  }
+  SqlType type = call.type;
+  ctx.windows->push_back(std::move(call));
+  auto ref = std::make_unique<BoundExpr>(BoundExprKind::kColumn, type);
+  // The window column index is fixed up relative to the input width by the executor: encode it
+  // as -(k + 1) and resolve when the Window node is built.
+  ref->column = -static_cast<int>(ctx.windows->size());
+  return BoundExprPtr(std::move(ref));
+}
+
+Result<BoundExprPtr> Binder::BindFunction(const Expr& expr, ExprContext& ctx) {
+  std::string name = FuncName(expr);
+  if (expr.names.size() > 1 && expr.names[0] != "pg_catalog" && expr.names[0] != "public") {
+    return Err(sqlstate::kUndefinedFunction, "function " + expr.names[0] + "." + name +
+                                                 " does not exist",
+               expr.position);
+  }
+  if (expr.over) return BindWindowCall(expr, ctx);
+  if (function::IsAggregateFunction(name)) return BindAggregateCall(expr, ctx);
+  std::vector<BoundExprPtr> args;
+  for (const auto& a : expr.children) {
+    ASSIGN_OR_RETURN(BoundExprPtr b, BindExpr(*a, ctx));
+    args.push_back(std::move(b));
+  }
+  if (name == "coalesce" || name == "greatest" || name == "least") {
+    if (args.empty()) {
+      return Err(sqlstate::kSyntaxError, "syntax error at or near \")\"", expr.position);
+    }
+    std::string ctx_name = name == "coalesce" ? "COALESCE" : name == "greatest" ? "GREATEST" : "LEAST";
+    ASSIGN_OR_RETURN(args, UnifyTypes(std::move(args), ctx_name));
+    auto e = std::make_unique<BoundExpr>(name == "coalesce"   ? BoundExprKind::kCoalesce
+                                         : name == "greatest" ? BoundExprKind::kGreatest
+                                                              : BoundExprKind::kLeast,
+                                         args[0]->type);
+    e->children = std::move(args);
+    return BoundExprPtr(std::move(e));
+  }
+  if (name == "nullif") {
+    if (args.size() != 2) {
+      return Err(sqlstate::kUndefinedFunction, "function nullif does not exist", expr.position);
+    }
+    SqlType t = args[0]->type.id == TypeId::kUnknown ? args[1]->type : args[0]->type;
+    if (t.id == TypeId::kUnknown) t = TypeId::kText;
+    BoundExprPtr first = args[0]->Clone();
+    ASSIGN_OR_RETURN(BoundExprPtr cmp, BindCompare("=", std::move(args[0]), std::move(args[1]),
+                                                   expr.position));
+    if (first->type != t) { ASSIGN_OR_RETURN(first, AddCast(std::move(first), t)); }
+    auto e = std::make_unique<BoundExpr>(BoundExprKind::kNullIf, t);
+    e->children.push_back(std::move(first));
+    e->children.push_back(std::move(cmp));
+    return BoundExprPtr(std::move(e));
+  }
+  if (name == "pg_typeof" && args.size() == 1) {
+    return MakeConstant(Value::Text(args[0]->type.id == TypeId::kUnknown ? "unknown"
+                                                                         : args[0]->type.ToString()));
+  }
+  if (name == "current_setting" || name == "set_config") {
+    return Status::NotSupported("function " + name + " is not supported yet");
+  }
+  if (name == "substring" && args.size() >= 2 && args[1]->type.IsString()) {
+    return Status::NotSupported("substring with a regular expression is not supported yet");
+  }
+  return BindOperator(name, std::move(args), expr.position);
+}
+
+Result<BoundExprPtr> Binder::BindExprInner(const Expr& expr, ExprContext& ctx) {
+  switch (expr.kind) {
+    case ExprKind::kLiteral:
+      return BindLiteral(expr);
+    case ExprKind::kColumnRef:
+      return BindColumnRef(expr, ctx);
+    case ExprKind::kStar:
+      return Err(sqlstate::kSyntaxError, "syntax error at or near \"*\"", expr.position);
+    case ExprKind::kParam: {
+      if (expr.param_index < 1 || expr.param_index > 65535) {
+        return Err(sqlstate::kUndefinedParameter,
+                   "there is no parameter $" + std::to_string(expr.param_index), expr.position);
+      }
+      if (param_types_.size() < static_cast<size_t>(expr.param_index)) {
+        param_types_.resize(expr.param_index, SqlType(TypeId::kUnknown));
+      }
+      auto e = std::make_unique<BoundExpr>(BoundExprKind::kParam, param_types_[expr.param_index - 1]);
+      e->param_index = expr.param_index;
+      return BoundExprPtr(std::move(e));
+    }
+    case ExprKind::kUnary: {
+      ASSIGN_OR_RETURN(BoundExprPtr c, BindExpr(*expr.children[0], ctx));
+      if (expr.op == "NOT") {
+        ASSIGN_OR_RETURN(c, CoerceToBool(std::move(c), "NOT", expr.position));
+        auto e = MakeBool(BoundExprKind::kNot);
+        e->children.push_back(std::move(c));
+        return BoundExprPtr(std::move(e));
+      }
+      if (expr.op == "+") return c;
+      if (expr.op == "-") {
+        // Fold negative literals so that -2147483648 is an int4, as in PostgreSQL.
+        if (c->kind == BoundExprKind::kConstant && !c->constant.is_null()) {
+          const Value& v = c->constant;
+          if (v.type_id() == TypeId::kInt32) return MakeConstant(Value::Int32(-static_cast<int32_t>(v.GetInt())));
+          if (v.type_id() == TypeId::kInt64) {
+            if (v.GetInt() == -static_cast<int64_t>(INT32_MIN)) return MakeConstant(Value::Int32(INT32_MIN));
+            return MakeConstant(Value::Int64(-v.GetInt()));
+          }
+          if (v.type_id() == TypeId::kNumeric) {
+            Decimal d = v.GetDecimal().Negate();
+            if (d.scale() == 0 && d.Compare(Decimal::FromInt64(INT64_MIN)) == 0) {
+              return MakeConstant(Value::Int64(INT64_MIN));
+            }
+            return MakeConstant(Value::Numeric(d));
+          }
+        }
+        std::vector<BoundExprPtr> args;
+        if (c->type.id == TypeId::kUnknown) { ASSIGN_OR_RETURN(c, AddCast(std::move(c), TypeId::kInt32)); }
+        args.push_back(std::move(c));
+        return BindOperator("neg", std::move(args), expr.position);
+      }
+      std::vector<BoundExprPtr> args;
+      args.push_back(std::move(c));
+      return BindOperator(expr.op, std::move(args), expr.position);
+    }
+    case ExprKind::kBinary: {
+      const std::string& op = expr.op;
+      ASSIGN_OR_RETURN(BoundExprPtr l, BindExpr(*expr.children[0], ctx));
+      ASSIGN_OR_RETURN(BoundExprPtr r, BindExpr(*expr.children[1], ctx));
+      if (op == "AND" || op == "OR") {
+        ASSIGN_OR_RETURN(l, CoerceToBool(std::move(l), op.c_str(), expr.children[0]->position));
+        ASSIGN_OR_RETURN(r, CoerceToBool(std::move(r), op.c_str(), expr.children[1]->position));
+        BoundExprKind k = op == "AND" ? BoundExprKind::kAnd : BoundExprKind::kOr;
+        auto e = MakeBool(k);
+        for (BoundExprPtr* side : {&l, &r}) {
+          if ((*side)->kind == k) {
+            for (auto& c : (*side)->children) e->children.push_back(std::move(c));
+          } else {
+            e->children.push_back(std::move(*side));
+          }
+        }
+        return BoundExprPtr(std::move(e));
+      }
+      if (op == "=" || op == "<>" || op == "<" || op == ">" || op == "<=" || op == ">=") {
+        return BindCompare(op, std::move(l), std::move(r), expr.position);
+      }
+      std::vector<BoundExprPtr> args;
+      args.push_back(std::move(l));
+      args.push_back(std::move(r));
+      if (op == "||" && args[0]->type.id == TypeId::kUnknown && args[1]->type.id == TypeId::kUnknown) {
+        ASSIGN_OR_RETURN(args[0], AddCast(std::move(args[0]), TypeId::kText));
+      }
+      return BindOperator(op, std::move(args), expr.position);
+    }
+    case ExprKind::kFunction:
+      return BindFunction(expr, ctx);
+    case ExprKind::kCast: {
+      ASSIGN_OR_RETURN(BoundExprPtr c, BindExpr(*expr.children[0], ctx));
+      const auto& tn = expr.type_name;
+      int32_t m1 = tn.modifiers.size() > 0 ? tn.modifiers[0] : -1;
+      int32_t m2 = tn.modifiers.size() > 1 ? tn.modifiers[1] : -1;
+      SqlType t = TypeFromName(tn.name, m1, m2);
+      if (tn.name == "regclass" || tn.name == "oid" || tn.name == "regtype" ||
+          tn.name == "regproc" || tn.name == "regnamespace") {
+        t = TypeId::kInt64;  // catalog OID types: integers here
+        if (c->type.IsString() || c->type.id == TypeId::kUnknown) {
+          if (c->kind == BoundExprKind::kConstant && !c->constant.is_null() &&
+              tn.name == "regclass") {
+            auto table = catalog_.Find(c->constant.GetString());
+            if (!table) {
+              return Err(sqlstate::kUndefinedTable,
+                         "relation \"" + c->constant.GetString() + "\" does not exist",
+                         expr.position);
+            }
+            return MakeConstant(Value::Int64(table->Oid()));
+          }
+        }
+      }
+      if (t.id == TypeId::kUnknown || tn.is_array) {
+        return Err(sqlstate::kUndefinedObject, "type \"" + tn.name + (tn.is_array ? "[]" : "") +
+                                                   "\" does not exist",
+                   tn.position ? tn.position : expr.position);
+      }
+      if (c->type.id != TypeId::kUnknown && !function::CanCast(c->type, t, function::CastContext::kExplicit)) {
+        return Err(sqlstate::kCannotCoerce,
+                   "cannot cast type " + c->type.ToString() + " to " + t.ToString(),
+                   expr.position);
+      }
+      auto r = AddCast(std::move(c), t, true);
+      if (!r.ok()) {
+        Status s = r.status();
+        return s.WithPosition(expr.children[0]->position);
+      }
+      return r;
+    }
+    case ExprKind::kCase:
+      return BindCase(expr, ctx);
+    case ExprKind::kInList: {
+      ASSIGN_OR_RETURN(BoundExprPtr lhs, BindExpr(*expr.children[0], ctx));
+      std::vector<BoundExprPtr> all;
+      all.push_back(std::move(lhs));
+      for (size_t i = 1; i < expr.children.size(); i++) {
+        ASSIGN_OR_RETURN(BoundExprPtr b, BindExpr(*expr.children[i], ctx));
+        all.push_back(std::move(b));
+      }
+      auto unified = UnifyTypes(std::move(all), "IN");
+      if (!unified.ok()) {
+        Status s = Err(sqlstate::kUndefinedFunction, unified.status().message(), expr.position);
+        return s;
+      }
+      auto e = MakeBool(BoundExprKind::kInList);
+      e->negated = expr.negated;
+      e->children = std::move(*unified);
+      return BoundExprPtr(std::move(e));
+    }
+    case ExprKind::kInSubquery:
+    case ExprKind::kExists:
+    case ExprKind::kSubquery:
+    case ExprKind::kQuantified:
+      if (expr.kind == ExprKind::kQuantified && !expr.subquery) {
+        return Status::NotSupported("ANY/ALL over arrays is not supported yet");
+      }
+      return BindSubquery(expr, ctx);
+    case ExprKind::kBetween: {
+      ASSIGN_OR_RETURN(BoundExprPtr x, BindExpr(*expr.children[0], ctx));
+      ASSIGN_OR_RETURN(BoundExprPtr lo, BindExpr(*expr.children[1], ctx));
+      ASSIGN_OR_RETURN(BoundExprPtr hi, BindExpr(*expr.children[2], ctx));
+      auto build = [&](BoundExprPtr a, BoundExprPtr b, BoundExprPtr c) -> Result<BoundExprPtr> {
+        ASSIGN_OR_RETURN(BoundExprPtr ge, BindCompare(">=", a->Clone(), std::move(b), expr.position));
+        ASSIGN_OR_RETURN(BoundExprPtr le, BindCompare("<=", std::move(a), std::move(c), expr.position));
+        auto e = MakeBool(BoundExprKind::kAnd);
+        e->children.push_back(std::move(ge));
+        e->children.push_back(std::move(le));
+        return BoundExprPtr(std::move(e));
+      };
+      BoundExprPtr result;
+      if (expr.symmetric) {
+        ASSIGN_OR_RETURN(BoundExprPtr a, build(x->Clone(), lo->Clone(), hi->Clone()));
+        ASSIGN_OR_RETURN(BoundExprPtr b, build(std::move(x), std::move(hi), std::move(lo)));
+        result = MakeBool(BoundExprKind::kOr);
+        result->children.push_back(std::move(a));
+        result->children.push_back(std::move(b));
+      } else {
+        ASSIGN_OR_RETURN(result, build(std::move(x), std::move(lo), std::move(hi)));
+      }
+      if (expr.negated) {
+        auto n = MakeBool(BoundExprKind::kNot);
+        n->children.push_back(std::move(result));
+        return BoundExprPtr(std::move(n));
+      }
+      return result;
+    }
+    case ExprKind::kIsNull: {
+      ASSIGN_OR_RETURN(BoundExprPtr c, BindExpr(*expr.children[0], ctx));
+      auto e = MakeBool(BoundExprKind::kIsNull);
+      e->negated = expr.negated;
+      e->children.push_back(std::move(c));
+      return BoundExprPtr(std::move(e));
+    }
+    case ExprKind::kIsDistinct: {
+      ASSIGN_OR_RETURN(BoundExprPtr l, BindExpr(*expr.children[0], ctx));
+      ASSIGN_OR_RETURN(BoundExprPtr r, BindExpr(*expr.children[1], ctx));
+      ASSIGN_OR_RETURN(BoundExprPtr cmp, BindCompare("=", std::move(l), std::move(r), expr.position));
+      cmp->kind = BoundExprKind::kIsDistinct;
+      cmp->negated = expr.negated;
+      return cmp;
+    }
+    case ExprKind::kLike: {
+      std::vector<BoundExprPtr> args;
+      for (const auto& c : expr.children) {
+        ASSIGN_OR_RETURN(BoundExprPtr b, BindExpr(*c, ctx));
+        args.push_back(std::move(b));
+      }
+      ASSIGN_OR_RETURN(BoundExprPtr like, BindOperator(expr.case_insensitive ? "~~*" : "~~",
+                                                       std::move(args), expr.position));
+      if (expr.negated) {
+        auto n = MakeBool(BoundExprKind::kNot);
+        n->children.push_back(std::move(like));
+        return BoundExprPtr(std::move(n));
+      }
+      return like;
+    }
+    case ExprKind::kIsBool: {
+      ASSIGN_OR_RETURN(BoundExprPtr c, BindExpr(*expr.children[0], ctx));
+      ASSIGN_OR_RETURN(c, CoerceToBool(std::move(c), "IS TRUE", expr.position));
+      auto e = MakeBool(BoundExprKind::kBoolTest);
+      e->bool_test = static_cast<uint8_t>(expr.bool_test);
+      e->negated = expr.negated;
+      e->children.push_back(std::move(c));
+      return BoundExprPtr(std::move(e));
+    }
+    case ExprKind::kRow:
+      if (expr.children.size() == 1) return BindExpr(*expr.children[0], ctx);
+      return Status::NotSupported("row constructors are not supported yet");
+    case ExprKind::kSubscript:
+    case ExprKind::kArray:
+      return Status::NotSupported("arrays are not supported yet");
+  }
+  return Status::Internal("unknown expression kind");
+}
+
+}  // namespace freshet::planner

@@ -1,0 +1,76 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "common/types.h"
+
+namespace freshet::planner {
+
+/// A column of a table or view.
+struct ColumnDef {
+  std::string name;
+  SqlType type;
+  bool not_null = false;
+  std::string default_expr;  // SQL text of the DEFAULT expression, empty when none
+};
+
+enum class RelationKind : uint8_t { kTable, kView, kMaterializedView, kSource, kIndex };
+
+/// A catalog object: a table, view, materialized view, source or index.
+struct TableDef {
+  uint64_t id = 0;
+  std::string name;
+  RelationKind kind = RelationKind::kTable;
+  std::vector<ColumnDef> columns;
+  std::vector<int> primary_key;  // column indexes; empty = hidden row id
+  std::string definition;        // view query text; index: "table(col, ...)"
+  std::string on_table;          // index: the table it belongs to
+  std::vector<std::string> depends_on;  // view: the relations it reads
+
+  /// Next hidden row id for tables without a primary key (runtime only).
+  mutable std::shared_ptr<std::atomic<uint64_t>> next_row_id =
+      std::make_shared<std::atomic<uint64_t>>(1);
+
+  int FindColumn(const std::string& col) const;
+  std::vector<SqlType> ColumnTypes() const;
+  /// OID exposed to clients (pg_class.oid): 16384 + id.
+  uint32_t Oid() const { return static_cast<uint32_t>(16384 + id); }
+
+  /// Serialized form for the catalog store.
+  std::string Serialize() const;
+  static Result<TableDef> Deserialize(std::string_view data);
+};
+
+/// The in-memory catalog: relations by name. Thread-safe. The persisted copy lives in
+/// storage::Space::kCatalog; the engine writes both in the same transaction.
+class Catalog {
+ public:
+  std::shared_ptr<const TableDef> Find(const std::string& name) const;
+  std::vector<std::shared_ptr<const TableDef>> All() const;
+  void Put(std::shared_ptr<const TableDef> def);
+  void Remove(const std::string& name);
+  void Clear();
+  uint64_t AllocateId() { return next_id_.fetch_add(1); }
+  void EnsureNextId(uint64_t id) {
+    uint64_t cur = next_id_.load();
+    while (cur <= id && !next_id_.compare_exchange_weak(cur, id + 1)) {
+    }
+  }
+  /// Bumped on every change; lets sessions notice catalog changes.
+  uint64_t version() const { return version_.load(); }
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, std::shared_ptr<const TableDef>> by_name_;
+  std::atomic<uint64_t> next_id_{1};
+  std::atomic<uint64_t> version_{0};
+};
+
+}  // namespace freshet::planner

@@ -1,0 +1,59 @@
+#include "storage/table_store.h"
+
+#include "storage/key_codec.h"
+#include "storage/row_codec.h"
+
+namespace freshet::storage {
+
+std::string TableStore::Prefix(uint64_t table_id) {
+  std::string k;
+  KeyCodec::AppendU64(&k, table_id);
+  return k;
+}
+
+std::string TableStore::PrefixEnd(uint64_t table_id) { return Prefix(table_id + 1); }
+
+std::string TableStore::PrimaryKey(uint64_t table_id, const Row& row, const std::vector<int>& pk) {
+  std::string k = Prefix(table_id);
+  for (int c : pk) KeyCodec::AppendValue(&k, row[c]);
+  return k;
+}
+
+std::string TableStore::RowIdKey(uint64_t table_id, uint64_t row_id) {
+  std::string k = Prefix(table_id);
+  KeyCodec::AppendU64(&k, row_id);
+  return k;
+}
+
+Result<uint64_t> TableStore::MaxRowId(Store& store, uint64_t table_id) {
+  uint64_t max_id = 0;
+  RETURN_IF_ERROR(store.Scan(Space::kData, Prefix(table_id), PrefixEnd(table_id),
+                             [&](std::string_view key, std::string_view) {
+                               if (key.size() == 16) {
+                                 uint64_t id = KeyCodec::DecodeU64(key.substr(8));
+                                 if (id > max_id) max_id = id;
+                               }
+                               return true;
+                             }));
+  return max_id;
+}
+
+Status TableStore::Scan(Transaction& txn, uint64_t table_id, const std::vector<SqlType>& types,
+                        const std::function<Result<bool>(std::string_view, Row&)>& visit) {
+  auto cursor = txn.Scan(Space::kData, Prefix(table_id), PrefixEnd(table_id));
+  Row row;
+  for (; cursor->Valid(); cursor->Next()) {
+    RETURN_IF_ERROR(RowCodec::Decode(cursor->value(), types, &row));
+    ASSIGN_OR_RETURN(bool more, visit(cursor->key(), row));
+    if (!more) break;
+  }
+  return cursor->status();
+}
+
+void TableStore::Put(Transaction& txn, std::string_view key, const Row& row) {
+  std::string value;
+  RowCodec::Encode(row, &value);
+  txn.Put(Space::kData, key, value);
+}
+
+}  // namespace freshet::storage

@@ -1,0 +1,35 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "common/value.h"
+#include "storage/store.h"
+
+namespace freshet::storage {
+
+/// Layout of table rows in Space::kData: key = table id (8 bytes, big-endian) followed by the
+/// memcomparable primary key, or by an 8-byte hidden row id for tables without one; value =
+/// RowCodec encoding.
+class TableStore {
+ public:
+  static std::string Prefix(uint64_t table_id);
+  static std::string PrefixEnd(uint64_t table_id);
+  /// Key for a row of a table with a primary key made of `pk` columns of `row`.
+  static std::string PrimaryKey(uint64_t table_id, const Row& row, const std::vector<int>& pk);
+  static std::string RowIdKey(uint64_t table_id, uint64_t row_id);
+  /// The largest hidden row id stored for a table (0 when none), to resume allocation.
+  static Result<uint64_t> MaxRowId(Store& store, uint64_t table_id);
+
+  /// Visits every row of a table as `txn` sees it, in key order. Stops early if visit returns
+  /// false; returns the first error of decoding or visiting.
+  static Status Scan(Transaction& txn, uint64_t table_id, const std::vector<SqlType>& types,
+                     const std::function<Result<bool>(std::string_view key, Row& row)>& visit);
+  static void Put(Transaction& txn, std::string_view key, const Row& row);
+};
+
+}  // namespace freshet::storage
