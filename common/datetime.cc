@@ -319,7 +319,7 @@ constexpr UnitEntry kUnits[] = {
     {"y", Unit::kYear},            {"year", Unit::kYear},
     {"years", Unit::kYear},        {"yr", Unit::kYear},
     {"yrs", Unit::kYear},
-    // datetktbl
+    {"", Unit::kTableBreak},  // the rest come from datetktbl
     {"dow", Unit::kDow},           {"doy", Unit::kDoy},
     {"isodow", Unit::kIsoDow},     {"isoyear", Unit::kIsoYear},
     {"j", Unit::kJulian},          {"jd", Unit::kJulian},
@@ -345,9 +345,13 @@ bool LookupZoneAbbrev(std::string_view lower, int32_t* offset_east, bool* isdst)
   return true;
 }
 
-Unit LookupUnit(std::string_view lower) {
+Unit LookupUnit(std::string_view lower, bool with_date_tokens) {
   lower = Truncate10(lower);
   for (const UnitEntry& e : kUnits) {
+    if (e.unit == Unit::kTableBreak) {
+      if (!with_date_tokens) break;
+      continue;
+    }
     if (lower == e.name) return e.unit;
   }
   return Unit::kUnknown;

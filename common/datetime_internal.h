@@ -170,8 +170,11 @@ enum class Unit {
   kIsoYear,
   kJulian,
   kEpoch,
+  kTableBreak,  // separates deltatktbl from datetktbl entries in the unit table
 };
-Unit LookupUnit(std::string_view lower);
+/// `with_date_tokens`: extract also accepts datetktbl's units ("dow", "epoch", "julian", ...);
+/// date_trunc only takes deltatktbl's.
+Unit LookupUnit(std::string_view lower, bool with_date_tokens);
 /// True for datetktbl's reserved words that are not units ("now", "infinity", ...).
 bool IsReservedWord(std::string_view lower);
 

@@ -351,8 +351,7 @@ Result<Decimal> Decimal::Parse(std::string_view text) {
     }
     if (i >= n || text[i] < '0' || text[i] > '9') return BadSyntax(text);
     for (; i < n && text[i] >= '0' && text[i] <= '9'; ++i) {
-      exponent = exponent * 10 + (text[i] - '0');
-      if (exponent > 1000) return BadSyntax(text);
+      if (exponent < 1000000000) exponent = exponent * 10 + (text[i] - '0');
     }
     if (eneg) exponent = -exponent;
   }

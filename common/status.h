@@ -16,6 +16,7 @@ inline constexpr const char* kActiveTransaction = "25001";
 inline constexpr const char* kFeatureNotSupported = "0A000";
 inline constexpr const char* kCardinalityViolation = "21000";
 inline constexpr const char* kDataException = "22000";
+inline constexpr const char* kBadCopyFileFormat = "22P04";
 inline constexpr const char* kStringDataRightTruncation = "22001";
 inline constexpr const char* kNumericValueOutOfRange = "22003";
 inline constexpr const char* kNullValueNotAllowed = "22004";

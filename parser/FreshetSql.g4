@@ -295,12 +295,12 @@ setRest
   ;
 
 timeZoneValue
-  : stringConst
-  | signedNumber
-  | identifier
-  | LOCAL
+  : LOCAL
   | DEFAULT
   | INTERVAL stringConst intervalQualifier?
+  | stringConst
+  | signedNumber
+  | identifier
   ;
 
 varName
@@ -587,8 +587,8 @@ bExpr
   | bExpr op=CARET bExpr                                                  # bBinary
   | bExpr op=(STAR | SLASH | PERCENT) bExpr                               # bBinary
   | bExpr op=(PLUS | MINUS) bExpr                                         # bBinary
-  | bExpr qualOp bExpr                                                    # bOtherOp
   | op=(TILDE | AT_SIGN) bExpr                                            # bPrefixOp
+  | bExpr qualOp bExpr                                                    # bOtherOp
   ;
 
 arrayBrackets

@@ -1,6 +1,7 @@
 #include "pgwire/connection.h"
 
 #include <poll.h>
+#include <spdlog/spdlog.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -8,8 +9,6 @@
 #include <cstring>
 #include <exception>
 #include <utility>
-
-#include <spdlog/spdlog.h>
 
 #include "pgwire/connection_registry.h"
 #include "pgwire/message_reader.h"
@@ -93,6 +92,7 @@ void Connection::Start() {
 }
 
 void Connection::DoStart() {
+  if (closed_) return;  // terminated before it started
   error_code ec;
   socket_.set_option(tcp::no_delay(true), ec);
   auto endpoint = socket_.remote_endpoint(ec);
@@ -261,10 +261,9 @@ void Connection::StartWrite() {
   writing_ = true;
   write_buf_.swap(out_buf_);
   out_buf_.clear();
-  asio::async_write(socket_, asio::buffer(write_buf_),
-                    [self = shared_from_this()](const error_code& ec, size_t /*n*/) {
-                      self->OnWrite(ec);
-                    });
+  asio::async_write(
+      socket_, asio::buffer(write_buf_),
+      [self = shared_from_this()](const error_code& ec, size_t /*n*/) { self->OnWrite(ec); });
 }
 
 void Connection::OnWrite(const error_code& ec) {
@@ -302,8 +301,8 @@ void Connection::FlushBlocking() {
       broken = true;
       break;
     }
-    ssize_t n = ::send(fd, out_buf_.data() + offset, out_buf_.size() - offset,
-                       MSG_NOSIGNAL | MSG_DONTWAIT);
+    ssize_t n =
+        ::send(fd, out_buf_.data() + offset, out_buf_.size() - offset, MSG_NOSIGNAL | MSG_DONTWAIT);
     if (n > 0) {
       offset += static_cast<size_t>(n);
       continue;
@@ -384,8 +383,7 @@ Status Connection::HandleStartupPacket(std::string_view body) {
     auto key = reader.ReadInt32();
     if (pid.ok() && key.ok() && reader.AtEnd()) {
       bool found = registry_.Cancel(*pid, *key);
-      spdlog::debug("pgwire: cancel request for pid {} {}", *pid,
-                    found ? "delivered" : "ignored");
+      spdlog::debug("pgwire: cancel request for pid {} {}", *pid, found ? "delivered" : "ignored");
     }
     closing_ = true;
     return Status::OK();
@@ -404,14 +402,12 @@ Status Connection::HandleStartupPacket(std::string_view body) {
   while (true) {
     auto name = reader.ReadCString();
     if (!name.ok()) {
-      return ProtocolViolation(
-          "invalid startup packet layout: expected terminator as last byte");
+      return ProtocolViolation("invalid startup packet layout: expected terminator as last byte");
     }
     if (name->empty()) break;
     auto value = reader.ReadCString();
     if (!value.ok()) {
-      return ProtocolViolation(
-          "invalid startup packet layout: expected terminator as last byte");
+      return ProtocolViolation("invalid startup packet layout: expected terminator as last byte");
     }
     if (name->rfind("_pq_.", 0) == 0) {
       unrecognized.emplace_back(*name);
@@ -656,10 +652,10 @@ Status Connection::HandleBind(std::string_view body) {
   }
   const Statement& statement = it->second;
   if (static_cast<size_t>(nparams) != statement.info.param_oids.size()) {
-    ExtendedError(ProtocolViolation(
-        "bind message supplies " + std::to_string(nparams) + " parameters, but prepared " +
-        "statement " + Quoted(statement_name) + " requires " +
-        std::to_string(statement.info.param_oids.size())));
+    ExtendedError(ProtocolViolation("bind message supplies " + std::to_string(nparams) +
+                                    " parameters, but prepared " + "statement " +
+                                    Quoted(statement_name) + " requires " +
+                                    std::to_string(statement.info.param_oids.size())));
     return Status::OK();
   }
   for (const auto* formats : {&param_formats, &result_formats}) {
@@ -721,8 +717,8 @@ Status Connection::HandleDescribe(std::string_view body) {
   if (kind == 'P') {
     auto it = portals_.find(name);
     if (it == portals_.end()) {
-      ExtendedError(
-          Status::Error(sqlstate::kInvalidCursorName, "portal " + Quoted(name) + " does not exist"));
+      ExtendedError(Status::Error(sqlstate::kInvalidCursorName,
+                                  "portal " + Quoted(name) + " does not exist"));
       return Status::OK();
     }
     const Portal& portal = it->second;

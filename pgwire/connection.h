@@ -1,7 +1,6 @@
 #pragma once
 
 #include <atomic>
-#include <boost/asio.hpp>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -12,6 +11,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "pgwire/asio.h"
 #include "pgwire/backend.h"
 #include "pgwire/message_writer.h"
 #include "pgwire/protocol.h"

@@ -1,9 +1,9 @@
 #include "pgwire/server.h"
 
+#include <spdlog/spdlog.h>
+
 #include <exception>
 #include <utility>
-
-#include <spdlog/spdlog.h>
 
 namespace freshet::pgwire {
 namespace {
@@ -43,8 +43,8 @@ Status Server::Start() {
     endpoint = tcp::endpoint(address, options_.port);
   } else {
     tcp::resolver resolver(io_context_);
-    auto results = resolver.resolve(options_.host, std::to_string(options_.port),
-                                    tcp::resolver::passive, ec);
+    auto results =
+        resolver.resolve(options_.host, std::to_string(options_.port), tcp::resolver::passive, ec);
     if (ec || results.empty()) return fail("resolve", ec);
     endpoint = *results.begin();
   }
@@ -89,10 +89,9 @@ void Server::RunIoThread() {
 
 void Server::Accept() {
   if (stopping_.load() || !acceptor_.is_open()) return;
-  acceptor_.async_accept(asio::make_strand(io_context_),
-                         [this](const error_code& ec, tcp::socket socket) {
-                           OnAccept(ec, std::move(socket));
-                         });
+  acceptor_.async_accept(
+      asio::make_strand(io_context_),
+      [this](const error_code& ec, tcp::socket socket) { OnAccept(ec, std::move(socket)); });
 }
 
 void Server::OnAccept(const error_code& ec, tcp::socket socket) {
@@ -113,8 +112,8 @@ void Server::OnAccept(const error_code& ec, tcp::socket socket) {
   }
   const int32_t pid = registry_.NextPid();
   auto connection =
-      std::make_shared<Connection>(std::move(socket), backend_, registry_, options_.connection,
-                                   pid, ConnectionRegistry::NewSecretKey());
+      std::make_shared<Connection>(std::move(socket), backend_, registry_, options_.connection, pid,
+                                   ConnectionRegistry::NewSecretKey());
   registry_.Add(pid, connection);
   connection->Start();
   Accept();

@@ -210,8 +210,8 @@ Result<std::string> ValueCodec::NumericBinaryToText(std::string_view bytes) {
   auto weight = r.ReadInt16();
   auto sign = r.ReadInt16();
   auto dscale = r.ReadInt16();
-  if (!ndigits.ok() || !weight.ok() || !sign.ok() || !dscale.ok() || *ndigits < 0 ||
-      *dscale < 0 || r.remaining() != static_cast<size_t>(*ndigits) * 2) {
+  if (!ndigits.ok() || !weight.ok() || !sign.ok() || !dscale.ok() || *ndigits < 0 || *dscale < 0 ||
+      r.remaining() != static_cast<size_t>(*ndigits) * 2) {
     return BadBinary("numeric");
   }
   auto sign_word = static_cast<uint16_t>(*sign);

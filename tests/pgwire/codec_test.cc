@@ -74,7 +74,7 @@ TEST(MessageWriterTest, ErrorResponseFields) {
   Status st = Status::Error("42601", "oops", 7);
   st.WithHint("h");
   w.ErrorResponse(st, "ERROR");
-  std::string body = std::string("SERROR\0VERROR\0C42601\0Moops\0Hh\0P7\0\0", 35);
+  std::string body = std::string("SERROR\0VERROR\0C42601\0Moops\0Hh\0P7\0\0", 34);
   std::string expected = "E" + Bytes({0, 0, 0, static_cast<int>(body.size() + 4)}) + body;
   EXPECT_EQ(out, expected);
 }
@@ -160,17 +160,15 @@ TEST(ValueCodecTest, NumericBinary) {
   EXPECT_EQ(NumericBinary(12345, 2), Bytes({0, 2, 0, 0, 0, 0, 0, 2, 0, 123, 0x11, 0x94}));
   EXPECT_EQ(NumericBinary(10000, 0), Bytes({0, 1, 0, 1, 0, 0, 0, 0, 0, 1}));
   EXPECT_EQ(NumericBinary(1, 2), Bytes({0, 1, 0xff, 0xff, 0, 0, 0, 2, 0, 100}));
-  EXPECT_EQ(NumericBinary(-15, 1),
-            Bytes({0, 2, 0, 0, 0x40, 0, 0, 1, 0, 1, 0x13, 0x88}));  // -1.5
+  EXPECT_EQ(NumericBinary(-15, 1), Bytes({0, 2, 0, 0, 0x40, 0, 0, 1, 0, 1, 0x13, 0x88}));  // -1.5
   EXPECT_EQ(NumericBinary(1, 6), Bytes({0, 1, 0xff, 0xfe, 0, 0, 0, 6, 0, 100}));  // 0.000001
-  EXPECT_EQ(NumericBinary(5, -2), Bytes({0, 1, 0, 0, 0, 0, 0, 0, 0x01, 0xf4}));  // 500
+  EXPECT_EQ(NumericBinary(5, -2), Bytes({0, 1, 0, 0, 0, 0, 0, 0, 0x01, 0xf4}));   // 500
 }
 
 TEST(ValueCodecTest, NumericRoundTrip) {
   const std::pair<__int128, int32_t> cases[] = {
-      {0, 0},        {0, 3},           {12345, 2},      {-15, 1},          {1, 6},
-      {10000, 0},    {123456789, 1},   {-100000000, 4}, {99999999, 8},     {7, 0},
-      {1000001, 3},  {-5, 20},
+      {0, 0},         {0, 3},          {12345, 2},    {-15, 1}, {1, 6},       {10000, 0},
+      {123456789, 1}, {-100000000, 4}, {99999999, 8}, {7, 0},   {1000001, 3}, {-5, 20},
   };
   for (const auto& [unscaled, scale] : cases) {
     Decimal d(unscaled, scale);

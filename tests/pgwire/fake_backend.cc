@@ -53,9 +53,9 @@ std::optional<std::vector<ColumnInfo>> ColumnsOf(const std::string& s, size_t np
   if (StartsWith(s, "big")) return std::vector<ColumnInfo>{{"s", SqlType(TypeId::kText)}};
   if (s == "types") {
     return std::vector<ColumnInfo>{
-        {"b", SqlType(TypeId::kBool)},       {"i2", SqlType(TypeId::kInt16)},
-        {"i8", SqlType(TypeId::kInt64)},     {"f8", SqlType(TypeId::kFloat64)},
-        {"t", SqlType(TypeId::kText)},       {"n", SqlType::Numeric(10, 2)},
+        {"b", SqlType(TypeId::kBool)},    {"i2", SqlType(TypeId::kInt16)},
+        {"i8", SqlType(TypeId::kInt64)},  {"f8", SqlType(TypeId::kFloat64)},
+        {"t", SqlType(TypeId::kText)},    {"n", SqlType::Numeric(10, 2)},
         {"nul", SqlType(TypeId::kInt32)},
     };
   }
@@ -195,8 +195,8 @@ Status FakeSession::Run(const std::string& statement, const std::vector<BoundPar
   if (s == "sleep") {
     std::unique_lock<std::mutex> lock(cancel_mu_);
     state_->sleeping = true;
-    bool cancelled = cancel_cv_.wait_for(lock, std::chrono::seconds(10),
-                                         [this] { return cancel_requested_; });
+    bool cancelled =
+        cancel_cv_.wait_for(lock, std::chrono::seconds(10), [this] { return cancel_requested_; });
     state_->sleeping = false;
     cancel_requested_ = false;
     if (cancelled) {
@@ -242,8 +242,8 @@ Status FakeSession::CloseStatement(const std::string& name) {
   return Status::OK();
 }
 
-Status FakeSession::ExecutePrepared(const std::string& name,
-                                    const std::vector<BoundParam>& params, ResultSink& sink) {
+Status FakeSession::ExecutePrepared(const std::string& name, const std::vector<BoundParam>& params,
+                                    ResultSink& sink) {
   auto it = prepared_.find(name);
   if (it == prepared_.end()) {
     return Status::Error(sqlstate::kInvalidSqlStatementName,

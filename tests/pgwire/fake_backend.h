@@ -71,8 +71,8 @@ class FakeSession : public BackendSession {
     PreparedInfo info;
   };
 
-  Status Run(const std::string& statement, const std::vector<BoundParam>* params,
-             ResultSink& sink, bool describe);
+  Status Run(const std::string& statement, const std::vector<BoundParam>* params, ResultSink& sink,
+             bool describe);
   static Result<PreparedInfo> Analyze(const std::string& statement,
                                       const std::vector<uint32_t>& param_oids);
 

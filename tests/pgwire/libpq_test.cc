@@ -2,10 +2,9 @@
 // binary against a pgwire::Server with the fake backend.
 
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <libpq-fe.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <array>
 #include <chrono>
@@ -139,8 +138,7 @@ TEST_F(LibpqTest, PipelineMode) {
   Conn conn = Connect();
   ASSERT_EQ(PQenterPipelineMode(conn.get()), 1);
   for (int i = 0; i < 3; i++) {
-    ASSERT_EQ(PQsendQueryParams(conn.get(), "series 2", 0, nullptr, nullptr, nullptr, nullptr,
-                                0),
+    ASSERT_EQ(PQsendQueryParams(conn.get(), "series 2", 0, nullptr, nullptr, nullptr, nullptr, 0),
               1);
   }
   ASSERT_EQ(PQpipelineSync(conn.get()), 1);
@@ -178,8 +176,7 @@ TEST_F(LibpqTest, CopyFromStdin) {
   EXPECT_EQ(PQgetResult(conn.get()), nullptr);
 
   // COPY through the extended protocol (libpq adds a Sync after CopyDone).
-  r.reset(PQexecParams(conn.get(), "copy t from stdin", 0, nullptr, nullptr, nullptr, nullptr,
-                       0));
+  r.reset(PQexecParams(conn.get(), "copy t from stdin", 0, nullptr, nullptr, nullptr, nullptr, 0));
   ASSERT_EQ(PQresultStatus(r.get()), PGRES_COPY_IN) << PQerrorMessage(conn.get());
   ASSERT_EQ(PQputCopyData(conn.get(), "9\tz\n", 4), 1);
   ASSERT_EQ(PQputCopyEnd(conn.get(), nullptr), 1);

@@ -1,6 +1,8 @@
 // Protocol tests: a real pgwire::Server on an ephemeral port, a scripted fake backend, and a raw
 // socket client that checks the bytes the server sends.
 
+#include "pgwire/server.h"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -10,7 +12,6 @@
 #include <thread>
 #include <vector>
 
-#include "pgwire/server.h"
 #include "tests/pgwire/fake_backend.h"
 #include "tests/pgwire/test_client.h"
 
@@ -114,8 +115,8 @@ TEST_F(ServerTest, SslRequestThenStartup) {
   EXPECT_EQ(messages[15].body, "I");
 
   ASSERT_EQ(backend_.state.startup_params.size(), 1u);
-  EXPECT_EQ(backend_.state.startup_params[0][0], (std::pair<std::string, std::string>{
-                                                     "user", "freshet"}));
+  EXPECT_EQ(backend_.state.startup_params[0][0],
+            (std::pair<std::string, std::string>{"user", "freshet"}));
   ExpectWorks(client);
 }
 
@@ -320,6 +321,50 @@ TEST_F(ServerTest, LargeResultIsStreamed) {
   ExpectWorks(*client);
 }
 
+TEST_F(ServerTest, SlowReaderDoesNotBlockOthers) {
+  auto slow = Connected();
+  ASSERT_TRUE(slow->Send(TestClient::Query("big 100000")));  // ~11 MB, not read yet
+  std::this_thread::sleep_for(milliseconds(100));
+  auto other = Connected();
+  ExpectWorks(*other);
+  auto messages = slow->ReadUntilReady(20000);
+  ASSERT_EQ(messages.size(), 100003u);
+  EXPECT_EQ(messages[100001].body, std::string("SELECT 100000\0", 14));
+  ExpectWorks(*slow);
+}
+
+TEST_F(ServerTest, ClientVanishingDuringLargeResult) {
+  auto healthy = Connected();
+  auto client = Connected();
+  ASSERT_TRUE(client->Send(TestClient::Query("big 200000")));
+  client->ReadMessage();
+  client->Disconnect();
+  EXPECT_TRUE(WaitFor([&] { return backend_.state.sessions_closed == 1; }, milliseconds(20000)));
+  ExpectWorks(*healthy);
+}
+
+TEST_F(ServerTest, StopDoesNotWaitForSlowReader) {
+  auto slow = Connected();
+  ASSERT_TRUE(slow->Send(TestClient::Query("big 100000")));
+  std::this_thread::sleep_for(milliseconds(100));
+  auto start = std::chrono::steady_clock::now();
+  server_->Stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
+  EXPECT_EQ(backend_.state.sessions_closed, 1);
+}
+
+TEST_F(ServerTest, LargeCopyDataMessage) {
+  auto client = Connected();
+  ASSERT_TRUE(client->Send(TestClient::Query("copy t from stdin")));
+  ASSERT_EQ(client->ReadMessage()->type, 'G');
+  std::string data;
+  for (int i = 0; i < 300000; i++) data += std::to_string(i) + "\tx\n";  // ~3 MB
+  ASSERT_TRUE(client->Send(TestClient::CopyData(data) + TestClient::CopyDone()));
+  auto messages = client->ReadUntilReady();
+  ASSERT_EQ(Types(messages), "CZ");
+  EXPECT_EQ(messages[0].body, std::string("COPY 300000\0", 12));
+}
+
 TEST_F(ServerTest, PipelinedQueries) {
   auto client = Connected();
   std::string batch;
@@ -336,11 +381,10 @@ TEST_F(ServerTest, PipelinedQueries) {
 
 TEST_F(ServerTest, ExtendedParseBindDescribeExecute) {
   auto client = Connected();
-  ASSERT_TRUE(client->Send(TestClient::Parse("s1", "select $1, $2") +
-                           TestClient::Describe('S', "s1") +
-                           TestClient::Bind("", "s1", {}, {"hello", std::nullopt}, {}) +
-                           TestClient::Describe('P', "") + TestClient::Execute("", 0) +
-                           TestClient::Sync()));
+  ASSERT_TRUE(client->Send(
+      TestClient::Parse("s1", "select $1, $2") + TestClient::Describe('S', "s1") +
+      TestClient::Bind("", "s1", {}, {"hello", std::nullopt}, {}) + TestClient::Describe('P', "") +
+      TestClient::Execute("", 0) + TestClient::Sync()));
   auto messages = client->ReadUntilReady();
   ASSERT_EQ(Types(messages), "1tT2TDCZ");
   // ParameterDescription: 2 params of type text (inferred).
@@ -531,8 +575,8 @@ TEST_F(ServerTest, CopyFromStdinInChunks) {
   EXPECT_EQ(m->body, std::string("\x00\x00\x02\x00\x00\x00\x00", 7));
   EXPECT_FALSE(client->ReadMessage(100));  // no ReadyForQuery during COPY
   ASSERT_TRUE(client->Send(TestClient::CopyData("1\ta\n2\t")));
-  ASSERT_TRUE(client->Send(TestClient::CopyData("b\n3\tc") + TestClient::Flush() +
-                           TestClient::Sync()));
+  ASSERT_TRUE(
+      client->Send(TestClient::CopyData("b\n3\tc") + TestClient::Flush() + TestClient::Sync()));
   ASSERT_TRUE(client->Send(TestClient::CopyData("\n") + TestClient::CopyDone()));
   auto messages = client->ReadUntilReady();
   ASSERT_EQ(Types(messages), "CZ");
@@ -589,8 +633,8 @@ TEST_F(ServerTest, CopyFromStdinInExtendedMode) {
   ASSERT_EQ(Types(messages), "12G");
   // The Sync sent with Execute was ignored during copy-in (as PostgreSQL does); libpq sends
   // another one after CopyDone.
-  ASSERT_TRUE(client->Send(TestClient::CopyData("7\tx\n") + TestClient::CopyDone() +
-                           TestClient::Sync()));
+  ASSERT_TRUE(
+      client->Send(TestClient::CopyData("7\tx\n") + TestClient::CopyDone() + TestClient::Sync()));
   messages = client->ReadUntilReady();
   ASSERT_EQ(Types(messages), "CZ");
   EXPECT_EQ(messages[0].body, std::string("COPY 1\0", 7));

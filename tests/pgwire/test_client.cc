@@ -96,7 +96,9 @@ std::vector<Message> TestClient::ReadUntil(char type, int timeout_ms) {
   return out;
 }
 
-std::vector<Message> TestClient::ReadUntilReady(int timeout_ms) { return ReadUntil('Z', timeout_ms); }
+std::vector<Message> TestClient::ReadUntilReady(int timeout_ms) {
+  return ReadUntil('Z', timeout_ms);
+}
 
 bool TestClient::WaitClosed(int timeout_ms) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);

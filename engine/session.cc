@@ -1,0 +1,671 @@
+#include "engine/session.h"
+
+#include <chrono>
+
+#include "engine/database.h"
+#include "parser/parser.h"
+
+namespace freshet::engine {
+namespace {
+
+int64_t NowMicros() {
+  auto now = std::chrono::system_clock::now().time_since_epoch();
+  return std::chrono::duration_cast<std::chrono::microseconds>(now).count() -
+         datetime::kUnixEpochDays * datetime::kMicrosPerDay;
+}
+
+std::string Lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+/// Parameters reported to clients with ParameterStatus when they change.
+bool IsReported(const std::string& name) {
+  return name == "application_name" || name == "client_encoding" || name == "datestyle" ||
+         name == "intervalstyle" || name == "timezone" || name == "integer_datetimes" ||
+         name == "standard_conforming_strings" || name == "is_superuser" ||
+         name == "session_authorization" || name == "server_version" ||
+         name == "server_encoding" || name == "default_transaction_read_only" ||
+         name == "in_hot_standby";
+}
+
+/// The canonical (PostgreSQL) spelling of a parameter name for ParameterStatus.
+std::string DisplayName(const std::string& name) {
+  if (name == "datestyle") return "DateStyle";
+  if (name == "intervalstyle") return "IntervalStyle";
+  if (name == "timezone") return "TimeZone";
+  return name;
+}
+
+const std::map<std::string, std::string>& DefaultSettings() {
+  static const std::map<std::string, std::string> kDefaults = {
+      {"application_name", ""},
+      {"client_encoding", "UTF8"},
+      {"datestyle", "ISO, MDY"},
+      {"default_transaction_isolation", "read committed"},
+      {"default_transaction_read_only", "off"},
+      {"extra_float_digits", "1"},
+      {"in_hot_standby", "off"},
+      {"integer_datetimes", "on"},
+      {"intervalstyle", "postgres"},
+      {"is_superuser", "on"},
+      {"lc_messages", "C"},
+      {"max_identifier_length", "63"},
+      {"search_path", "\"$user\", public"},
+      {"server_encoding", "UTF8"},
+      {"server_version", "13.14"},
+      {"server_version_num", "130014"},
+      {"standard_conforming_strings", "on"},
+      {"statement_timeout", "0"},
+      {"lock_timeout", "0"},
+      {"idle_in_transaction_session_timeout", "0"},
+      {"synchronous_commit", "on"},
+      {"timezone", "UTC"},
+      {"transaction_isolation", "read committed"},
+      {"transaction_read_only", "off"},
+      {"freshet.read_mode", "consistent"},
+      {"client_min_messages", "notice"},
+      {"bytea_output", "hex"},
+      {"row_security", "on"},
+      {"work_mem", "4MB"},
+  };
+  return kDefaults;
+}
+
+}  // namespace
+
+Session::Session(Database& db, std::string user,
+                 const std::vector<std::pair<std::string, std::string>>& startup_params)
+    : db_(db), user_(std::move(user)), time_zone_(datetime::TimeZone::Utc()) {
+  settings_ = DefaultSettings();
+  settings_["session_authorization"] = user_;
+  for (const auto& [k, v] : startup_params) {
+    std::string name = Lower(k);
+    if (name == "user" || name == "database" || name == "options" || name == "replication") {
+      continue;
+    }
+    if (settings_.count(name)) (void)SetParameter(name, v, nullptr);
+  }
+}
+
+Session::~Session() { Close(); }
+
+void Session::Close() {
+  if (closed_) return;
+  closed_ = true;
+  copy_.reset();
+  if (txn_) {
+    std::lock_guard<std::mutex> lock(db_.exec_mutex());
+    AbortTransaction();
+  }
+}
+
+std::string Session::GetParameter(const std::string& name) const {
+  auto it = settings_.find(Lower(name));
+  return it == settings_.end() ? "" : it->second;
+}
+
+TextFormatOptions Session::FormatOptions() const {
+  TextFormatOptions o;
+  o.extra_float_digits = std::atoi(GetParameter("extra_float_digits").c_str());
+  o.time_zone = &time_zone_;
+  return o;
+}
+
+char Session::TransactionStatus() const {
+  switch (state_) {
+    case TxnState::kBlock: return 'T';
+    case TxnState::kFailed: return 'E';
+    default: return 'I';
+  }
+}
+
+bool Session::IsEmptyQuery(std::string_view sql) {
+  auto r = parser::Parser::Parse(sql);
+  return r.ok() && r->empty();
+}
+
+storage::Transaction& Session::Txn() {
+  if (!txn_) {
+    txn_ = db_.store().Begin();
+    txn_has_ddl_ = false;
+    txn_start_ = NowMicros();
+  }
+  return *txn_;
+}
+
+executor::ExecContext Session::MakeExecContext(const std::vector<Value>& params) {
+  executor::ExecContext ctx;
+  ctx.txn = &Txn();
+  ctx.eval.time_zone = &time_zone_;
+  ctx.eval.statement_timestamp = NowMicros();
+  ctx.eval.transaction_timestamp = txn_start_;
+  ctx.eval.cancel = &cancel_;
+  ctx.eval.extra_float_digits = std::atoi(GetParameter("extra_float_digits").c_str());
+  ctx.params = params;
+  return ctx;
+}
+
+void Session::AbortTransaction() {
+  if (txn_) {
+    txn_->Rollback();
+    txn_.reset();
+  }
+  if (txn_has_ddl_) {
+    Status s = db_.ReloadCatalog();
+    (void)s;
+    txn_has_ddl_ = false;
+  }
+  savepoints_.clear();
+}
+
+Status Session::CommitImplicit() {
+  if (!txn_) return Status::OK();
+  bool sync = GetParameter("synchronous_commit") != "off";
+  Status s = txn_->Commit(sync);
+  if (!s.ok()) {
+    AbortTransaction();
+    return s;
+  }
+  txn_.reset();
+  txn_has_ddl_ = false;
+  savepoints_.clear();
+  return Status::OK();
+}
+
+Status Session::ExecuteSimple(std::string_view sql, pgwire::ResultSink& sink) {
+  cancel_.store(false);
+  auto parsed = parser::Parser::Parse(sql);
+  if (!parsed.ok()) {
+    if (state_ == TxnState::kBlock) state_ = TxnState::kFailed;
+    return parsed.status();
+  }
+  std::lock_guard<std::mutex> lock(db_.exec_mutex());
+  for (const auto& stmt : *parsed) {
+    std::string_view text = sql.substr(stmt->start, stmt->end - stmt->start);
+    Status s = ExecuteInTransaction(*stmt, text, sink, {});
+    if (!s.ok()) {
+      if (state_ == TxnState::kImplicit) {
+        AbortTransaction();
+        state_ = TxnState::kIdle;
+      }
+      return s;
+    }
+    if (copy_) return Status::OK();  // COPY FROM STDIN continues with CopyData
+  }
+  if (state_ == TxnState::kImplicit) {
+    state_ = TxnState::kIdle;
+    RETURN_IF_ERROR(CommitImplicit());
+  }
+  return Status::OK();
+}
+
+Status Session::ExecuteInTransaction(const parser::Statement& stmt, std::string_view sql,
+                                     pgwire::ResultSink& sink, const std::vector<Value>& params) {
+  if (state_ == TxnState::kFailed) {
+    if (stmt.kind == parser::StmtKind::kTransaction) {
+      auto& t = static_cast<const parser::TransactionStatement&>(stmt);
+      using K = parser::TransactionStatement::Kind;
+      if (t.txn_kind == K::kCommit || t.txn_kind == K::kRollback ||
+          t.txn_kind == K::kRollbackToSavepoint) {
+        return HandleTransaction(t, sink);
+      }
+    }
+    return Status::Error(sqlstate::kInFailedTransaction,
+                         "current transaction is aborted, commands ignored until end of "
+                         "transaction block");
+  }
+  if (state_ == TxnState::kIdle) state_ = TxnState::kImplicit;
+  Status s;
+  bool in_block = state_ == TxnState::kBlock;
+  if (in_block && stmt.kind != parser::StmtKind::kTransaction && txn_) txn_->SetSavePoint();
+  s = Execute(stmt, sql, sink, params);
+  if (in_block && stmt.kind != parser::StmtKind::kTransaction && txn_) {
+    if (s.ok()) {
+      txn_->PopSavePoint();
+    }
+  }
+  if (!s.ok() && state_ == TxnState::kBlock) state_ = TxnState::kFailed;
+  return s;
+}
+
+Status Session::Execute(const parser::Statement& stmt, std::string_view sql,
+                        pgwire::ResultSink& sink, const std::vector<Value>& params) {
+  using parser::StmtKind;
+  switch (stmt.kind) {
+    case StmtKind::kSelect:
+      return HandleSelect(static_cast<const parser::SelectStatement&>(stmt), sink, params);
+    case StmtKind::kInsert:
+      return HandleInsert(static_cast<const parser::InsertStatement&>(stmt), sink, params);
+    case StmtKind::kUpdate:
+      return HandleUpdate(static_cast<const parser::UpdateStatement&>(stmt), sink, params);
+    case StmtKind::kDelete:
+      return HandleDelete(static_cast<const parser::DeleteStatement&>(stmt), sink, params);
+    case StmtKind::kCreateTable:
+      return HandleCreateTable(static_cast<const parser::CreateTableStatement&>(stmt), sink);
+    case StmtKind::kCreateView:
+      return HandleCreateView(static_cast<const parser::CreateViewStatement&>(stmt), sql, sink);
+    case StmtKind::kCreateIndex:
+      return HandleCreateIndex(static_cast<const parser::CreateIndexStatement&>(stmt), sink);
+    case StmtKind::kDrop:
+      return HandleDrop(static_cast<const parser::DropStatement&>(stmt), sink);
+    case StmtKind::kAlterTable:
+      return HandleAlterTable(static_cast<const parser::AlterTableStatement&>(stmt), sink);
+    case StmtKind::kTruncate:
+      return HandleTruncate(static_cast<const parser::TruncateStatement&>(stmt), sink);
+    case StmtKind::kTransaction:
+      return HandleTransaction(static_cast<const parser::TransactionStatement&>(stmt), sink);
+    case StmtKind::kSet:
+      return HandleSet(static_cast<const parser::SetStatement&>(stmt), sink);
+    case StmtKind::kShow:
+      return HandleShow(static_cast<const parser::ShowStatement&>(stmt), sink);
+    case StmtKind::kReset:
+      return HandleReset(static_cast<const parser::ResetStatement&>(stmt), sink);
+    case StmtKind::kExplain:
+      return HandleExplain(static_cast<const parser::ExplainStatement&>(stmt), sink);
+    case StmtKind::kCopy:
+      return HandleCopy(static_cast<const parser::CopyStatement&>(stmt), sink);
+    case StmtKind::kDiscard:
+      sink.Complete("DISCARD ALL");
+      return Status::OK();
+    case StmtKind::kDeallocate: {
+      auto& d = static_cast<const parser::DeallocateStatement&>(stmt);
+      if (d.all) {
+        prepared_.clear();
+      } else if (!prepared_.erase(d.name)) {
+        return Status::Error(sqlstate::kInvalidSqlStatementName,
+                             "prepared statement \"" + d.name + "\" does not exist");
+      }
+      sink.Complete("DEALLOCATE");
+      return Status::OK();
+    }
+    case StmtKind::kCreateSource:
+    case StmtKind::kCreateSink:
+    case StmtKind::kSubscribe:
+      return Status::NotSupported("sources, sinks and SUBSCRIBE are not supported yet");
+    case StmtKind::kPrepare:
+    case StmtKind::kExecute:
+      return Status::NotSupported("SQL-level PREPARE/EXECUTE is not supported yet; use the "
+                                  "extended query protocol");
+  }
+  return Status::Internal("unknown statement");
+}
+
+Status Session::HandleTransaction(const parser::TransactionStatement& stmt,
+                                  pgwire::ResultSink& sink) {
+  using K = parser::TransactionStatement::Kind;
+  switch (stmt.txn_kind) {
+    case K::kBegin:
+      if (state_ == TxnState::kBlock) {
+        sink.Notice("WARNING", sqlstate::kActiveTransaction,
+                    "there is already a transaction in progress");
+      } else {
+        state_ = TxnState::kBlock;
+        Txn();
+      }
+      sink.Complete("BEGIN");
+      return Status::OK();
+    case K::kCommit:
+      if (state_ == TxnState::kFailed) {
+        AbortTransaction();
+        state_ = TxnState::kImplicit;
+        sink.Complete("ROLLBACK");
+        return Status::OK();
+      }
+      if (state_ != TxnState::kBlock) {
+        sink.Notice("WARNING", sqlstate::kNoActiveTransaction,
+                    "there is no transaction in progress");
+        sink.Complete("COMMIT");
+        return Status::OK();
+      }
+      state_ = TxnState::kImplicit;
+      RETURN_IF_ERROR(CommitImplicit());
+      sink.Complete("COMMIT");
+      return Status::OK();
+    case K::kRollback:
+      if (state_ != TxnState::kBlock && state_ != TxnState::kFailed) {
+        sink.Notice("WARNING", sqlstate::kNoActiveTransaction,
+                    "there is no transaction in progress");
+      }
+      AbortTransaction();
+      state_ = TxnState::kImplicit;
+      sink.Complete("ROLLBACK");
+      return Status::OK();
+    case K::kSavepoint:
+      if (state_ != TxnState::kBlock) {
+        return Status::Error(sqlstate::kNoActiveTransaction,
+                             "SAVEPOINT can only be used in transaction blocks");
+      }
+      Txn().SetSavePoint();
+      savepoints_.push_back(stmt.savepoint);
+      sink.Complete("SAVEPOINT");
+      return Status::OK();
+    case K::kRelease:
+    case K::kRollbackToSavepoint: {
+      auto it = std::find(savepoints_.rbegin(), savepoints_.rend(), stmt.savepoint);
+      if (it == savepoints_.rend()) {
+        if (state_ == TxnState::kFailed) state_ = TxnState::kFailed;
+        return Status::Error("3B001", "savepoint \"" + stmt.savepoint + "\" does not exist");
+      }
+      size_t pos = savepoints_.size() - 1 - std::distance(savepoints_.rbegin(), it);
+      if (stmt.txn_kind == K::kRelease) {
+        while (savepoints_.size() > pos) {
+          Txn().PopSavePoint();
+          savepoints_.pop_back();
+        }
+        sink.Complete("RELEASE");
+      } else {
+        while (savepoints_.size() > pos + 1) {
+          Txn().PopSavePoint();
+          savepoints_.pop_back();
+        }
+        RETURN_IF_ERROR(Txn().RollbackToSavePoint());
+        Txn().SetSavePoint();
+        state_ = TxnState::kBlock;
+        sink.Complete("ROLLBACK");
+      }
+      return Status::OK();
+    }
+  }
+  return Status::Internal("unknown transaction statement");
+}
+
+Status Session::SetParameter(const std::string& name_in, const std::string& value,
+                             pgwire::ResultSink* sink) {
+  std::string name = Lower(name_in);
+  std::string v = value;
+  if (name == "timezone" || name == "time zone") {
+    name = "timezone";
+    ASSIGN_OR_RETURN(time_zone_, datetime::TimeZone::Parse(value));
+    v = time_zone_.name();
+  } else if (name == "extra_float_digits") {
+    char* end = nullptr;
+    long n = std::strtol(value.c_str(), &end, 10);
+    if (value.empty() || *end || n < -15 || n > 3) {
+      return Status::Error(sqlstate::kInvalidParameterValue,
+                           "invalid value for parameter \"extra_float_digits\": \"" + value + "\"");
+    }
+  } else if (name == "client_encoding" || name == "names") {
+    name = "client_encoding";
+    std::string up;
+    for (char c : value) if (c != '-' && c != '_') up += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (up != "UTF8" && up != "UNICODE") {
+      return Status::Error(sqlstate::kFeatureNotSupported,
+                           "conversion between " + value + " and UTF8 is not supported");
+    }
+    v = "UTF8";
+  } else if (name == "datestyle") {
+    std::string up = value;
+    for (auto& c : up) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (up.find("ISO") == std::string::npos && up != "MDY" && up.find("MDY") == std::string::npos) {
+      return Status::Error(sqlstate::kFeatureNotSupported, "only DateStyle ISO is supported");
+    }
+    v = "ISO, MDY";
+  } else if (name == "freshet.read_mode") {
+    if (value != "consistent" && value != "latest") {
+      return Status::Error(sqlstate::kInvalidParameterValue,
+                           "invalid value for parameter \"freshet.read_mode\": \"" + value + "\"");
+    }
+  } else if (name == "transaction_isolation" || name == "default_transaction_isolation") {
+    v = Lower(value);
+  } else if (!settings_.count(name) && name.find('.') == std::string::npos) {
+    return Status::Error(sqlstate::kUndefinedObject,
+                         "unrecognized configuration parameter \"" + name_in + "\"");
+  } else if (name == "server_version" || name == "server_version_num" ||
+             name == "server_encoding" || name == "integer_datetimes" ||
+             name == "is_superuser" || name == "max_identifier_length") {
+    return Status::Error("55P02", "parameter \"" + name + "\" cannot be changed");
+  }
+  settings_[name] = v;
+  if (sink && IsReported(name)) sink->ParameterChanged(DisplayName(name), v);
+  return Status::OK();
+}
+
+Status Session::HandleSet(const parser::SetStatement& stmt, pgwire::ResultSink& sink) {
+  if (stmt.name == "transaction_characteristics" || stmt.name == "transaction") {
+    sink.Complete("SET");
+    return Status::OK();
+  }
+  std::string value;
+  if (stmt.is_default) {
+    auto it = DefaultSettings().find(Lower(stmt.name));
+    value = it == DefaultSettings().end() ? "" : it->second;
+    if (Lower(stmt.name) == "session_authorization") value = user_;
+  } else {
+    for (size_t i = 0; i < stmt.values.size(); i++) {
+      if (i) value += ", ";
+      value += stmt.values[i];
+    }
+  }
+  RETURN_IF_ERROR(SetParameter(stmt.name, value, &sink));
+  sink.Complete("SET");
+  return Status::OK();
+}
+
+Status Session::HandleReset(const parser::ResetStatement& stmt, pgwire::ResultSink& sink) {
+  if (Lower(stmt.name) == "all") {
+    for (const auto& [k, v] : DefaultSettings()) {
+      if (settings_[k] != v) RETURN_IF_ERROR(SetParameter(k, v, &sink));
+    }
+  } else {
+    auto it = DefaultSettings().find(Lower(stmt.name));
+    if (it == DefaultSettings().end()) {
+      return Status::Error(sqlstate::kUndefinedObject,
+                           "unrecognized configuration parameter \"" + stmt.name + "\"");
+    }
+    RETURN_IF_ERROR(SetParameter(it->first, it->second, &sink));
+  }
+  sink.Complete("RESET");
+  return Status::OK();
+}
+
+Status Session::HandleShow(const parser::ShowStatement& stmt, pgwire::ResultSink& sink) {
+  std::string name = Lower(stmt.name);
+  auto list_relations = [&](planner::RelationKind kind, const char* tag) {
+    executor::RowSet rows;
+    for (const auto& def : db_.catalog().All()) {
+      if (def->kind == kind) rows.push_back(Row{Value::Text(def->name)});
+    }
+    SendRows({"Name"}, {SqlType(TypeId::kText)}, rows, sink);
+    sink.Complete(std::string(tag) + " " + std::to_string(rows.size()));
+    (void)tag;
+  };
+  if (name == "tables") {
+    list_relations(planner::RelationKind::kTable, "SHOW");
+    return Status::OK();
+  }
+  if (name == "views") {
+    list_relations(planner::RelationKind::kView, "SHOW");
+    return Status::OK();
+  }
+  if (name == "materialized views") {
+    list_relations(planner::RelationKind::kMaterializedView, "SHOW");
+    return Status::OK();
+  }
+  if (name == "sources") {
+    list_relations(planner::RelationKind::kSource, "SHOW");
+    return Status::OK();
+  }
+  if (name == "all") {
+    executor::RowSet rows;
+    for (const auto& [k, v] : settings_) rows.push_back(Row{Value::Text(DisplayName(k)), Value::Text(v)});
+    SendRows({"name", "setting"}, {SqlType(TypeId::kText), SqlType(TypeId::kText)}, rows, sink);
+    sink.Complete("SHOW");
+    return Status::OK();
+  }
+  if (name == "create") {
+    if (stmt.object_name.empty()) return Status::Error(sqlstate::kSyntaxError, "SHOW CREATE needs a name");
+    auto def = db_.catalog().Find(stmt.object_name.back());
+    if (!def) {
+      return Status::Error(sqlstate::kUndefinedTable,
+                           "relation \"" + stmt.object_name.back() + "\" does not exist");
+    }
+    std::string text;
+    if (def->kind == planner::RelationKind::kView) {
+      text = "CREATE VIEW " + def->name + " AS " + def->definition;
+    } else {
+      text = "CREATE TABLE " + def->name + " (";
+      for (size_t i = 0; i < def->columns.size(); i++) {
+        if (i) text += ", ";
+        const auto& c = def->columns[i];
+        text += c.name + " " + c.type.ToString();
+        if (c.not_null) text += " NOT NULL";
+        if (!c.default_expr.empty()) text += " DEFAULT " + c.default_expr;
+      }
+      if (!def->primary_key.empty()) {
+        text += ", PRIMARY KEY (";
+        for (size_t i = 0; i < def->primary_key.size(); i++) {
+          if (i) text += ", ";
+          text += def->columns[def->primary_key[i]].name;
+        }
+        text += ")";
+      }
+      text += ")";
+    }
+    SendRows({"Name", "Create Sql"}, {SqlType(TypeId::kText), SqlType(TypeId::kText)},
+             {Row{Value::Text(def->name), Value::Text(text)}}, sink);
+    sink.Complete("SHOW");
+    return Status::OK();
+  }
+  if (name == "transaction_isolation" || name == "transaction isolation level") name = "transaction_isolation";
+  if (name == "time zone") name = "timezone";
+  auto it = settings_.find(name);
+  if (it == settings_.end()) {
+    return Status::Error(sqlstate::kUndefinedObject,
+                         "unrecognized configuration parameter \"" + stmt.name + "\"");
+  }
+  SendRows({name}, {SqlType(TypeId::kText)}, {Row{Value::Text(it->second)}}, sink);
+  sink.Complete("SHOW");
+  return Status::OK();
+}
+
+// --- Extended protocol ---
+
+Result<pgwire::PreparedInfo> Session::Prepare(const std::string& name, std::string_view sql,
+                                              const std::vector<uint32_t>& param_oids) {
+  ASSIGN_OR_RETURN(auto stmts, parser::Parser::Parse(sql));
+  if (stmts.size() > 1) {
+    return Status::Error(sqlstate::kSyntaxError,
+                         "cannot insert multiple commands into a prepared statement");
+  }
+  if (!name.empty() && prepared_.count(name)) {
+    return Status::Error(sqlstate::kDuplicatePreparedStatement,
+                         "prepared statement \"" + name + "\" already exists");
+  }
+  Prepared p;
+  p.sql = std::string(sql);
+  for (uint32_t oid : param_oids) p.param_types.push_back(TypeFromOid(oid));
+  if (!stmts.empty()) {
+    p.stmt = std::move(stmts[0]);
+    // Describe: bind SELECTs to learn the result columns and infer parameter types.
+    if (p.stmt->kind == parser::StmtKind::kSelect) {
+      std::lock_guard<std::mutex> lock(db_.exec_mutex());
+      planner::Binder binder(db_.catalog());
+      binder.param_types() = p.param_types;
+      ASSIGN_OR_RETURN(auto plan,
+                       binder.BindQuery(*static_cast<parser::SelectStatement&>(*p.stmt).query));
+      p.param_types = binder.param_types();
+      p.info.returns_rows = true;
+      for (size_t i = 0; i < plan->types.size(); i++) {
+        p.info.columns.push_back({plan->names[i], plan->types[i]});
+      }
+    } else if (p.stmt->kind == parser::StmtKind::kShow) {
+      p.info.returns_rows = true;
+      auto& show = static_cast<parser::ShowStatement&>(*p.stmt);
+      p.info.columns.push_back({Lower(show.name), SqlType(TypeId::kText)});
+    }
+  }
+  for (const SqlType& t : p.param_types) {
+    p.info.param_oids.push_back(t.id == TypeId::kUnknown ? 25 : t.Oid());
+  }
+  pgwire::PreparedInfo info = p.info;
+  prepared_[name] = std::move(p);
+  return info;
+}
+
+Status Session::CloseStatement(const std::string& name) {
+  prepared_.erase(name);
+  return Status::OK();
+}
+
+Result<pgwire::PreparedInfo> Session::DescribePrepared(const std::string& name) {
+  auto it = prepared_.find(name);
+  if (it == prepared_.end()) {
+    return Status::Error(sqlstate::kInvalidSqlStatementName,
+                         "prepared statement \"" + name + "\" does not exist");
+  }
+  return it->second.info;
+}
+
+namespace {
+/// Wraps a sink and drops Describe calls (the client asked for them separately).
+class NoDescribeSink : public pgwire::ResultSink {
+ public:
+  explicit NoDescribeSink(pgwire::ResultSink& inner) : inner_(inner) {}
+  void Describe(const std::vector<pgwire::ColumnInfo>&) override {}
+  void Rows(const DataChunk& c) override { inner_.Rows(c); }
+  void Complete(const std::string& t) override { inner_.Complete(t); }
+  void Notice(const std::string& s, const std::string& c, const std::string& m) override {
+    inner_.Notice(s, c, m);
+  }
+  void ParameterChanged(const std::string& n, const std::string& v) override {
+    inner_.ParameterChanged(n, v);
+  }
+  void CopyIn(const pgwire::CopyFormat& f) override { inner_.CopyIn(f); }
+  void CopyOut(const pgwire::CopyFormat& f) override { inner_.CopyOut(f); }
+  void CopyOutData(std::string_view d) override { inner_.CopyOutData(d); }
+  void CopyOutDone() override { inner_.CopyOutDone(); }
+
+ private:
+  pgwire::ResultSink& inner_;
+};
+}  // namespace
+
+Status Session::ExecutePrepared(const std::string& name,
+                                const std::vector<pgwire::BoundParam>& params,
+                                pgwire::ResultSink& sink) {
+  cancel_.store(false);
+  auto it = prepared_.find(name);
+  if (it == prepared_.end()) {
+    return Status::Error(sqlstate::kInvalidSqlStatementName,
+                         "prepared statement \"" + name + "\" does not exist");
+  }
+  Prepared& p = it->second;
+  if (!p.stmt) {
+    return Status::OK();
+  }
+  std::vector<Value> values;
+  for (size_t i = 0; i < params.size(); i++) {
+    SqlType t = i < p.param_types.size() ? p.param_types[i] : SqlType(TypeId::kUnknown);
+    if (!params[i].value) {
+      values.push_back(Value::Null(t));
+      continue;
+    }
+    if (params[i].binary) {
+      return Status::NotSupported("binary parameters are not supported yet");
+    }
+    if (t.id == TypeId::kUnknown) {
+      values.push_back(Value::String(TypeId::kUnknown, *params[i].value));
+    } else {
+      ASSIGN_OR_RETURN(Value v, Value::FromText(*params[i].value, t, time_zone_));
+      values.push_back(std::move(v));
+    }
+  }
+  NoDescribeSink inner(sink);
+  std::lock_guard<std::mutex> lock(db_.exec_mutex());
+  Status s = ExecuteInTransaction(*p.stmt, p.sql, inner, values);
+  if (!s.ok()) {
+    if (state_ == TxnState::kImplicit) {
+      AbortTransaction();
+      state_ = TxnState::kIdle;
+    }
+    return s;
+  }
+  if (state_ == TxnState::kImplicit && !copy_) {
+    state_ = TxnState::kIdle;
+    RETURN_IF_ERROR(CommitImplicit());
+  }
+  return Status::OK();
+}
+
+}  // namespace freshet::engine

@@ -1,0 +1,133 @@
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/datetime.h"
+#include "executor/executor.h"
+#include "parser/ast.h"
+#include "pgwire/backend.h"
+#include "planner/binder.h"
+#include "storage/store.h"
+
+namespace freshet::engine {
+
+class Database;
+
+/// One client's session: settings, the transaction state machine, prepared statements and
+/// statement dispatch. Implements pgwire::BackendSession.
+class Session : public pgwire::BackendSession {
+ public:
+  Session(Database& db, std::string user,
+          const std::vector<std::pair<std::string, std::string>>& startup_params);
+  ~Session() override;
+
+  Status ExecuteSimple(std::string_view sql, pgwire::ResultSink& sink) override;
+  bool IsEmptyQuery(std::string_view sql) override;
+  Result<pgwire::PreparedInfo> Prepare(const std::string& name, std::string_view sql,
+                                       const std::vector<uint32_t>& param_oids) override;
+  Status CloseStatement(const std::string& name) override;
+  Status ExecutePrepared(const std::string& name, const std::vector<pgwire::BoundParam>& params,
+                         pgwire::ResultSink& sink) override;
+  Result<pgwire::PreparedInfo> DescribePrepared(const std::string& name) override;
+  Status CopyData(std::string_view data) override;
+  Status CopyDone(pgwire::ResultSink& sink) override;
+  void CopyFail(const std::string& message) override;
+  char TransactionStatus() const override;
+  void Cancel() override { cancel_.store(true); }
+  void Close() override;
+  std::string GetParameter(const std::string& name) const override;
+  TextFormatOptions FormatOptions() const override;
+
+ private:
+  enum class TxnState { kIdle, kImplicit, kBlock, kFailed };
+  struct Prepared {
+    std::string sql;
+    parser::StatementPtr stmt;
+    std::vector<SqlType> param_types;
+    pgwire::PreparedInfo info;
+  };
+  /// An open COPY ... FROM STDIN: the target, the format and the bytes not yet parsed.
+  struct CopyState {
+    std::shared_ptr<const planner::TableDef> table;
+    std::vector<int> columns;  // target column indexes, in input order
+    bool csv = false;
+    bool header = false;
+    bool header_skipped = false;
+    char delimiter = '\t';
+    std::string null_string = "\\N";
+    char quote = '"';
+    char escape = '"';
+    std::string buffer;
+    int64_t rows = 0;
+    int64_t line = 0;
+  };
+
+  // Statement dispatch (session.cc); every handler reports to `sink`.
+  Status Execute(const parser::Statement& stmt, std::string_view sql, pgwire::ResultSink& sink,
+                 const std::vector<Value>& params);
+  Status ExecuteInTransaction(const parser::Statement& stmt, std::string_view sql,
+                              pgwire::ResultSink& sink, const std::vector<Value>& params);
+  Status HandleTransaction(const parser::TransactionStatement& stmt, pgwire::ResultSink& sink);
+  Status HandleSet(const parser::SetStatement& stmt, pgwire::ResultSink& sink);
+  Status HandleShow(const parser::ShowStatement& stmt, pgwire::ResultSink& sink);
+  Status HandleReset(const parser::ResetStatement& stmt, pgwire::ResultSink& sink);
+  Status SetParameter(const std::string& name, const std::string& value,
+                      pgwire::ResultSink* sink);
+
+  // Queries and DML (session_dml.cc).
+  Status HandleSelect(const parser::SelectStatement& stmt, pgwire::ResultSink& sink,
+                      const std::vector<Value>& params);
+  Status HandleInsert(const parser::InsertStatement& stmt, pgwire::ResultSink& sink,
+                      const std::vector<Value>& params);
+  Status HandleUpdate(const parser::UpdateStatement& stmt, pgwire::ResultSink& sink,
+                      const std::vector<Value>& params);
+  Status HandleDelete(const parser::DeleteStatement& stmt, pgwire::ResultSink& sink,
+                      const std::vector<Value>& params);
+  Status HandleExplain(const parser::ExplainStatement& stmt, pgwire::ResultSink& sink);
+  /// Validates and stores one row into a table (NOT NULL, primary key uniqueness).
+  Status InsertRow(const planner::TableDef& table, Row row, bool check_unique);
+  Result<std::shared_ptr<const planner::TableDef>> FindTable(const std::vector<std::string>& name,
+                                                             int position);
+  void SendRows(const std::vector<std::string>& names, const std::vector<SqlType>& types,
+                const executor::RowSet& rows, pgwire::ResultSink& sink, bool describe = true);
+
+  // DDL (session_ddl.cc).
+  Status HandleCreateTable(const parser::CreateTableStatement& stmt, pgwire::ResultSink& sink);
+  Status HandleCreateView(const parser::CreateViewStatement& stmt, std::string_view sql,
+                          pgwire::ResultSink& sink);
+  Status HandleCreateIndex(const parser::CreateIndexStatement& stmt, pgwire::ResultSink& sink);
+  Status HandleDrop(const parser::DropStatement& stmt, pgwire::ResultSink& sink);
+  Status HandleAlterTable(const parser::AlterTableStatement& stmt, pgwire::ResultSink& sink);
+  Status HandleTruncate(const parser::TruncateStatement& stmt, pgwire::ResultSink& sink);
+  Status PutCatalog(const planner::TableDef& def);
+  Status DeleteCatalog(const planner::TableDef& def);
+
+  // COPY (session_copy.cc).
+  Status HandleCopy(const parser::CopyStatement& stmt, pgwire::ResultSink& sink);
+  Status FlushCopyLines(bool final);
+
+  storage::Transaction& Txn();
+  executor::ExecContext MakeExecContext(const std::vector<Value>& params);
+  Status CommitImplicit();
+  void AbortTransaction();
+
+  Database& db_;
+  std::string user_;
+  std::map<std::string, std::string> settings_;
+  datetime::TimeZone time_zone_;
+  TxnState state_ = TxnState::kIdle;
+  std::unique_ptr<storage::Transaction> txn_;
+  bool txn_has_ddl_ = false;
+  int64_t txn_start_ = 0;
+  std::vector<std::string> savepoints_;
+  std::map<std::string, Prepared> prepared_;
+  std::unique_ptr<CopyState> copy_;
+  std::atomic<bool> cancel_{false};
+  bool closed_ = false;
+};
+
+}  // namespace freshet::engine

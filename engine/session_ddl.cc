@@ -1,0 +1,523 @@
+// CREATE / DROP / ALTER / TRUNCATE.
+
+#include <functional>
+#include <set>
+
+#include "engine/database.h"
+#include "engine/session.h"
+#include "parser/parser.h"
+#include "storage/key_codec.h"
+#include "storage/row_codec.h"
+#include "storage/table_store.h"
+
+namespace freshet::engine {
+
+using planner::RelationKind;
+using planner::TableDef;
+
+namespace {
+
+std::string CatalogKey(uint64_t id) {
+  std::string k = "r";
+  storage::KeyCodec::AppendU64(&k, id);
+  return k;
+}
+
+const char* KindName(RelationKind k) {
+  switch (k) {
+    case RelationKind::kTable: return "table";
+    case RelationKind::kView: return "view";
+    case RelationKind::kMaterializedView: return "materialized view";
+    case RelationKind::kSource: return "source";
+    case RelationKind::kIndex: return "index";
+  }
+  return "relation";
+}
+
+/// Collects the relation names a query reads (FROM items, including nested subqueries).
+void CollectRelations(const parser::SelectStmt& s, std::set<std::string>* out,
+                      std::set<std::string> ctes);
+
+void CollectFromExpr(const parser::Expr& e, std::set<std::string>* out,
+                     const std::set<std::string>& ctes) {
+  if (e.subquery) CollectRelations(*e.subquery, out, ctes);
+  for (const auto& c : e.children) {
+    if (c) CollectFromExpr(*c, out, ctes);
+  }
+}
+
+void CollectFromRef(const parser::TableRef& r, std::set<std::string>* out,
+                    const std::set<std::string>& ctes) {
+  switch (r.kind) {
+    case parser::TableRef::Kind::kBase:
+      if (!ctes.count(r.names.back())) out->insert(r.names.back());
+      break;
+    case parser::TableRef::Kind::kSubquery:
+      CollectRelations(*r.subquery, out, ctes);
+      break;
+    case parser::TableRef::Kind::kJoin:
+      CollectFromRef(*r.left, out, ctes);
+      CollectFromRef(*r.right, out, ctes);
+      if (r.join_condition) CollectFromExpr(*r.join_condition, out, ctes);
+      break;
+    case parser::TableRef::Kind::kFunction:
+      break;
+  }
+}
+
+void CollectRelations(const parser::SelectStmt& s, std::set<std::string>* out,
+                      std::set<std::string> ctes) {
+  for (const auto& c : s.ctes) {
+    CollectRelations(*c.query, out, ctes);
+    ctes.insert(c.name);
+  }
+  for (const auto& f : s.from) CollectFromRef(*f, out, ctes);
+  if (s.where) CollectFromExpr(*s.where, out, ctes);
+  if (s.having) CollectFromExpr(*s.having, out, ctes);
+  for (const auto& t : s.targets) {
+    if (t.expr) CollectFromExpr(*t.expr, out, ctes);
+  }
+  if (s.left) CollectRelations(*s.left, out, ctes);
+  if (s.right) CollectRelations(*s.right, out, ctes);
+}
+
+}  // namespace
+
+Status Session::PutCatalog(const TableDef& def) {
+  Txn().Put(storage::Space::kCatalog, CatalogKey(def.id), def.Serialize());
+  txn_has_ddl_ = true;
+  return Status::OK();
+}
+
+Status Session::DeleteCatalog(const TableDef& def) {
+  Txn().Delete(storage::Space::kCatalog, CatalogKey(def.id));
+  txn_has_ddl_ = true;
+  return Status::OK();
+}
+
+Status Session::HandleCreateTable(const parser::CreateTableStatement& stmt,
+                                  pgwire::ResultSink& sink) {
+  const std::string& name = stmt.name.back();
+  if (db_.catalog().Find(name)) {
+    if (stmt.if_not_exists) {
+      sink.Notice("NOTICE", sqlstate::kDuplicateTable,
+                  "relation \"" + name + "\" already exists, skipping");
+      sink.Complete("CREATE TABLE");
+      return Status::OK();
+    }
+    return Status::Error(sqlstate::kDuplicateTable, "relation \"" + name + "\" already exists");
+  }
+  if (stmt.watermark) {
+    return Status::NotSupported("WATERMARK on tables is not supported yet");
+  }
+  TableDef def;
+  def.name = name;
+  def.kind = RelationKind::kTable;
+  planner::Binder binder(db_.catalog());
+  std::unique_ptr<planner::LogicalPlan> as_plan;
+  if (stmt.as_query) {
+    ASSIGN_OR_RETURN(as_plan, binder.BindQuery(*stmt.as_query));
+    for (size_t i = 0; i < as_plan->types.size(); i++) {
+      planner::ColumnDef c;
+      c.name = as_plan->names[i];
+      c.type = as_plan->types[i];
+      def.columns.push_back(c);
+    }
+  }
+  for (const auto& col : stmt.columns) {
+    planner::ColumnDef c;
+    c.name = col.name;
+    int32_t m1 = col.type.modifiers.size() > 0 ? col.type.modifiers[0] : -1;
+    int32_t m2 = col.type.modifiers.size() > 1 ? col.type.modifiers[1] : -1;
+    c.type = TypeFromName(col.type.name, m1, m2);
+    if (c.type.id == TypeId::kUnknown || col.type.is_array) {
+      return Status::Error(sqlstate::kUndefinedObject,
+                           "type \"" + col.type.name + (col.type.is_array ? "[]" : "") +
+                               "\" does not exist",
+                           col.type.position);
+    }
+    if (c.type.id == TypeId::kNumeric && m1 >= 0 && (m1 < 1 || m1 > Decimal::kMaxDigits)) {
+      return Status::Error(sqlstate::kInvalidParameterValue,
+                           "NUMERIC precision " + std::to_string(m1) + " must be between 1 and " +
+                               std::to_string(Decimal::kMaxDigits));
+    }
+    if ((c.type.id == TypeId::kVarchar || c.type.id == TypeId::kChar) && m1 == 0) {
+      return Status::Error(sqlstate::kInvalidParameterValue,
+                           "length for type " + std::string(c.type.id == TypeId::kVarchar ? "varchar" : "char") +
+                               " must be at least 1");
+    }
+    c.not_null = col.not_null || col.primary_key;
+    c.default_expr = col.default_text;
+    for (const auto& existing : def.columns) {
+      if (existing.name == c.name) {
+        return Status::Error(sqlstate::kDuplicateColumn,
+                             "column \"" + c.name + "\" specified more than once", col.position);
+      }
+    }
+    if (col.primary_key) {
+      if (!def.primary_key.empty()) {
+        return Status::Error(sqlstate::kInvalidTableDefinition,
+                             "multiple primary keys for table \"" + name + "\" are not allowed");
+      }
+      def.primary_key.push_back(static_cast<int>(def.columns.size()));
+    }
+    if (!c.default_expr.empty()) {
+      // Validate the default now: it must bind and be assignable to the column.
+      ASSIGN_OR_RETURN(auto expr, parser::Parser::ParseExpression(c.default_expr));
+      planner::Scope none;
+      ASSIGN_OR_RETURN(auto bound, binder.BindScalar(*expr, none));
+      RETURN_IF_ERROR(binder.CoerceForAssignment(std::move(bound), c.type, c.name).status());
+    }
+    def.columns.push_back(c);
+  }
+  if (!stmt.primary_key.empty()) {
+    if (!def.primary_key.empty()) {
+      return Status::Error(sqlstate::kInvalidTableDefinition,
+                           "multiple primary keys for table \"" + name + "\" are not allowed");
+    }
+    for (const auto& pk : stmt.primary_key) {
+      int idx = def.FindColumn(pk);
+      if (idx < 0) {
+        return Status::Error(sqlstate::kUndefinedColumn,
+                             "column \"" + pk + "\" named in key does not exist");
+      }
+      def.primary_key.push_back(idx);
+      def.columns[idx].not_null = true;
+    }
+  }
+  def.id = db_.catalog().AllocateId();
+  RETURN_IF_ERROR(PutCatalog(def));
+  auto shared = std::make_shared<TableDef>(std::move(def));
+  db_.catalog().Put(shared);
+  if (as_plan) {
+    executor::ExecContext ctx = MakeExecContext({});
+    executor::Executor exec(ctx);
+    ASSIGN_OR_RETURN(executor::RowSet rows, exec.Execute(*as_plan));
+    for (Row& r : rows) RETURN_IF_ERROR(InsertRow(*shared, std::move(r), true));
+    sink.Complete("SELECT " + std::to_string(rows.size()));
+    return Status::OK();
+  }
+  sink.Complete("CREATE TABLE");
+  return Status::OK();
+}
+
+Status Session::HandleCreateView(const parser::CreateViewStatement& stmt, std::string_view sql,
+                                 pgwire::ResultSink& sink) {
+  if (stmt.materialized) {
+    return Status::NotSupported(
+        "CREATE MATERIALIZED VIEW is not supported yet: incremental view maintenance is being "
+        "built");
+  }
+  const std::string& name = stmt.name.back();
+  auto existing = db_.catalog().Find(name);
+  if (existing && !stmt.or_replace) {
+    if (stmt.if_not_exists) {
+      sink.Notice("NOTICE", sqlstate::kDuplicateTable,
+                  "relation \"" + name + "\" already exists, skipping");
+      sink.Complete("CREATE VIEW");
+      return Status::OK();
+    }
+    return Status::Error(sqlstate::kDuplicateTable, "relation \"" + name + "\" already exists");
+  }
+  if (existing && existing->kind != RelationKind::kView) {
+    return Status::Error(sqlstate::kWrongObjectType, "\"" + name + "\" is not a view");
+  }
+  planner::Binder binder(db_.catalog());
+  ASSIGN_OR_RETURN(auto plan, binder.BindQuery(*stmt.query));
+  if (stmt.column_names.size() > plan->names.size()) {
+    return Status::Error(sqlstate::kSyntaxError, "CREATE VIEW specifies more column names than columns");
+  }
+  TableDef def;
+  def.id = existing ? existing->id : db_.catalog().AllocateId();
+  def.name = name;
+  def.kind = RelationKind::kView;
+  def.definition = stmt.query_text.empty() ? std::string(sql) : stmt.query_text;
+  for (size_t i = 0; i < plan->names.size(); i++) {
+    planner::ColumnDef c;
+    c.name = i < stmt.column_names.size() ? stmt.column_names[i] : plan->names[i];
+    c.type = plan->types[i];
+    def.columns.push_back(c);
+  }
+  std::set<std::string> deps;
+  CollectRelations(*stmt.query, &deps, {});
+  def.depends_on.assign(deps.begin(), deps.end());
+  RETURN_IF_ERROR(PutCatalog(def));
+  db_.catalog().Put(std::make_shared<TableDef>(std::move(def)));
+  sink.Complete("CREATE VIEW");
+  return Status::OK();
+}
+
+Status Session::HandleCreateIndex(const parser::CreateIndexStatement& stmt,
+                                  pgwire::ResultSink& sink) {
+  ASSIGN_OR_RETURN(auto table, FindTable(stmt.table, 0));
+  std::string name = stmt.name;
+  if (name.empty()) name = table->name + "_idx";
+  if (db_.catalog().Find(name)) {
+    if (stmt.if_not_exists) {
+      sink.Notice("NOTICE", sqlstate::kDuplicateTable,
+                  "relation \"" + name + "\" already exists, skipping");
+      sink.Complete("CREATE INDEX");
+      return Status::OK();
+    }
+    return Status::Error(sqlstate::kDuplicateTable, "relation \"" + name + "\" already exists");
+  }
+  TableDef def;
+  def.id = db_.catalog().AllocateId();
+  def.name = name;
+  def.kind = RelationKind::kIndex;
+  def.on_table = table->name;
+  def.depends_on.push_back(table->name);
+  // Indexes are recorded for the catalog; scans do not use them yet.
+  RETURN_IF_ERROR(PutCatalog(def));
+  db_.catalog().Put(std::make_shared<TableDef>(std::move(def)));
+  sink.Complete("CREATE INDEX");
+  return Status::OK();
+}
+
+Status Session::HandleDrop(const parser::DropStatement& stmt, pgwire::ResultSink& sink) {
+  RelationKind want;
+  std::string tag;
+  switch (stmt.object) {
+    case parser::ObjectKind::kTable: want = RelationKind::kTable; tag = "DROP TABLE"; break;
+    case parser::ObjectKind::kView: want = RelationKind::kView; tag = "DROP VIEW"; break;
+    case parser::ObjectKind::kMaterializedView:
+      want = RelationKind::kMaterializedView;
+      tag = "DROP MATERIALIZED VIEW";
+      break;
+    case parser::ObjectKind::kIndex: want = RelationKind::kIndex; tag = "DROP INDEX"; break;
+    case parser::ObjectKind::kSource: want = RelationKind::kSource; tag = "DROP SOURCE"; break;
+    default:
+      return Status::NotSupported("DROP of this object kind is not supported");
+  }
+  // Resolve every name first: one missing name fails the whole statement.
+  std::vector<std::shared_ptr<const TableDef>> targets;
+  for (const auto& n : stmt.names) {
+    auto def = db_.catalog().Find(n.back());
+    if (!def || (def->kind != want && !(want == RelationKind::kTable && def->kind == RelationKind::kSource && false))) {
+      if (def && def->kind != want) {
+        return Status::Error(sqlstate::kWrongObjectType,
+                             "\"" + n.back() + "\" is not a " + KindName(want))
+            .WithHint(std::string("Use DROP ") +
+                      (def->kind == RelationKind::kView ? "VIEW" : def->kind == RelationKind::kIndex ? "INDEX" : "TABLE") +
+                      " to remove a " + KindName(def->kind) + ".");
+      }
+      if (stmt.if_exists) {
+        sink.Notice("NOTICE", "00000",
+                    std::string(KindName(want)) + " \"" + n.back() + "\" does not exist, skipping");
+        continue;
+      }
+      return Status::Error(want == RelationKind::kIndex ? sqlstate::kUndefinedObject : sqlstate::kUndefinedTable,
+                           std::string(KindName(want)) + " \"" + n.back() + "\" does not exist");
+    }
+    targets.push_back(def);
+  }
+  // Dependents (views over it, indexes on it).
+  std::function<Status(const TableDef&)> drop = [&](const TableDef& def) -> Status {
+    for (const auto& other : db_.catalog().All()) {
+      if (other->name == def.name) continue;
+      bool depends = std::find(other->depends_on.begin(), other->depends_on.end(), def.name) !=
+                     other->depends_on.end();
+      if (!depends) continue;
+      if (other->kind == RelationKind::kIndex) {
+        RETURN_IF_ERROR(drop(*other));
+        continue;
+      }
+      bool also_dropped = false;
+      for (const auto& t : targets) also_dropped |= t->name == other->name;
+      if (also_dropped) continue;
+      if (!stmt.cascade) {
+        return Status::Error(sqlstate::kDependentObjectsStillExist,
+                             "cannot drop " + std::string(KindName(def.kind)) + " " + def.name +
+                                 " because other objects depend on it")
+            .WithDetail(std::string(KindName(other->kind)) + " " + other->name + " depends on " +
+                        KindName(def.kind) + " " + def.name)
+            .WithHint("Use DROP ... CASCADE to drop the dependent objects too.");
+      }
+      sink.Notice("NOTICE", "00000",
+                  "drop cascades to " + std::string(KindName(other->kind)) + " " + other->name);
+      RETURN_IF_ERROR(drop(*other));
+    }
+    if (!db_.catalog().Find(def.name)) return Status::OK();
+    if (def.kind == RelationKind::kTable) {
+      RETURN_IF_ERROR(Txn().DeleteRange(storage::Space::kData, storage::TableStore::Prefix(def.id),
+                                        storage::TableStore::PrefixEnd(def.id)));
+    }
+    RETURN_IF_ERROR(DeleteCatalog(def));
+    db_.catalog().Remove(def.name);
+    return Status::OK();
+  };
+  for (const auto& t : targets) RETURN_IF_ERROR(drop(*t));
+  sink.Complete(tag);
+  return Status::OK();
+}
+
+Status Session::HandleAlterTable(const parser::AlterTableStatement& stmt,
+                                 pgwire::ResultSink& sink) {
+  auto existing = db_.catalog().Find(stmt.table.back());
+  if (!existing || existing->kind != RelationKind::kTable) {
+    if (stmt.if_exists && !existing) {
+      sink.Notice("NOTICE", "00000",
+                  "relation \"" + stmt.table.back() + "\" does not exist, skipping");
+      sink.Complete("ALTER TABLE");
+      return Status::OK();
+    }
+    return Status::Error(sqlstate::kUndefinedTable,
+                         "relation \"" + stmt.table.back() + "\" does not exist");
+  }
+  TableDef def = *existing;
+  def.next_row_id = existing->next_row_id;
+  std::vector<SqlType> old_types = existing->ColumnTypes();
+  using A = parser::AlterTableStatement::Action;
+  auto rewrite = [&](const std::function<Result<Row>(Row)>& fn) -> Status {
+    std::vector<std::pair<std::string, Row>> rows;
+    RETURN_IF_ERROR(storage::TableStore::Scan(Txn(), def.id, old_types,
+                                              [&](std::string_view key, Row& row) -> Result<bool> {
+                                                rows.emplace_back(std::string(key), row);
+                                                return true;
+                                              }));
+    for (auto& [key, row] : rows) {
+      ASSIGN_OR_RETURN(Row r, fn(std::move(row)));
+      storage::TableStore::Put(Txn(), key, r);
+    }
+    return Status::OK();
+  };
+  switch (stmt.action) {
+    case A::kAddColumn: {
+      const auto& col = stmt.column;
+      if (def.FindColumn(col.name) >= 0) {
+        if (stmt.if_not_exists) {
+          sink.Notice("NOTICE", sqlstate::kDuplicateColumn,
+                      "column \"" + col.name + "\" of relation \"" + def.name +
+                          "\" already exists, skipping");
+          sink.Complete("ALTER TABLE");
+          return Status::OK();
+        }
+        return Status::Error(sqlstate::kDuplicateColumn, "column \"" + col.name +
+                                                             "\" of relation \"" + def.name +
+                                                             "\" already exists");
+      }
+      planner::ColumnDef c;
+      c.name = col.name;
+      int32_t m1 = col.type.modifiers.size() > 0 ? col.type.modifiers[0] : -1;
+      int32_t m2 = col.type.modifiers.size() > 1 ? col.type.modifiers[1] : -1;
+      c.type = TypeFromName(col.type.name, m1, m2);
+      if (c.type.id == TypeId::kUnknown) {
+        return Status::Error(sqlstate::kUndefinedObject,
+                             "type \"" + col.type.name + "\" does not exist");
+      }
+      c.not_null = col.not_null;
+      c.default_expr = col.default_text;
+      Value fill = Value::Null(c.type);
+      if (!c.default_expr.empty()) {
+        planner::Binder binder(db_.catalog());
+        ASSIGN_OR_RETURN(auto expr, parser::Parser::ParseExpression(c.default_expr));
+        planner::Scope none;
+        ASSIGN_OR_RETURN(auto bound, binder.BindScalar(*expr, none));
+        ASSIGN_OR_RETURN(bound, binder.CoerceForAssignment(std::move(bound), c.type, c.name));
+        executor::ExecContext ctx = MakeExecContext({});
+        executor::Executor exec(ctx);
+        ASSIGN_OR_RETURN(fill, exec.Evaluate(*bound, Row{}));
+      }
+      bool has_rows = false;
+      RETURN_IF_ERROR(rewrite([&](Row r) -> Result<Row> {
+        has_rows = true;
+        r.push_back(fill);
+        return r;
+      }));
+      if (c.not_null && fill.is_null() && has_rows) {
+        return Status::Error(sqlstate::kNotNullViolation,
+                             "column \"" + c.name + "\" of relation \"" + def.name +
+                                 "\" contains null values");
+      }
+      def.columns.push_back(c);
+      break;
+    }
+    case A::kDropColumn: {
+      int idx = def.FindColumn(stmt.column_name);
+      if (idx < 0) {
+        if (stmt.column_if_exists) {
+          sink.Notice("NOTICE", "00000", "column \"" + stmt.column_name + "\" of relation \"" +
+                                             def.name + "\" does not exist, skipping");
+          sink.Complete("ALTER TABLE");
+          return Status::OK();
+        }
+        return Status::Error(sqlstate::kUndefinedColumn, "column \"" + stmt.column_name +
+                                                             "\" of relation \"" + def.name +
+                                                             "\" does not exist");
+      }
+      for (const auto& other : db_.catalog().All()) {
+        if (other->kind == RelationKind::kView &&
+            std::find(other->depends_on.begin(), other->depends_on.end(), def.name) !=
+                other->depends_on.end()) {
+          return Status::Error(sqlstate::kDependentObjectsStillExist,
+                               "cannot drop column " + stmt.column_name + " of table " + def.name +
+                                   " because other objects depend on it")
+              .WithDetail("view " + other->name + " depends on table " + def.name);
+        }
+      }
+      if (def.columns.size() == 1) {
+        return Status::NotSupported("cannot drop the only column of a table yet");
+      }
+      bool in_pk = std::find(def.primary_key.begin(), def.primary_key.end(), idx) !=
+                   def.primary_key.end();
+      if (in_pk) {
+        return Status::NotSupported("dropping a primary-key column is not supported yet");
+      }
+      RETURN_IF_ERROR(rewrite([&](Row r) -> Result<Row> {
+        r.erase(r.begin() + idx);
+        return r;
+      }));
+      def.columns.erase(def.columns.begin() + idx);
+      for (int& k : def.primary_key) {
+        if (k > idx) k--;
+      }
+      break;
+    }
+    case A::kRenameColumn: {
+      int idx = def.FindColumn(stmt.column_name);
+      if (idx < 0) {
+        return Status::Error(sqlstate::kUndefinedColumn,
+                             "column \"" + stmt.column_name + "\" does not exist");
+      }
+      if (def.FindColumn(stmt.new_name) >= 0) {
+        return Status::Error(sqlstate::kDuplicateColumn, "column \"" + stmt.new_name +
+                                                             "\" of relation \"" + def.name +
+                                                             "\" already exists");
+      }
+      def.columns[idx].name = stmt.new_name;
+      break;
+    }
+    case A::kRenameTable: {
+      if (db_.catalog().Find(stmt.new_name)) {
+        return Status::Error(sqlstate::kDuplicateTable,
+                             "relation \"" + stmt.new_name + "\" already exists");
+      }
+      db_.catalog().Remove(def.name);
+      def.name = stmt.new_name;
+      break;
+    }
+  }
+  RETURN_IF_ERROR(PutCatalog(def));
+  db_.catalog().Put(std::make_shared<TableDef>(std::move(def)));
+  sink.Complete("ALTER TABLE");
+  return Status::OK();
+}
+
+Status Session::HandleTruncate(const parser::TruncateStatement& stmt, pgwire::ResultSink& sink) {
+  std::vector<std::shared_ptr<const TableDef>> tables;
+  for (const auto& n : stmt.tables) {
+    ASSIGN_OR_RETURN(auto t, FindTable(n, 0));
+    if (t->kind != RelationKind::kTable) {
+      return Status::Error(sqlstate::kWrongObjectType, "\"" + t->name + "\" is not a table");
+    }
+    tables.push_back(t);
+  }
+  for (const auto& t : tables) {
+    RETURN_IF_ERROR(Txn().DeleteRange(storage::Space::kData, storage::TableStore::Prefix(t->id),
+                                      storage::TableStore::PrefixEnd(t->id)));
+  }
+  sink.Complete("TRUNCATE TABLE");
+  return Status::OK();
+}
+
+}  // namespace freshet::engine

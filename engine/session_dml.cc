@@ -1,0 +1,573 @@
+// SELECT, INSERT, UPDATE, DELETE and EXPLAIN.
+
+#include "engine/database.h"
+#include "engine/session.h"
+#include "parser/parser.h"
+#include "storage/key_codec.h"
+#include "storage/row_codec.h"
+#include "storage/table_store.h"
+
+namespace freshet::engine {
+
+using executor::RowSet;
+using planner::Binder;
+using planner::BoundExprPtr;
+
+void Session::SendRows(const std::vector<std::string>& names, const std::vector<SqlType>& types,
+                       const RowSet& rows, pgwire::ResultSink& sink, bool describe) {
+  if (describe) {
+    std::vector<pgwire::ColumnInfo> cols;
+    for (size_t i = 0; i < names.size(); i++) cols.push_back({names[i], types[i]});
+    sink.Describe(cols);
+  }
+  DataChunk chunk(types);
+  for (const Row& r : rows) {
+    chunk.AppendRow(r);
+    if (chunk.full()) {
+      sink.Rows(chunk);
+      chunk.Reset();
+    }
+  }
+  if (!chunk.empty()) sink.Rows(chunk);
+}
+
+Result<std::shared_ptr<const planner::TableDef>> Session::FindTable(
+    const std::vector<std::string>& name, int position) {
+  auto def = db_.catalog().Find(name.back());
+  if (!def || (name.size() > 1 && name[0] != "public") ||
+      def->kind == planner::RelationKind::kIndex) {
+    return Status::Error(sqlstate::kUndefinedTable,
+                         "relation \"" + name.back() + "\" does not exist", position);
+  }
+  return def;
+}
+
+Status Session::HandleSelect(const parser::SelectStatement& stmt, pgwire::ResultSink& sink,
+                             const std::vector<Value>& params) {
+  Binder binder(db_.catalog());
+  for (const Value& p : params) binder.param_types().push_back(p.type());
+  ASSIGN_OR_RETURN(auto plan, binder.BindQuery(*stmt.query));
+  executor::ExecContext ctx = MakeExecContext(params);
+  executor::Executor exec(ctx);
+  ASSIGN_OR_RETURN(RowSet rows, exec.Execute(*plan));
+  SendRows(plan->names, plan->types, rows, sink);
+  sink.Complete("SELECT " + std::to_string(rows.size()));
+  return Status::OK();
+}
+
+Status Session::HandleExplain(const parser::ExplainStatement& stmt, pgwire::ResultSink& sink) {
+  if (stmt.statement->kind != parser::StmtKind::kSelect) {
+    return Status::NotSupported("EXPLAIN supports SELECT only for now");
+  }
+  Binder binder(db_.catalog());
+  ASSIGN_OR_RETURN(auto plan,
+                   binder.BindQuery(*static_cast<parser::SelectStatement&>(*stmt.statement).query));
+  RowSet rows;
+  std::string text = plan->ToString();
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t nl = text.find('\n', pos);
+    if (nl == std::string::npos) nl = text.size();
+    rows.push_back(Row{Value::Text(text.substr(pos, nl - pos))});
+    pos = nl + 1;
+  }
+  SendRows({"QUERY PLAN"}, {SqlType(TypeId::kText)}, rows, sink);
+  sink.Complete("EXPLAIN");
+  return Status::OK();
+}
+
+namespace {
+
+std::string KeyDescription(const planner::TableDef& table, const Row& row) {
+  std::string cols, vals;
+  for (size_t i = 0; i < table.primary_key.size(); i++) {
+    if (i) {
+      cols += ", ";
+      vals += ", ";
+    }
+    cols += table.columns[table.primary_key[i]].name;
+    const Value& v = row[table.primary_key[i]];
+    vals += v.is_null() ? "null" : v.ToText();
+  }
+  return "Key (" + cols + ")=(" + vals + ") already exists.";
+}
+
+}  // namespace
+
+Status Session::InsertRow(const planner::TableDef& table, Row row, bool check_unique) {
+  for (size_t i = 0; i < table.columns.size(); i++) {
+    if (row[i].is_null() && table.columns[i].not_null) {
+      return Status::Error(sqlstate::kNotNullViolation,
+                           "null value in column \"" + table.columns[i].name + "\" of relation \"" +
+                               table.name + "\" violates not-null constraint");
+    }
+  }
+  std::string key;
+  if (table.primary_key.empty()) {
+    key = storage::TableStore::RowIdKey(table.id, table.next_row_id->fetch_add(1));
+  } else {
+    key = storage::TableStore::PrimaryKey(table.id, row, table.primary_key);
+    if (check_unique) {
+      std::string existing;
+      ASSIGN_OR_RETURN(bool found, Txn().Get(storage::Space::kData, key, &existing));
+      if (found) {
+        return Status::Error(sqlstate::kUniqueViolation,
+                             "duplicate key value violates unique constraint \"" + table.name +
+                                 "_pkey\"")
+            .WithDetail(KeyDescription(table, row));
+      }
+    }
+  }
+  storage::TableStore::Put(Txn(), key, row);
+  return Status::OK();
+}
+
+Status Session::HandleInsert(const parser::InsertStatement& stmt, pgwire::ResultSink& sink,
+                             const std::vector<Value>& params) {
+  ASSIGN_OR_RETURN(auto table, FindTable(stmt.table, stmt.start + 1));
+  if (table->kind != planner::RelationKind::kTable) {
+    return Status::Error(sqlstate::kWrongObjectType,
+                         "cannot insert into " + std::string(table->kind == planner::RelationKind::kView
+                                                                 ? "view" : "relation") +
+                             " \"" + table->name + "\"");
+  }
+  // Target columns.
+  std::vector<int> targets;
+  if (stmt.columns.empty()) {
+    for (size_t i = 0; i < table->columns.size(); i++) targets.push_back(static_cast<int>(i));
+  } else {
+    for (const auto& c : stmt.columns) {
+      int idx = table->FindColumn(c);
+      if (idx < 0) {
+        return Status::Error(sqlstate::kUndefinedColumn, "column \"" + c + "\" of relation \"" +
+                                                             table->name + "\" does not exist");
+      }
+      if (std::find(targets.begin(), targets.end(), idx) != targets.end()) {
+        return Status::Error(sqlstate::kDuplicateColumn,
+                             "column \"" + c + "\" specified more than once");
+      }
+      targets.push_back(idx);
+    }
+  }
+  Binder binder(db_.catalog());
+  for (const Value& p : params) binder.param_types().push_back(p.type());
+  executor::ExecContext ctx = MakeExecContext(params);
+  executor::Executor exec(ctx);
+  Row empty_row;
+  planner::Scope empty_scope;
+
+  // Default values for every column, bound once.
+  std::vector<BoundExprPtr> defaults(table->columns.size());
+  for (size_t i = 0; i < table->columns.size(); i++) {
+    const auto& col = table->columns[i];
+    if (col.default_expr.empty()) continue;
+    ASSIGN_OR_RETURN(auto expr, parser::Parser::ParseExpression(col.default_expr));
+    ASSIGN_OR_RETURN(BoundExprPtr b, binder.BindScalar(*expr, empty_scope));
+    ASSIGN_OR_RETURN(defaults[i], binder.CoerceForAssignment(std::move(b), col.type, col.name));
+  }
+  auto make_full_row = [&](Row partial) -> Result<Row> {
+    Row full(table->columns.size());
+    std::vector<bool> set(table->columns.size(), false);
+    for (size_t k = 0; k < targets.size(); k++) {
+      full[targets[k]] = std::move(partial[k]);
+      set[targets[k]] = true;
+    }
+    for (size_t i = 0; i < full.size(); i++) {
+      if (set[i]) continue;
+      if (defaults[i]) {
+        ASSIGN_OR_RETURN(full[i], exec.Evaluate(*defaults[i], empty_row));
+      } else {
+        full[i] = Value::Null(table->columns[i].type);
+      }
+    }
+    return full;
+  };
+
+  // Produce the source rows, coerced to the target column types.
+  RowSet rows;
+  if (stmt.default_values || !stmt.source) {
+    rows.push_back(Row{});
+    targets.clear();
+  } else if (stmt.source->kind == parser::SelectStmt::Kind::kValues &&
+             stmt.source->order_by.empty() && !stmt.source->limit) {
+    for (const auto& vrow : stmt.source->values) {
+      if (vrow.size() > targets.size()) {
+        return Status::Error(sqlstate::kSyntaxError,
+                             "INSERT has more expressions than target columns",
+                             vrow[targets.size()]->position);
+      }
+      if (vrow.size() < targets.size()) {
+        return Status::Error(sqlstate::kSyntaxError,
+                             "INSERT has more target columns than expressions");
+      }
+      Row r;
+      for (size_t k = 0; k < vrow.size(); k++) {
+        const auto& col = table->columns[targets[k]];
+        if (vrow[k]->kind == parser::ExprKind::kColumnRef && vrow[k]->names.size() == 1 &&
+            vrow[k]->names[0] == "default") {
+          if (defaults[targets[k]]) {
+            ASSIGN_OR_RETURN(Value v, exec.Evaluate(*defaults[targets[k]], empty_row));
+            r.push_back(std::move(v));
+          } else {
+            r.push_back(Value::Null(col.type));
+          }
+          continue;
+        }
+        ASSIGN_OR_RETURN(BoundExprPtr b, binder.BindScalar(*vrow[k], empty_scope));
+        auto coerced = binder.CoerceForAssignment(std::move(b), col.type, col.name);
+        if (!coerced.ok()) {
+          Status s = coerced.status();
+          return s.WithPosition(vrow[k]->position);
+        }
+        auto v = exec.Evaluate(**coerced, empty_row);
+        if (!v.ok()) {
+          Status s = v.status();
+          return s.WithPosition(vrow[k]->position);
+        }
+        r.push_back(std::move(*v));
+      }
+      rows.push_back(std::move(r));
+    }
+  } else {
+    ASSIGN_OR_RETURN(auto plan, binder.BindQuery(*stmt.source));
+    if (plan->types.size() > targets.size()) {
+      return Status::Error(sqlstate::kSyntaxError,
+                           "INSERT has more expressions than target columns");
+    }
+    if (plan->types.size() < targets.size()) {
+      return Status::Error(sqlstate::kSyntaxError,
+                           "INSERT has more target columns than expressions");
+    }
+    std::vector<BoundExprPtr> casts;
+    for (size_t k = 0; k < targets.size(); k++) {
+      const auto& col = table->columns[targets[k]];
+      ASSIGN_OR_RETURN(BoundExprPtr c, binder.CoerceForAssignment(
+                                           planner::MakeColumn(static_cast<int>(k), plan->types[k]),
+                                           col.type, col.name));
+      casts.push_back(std::move(c));
+    }
+    ASSIGN_OR_RETURN(RowSet src, exec.Execute(*plan));
+    for (const Row& s : src) {
+      Row r;
+      for (auto& c : casts) {
+        ASSIGN_OR_RETURN(Value v, exec.Evaluate(*c, s));
+        r.push_back(std::move(v));
+      }
+      rows.push_back(std::move(r));
+    }
+  }
+
+  // ON CONFLICT ... DO UPDATE: SET expressions over (existing row ++ excluded row).
+  planner::Scope conflict_scope;
+  std::vector<std::pair<int, BoundExprPtr>> conflict_set;
+  BoundExprPtr conflict_where;
+  if (stmt.on_conflict) {
+    if (table->primary_key.empty()) {
+      return Status::Error(sqlstate::kInvalidColumnReference,
+                           "there is no unique or exclusion constraint matching the ON CONFLICT "
+                           "specification");
+    }
+    if (!stmt.on_conflict->target_columns.empty()) {
+      std::vector<int> cols;
+      for (const auto& c : stmt.on_conflict->target_columns) cols.push_back(table->FindColumn(c));
+      std::vector<int> pk = table->primary_key;
+      std::sort(cols.begin(), cols.end());
+      std::sort(pk.begin(), pk.end());
+      if (cols != pk) {
+        return Status::Error(sqlstate::kInvalidColumnReference,
+                             "there is no unique or exclusion constraint matching the ON CONFLICT "
+                             "specification");
+      }
+    }
+    conflict_scope = Binder::TableScope(*table, stmt.alias.empty() ? table->name : stmt.alias);
+    planner::Scope excluded = Binder::TableScope(*table, "excluded");
+    for (auto c : excluded.columns) {
+      c.index += static_cast<int>(table->columns.size());
+      conflict_scope.columns.push_back(c);
+    }
+    for (const auto& [name, e] : stmt.on_conflict->set) {
+      int idx = table->FindColumn(name);
+      if (idx < 0) {
+        return Status::Error(sqlstate::kUndefinedColumn, "column \"" + name + "\" of relation \"" +
+                                                             table->name + "\" does not exist");
+      }
+      ASSIGN_OR_RETURN(BoundExprPtr b, binder.BindScalar(*e, conflict_scope));
+      ASSIGN_OR_RETURN(b, binder.CoerceForAssignment(std::move(b), table->columns[idx].type, name));
+      conflict_set.emplace_back(idx, std::move(b));
+    }
+    if (stmt.on_conflict->where) {
+      ASSIGN_OR_RETURN(conflict_where, binder.BindScalar(*stmt.on_conflict->where, conflict_scope));
+    }
+  }
+
+  // RETURNING
+  std::vector<BoundExprPtr> returning;
+  std::vector<std::string> ret_names;
+  std::vector<SqlType> ret_types;
+  planner::Scope table_scope = Binder::TableScope(*table, stmt.alias);
+  for (const auto& item : stmt.returning) {
+    if (item.expr->kind == parser::ExprKind::kStar) {
+      for (const auto& c : table_scope.columns) {
+        returning.push_back(planner::MakeColumn(c.index, c.type));
+        ret_names.push_back(c.name);
+        ret_types.push_back(c.type);
+      }
+      continue;
+    }
+    ASSIGN_OR_RETURN(BoundExprPtr b, binder.BindScalar(*item.expr, table_scope));
+    ret_types.push_back(b->type);
+    ret_names.push_back(item.alias.empty()
+                            ? (item.expr->kind == parser::ExprKind::kColumnRef ? item.expr->names.back()
+                                                                                : "?column?")
+                            : item.alias);
+    returning.push_back(std::move(b));
+  }
+
+  int64_t count = 0;
+  RowSet returned;
+  for (Row& partial : rows) {
+    ASSIGN_OR_RETURN(Row full, make_full_row(std::move(partial)));
+    Row final_row = full;
+    if (stmt.on_conflict && !table->primary_key.empty()) {
+      std::string key = storage::TableStore::PrimaryKey(table->id, full, table->primary_key);
+      std::string existing;
+      ASSIGN_OR_RETURN(bool found, Txn().Get(storage::Space::kData, key, &existing));
+      if (found) {
+        if (stmt.on_conflict->do_nothing) continue;
+        Row old;
+        RETURN_IF_ERROR(storage::RowCodec::Decode(existing, table->ColumnTypes(), &old));
+        Row combined = old;
+        combined.insert(combined.end(), full.begin(), full.end());
+        if (conflict_where) {
+          ASSIGN_OR_RETURN(bool pass, exec.EvaluatePredicate(*conflict_where, combined));
+          if (!pass) continue;
+        }
+        Row updated = old;
+        for (auto& [idx, e] : conflict_set) {
+          ASSIGN_OR_RETURN(updated[idx], exec.Evaluate(*e, combined));
+        }
+        std::string new_key = storage::TableStore::PrimaryKey(table->id, updated, table->primary_key);
+        if (new_key != key) {
+          Txn().Delete(storage::Space::kData, key);
+          RETURN_IF_ERROR(InsertRow(*table, updated, true));
+        } else {
+          RETURN_IF_ERROR(InsertRow(*table, updated, false));
+        }
+        final_row = std::move(updated);
+        count++;
+        if (!returning.empty()) {
+          Row out;
+          for (auto& e : returning) {
+            ASSIGN_OR_RETURN(Value v, exec.Evaluate(*e, final_row));
+            out.push_back(std::move(v));
+          }
+          returned.push_back(std::move(out));
+        }
+        continue;
+      }
+    }
+    RETURN_IF_ERROR(InsertRow(*table, full, true));
+    count++;
+    if (!returning.empty()) {
+      Row out;
+      for (auto& e : returning) {
+        ASSIGN_OR_RETURN(Value v, exec.Evaluate(*e, final_row));
+        out.push_back(std::move(v));
+      }
+      returned.push_back(std::move(out));
+    }
+  }
+  if (!returning.empty()) SendRows(ret_names, ret_types, returned, sink);
+  sink.Complete("INSERT 0 " + std::to_string(count));
+  return Status::OK();
+}
+
+Status Session::HandleUpdate(const parser::UpdateStatement& stmt, pgwire::ResultSink& sink,
+                             const std::vector<Value>& params) {
+  ASSIGN_OR_RETURN(auto table, FindTable(stmt.table, stmt.start + 1));
+  if (table->kind != planner::RelationKind::kTable) {
+    return Status::Error(sqlstate::kWrongObjectType, "cannot update view \"" + table->name + "\"");
+  }
+  if (!stmt.from.empty()) return Status::NotSupported("UPDATE ... FROM is not supported yet");
+  Binder binder(db_.catalog());
+  for (const Value& p : params) binder.param_types().push_back(p.type());
+  planner::Scope scope = Binder::TableScope(*table, stmt.alias);
+  BoundExprPtr where;
+  if (stmt.where) {
+    ASSIGN_OR_RETURN(where, binder.BindScalar(*stmt.where, scope));
+    if (where->type.id != TypeId::kBool) {
+      return Status::Error(sqlstate::kDatatypeMismatch,
+                           "argument of WHERE must be type boolean, not type " +
+                               where->type.ToString(),
+                           stmt.where->position);
+    }
+  }
+  std::vector<std::pair<int, BoundExprPtr>> sets;
+  for (const auto& [name, e] : stmt.set) {
+    int idx = table->FindColumn(name);
+    if (idx < 0) {
+      return Status::Error(sqlstate::kUndefinedColumn, "column \"" + name + "\" of relation \"" +
+                                                           table->name + "\" does not exist");
+    }
+    BoundExprPtr b;
+    if (!e || (e->kind == parser::ExprKind::kColumnRef && e->names.size() == 1 &&
+               e->names[0] == "default")) {
+      const auto& col = table->columns[idx];
+      if (col.default_expr.empty()) {
+        b = planner::MakeConstant(Value::Null(col.type));
+      } else {
+        ASSIGN_OR_RETURN(auto de, parser::Parser::ParseExpression(col.default_expr));
+        planner::Scope none;
+        ASSIGN_OR_RETURN(b, binder.BindScalar(*de, none));
+      }
+    } else {
+      ASSIGN_OR_RETURN(b, binder.BindScalar(*e, scope));
+    }
+    ASSIGN_OR_RETURN(b, binder.CoerceForAssignment(std::move(b), table->columns[idx].type, name));
+    sets.emplace_back(idx, std::move(b));
+  }
+  executor::ExecContext ctx = MakeExecContext(params);
+  executor::Executor exec(ctx);
+  std::vector<std::pair<std::string, Row>> matches;
+  RETURN_IF_ERROR(storage::TableStore::Scan(
+      Txn(), table->id, table->ColumnTypes(), [&](std::string_view key, Row& row) -> Result<bool> {
+        if (where) {
+          ASSIGN_OR_RETURN(bool keep, exec.EvaluatePredicate(*where, row));
+          if (!keep) return true;
+        }
+        matches.emplace_back(std::string(key), row);
+        return true;
+      }));
+  std::vector<BoundExprPtr> returning;
+  std::vector<std::string> ret_names;
+  std::vector<SqlType> ret_types;
+  for (const auto& item : stmt.returning) {
+    if (item.expr->kind == parser::ExprKind::kStar) {
+      for (const auto& c : scope.columns) {
+        returning.push_back(planner::MakeColumn(c.index, c.type));
+        ret_names.push_back(c.name);
+        ret_types.push_back(c.type);
+      }
+      continue;
+    }
+    ASSIGN_OR_RETURN(BoundExprPtr b, binder.BindScalar(*item.expr, scope));
+    ret_types.push_back(b->type);
+    ret_names.push_back(item.alias.empty() ? (item.expr->kind == parser::ExprKind::kColumnRef
+                                                  ? item.expr->names.back() : "?column?")
+                                           : item.alias);
+    returning.push_back(std::move(b));
+  }
+  RowSet returned;
+  // Compute every new row before writing, so the scan never sees its own updates.
+  std::vector<Row> new_rows;
+  for (auto& [key, row] : matches) {
+    Row updated = row;
+    for (auto& [idx, e] : sets) {
+      ASSIGN_OR_RETURN(updated[idx], exec.Evaluate(*e, row));
+    }
+    new_rows.push_back(std::move(updated));
+  }
+  for (size_t i = 0; i < matches.size(); i++) {
+    const std::string& key = matches[i].first;
+    Row& updated = new_rows[i];
+    if (table->primary_key.empty()) {
+      for (size_t c = 0; c < table->columns.size(); c++) {
+        if (updated[c].is_null() && table->columns[c].not_null) {
+          return Status::Error(sqlstate::kNotNullViolation,
+                               "null value in column \"" + table->columns[c].name +
+                                   "\" of relation \"" + table->name +
+                                   "\" violates not-null constraint");
+        }
+      }
+      storage::TableStore::Put(Txn(), key, updated);
+    } else {
+      std::string new_key = storage::TableStore::PrimaryKey(table->id, updated, table->primary_key);
+      if (new_key != key) {
+        Txn().Delete(storage::Space::kData, key);
+        RETURN_IF_ERROR(InsertRow(*table, updated, true));
+      } else {
+        RETURN_IF_ERROR(InsertRow(*table, updated, false));
+      }
+    }
+    if (!returning.empty()) {
+      Row out;
+      for (auto& e : returning) {
+        ASSIGN_OR_RETURN(Value v, exec.Evaluate(*e, updated));
+        out.push_back(std::move(v));
+      }
+      returned.push_back(std::move(out));
+    }
+  }
+  if (!returning.empty()) SendRows(ret_names, ret_types, returned, sink);
+  sink.Complete("UPDATE " + std::to_string(matches.size()));
+  return Status::OK();
+}
+
+Status Session::HandleDelete(const parser::DeleteStatement& stmt, pgwire::ResultSink& sink,
+                             const std::vector<Value>& params) {
+  ASSIGN_OR_RETURN(auto table, FindTable(stmt.table, stmt.start + 1));
+  if (table->kind != planner::RelationKind::kTable) {
+    return Status::Error(sqlstate::kWrongObjectType,
+                         "cannot delete from view \"" + table->name + "\"");
+  }
+  if (!stmt.using_tables.empty()) return Status::NotSupported("DELETE ... USING is not supported yet");
+  Binder binder(db_.catalog());
+  for (const Value& p : params) binder.param_types().push_back(p.type());
+  planner::Scope scope = Binder::TableScope(*table, stmt.alias);
+  BoundExprPtr where;
+  if (stmt.where) {
+    ASSIGN_OR_RETURN(where, binder.BindScalar(*stmt.where, scope));
+    if (where->type.id != TypeId::kBool) {
+      return Status::Error(sqlstate::kDatatypeMismatch,
+                           "argument of WHERE must be type boolean, not type " +
+                               where->type.ToString(),
+                           stmt.where->position);
+    }
+  }
+  std::vector<BoundExprPtr> returning;
+  std::vector<std::string> ret_names;
+  std::vector<SqlType> ret_types;
+  for (const auto& item : stmt.returning) {
+    if (item.expr->kind == parser::ExprKind::kStar) {
+      for (const auto& c : scope.columns) {
+        returning.push_back(planner::MakeColumn(c.index, c.type));
+        ret_names.push_back(c.name);
+        ret_types.push_back(c.type);
+      }
+      continue;
+    }
+    ASSIGN_OR_RETURN(BoundExprPtr b, binder.BindScalar(*item.expr, scope));
+    ret_types.push_back(b->type);
+    ret_names.push_back(item.alias.empty() ? (item.expr->kind == parser::ExprKind::kColumnRef
+                                                  ? item.expr->names.back() : "?column?")
+                                           : item.alias);
+    returning.push_back(std::move(b));
+  }
+  executor::ExecContext ctx = MakeExecContext(params);
+  executor::Executor exec(ctx);
+  std::vector<std::string> keys;
+  RowSet returned;
+  RETURN_IF_ERROR(storage::TableStore::Scan(
+      Txn(), table->id, table->ColumnTypes(), [&](std::string_view key, Row& row) -> Result<bool> {
+        if (where) {
+          ASSIGN_OR_RETURN(bool keep, exec.EvaluatePredicate(*where, row));
+          if (!keep) return true;
+        }
+        keys.emplace_back(key);
+        if (!returning.empty()) {
+          Row out;
+          for (auto& e : returning) {
+            ASSIGN_OR_RETURN(Value v, exec.Evaluate(*e, row));
+            out.push_back(std::move(v));
+          }
+          returned.push_back(std::move(out));
+        }
+        return true;
+      }));
+  for (const auto& k : keys) Txn().Delete(storage::Space::kData, k);
+  if (!returning.empty()) SendRows(ret_names, ret_types, returned, sink);
+  sink.Complete("DELETE " + std::to_string(keys.size()));
+  return Status::OK();
+}
+
+}  // namespace freshet::engine
