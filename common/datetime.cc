@@ -849,6 +849,12 @@ std::string OffsetName(int32_t east) {
 
 }  // namespace
 
+bool ZoneHasFixedOffset(std::string_view name) {
+  ZoneCacheEntry entry;
+  int32_t off;
+  return LoadZone(name, &entry) && entry.rules->IsFixed(&off);
+}
+
 // --- TimeZone ------------------------------------------------------------------------------------
 
 TimeZone TimeZone::Utc() { return TimeZone(); }

@@ -98,6 +98,10 @@ Result<double> ExtractInterval(std::string_view field, const Interval& iv);
 /// to_char(timestamp, pattern) for the common patterns: YYYY YY MM Mon Month MON MONTH DD D DDD
 /// HH HH12 HH24 MI SS MS US AM PM am pm Dy Day DY DAY TZ FM prefix, quoted text and separators.
 std::string ToChar(int64_t local_micros, std::string_view pattern, std::string_view tz_abbrev);
+/// As above, with the zone's offset east of UTC in seconds for TZH, TZM and OF (the 3-argument
+/// form infers it from a numeric or well-known abbreviation, else uses 0).
+std::string ToChar(int64_t local_micros, std::string_view pattern, std::string_view tz_abbrev,
+                   int32_t utc_offset);
 /// make_interval(years, months, weeks, days, hours, mins, secs).
 Result<Interval> MakeInterval(int32_t years, int32_t months, int32_t weeks, int32_t days,
                               int32_t hours, int32_t mins, double secs);

@@ -357,14 +357,10 @@ bool TruncTm(Unit unit, Tm* tm) {
 }  // namespace
 
 Result<int64_t> DateTrunc(std::string_view field, int64_t ts) {
+  if (!TimestampIsFinite(ts)) return ts;
   std::string unit_name = Lower(field);
   Unit unit = LookupUnit(unit_name, false);
   if (unit == Unit::kUnknown) return UnitNotRecognized(unit_name, kTimestampType);
-  if (!TimestampIsFinite(ts)) {
-    Tm probe;
-    if (!TruncTm(unit, &probe)) return UnitNotSupported(unit_name, kTimestampType);
-    return ts;
-  }
   Tm tm;
   TimestampToTm(ts, &tm);
   if (!TruncTm(unit, &tm)) return UnitNotSupported(unit_name, kTimestampType);
@@ -374,14 +370,10 @@ Result<int64_t> DateTrunc(std::string_view field, int64_t ts) {
 }
 
 Result<int64_t> DateTruncTz(std::string_view field, int64_t ts, const TimeZone& tz) {
+  if (!TimestampIsFinite(ts)) return ts;
   std::string unit_name = Lower(field);
   Unit unit = LookupUnit(unit_name, false);
   if (unit == Unit::kUnknown) return UnitNotRecognized(unit_name, kTimestampTzType);
-  if (!TimestampIsFinite(ts)) {
-    Tm probe;
-    if (!TruncTm(unit, &probe)) return UnitNotSupported(unit_name, kTimestampTzType);
-    return ts;
-  }
   int32_t off = tz.OffsetAt(ts);
   Tm tm;
   TimestampToTm(ts + static_cast<int64_t>(off) * kMicrosPerSecond, &tm);
@@ -615,9 +607,7 @@ Result<double> ExtractTimestampCommon(std::string_view field, int64_t ts, const 
   }
   if (!TimestampIsFinite(ts)) {
     double r;
-    bool ok = NonFiniteField(unit, ts == kTimestampNoBegin, true, &r);
-    if (!ok || (tz == nullptr && (unit == Unit::kTz || unit == Unit::kTzHour ||
-                                  unit == Unit::kTzMinute))) {
+    if (!NonFiniteField(unit, ts == kTimestampNoBegin, true, &r)) {
       return UnitNotSupported(unit_name, type);
     }
     return r;

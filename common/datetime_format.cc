@@ -288,6 +288,11 @@ int32_t OffsetFromAbbrev(std::string_view abbrev) {
 }  // namespace
 
 std::string ToChar(int64_t local_micros, std::string_view pattern, std::string_view tz_abbrev) {
+  return ToChar(local_micros, pattern, tz_abbrev, OffsetFromAbbrev(tz_abbrev));
+}
+
+std::string ToChar(int64_t local_micros, std::string_view pattern, std::string_view tz_abbrev,
+                   int32_t utc_offset) {
   if (!TimestampIsFinite(local_micros)) return std::string();
   Tm tm;
   TimestampToTm(local_micros, &tm);
@@ -303,10 +308,12 @@ std::string ToChar(int64_t local_micros, std::string_view pattern, std::string_v
   };
   while (i < n) {
     bool fm = false;
+    bool tm_prefix = false;  // "TM": translated names, printed unpadded
     if (starts(i, "FM") || starts(i, "fm")) {
       fm = true;
       i += 2;
     } else if (starts(i, "TM") || starts(i, "tm")) {
+      tm_prefix = true;
       i += 2;
     }
     if (i >= n) break;
@@ -428,18 +435,18 @@ std::string ToChar(int64_t local_micros, std::string_view pattern, std::string_v
         }
         break;
       case Key::kTZH: {
-        int32_t off = OffsetFromAbbrev(tz_abbrev);
+        int32_t off = utc_offset;
         out.push_back(off >= 0 ? '+' : '-');
         AppendPadded(&out, std::abs(off) / 3600, 2);
         break;
       }
       case Key::kTZM: {
-        int32_t off = OffsetFromAbbrev(tz_abbrev);
+        int32_t off = utc_offset;
         AppendPadded(&out, (std::abs(off) % 3600) / 60, 2);
         break;
       }
       case Key::kOF: {
-        int32_t off = OffsetFromAbbrev(tz_abbrev);
+        int32_t off = utc_offset;
         out.push_back(off >= 0 ? '+' : '-');
         AppendPadded(&out, std::abs(off) / 3600, fm ? 0 : 2);
         if (std::abs(off) % 3600 != 0) {
@@ -449,13 +456,13 @@ std::string ToChar(int64_t local_micros, std::string_view pattern, std::string_v
         break;
       }
       case Key::kMONTH:
-        AppendName(&out, kMonthsFull[tm.mon - 1], Case::kUpper, fm, 9);
+        AppendName(&out, kMonthsFull[tm.mon - 1], Case::kUpper, fm || tm_prefix, 9);
         break;
       case Key::kMonth:
-        AppendName(&out, kMonthsFull[tm.mon - 1], Case::kAsIs, fm, 9);
+        AppendName(&out, kMonthsFull[tm.mon - 1], Case::kAsIs, fm || tm_prefix, 9);
         break;
       case Key::kmonth:
-        AppendName(&out, kMonthsFull[tm.mon - 1], Case::kLower, fm, 9);
+        AppendName(&out, kMonthsFull[tm.mon - 1], Case::kLower, fm || tm_prefix, 9);
         break;
       case Key::kMON:
         AppendName(&out, kMonthsShort[tm.mon - 1], Case::kUpper, true, 0);
@@ -470,13 +477,13 @@ std::string ToChar(int64_t local_micros, std::string_view pattern, std::string_v
         AppendNum(&out, tm.mon, 2, fm);
         break;
       case Key::kDAY:
-        AppendName(&out, kDaysFull[wday], Case::kUpper, fm, 9);
+        AppendName(&out, kDaysFull[wday], Case::kUpper, fm || tm_prefix, 9);
         break;
       case Key::kDay:
-        AppendName(&out, kDaysFull[wday], Case::kAsIs, fm, 9);
+        AppendName(&out, kDaysFull[wday], Case::kAsIs, fm || tm_prefix, 9);
         break;
       case Key::kday:
-        AppendName(&out, kDaysFull[wday], Case::kLower, fm, 9);
+        AppendName(&out, kDaysFull[wday], Case::kLower, fm || tm_prefix, 9);
         break;
       case Key::kDY:
         AppendName(&out, kDaysShort[wday], Case::kUpper, true, 0);

@@ -128,6 +128,9 @@ int DateToIsoYear(int year, int mon, int day);
 /// Julian day of the Monday starting ISO week `week` of ISO year `isoyear`.
 int IsoWeekToJ(int isoyear, int week);
 
+/// True when the named zone (as TimeZone::Parse resolves it) has a single fixed offset.
+bool ZoneHasFixedOffset(std::string_view name);
+
 /// Current time as a timestamp (microseconds since 2000-01-01 UTC).
 int64_t NowMicros();
 

@@ -1161,6 +1161,7 @@ int DecodeTimeOnly(Fields* f, PTm* tm, int32_t* fsec, std::string* bad_zone) {
   bool bc = false;
   int32_t tz = 0;
   TimeZone named;
+  const char* named_zone = nullptr;
   for (int i = 0; i < f->n; ++i) {
     char* field = f->field[i];
     switch (f->type[i]) {
@@ -1184,6 +1185,7 @@ int DecodeTimeOnly(Fields* f, PTm* tm, int32_t* fsec, std::string* bad_zone) {
             *bad_zone = field;
             return kBadTimezone;
           }
+          named_zone = field;
           tmask = M(kTz);
         }
         break;
@@ -1350,6 +1352,7 @@ int DecodeTimeOnly(Fields* f, PTm* tm, int32_t* fsec, std::string* bad_zone) {
             break;
           case kUnknownField:
             if (!LoadInputZone(field, &named)) return kBadFormat;
+            named_zone = field;
             tmask = M(kTz);
             break;
           default:
@@ -1363,6 +1366,10 @@ int DecodeTimeOnly(Fields* f, PTm* tm, int32_t* fsec, std::string* bad_zone) {
     }
     if (tmask & fmask) return kBadFormat;
     fmask |= tmask;
+  }
+  // A zone with DST rules needs a date to resolve its offset.
+  if (named_zone != nullptr && !ZoneHasFixedOffset(named_zone) && (fmask & kDateM) != kDateM) {
+    return kBadFormat;
   }
   int err = ValidateDate(fmask, isjulian, is2digits, bc, tm);
   if (err) return err;

@@ -140,6 +140,19 @@ struct Big {
     if (carry != 0) r.d[r.n++] = static_cast<uint32_t>(carry);
     return r;
   }
+  /// a - b, requires a >= b.
+  static Big Sub(const Big& a, const Big& b) {
+    Big r;
+    int64_t borrow = 0;
+    for (int i = 0; i < a.n; ++i) {
+      int64_t t = static_cast<int64_t>(a.d[i]) - borrow - (i < b.n ? b.d[i] : 0);
+      borrow = t < 0 ? 1 : 0;
+      r.d[i] = static_cast<uint32_t>(t + (borrow << 32));
+    }
+    r.n = a.n;
+    r.Trim();
+    return r;
+  }
   static Big Mul(const Big& a, const Big& b) {
     Big r;
     r.n = a.n + b.n;
@@ -453,17 +466,46 @@ Result<Decimal> Decimal::Add(const Decimal& o) const {
   i128 a = unscaled_;
   i128 b = o.unscaled_;
   int32_t s = scale_;
-  if (scale_ != o.scale_) {
-    if (scale_ < o.scale_) {
-      if (!ScaleUp(a, o.scale_ - scale_, &a)) return Overflow();
-      s = o.scale_;
-    } else if (!ScaleUp(b, scale_ - o.scale_, &b)) {
-      return Overflow();
-    }
+  i128 r;
+  if (scale_ == o.scale_) {
+    // |a|, |b| < 10^38, but their sum can still leave the 128-bit range.
+    if (__builtin_add_overflow(a, b, &r) || r >= kLimit || r <= -kLimit) return Overflow();
+    return Decimal(r, s);
   }
-  i128 r = a + b;  // |a|, |b| < 10^38, so the sum fits in 128 bits
-  if (r >= kLimit || r <= -kLimit) return Overflow();
-  return Decimal(r, s);
+  bool ok;
+  if (scale_ < o.scale_) {
+    s = o.scale_;
+    int k = o.scale_ - scale_;
+    ok = k <= 38 && !__builtin_mul_overflow(a, static_cast<i128>(kPow10.v[k]), &a);
+  } else {
+    int k = scale_ - o.scale_;
+    ok = k <= 38 && !__builtin_mul_overflow(b, static_cast<i128>(kPow10.v[k]), &b);
+  }
+  if (ok && !__builtin_add_overflow(a, b, &r)) {
+    if (r >= kLimit || r <= -kLimit) return Overflow();
+    return Decimal(r, s);
+  }
+  // Slow path: an aligned operand left the 128-bit range; the sum may still fit.
+  Big x = Big::FromU128(UAbs(unscaled_));
+  x.MulPow10(s - scale_);
+  Big y = Big::FromU128(UAbs(o.unscaled_));
+  y.MulPow10(s - o.scale_);
+  bool xneg = unscaled_ < 0;
+  bool yneg = o.unscaled_ < 0;
+  Big sum;
+  bool neg;
+  if (xneg == yneg) {
+    sum = Big::Add(x, y);
+    neg = xneg;
+  } else if (Big::Cmp(x, y) >= 0) {
+    sum = Big::Sub(x, y);
+    neg = xneg;
+  } else {
+    sum = Big::Sub(y, x);
+    neg = yneg;
+  }
+  if (!sum.FitsU128()) return Overflow();
+  return Make(neg, sum.ToU128(), s);
 }
 
 Result<Decimal> Decimal::Sub(const Decimal& o) const { return Add(o.Negate()); }

@@ -194,7 +194,7 @@ Status Session::HandleInsert(const parser::InsertStatement& stmt, pgwire::Result
       if (vrow.size() > targets.size()) {
         return Status::Error(sqlstate::kSyntaxError,
                              "INSERT has more expressions than target columns",
-                             vrow[targets.size()]->position);
+                             vrow[targets.size()] ? vrow[targets.size()]->position : 0);
       }
       if (vrow.size() < targets.size()) {
         return Status::Error(sqlstate::kSyntaxError,
@@ -203,8 +203,7 @@ Status Session::HandleInsert(const parser::InsertStatement& stmt, pgwire::Result
       Row r;
       for (size_t k = 0; k < vrow.size(); k++) {
         const auto& col = table->columns[targets[k]];
-        if (vrow[k]->kind == parser::ExprKind::kColumnRef && vrow[k]->names.size() == 1 &&
-            vrow[k]->names[0] == "default") {
+        if (!vrow[k]) {  // DEFAULT
           if (defaults[targets[k]]) {
             ASSIGN_OR_RETURN(Value v, exec.Evaluate(*defaults[targets[k]], empty_row));
             r.push_back(std::move(v));

@@ -434,13 +434,9 @@ valuesClause
   : VALUES valuesRow (COMMA valuesRow)*
   ;
 
+// Items are DEFAULT or an expression (inlined: VALUES lists are the bulk-insert hot path).
 valuesRow
-  : LPAREN valuesItem (COMMA valuesItem)* RPAREN
-  ;
-
-valuesItem
-  : DEFAULT
-  | expr
+  : LPAREN (DEFAULT | expr) (COMMA (DEFAULT | expr))* RPAREN
   ;
 
 selectItem
@@ -564,14 +560,14 @@ compOp
 bExpr
   : INTEGER                                                               # bInteger
   | DECIMAL                                                               # bDecimal
-  | stringConst                                                           # bString
+  | (STRING | ESCAPE_STRING | UNICODE_STRING | DOLLAR_STRING)              # bString
   | (TRUE_ | FALSE_)                                                      # bBool
   | NULL_                                                                 # bNull
   | PARAM                                                                 # bParam
   | typedLiteral                                                          # bTypedLiteral
   | functionCall                                                          # bFunction
   | specialFunction                                                       # bSpecialFunction
-  | columnRef                                                             # bColumnRef
+  | identifier (DOT colLabel)* (DOT STAR)?                                # bColumnRef
   | LPAREN query RPAREN                                                   # bSubquery
   | LPAREN expr (COMMA expr)* RPAREN                                      # bParen
   | ROW LPAREN (expr (COMMA expr)*)? RPAREN                               # bRow
@@ -610,10 +606,6 @@ qualOp
 anyOperator
   : qualOp | PLUS | MINUS | STAR | SLASH | PERCENT | CARET | EQ | NEQ | NEQ2 | LT | GT | LTE
   | GTE | AT_SIGN
-  ;
-
-columnRef
-  : identifier (DOT colLabel)* (DOT STAR)?
   ;
 
 functionCall

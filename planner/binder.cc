@@ -335,10 +335,13 @@ Result<PlanPtr> Binder::BindValues(const SelectStmt& stmt, const Scope* outer) {
   for (const auto& row : stmt.values) {
     if (row.size() != width) {
       return Err(sqlstate::kSyntaxError, "VALUES lists must all be the same length",
-                 row.empty() ? 0 : row[0]->position);
+                 row.empty() || !row[0] ? 0 : row[0]->position);
     }
     std::vector<BoundExprPtr> bound;
     for (const auto& e : row) {
+      if (!e) {
+        return Err(sqlstate::kSyntaxError, "DEFAULT is not allowed in this context");
+      }
       ExprContext ctx;
       ctx.scope = &empty;
       ctx.clause = "VALUES";
