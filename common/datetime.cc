@@ -1,9 +1,12 @@
 // Calendar helpers and time zones (TZif reader, POSIX TZ rules, TimeZone).
 
+#include "common/datetime.h"
+
 #include <dirent.h>
 #include <strings.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -12,7 +15,6 @@
 #include <mutex>
 #include <unordered_map>
 
-#include "common/datetime.h"
 #include "common/datetime_internal.h"
 
 namespace freshet::datetime {
@@ -86,8 +88,8 @@ void TimestampToTm(int64_t ts, Tm* tm) {
 bool TmToTimestamp(const Tm& tm, int64_t* out) {
   if (!IsValidJulian(tm.year, tm.mon, tm.mday)) return false;
   int64_t date = DaysFromCivil(tm.year, tm.mon, tm.mday);
-  int64_t time = ((static_cast<int64_t>(tm.hour) * 60 + tm.min) * 60 + tm.sec) * kMicrosPerSecond +
-                 tm.fsec;
+  int64_t time =
+      ((static_cast<int64_t>(tm.hour) * 60 + tm.min) * 60 + tm.sec) * kMicrosPerSecond + tm.fsec;
   int64_t r;
   if (__builtin_mul_overflow(date, kMicrosPerDay, &r) || __builtin_add_overflow(r, time, &r)) {
     return false;
@@ -289,47 +291,80 @@ struct UnitEntry {
 
 // deltatktbl's units, then datetktbl's (first match wins), as extract/date_trunc look them up.
 constexpr UnitEntry kUnits[] = {
-    {"c", Unit::kCentury},         {"cent", Unit::kCentury},
-    {"centuries", Unit::kCentury}, {"century", Unit::kCentury},
-    {"d", Unit::kDay},             {"day", Unit::kDay},
-    {"days", Unit::kDay},          {"dec", Unit::kDecade},
-    {"decade", Unit::kDecade},     {"decades", Unit::kDecade},
-    {"decs", Unit::kDecade},       {"h", Unit::kHour},
-    {"hour", Unit::kHour},         {"hours", Unit::kHour},
-    {"hr", Unit::kHour},           {"hrs", Unit::kHour},
-    {"m", Unit::kMinute},          {"microsecon", Unit::kMicrosecond},
-    {"mil", Unit::kMillennium},    {"millennia", Unit::kMillennium},
-    {"millennium", Unit::kMillennium}, {"millisecon", Unit::kMillisecond},
-    {"mils", Unit::kMillennium},   {"min", Unit::kMinute},
-    {"mins", Unit::kMinute},       {"minute", Unit::kMinute},
-    {"minutes", Unit::kMinute},    {"mon", Unit::kMonth},
-    {"mons", Unit::kMonth},        {"month", Unit::kMonth},
-    {"months", Unit::kMonth},      {"ms", Unit::kMillisecond},
-    {"msec", Unit::kMillisecond},  {"msecond", Unit::kMillisecond},
-    {"mseconds", Unit::kMillisecond}, {"msecs", Unit::kMillisecond},
-    {"qtr", Unit::kQuarter},       {"quarter", Unit::kQuarter},
-    {"s", Unit::kSecond},          {"sec", Unit::kSecond},
-    {"second", Unit::kSecond},     {"seconds", Unit::kSecond},
-    {"secs", Unit::kSecond},       {"timezone", Unit::kTz},
-    {"timezone_h", Unit::kTzHour}, {"timezone_m", Unit::kTzMinute},
-    {"us", Unit::kMicrosecond},    {"usec", Unit::kMicrosecond},
-    {"usecond", Unit::kMicrosecond}, {"useconds", Unit::kMicrosecond},
-    {"usecs", Unit::kMicrosecond}, {"w", Unit::kWeek},
-    {"week", Unit::kWeek},         {"weeks", Unit::kWeek},
-    {"y", Unit::kYear},            {"year", Unit::kYear},
-    {"years", Unit::kYear},        {"yr", Unit::kYear},
+    {"c", Unit::kCentury},
+    {"cent", Unit::kCentury},
+    {"centuries", Unit::kCentury},
+    {"century", Unit::kCentury},
+    {"d", Unit::kDay},
+    {"day", Unit::kDay},
+    {"days", Unit::kDay},
+    {"dec", Unit::kDecade},
+    {"decade", Unit::kDecade},
+    {"decades", Unit::kDecade},
+    {"decs", Unit::kDecade},
+    {"h", Unit::kHour},
+    {"hour", Unit::kHour},
+    {"hours", Unit::kHour},
+    {"hr", Unit::kHour},
+    {"hrs", Unit::kHour},
+    {"m", Unit::kMinute},
+    {"microsecon", Unit::kMicrosecond},
+    {"mil", Unit::kMillennium},
+    {"millennia", Unit::kMillennium},
+    {"millennium", Unit::kMillennium},
+    {"millisecon", Unit::kMillisecond},
+    {"mils", Unit::kMillennium},
+    {"min", Unit::kMinute},
+    {"mins", Unit::kMinute},
+    {"minute", Unit::kMinute},
+    {"minutes", Unit::kMinute},
+    {"mon", Unit::kMonth},
+    {"mons", Unit::kMonth},
+    {"month", Unit::kMonth},
+    {"months", Unit::kMonth},
+    {"ms", Unit::kMillisecond},
+    {"msec", Unit::kMillisecond},
+    {"msecond", Unit::kMillisecond},
+    {"mseconds", Unit::kMillisecond},
+    {"msecs", Unit::kMillisecond},
+    {"qtr", Unit::kQuarter},
+    {"quarter", Unit::kQuarter},
+    {"s", Unit::kSecond},
+    {"sec", Unit::kSecond},
+    {"second", Unit::kSecond},
+    {"seconds", Unit::kSecond},
+    {"secs", Unit::kSecond},
+    {"timezone", Unit::kTz},
+    {"timezone_h", Unit::kTzHour},
+    {"timezone_m", Unit::kTzMinute},
+    {"us", Unit::kMicrosecond},
+    {"usec", Unit::kMicrosecond},
+    {"usecond", Unit::kMicrosecond},
+    {"useconds", Unit::kMicrosecond},
+    {"usecs", Unit::kMicrosecond},
+    {"w", Unit::kWeek},
+    {"week", Unit::kWeek},
+    {"weeks", Unit::kWeek},
+    {"y", Unit::kYear},
+    {"year", Unit::kYear},
+    {"years", Unit::kYear},
+    {"yr", Unit::kYear},
     {"yrs", Unit::kYear},
     {"", Unit::kTableBreak},  // the rest come from datetktbl
-    {"dow", Unit::kDow},           {"doy", Unit::kDoy},
-    {"isodow", Unit::kIsoDow},     {"isoyear", Unit::kIsoYear},
-    {"j", Unit::kJulian},          {"jd", Unit::kJulian},
-    {"julian", Unit::kJulian},     {"mm", Unit::kMinute},
+    {"dow", Unit::kDow},
+    {"doy", Unit::kDoy},
+    {"isodow", Unit::kIsoDow},
+    {"isoyear", Unit::kIsoYear},
+    {"j", Unit::kJulian},
+    {"jd", Unit::kJulian},
+    {"julian", Unit::kJulian},
+    {"mm", Unit::kMinute},
     {"epoch", Unit::kEpoch},
 };
 
 // Reserved words of datetktbl that name no unit: extract reports them as "not supported".
 constexpr const char* kReserved[] = {"-infinity", "allballs", "infinity", "now",
-                                      "today",     "tomorrow", "yesterday"};
+                                     "today",     "tomorrow", "yesterday"};
 
 std::string_view Truncate10(std::string_view s) { return s.size() > 10 ? s.substr(0, 10) : s; }
 
@@ -667,8 +702,8 @@ std::shared_ptr<TzRules> ParseTzif(const std::string& data) {
   size_t off = 44;
   int tsize = 4;
   auto block_size = [&](const int64_t* cc, int ts) {
-    return static_cast<size_t>(cc[3] * ts + cc[3] + cc[4] * 6 + cc[5] + cc[2] * (ts + 4) +
-                               cc[1] + cc[0]);
+    return static_cast<size_t>(cc[3] * ts + cc[3] + cc[4] * 6 + cc[5] + cc[2] * (ts + 4) + cc[1] +
+                               cc[0]);
   };
   if (version >= '2') {
     off += block_size(c, 4);
@@ -755,9 +790,8 @@ bool FindZoneFile(std::string_view name, std::string* canonical, std::string* da
   size_t start = 0;
   while (start <= name.size()) {
     size_t slash = name.find('/', start);
-    std::string_view comp =
-        name.substr(start, slash == std::string_view::npos ? std::string_view::npos
-                                                           : slash - start);
+    std::string_view comp = name.substr(
+        start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
     if (comp.empty() || comp == "." || comp == "..") return false;
     std::string found;
     DIR* d = opendir(dir.c_str());
@@ -895,7 +929,19 @@ Result<TimeZone> TimeZone::Parse(std::string_view name) {
     }
   }
   ZoneCacheEntry entry;
-  if (!LoadZone(name, &entry)) return not_recognized();
+  if (!LoadZone(name, &entry)) {
+    // Not a zone name: accept a known abbreviation as a fixed offset (AT TIME ZONE 'PST').
+    std::string lower(name);
+    for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    int32_t off;
+    bool dst;
+    if (!LookupZoneAbbrev(lower, &off, &dst)) return not_recognized();
+    for (char& ch : lower) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    tz.name_ = lower;
+    tz.fixed_ = true;
+    tz.fixed_offset_ = off;
+    return tz;
+  }
   tz.name_ = entry.canonical;
   tz.rules_ = entry.rules;
   int32_t off;
@@ -915,7 +961,10 @@ int32_t TimeZone::OffsetForLocal(int64_t local_micros) const {
 }
 
 std::string TimeZone::AbbrevAt(int64_t utc_micros) const {
-  if (rules_ == nullptr) return OffsetName(fixed_offset_);
+  if (rules_ == nullptr) {
+    if (name_.empty() || name_[0] == '<') return OffsetName(fixed_offset_);
+    return name_;  // "UTC" or an abbreviation
+  }
   const ZoneType& t = rules_->TypeAt(MicrosToUnixSecs(utc_micros));
   if (t.abbr.empty()) return OffsetName(t.utoff);
   return t.abbr;

@@ -28,8 +28,13 @@ class TimeZone {
  public:
   /// Accepts "UTC", "GMT", "Z", numeric offsets ("+02", "-05:30", "UTC+3") and IANA names
   /// found under /usr/share/zoneinfo. 22023 for unknown zones.
+  /// As SET TIME ZONE: a plain number is hours east ("+02", "5.5"); other names are tz database
+  /// files (case-insensitive) or POSIX TZ strings, where "UTC+3" and "-05:30" count west
+  /// positive; zone abbreviations ("Z", "PST") are the last resort, as fixed offsets.
   static Result<TimeZone> Parse(std::string_view name);
   static TimeZone Utc();
+  /// The name as SHOW TimeZone reports it: "Europe/Paris" for "europe/paris", "<+02>-02" for
+  /// "+02", upper case for POSIX strings.
   const std::string& name() const { return name_; }
   /// Offset east of UTC, in seconds, at the UTC instant `utc_micros`.
   int32_t OffsetAt(int64_t utc_micros) const;
@@ -89,6 +94,8 @@ Result<Interval> DateTruncInterval(std::string_view field, const Interval& iv);
 /// callers convert); fields: microseconds, milliseconds, second, minute, hour, day, dow, isodow,
 /// doy, week, month, quarter, year, isoyear, decade, century, millennium, epoch, julian,
 /// timezone. 22023 for unsupported fields.
+/// Unknown units give 22023, known but inapplicable ones 0A000. For infinite inputs monotonic
+/// fields return +-Infinity and the others NaN, meaning SQL NULL.
 Result<double> ExtractTimestamp(std::string_view field, int64_t ts);
 Result<double> ExtractTimestampTz(std::string_view field, int64_t ts, const TimeZone& tz);
 Result<double> ExtractDate(std::string_view field, int32_t days);
@@ -97,6 +104,8 @@ Result<double> ExtractInterval(std::string_view field, const Interval& iv);
 
 /// to_char(timestamp, pattern) for the common patterns: YYYY YY MM Mon Month MON MONTH DD D DDD
 /// HH HH12 HH24 MI SS MS US AM PM am pm Dy Day DY DAY TZ FM prefix, quoted text and separators.
+/// (All of PostgreSQL's date/time patterns are handled; PostgreSQL returns NULL where the pattern
+/// is empty, this returns "".)
 std::string ToChar(int64_t local_micros, std::string_view pattern, std::string_view tz_abbrev);
 /// As above, with the zone's offset east of UTC in seconds for TZH, TZM and OF (the 3-argument
 /// form infers it from a numeric or well-known abbreviation, else uses 0).

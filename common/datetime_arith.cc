@@ -156,9 +156,11 @@ Interval TimestampDiff(int64_t a, int64_t b) {
 
 Interval IntervalAdd(const Interval& a, const Interval& b) {
   Interval r;
-  r.months = static_cast<int32_t>(static_cast<uint32_t>(a.months) + static_cast<uint32_t>(b.months));
+  r.months =
+      static_cast<int32_t>(static_cast<uint32_t>(a.months) + static_cast<uint32_t>(b.months));
   r.days = static_cast<int32_t>(static_cast<uint32_t>(a.days) + static_cast<uint32_t>(b.days));
-  r.micros = static_cast<int64_t>(static_cast<uint64_t>(a.micros) + static_cast<uint64_t>(b.micros));
+  r.micros =
+      static_cast<int64_t>(static_cast<uint64_t>(a.micros) + static_cast<uint64_t>(b.micros));
   return r;
 }
 
@@ -189,9 +191,8 @@ Result<Interval> ScaleInterval(const Interval& span, double factor, bool divide)
   r.months = static_cast<int32_t>(month_d);
   r.days = static_cast<int32_t>(day_d);
   double month_remainder_days = TsRound((month_d - r.months) * 30);
-  double sec_remainder =
-      TsRound((day_d - r.days + month_remainder_days - static_cast<int>(month_remainder_days)) *
-              86400);
+  double sec_remainder = TsRound(
+      (day_d - r.days + month_remainder_days - static_cast<int>(month_remainder_days)) * 86400);
   if (std::fabs(sec_remainder) >= 86400) {
     int extra = static_cast<int>(sec_remainder / 86400);
     if (__builtin_add_overflow(r.days, extra, &r.days)) return IntervalOutOfRange();
@@ -470,8 +471,7 @@ Result<Interval> DateTruncInterval(std::string_view field, const Interval& iv) {
   if (months > INT32_MAX || months < INT32_MIN) return IntervalOutOfRange();
   r.months = static_cast<int32_t>(months);
   r.days = t.mday;
-  r.micros = t.hour * kMicrosPerHour + t.min * kMicrosPerMinute + t.sec * kMicrosPerSecond +
-             t.usec;
+  r.micros = t.hour * kMicrosPerHour + t.min * kMicrosPerMinute + t.sec * kMicrosPerSecond + t.usec;
   return r;
 }
 
@@ -570,9 +570,9 @@ bool TimestampField(Unit unit, const Tm& tm, double* out) {
       *out = static_cast<double>(MillenniumField(tm.year));
       return true;
     case Unit::kJulian: {
-      int64_t us = ((static_cast<int64_t>(tm.hour) * 60 + tm.min) * 60 + tm.sec) *
-                       kMicrosPerSecond +
-                   tm.fsec;
+      int64_t us =
+          ((static_cast<int64_t>(tm.hour) * 60 + tm.min) * 60 + tm.sec) * kMicrosPerSecond +
+          tm.fsec;
       *out = Date2J(tm.year, tm.mon, tm.mday) + static_cast<double>(us) / kMicrosPerDay;
       return true;
     }

@@ -1,5 +1,6 @@
 // Date/time output (ISO DateStyle, postgres IntervalStyle) and to_char.
 
+#include <cctype>
 #include <cstdlib>
 #include <cstring>
 
@@ -132,11 +133,77 @@ std::string FormatInterval(const Interval& iv) {
 namespace {
 
 enum class Key {
-  kAdDots, kAmDots, kAd, kAm, kBcDots, kBc, kCC, kDAY, kDDD, kDD, kDY, kDay, kDy, kD,
-  kFF1, kFF2, kFF3, kFF4, kFF5, kFF6, kFX, kHH24, kHH12, kHH, kIDDD, kID, kIW, kIYYY, kIYY, kIY,
-  kI, kJ, kMI, kMM, kMONTH, kMON, kMS, kMonth, kMon, kOF, kPmDots, kPm, kQ, kRM, kSSSS, kSS,
-  kTZH, kTZM, kTZ, kUS, kWW, kW, kYComma, kYYYY, kYYY, kYY, kY,
-  kadDots, kamDots, kad, kam, kbcDots, kbc, kday, kdy, kmonth, kmon, kpmDots, kpm, krm, ktz,
+  kAdDots,
+  kAmDots,
+  kAd,
+  kAm,
+  kBcDots,
+  kBc,
+  kCC,
+  kDAY,
+  kDDD,
+  kDD,
+  kDY,
+  kDay,
+  kDy,
+  kD,
+  kFF1,
+  kFF2,
+  kFF3,
+  kFF4,
+  kFF5,
+  kFF6,
+  kFX,
+  kHH24,
+  kHH12,
+  kHH,
+  kIDDD,
+  kID,
+  kIW,
+  kIYYY,
+  kIYY,
+  kIY,
+  kI,
+  kJ,
+  kMI,
+  kMM,
+  kMONTH,
+  kMON,
+  kMS,
+  kMonth,
+  kMon,
+  kOF,
+  kPmDots,
+  kPm,
+  kQ,
+  kRM,
+  kSSSS,
+  kSS,
+  kTZH,
+  kTZM,
+  kTZ,
+  kUS,
+  kWW,
+  kW,
+  kYComma,
+  kYYYY,
+  kYYY,
+  kYY,
+  kY,
+  kadDots,
+  kamDots,
+  kad,
+  kam,
+  kbcDots,
+  kbc,
+  kday,
+  kdy,
+  kmonth,
+  kmon,
+  kpmDots,
+  kpm,
+  krm,
+  ktz,
 };
 
 struct KeyDef {
@@ -187,18 +254,18 @@ constexpr KeyDef kKeys[] = {
     {"y", Key::kY, true},
 };
 
-constexpr const char* kMonthsFull[] = {"January", "February", "March",     "April",
-                                       "May",     "June",     "July",      "August",
-                                       "September", "October", "November", "December"};
+constexpr const char* kMonthsFull[] = {"January",   "February", "March",    "April",
+                                       "May",       "June",     "July",     "August",
+                                       "September", "October",  "November", "December"};
 constexpr const char* kMonthsShort[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 constexpr const char* kDaysFull[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
                                      "Thursday", "Friday", "Saturday"};
 constexpr const char* kDaysShort[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-constexpr const char* kRomanUpper[] = {"XII", "XI", "X",  "IX", "VIII", "VII",
-                                       "VI",  "V",  "IV", "III", "II",  "I"};
-constexpr const char* kRomanLower[] = {"xii", "xi", "x",  "ix", "viii", "vii",
-                                       "vi",  "v",  "iv", "iii", "ii",  "i"};
+constexpr const char* kRomanUpper[] = {"XII", "XI", "X",  "IX",  "VIII", "VII",
+                                       "VI",  "V",  "IV", "III", "II",   "I"};
+constexpr const char* kRomanLower[] = {"xii", "xi", "x",  "ix",  "viii", "vii",
+                                       "vi",  "v",  "iv", "iii", "ii",   "i"};
 
 enum class Case { kUpper, kLower, kAsIs };
 

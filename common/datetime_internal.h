@@ -45,8 +45,8 @@ struct PosixTz {
 bool ParsePosixTz(std::string_view text, PosixTz* out);
 
 struct TzRules {
-  std::vector<int64_t> trans;      // transition instants, Unix seconds, ascending
-  std::vector<uint8_t> trans_type; // type index in effect from each transition
+  std::vector<int64_t> trans;       // transition instants, Unix seconds, ascending
+  std::vector<uint8_t> trans_type;  // type index in effect from each transition
   std::vector<ZoneType> types;
   int default_type = 0;  // type before the first transition
   int before_type = 0;   // lowest-numbered standard type (for local-time resolution)
@@ -79,8 +79,8 @@ inline constexpr int64_t kUnixEpochOffsetSecs = kUnixEpochDays * kSecsPerDay;
 
 // Valid ranges as PostgreSQL defines them (4714-11-24 BC .. 294276 AD / 5874897 AD).
 inline constexpr int64_t kMinTimestamp = -211813488000000000LL;
-inline constexpr int64_t kEndTimestamp = 9223371331200000000LL;  // exclusive
-inline constexpr int32_t kMinDate = -kPostgresEpochJdate;           // Julian day 0
+inline constexpr int64_t kEndTimestamp = 9223371331200000000LL;        // exclusive
+inline constexpr int32_t kMinDate = -kPostgresEpochJdate;              // Julian day 0
 inline constexpr int32_t kEndDate = 2147483494 - kPostgresEpochJdate;  // exclusive
 // Infinite values use PostgreSQL's encodings.
 inline constexpr int64_t kTimestampNoBegin = INT64_MIN;

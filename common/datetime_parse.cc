@@ -57,8 +57,7 @@ enum TokType {
 
 constexpr int M(int t) { return 1 << t; }
 constexpr int kDateM = M(kYear) | M(kMonth) | M(kDay);
-constexpr int kTimeM =
-    M(kHour) | M(kMinute) | M(kSecond) | M(kMillisecond) | M(kMicrosecond);
+constexpr int kTimeM = M(kHour) | M(kMinute) | M(kSecond) | M(kMillisecond) | M(kMicrosecond);
 constexpr int kAllSecsM = M(kSecond) | M(kMillisecond) | M(kMicrosecond);
 
 // Values (DTK_*) carried by keywords.
@@ -374,10 +373,10 @@ int Tokenize(std::string_view in, Fields* f) {
   char* bufp = f->buf;
   const char* bufend = f->buf + sizeof(f->buf);
   auto at = [&](size_t k) -> char { return k < len ? in[k] : '\0'; };
-#define APPEND(ch)                                  \
-  do {                                              \
-    if (bufp + 1 >= bufend) return kBadFormat;      \
-    *bufp++ = (ch);                                 \
+#define APPEND(ch)                             \
+  do {                                         \
+    if (bufp + 1 >= bufend) return kBadFormat; \
+    *bufp++ = (ch);                            \
   } while (0)
   int nf = 0;
   while (at(i) != '\0') {
@@ -433,8 +432,8 @@ int Tokenize(std::string_view in, Fields* f) {
         f->type[nf] = kFDate;
         do {
           APPEND(ToLower(at(i++)));
-        } while (at(i) == '+' || at(i) == '-' || at(i) == '/' || at(i) == '_' ||
-                 at(i) == '.' || at(i) == ':' || IsAlnum(at(i)));
+        } while (at(i) == '+' || at(i) == '-' || at(i) == '/' || at(i) == '_' || at(i) == '.' ||
+                 at(i) == ':' || IsAlnum(at(i)));
       }
     } else if (c == '+' || c == '-') {
       APPEND(at(i++));
@@ -727,8 +726,8 @@ int DecodeTimeCommon(char* str, int* tmask, Itm* itm) {
   } else {
     return kBadFormat;
   }
-  if (itm->hour < 0 || itm->min < 0 || itm->min > 59 || itm->sec < 0 || itm->sec > 60 ||
-      fsec < 0 || fsec > 1000000) {
+  if (itm->hour < 0 || itm->min < 0 || itm->min > 59 || itm->sec < 0 || itm->sec > 60 || fsec < 0 ||
+      fsec > 1000000) {
     return kFieldOverflow;
   }
   itm->usec = fsec;
@@ -878,8 +877,8 @@ int DecodeDateTime(Fields* f, const TimeZone* session, DecodedDateTime* out) {
             int err = DecodeTimezone(cp, &tz);
             if (err) return err;
             *cp = '\0';
-            err = DecodeNumberField(static_cast<int>(std::strlen(field)), field, fmask, &tmask,
-                                    tm, fsec, &is2digits);
+            err = DecodeNumberField(static_cast<int>(std::strlen(field)), field, fmask, &tmask, tm,
+                                    fsec, &is2digits);
             if (err < 0) return err;
             tmask |= M(kTz);
           } else {
@@ -1008,8 +1007,7 @@ int DecodeDateTime(Fields* f, const TimeZone* session, DecodedDateTime* out) {
             err = DecodeNumberField(flen, field, fmask, &tmask, tm, fsec, &is2digits);
             if (err < 0) return err;
           } else {
-            err = DecodeNumber(flen, field, have_text_month, fmask, &tmask, tm, fsec,
-                               &is2digits);
+            err = DecodeNumber(flen, field, have_text_month, fmask, &tmask, tm, fsec, &is2digits);
             if (err) return err;
           }
         }
@@ -1100,9 +1098,8 @@ int DecodeDateTime(Fields* f, const TimeZone* session, DecodedDateTime* out) {
           case kIsoTime:
             tmask = 0;
             if ((fmask & kDateM) != kDateM) return kBadFormat;
-            if (i >= f->n - 1 ||
-                (f->type[i + 1] != kFNumber && f->type[i + 1] != kFTime &&
-                 f->type[i + 1] != kFDate)) {
+            if (i >= f->n - 1 || (f->type[i + 1] != kFNumber && f->type[i + 1] != kFTime &&
+                                  f->type[i + 1] != kFDate)) {
               return kBadFormat;
             }
             ptype = val;
@@ -1284,8 +1281,8 @@ int DecodeTimeOnly(Fields* f, PTm* tm, int32_t* fsec, std::string* bad_zone) {
             int err = DecodeNumberField(flen, field, fmask | kDateM, &tmask, tm, fsec, &is2digits);
             if (err < 0) return err;
           } else {
-            int err = DecodeNumber(flen, field, false, fmask | kDateM, &tmask, tm, fsec,
-                                   &is2digits);
+            int err =
+                DecodeNumber(flen, field, false, fmask | kDateM, &tmask, tm, fsec, &is2digits);
             if (err) return err;
           }
         }
@@ -1343,9 +1340,8 @@ int DecodeTimeOnly(Fields* f, PTm* tm, int32_t* fsec, std::string* bad_zone) {
             break;
           case kIsoTime:
             tmask = 0;
-            if (i >= f->n - 1 ||
-                (f->type[i + 1] != kFNumber && f->type[i + 1] != kFTime &&
-                 f->type[i + 1] != kFDate)) {
+            if (i >= f->n - 1 || (f->type[i + 1] != kFNumber && f->type[i + 1] != kFTime &&
+                                  f->type[i + 1] != kFDate)) {
               return kBadFormat;
             }
             ptype = val;
@@ -1806,9 +1802,9 @@ Status ParseError(int err, std::string_view str, const char* type_name,
       return Status::Error(sqlstate::kInvalidParameterValue,
                            "time zone \"" + zone + "\" not recognized");
     default:
-      return Status::Error(sqlstate::kInvalidDatetimeFormat,
-                           std::string("invalid input syntax for type ") + type_name + ": " +
-                               quoted);
+      return Status::Error(
+          sqlstate::kInvalidDatetimeFormat,
+          std::string("invalid input syntax for type ") + type_name + ": " + quoted);
   }
 }
 

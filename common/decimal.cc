@@ -65,7 +65,7 @@ Result<Decimal> Make(bool neg, u128 mag, int32_t scale) {
 /// Divides |v| by 10^k (k in 0..38) rounding half away from zero (round) or toward zero.
 u128 ShiftDown(u128 mag, int k, bool round) {
   if (k <= 0) return mag;
-  if (k > 38) return 0;  // 10^39 > any u128 / 2? No: only used with mag < 10^38.
+  if (k > 38) return 0;  // callers pass mag < 10^38, which rounds to 0 at this shift
   u128 p = kPow10.v[k];
   u128 q = mag / p;
   if (round) {
@@ -194,12 +194,14 @@ struct Big {
     uint32_t vn[kCap];
     uint32_t un[kCap + 1];
     for (int i = n - 1; i > 0; --i) {
-      vn[i] = (v.d[i] << s) | (s ? static_cast<uint32_t>(static_cast<uint64_t>(v.d[i - 1]) >> (32 - s)) : 0);
+      vn[i] = (v.d[i] << s) |
+              (s ? static_cast<uint32_t>(static_cast<uint64_t>(v.d[i - 1]) >> (32 - s)) : 0);
     }
     vn[0] = v.d[0] << s;
     un[m] = s ? static_cast<uint32_t>(static_cast<uint64_t>(u.d[m - 1]) >> (32 - s)) : 0;
     for (int i = m - 1; i > 0; --i) {
-      un[i] = (u.d[i] << s) | (s ? static_cast<uint32_t>(static_cast<uint64_t>(u.d[i - 1]) >> (32 - s)) : 0);
+      un[i] = (u.d[i] << s) |
+              (s ? static_cast<uint32_t>(static_cast<uint64_t>(u.d[i - 1]) >> (32 - s)) : 0);
     }
     un[0] = u.d[0] << s;
     constexpr uint64_t kB = 1ULL << 32;
@@ -238,7 +240,8 @@ struct Big {
     q->Trim();
     r->n = n;
     for (int i = 0; i < n - 1; ++i) {
-      r->d[i] = (un[i] >> s) | (s ? static_cast<uint32_t>(static_cast<uint64_t>(un[i + 1]) << (32 - s)) : 0);
+      r->d[i] = (un[i] >> s) |
+                (s ? static_cast<uint32_t>(static_cast<uint64_t>(un[i + 1]) << (32 - s)) : 0);
     }
     r->d[n - 1] = un[n - 1] >> s;
     r->Trim();
@@ -462,50 +465,65 @@ inline bool ScaleUp(i128 v, int k, i128* out) {
 
 }  // namespace
 
-Result<Decimal> Decimal::Add(const Decimal& o) const {
-  i128 a = unscaled_;
-  i128 b = o.unscaled_;
-  int32_t s = scale_;
-  i128 r;
-  if (scale_ == o.scale_) {
-    // |a|, |b| < 10^38, but their sum can still leave the 128-bit range.
-    if (__builtin_add_overflow(a, b, &r) || r >= kLimit || r <= -kLimit) return Overflow();
-    return Decimal(r, s);
-  }
+namespace {
+
+[[gnu::cold, gnu::noinline]] Result<Decimal> OverflowResult() { return Overflow(); }
+
+/// Add with differing scales (kept out of line so the same-scale path stays small).
+[[gnu::noinline]] Result<Decimal> AddAligned(const Decimal& x, const Decimal& y) {
+  i128 a = x.unscaled();
+  i128 b = y.unscaled();
+  int32_t s;
   bool ok;
-  if (scale_ < o.scale_) {
-    s = o.scale_;
-    int k = o.scale_ - scale_;
+  if (x.scale() < y.scale()) {
+    s = y.scale();
+    int k = y.scale() - x.scale();
     ok = k <= 38 && !__builtin_mul_overflow(a, static_cast<i128>(kPow10.v[k]), &a);
   } else {
-    int k = scale_ - o.scale_;
+    s = x.scale();
+    int k = x.scale() - y.scale();
     ok = k <= 38 && !__builtin_mul_overflow(b, static_cast<i128>(kPow10.v[k]), &b);
   }
+  i128 r;
   if (ok && !__builtin_add_overflow(a, b, &r)) {
     if (r >= kLimit || r <= -kLimit) return Overflow();
     return Decimal(r, s);
   }
   // Slow path: an aligned operand left the 128-bit range; the sum may still fit.
-  Big x = Big::FromU128(UAbs(unscaled_));
-  x.MulPow10(s - scale_);
-  Big y = Big::FromU128(UAbs(o.unscaled_));
-  y.MulPow10(s - o.scale_);
-  bool xneg = unscaled_ < 0;
-  bool yneg = o.unscaled_ < 0;
+  Big bx = Big::FromU128(UAbs(x.unscaled()));
+  bx.MulPow10(s - x.scale());
+  Big by = Big::FromU128(UAbs(y.unscaled()));
+  by.MulPow10(s - y.scale());
+  bool xneg = x.unscaled() < 0;
+  bool yneg = y.unscaled() < 0;
   Big sum;
   bool neg;
   if (xneg == yneg) {
-    sum = Big::Add(x, y);
+    sum = Big::Add(bx, by);
     neg = xneg;
-  } else if (Big::Cmp(x, y) >= 0) {
-    sum = Big::Sub(x, y);
+  } else if (Big::Cmp(bx, by) >= 0) {
+    sum = Big::Sub(bx, by);
     neg = xneg;
   } else {
-    sum = Big::Sub(y, x);
+    sum = Big::Sub(by, bx);
     neg = yneg;
   }
   if (!sum.FitsU128()) return Overflow();
   return Make(neg, sum.ToU128(), s);
+}
+
+}  // namespace
+
+Result<Decimal> Decimal::Add(const Decimal& o) const {
+  if (__builtin_expect(scale_ == o.scale_, 1)) {
+    // |a|, |b| < 10^38, but their sum can still leave the 128-bit range.
+    i128 r;
+    if (!__builtin_add_overflow(unscaled_, o.unscaled_, &r) && r < kLimit && r > -kLimit) {
+      return Decimal(r, scale_);
+    }
+    return OverflowResult();
+  }
+  return AddAligned(*this, o);
 }
 
 Result<Decimal> Decimal::Sub(const Decimal& o) const { return Add(o.Negate()); }
@@ -667,8 +685,8 @@ Result<Decimal> Decimal::ApplyTypmod(int32_t precision, int32_t scale) const {
     std::string limit = maxdigits != 0 ? "10^" + std::to_string(maxdigits) : "1";
     Status st = Status::Error(sqlstate::kNumericValueOutOfRange, "numeric field overflow");
     st.WithDetail("A field with precision " + std::to_string(precision) + ", scale " +
-                  std::to_string(scale) + " must round to an absolute value less than " +
-                  limit + ".");
+                  std::to_string(scale) + " must round to an absolute value less than " + limit +
+                  ".");
     return st;
   };
   if (!rounded.ok()) {

@@ -11,8 +11,8 @@
 grammar FreshetSql;
 
 @lexer::members {
-  /// Called after an opening dollar-quote tag: consumes the body and the closing tag (the token then spans
-  /// the whole dollar-quoted string). Without a closing tag the token becomes an
+  /// Called after an opening dollar-quote tag: consumes the body and the closing tag (the token
+  /// then spans the whole dollar-quoted string). Without a closing tag the token becomes an
   /// UNTERMINATED_STRING (its text starts with the dollar sign).
   void consumeDollarBody() {
     const size_t len = _input->index() - tokenStartCharIndex;
@@ -27,7 +27,9 @@ grammar FreshetSql;
       }
       if (c == '$') {
         bool match = true;
-        for (size_t i = 1; i < len && match; ++i) match = _input->LA(static_cast<ssize_t>(i + 1)) == tag[i];
+        for (size_t i = 1; i < len && match; ++i) {
+          match = _input->LA(static_cast<ssize_t>(i + 1)) == tag[i];
+        }
         if (match) {
           for (size_t i = 0; i < len; ++i) sim->consume(_input);
           return;
@@ -79,8 +81,9 @@ singleExpression
   : expr EOF
   ;
 
+// The query alternative is inlined (no queryStatement level): SELECT is the hot path.
 statement
-  : queryStatement
+  : query emitClause?
   | insertStatement
   | updateStatement
   | deleteStatement
@@ -103,10 +106,6 @@ statement
   | executeStatement
   | deallocateStatement
   | discardStatement
-  ;
-
-queryStatement
-  : query emitClause?
   ;
 
 emitClause
@@ -392,8 +391,11 @@ discardStatement
 // =============================================================================================
 // Queries
 
+// Set operations are a flat list; ast_builder applies SQL precedence (INTERSECT binds tighter
+// than UNION / EXCEPT, all left-associative).
 query
-  : withClause? queryExpression orderByClause? limitOffsetClause*
+  : withClause? primaries+=queryPrimary (ops+=setOperator primaries+=queryPrimary)*
+    orderByClause? limitOffsetClause*
   ;
 
 withClause
@@ -404,34 +406,23 @@ commonTableExpr
   : identifier (LPAREN identifierList RPAREN)? AS (NOT? MATERIALIZED)? LPAREN query RPAREN
   ;
 
-// UNION / EXCEPT (left-associative) over INTERSECT (binds tighter).
-queryExpression
-  : queryTerm (unionOperator queryTerm)*
+setOperator
+  : op=(UNION | EXCEPT | INTERSECT) quantifier=(ALL | DISTINCT)?
   ;
 
-unionOperator
-  : (UNION | EXCEPT) (ALL | DISTINCT)?
-  ;
-
-queryTerm
-  : queryPrimary (INTERSECT (ALL | DISTINCT)? queryPrimary)*
-  ;
-
+// A SELECT block's clauses are inlined with labels (fewer rule levels, direct accessors).
 queryPrimary
-  : selectCore
-  | valuesClause
-  | TABLE qualifiedName
-  | LPAREN query RPAREN
-  ;
-
-selectCore
-  : SELECT (ALL | DISTINCT (ON LPAREN expr (COMMA expr)* RPAREN)?)?
-    selectItem (COMMA selectItem)*
-    fromClause? whereClause? groupByClause? havingClause? windowClause?
-  ;
-
-valuesClause
-  : VALUES valuesRow (COMMA valuesRow)*
+  : SELECT (quantifier=ALL | quantifier=DISTINCT
+            (ON LPAREN distinctOn+=expr (COMMA distinctOn+=expr)* RPAREN)?)?
+    items+=selectItem (COMMA items+=selectItem)*
+    (FROM from+=fromItem (COMMA from+=fromItem)*)?
+    (WHERE where=expr)?
+    (GROUP BY (ALL | DISTINCT)? groupBy+=expr (COMMA groupBy+=expr)*)?
+    (HAVING having=expr)?
+    (WINDOW windows+=windowDefinition (COMMA windows+=windowDefinition)*)?   # selectPrimary
+  | VALUES rows+=valuesRow (COMMA rows+=valuesRow)*                           # valuesPrimary
+  | TABLE qualifiedName                                                       # tablePrimary
+  | LPAREN query RPAREN                                                       # parenPrimary
   ;
 
 // Items are DEFAULT or an expression (inlined: VALUES lists are the bulk-insert hot path).
@@ -450,18 +441,6 @@ fromClause
 
 whereClause
   : WHERE expr
-  ;
-
-groupByClause
-  : GROUP BY (ALL | DISTINCT)? expr (COMMA expr)*
-  ;
-
-havingClause
-  : HAVING expr
-  ;
-
-windowClause
-  : WINDOW windowDefinition (COMMA windowDefinition)*
   ;
 
 windowDefinition
@@ -543,18 +522,15 @@ expr
   | expr NOT? IN LPAREN (query | expr (COMMA expr)*) RPAREN              # exprIn
   | expr NOT? (LIKE | ILIKE) bExpr (ESCAPE bExpr)?                        # exprLike
   | expr NOT? SIMILAR TO bExpr (ESCAPE bExpr)?                            # exprSimilar
-  | expr compOp quantifier=(ANY | SOME | ALL) LPAREN (query | expr) RPAREN # exprQuantified
-  | expr compOp expr                                                      # exprCompare
+  | expr op=(EQ | NEQ | NEQ2 | LT | GT | LTE | GTE)
+    quantifier=(ANY | SOME | ALL) LPAREN (query | expr) RPAREN           # exprQuantified
+  | expr op=(EQ | NEQ | NEQ2 | LT | GT | LTE | GTE) expr                 # exprCompare
   | expr IS NOT? (NULL_ | TRUE_ | FALSE_ | UNKNOWN)                       # exprIsBool
   | expr IS NOT? DISTINCT FROM expr                                       # exprIsDistinct
   | expr (ISNULL | NOTNULL)                                               # exprIsNullPostfix
   | NOT expr                                                              # exprNot
   | expr AND expr                                                         # exprAnd
   | expr OR expr                                                          # exprOr
-  ;
-
-compOp
-  : EQ | NEQ | NEQ2 | LT | GT | LTE | GTE
   ;
 
 bExpr
@@ -712,27 +688,84 @@ identifierList
   : identifier (COMMA identifier)*
   ;
 
-// A column, table or alias name (PostgreSQL's ColId).
+// Identifiers. Keywords fall in PostgreSQL's four categories, which decide where a keyword may
+// serve as a name (the rules below list them as token sets, so that matching a name is a single
+// set test):
+//   unreserved:     ABORT ADD ALTER AT BEGIN BINARY BY CASCADE CHAIN CHARACTERISTICS CLOSE COMMIT
+//                   COMMITTED CONFLICT COPY CSV CURRENT DAY DEALLOCATE DELETE DELIMITER DISCARD
+//                   DOUBLE DROP EMIT ENCODING ESCAPE EXECUTE EXPLAIN FILTER FIRST FOLLOWING FORMAT
+//                   GROUPS HEADER HOUR IF INDEX INSERT ISOLATION KEY LAST LEVEL LOCAL MATERIALIZED
+//                   MINUTE MONTH NAMES NEXT NO NOTHING NULLS OF OPERATOR ORDINALITY OVER PARTITION
+//                   PRECEDING PREPARE QUOTE RANGE READ RECURSIVE RELEASE RENAME REPEATABLE REPLACE
+//                   RESET RESTRICT ROLLBACK ROWS SAVEPOINT SCHEMA SECOND SERIALIZABLE SESSION SET
+//                   SHOW SINK SOURCE START STDIN STDOUT SUBSCRIBE SYSTEM_TIME TEMP TEMPORARY
+//                   TRANSACTION TRUNCATE UNBOUNDED UNCOMMITTED UNKNOWN UPDATE VARYING VIEW VIEWS
+//                   WATERMARK WITHIN WITHOUT WORK WRITE YEAR ZONE
+//   column name:    CHAR CHARACTER EXTRACT INTERVAL OVERLAY POSITION PRECISION ROW SUBSTRING TIME
+//                   TIMESTAMP TRIM
+//   type/function:  CROSS CURRENT_SCHEMA FULL INNER JOIN LEFT NATURAL OUTER RIGHT VERBOSE
+//   reserved:       everything else.
+
+// A column, table or alias name (PostgreSQL's ColId): IDENT, QUOTED_IDENT, unreserved and
+// column-name keywords.
 identifier
-  : IDENT
-  | QUOTED_IDENT
-  | unreservedKeyword
-  | colNameKeyword
+  : IDENT | QUOTED_IDENT | ABORT | ADD | ALTER | AT | BEGIN | BINARY | BY | CASCADE | CHAIN
+  | CHARACTERISTICS | CLOSE | COMMIT | COMMITTED | CONFLICT | COPY | CSV | CURRENT | DAY
+  | DEALLOCATE | DELETE | DELIMITER | DISCARD | DOUBLE | DROP | EMIT | ENCODING | ESCAPE
+  | EXECUTE | EXPLAIN | FILTER | FIRST | FOLLOWING | FORMAT | GROUPS | HEADER | HOUR | IF
+  | INDEX | INSERT | ISOLATION | KEY | LAST | LEVEL | LOCAL | MATERIALIZED | MINUTE | MONTH
+  | NAMES | NEXT | NO | NOTHING | NULLS | OF | OPERATOR | ORDINALITY | OVER | PARTITION
+  | PRECEDING | PREPARE | QUOTE | RANGE | READ | RECURSIVE | RELEASE | RENAME | REPEATABLE
+  | REPLACE | RESET | RESTRICT | ROLLBACK | ROWS | SAVEPOINT | SCHEMA | SECOND | SERIALIZABLE
+  | SESSION | SET | SHOW | SINK | SOURCE | START | STDIN | STDOUT | SUBSCRIBE | SYSTEM_TIME
+  | TEMP | TEMPORARY | TRANSACTION | TRUNCATE | UNBOUNDED | UNCOMMITTED | UNKNOWN | UPDATE
+  | VARYING | VIEW | VIEWS | WATERMARK | WITHIN | WITHOUT | WORK | WRITE | YEAR | ZONE | CHAR
+  | CHARACTER | EXTRACT | INTERVAL | OVERLAY | POSITION | PRECISION | ROW | SUBSTRING | TIME
+  | TIMESTAMP | TRIM
   ;
 
-// A function or type name (PostgreSQL's type_function_name).
+// A function or type name (PostgreSQL's type_function_name): IDENT, QUOTED_IDENT, unreserved and
+// type/function-name keywords.
 funcNameIdentifier
-  : IDENT
-  | QUOTED_IDENT
-  | unreservedKeyword
-  | typeFuncNameKeyword
+  : IDENT | QUOTED_IDENT | ABORT | ADD | ALTER | AT | BEGIN | BINARY | BY | CASCADE | CHAIN
+  | CHARACTERISTICS | CLOSE | COMMIT | COMMITTED | CONFLICT | COPY | CSV | CURRENT | DAY
+  | DEALLOCATE | DELETE | DELIMITER | DISCARD | DOUBLE | DROP | EMIT | ENCODING | ESCAPE
+  | EXECUTE | EXPLAIN | FILTER | FIRST | FOLLOWING | FORMAT | GROUPS | HEADER | HOUR | IF
+  | INDEX | INSERT | ISOLATION | KEY | LAST | LEVEL | LOCAL | MATERIALIZED | MINUTE | MONTH
+  | NAMES | NEXT | NO | NOTHING | NULLS | OF | OPERATOR | ORDINALITY | OVER | PARTITION
+  | PRECEDING | PREPARE | QUOTE | RANGE | READ | RECURSIVE | RELEASE | RENAME | REPEATABLE
+  | REPLACE | RESET | RESTRICT | ROLLBACK | ROWS | SAVEPOINT | SCHEMA | SECOND | SERIALIZABLE
+  | SESSION | SET | SHOW | SINK | SOURCE | START | STDIN | STDOUT | SUBSCRIBE | SYSTEM_TIME
+  | TEMP | TEMPORARY | TRANSACTION | TRUNCATE | UNBOUNDED | UNCOMMITTED | UNKNOWN | UPDATE
+  | VARYING | VIEW | VIEWS | WATERMARK | WITHIN | WITHOUT | WORK | WRITE | YEAR | ZONE | CROSS
+  | CURRENT_SCHEMA | FULL | INNER | JOIN | LEFT | NATURAL | OUTER | RIGHT | VERBOSE
   ;
 
 // Any name, keywords included (PostgreSQL's ColLabel): after AS, after a dot.
 colLabel
-  : identifier
-  | typeFuncNameKeyword
-  | reservedKeyword
+  : IDENT | QUOTED_IDENT | ABORT | ADD | ALTER | AT | BEGIN | BINARY | BY | CASCADE | CHAIN
+  | CHARACTERISTICS | CLOSE | COMMIT | COMMITTED | CONFLICT | COPY | CSV | CURRENT | DAY
+  | DEALLOCATE | DELETE | DELIMITER | DISCARD | DOUBLE | DROP | EMIT | ENCODING | ESCAPE
+  | EXECUTE | EXPLAIN | FILTER | FIRST | FOLLOWING | FORMAT | GROUPS | HEADER | HOUR | IF
+  | INDEX | INSERT | ISOLATION | KEY | LAST | LEVEL | LOCAL | MATERIALIZED | MINUTE | MONTH
+  | NAMES | NEXT | NO | NOTHING | NULLS | OF | OPERATOR | ORDINALITY | OVER | PARTITION
+  | PRECEDING | PREPARE | QUOTE | RANGE | READ | RECURSIVE | RELEASE | RENAME | REPEATABLE
+  | REPLACE | RESET | RESTRICT | ROLLBACK | ROWS | SAVEPOINT | SCHEMA | SECOND | SERIALIZABLE
+  | SESSION | SET | SHOW | SINK | SOURCE | START | STDIN | STDOUT | SUBSCRIBE | SYSTEM_TIME
+  | TEMP | TEMPORARY | TRANSACTION | TRUNCATE | UNBOUNDED | UNCOMMITTED | UNKNOWN | UPDATE
+  | VARYING | VIEW | VIEWS | WATERMARK | WITHIN | WITHOUT | WORK | WRITE | YEAR | ZONE | CHAR
+  | CHARACTER | EXTRACT | INTERVAL | OVERLAY | POSITION | PRECISION | ROW | SUBSTRING | TIME
+  | TIMESTAMP | TRIM | CROSS | CURRENT_SCHEMA | FULL | INNER | JOIN | LEFT | NATURAL | OUTER
+  | RIGHT | VERBOSE | ALL | ANALYSE | ANALYZE | AND | ANY | ARRAY | AS | ASC | ASYMMETRIC
+  | BETWEEN | BOTH | CASE | CAST | CHECK | COLLATE | COLUMN | CONSTRAINT | CREATE
+  | CURRENT_CATALOG | CURRENT_DATE | CURRENT_ROLE | CURRENT_TIME | CURRENT_TIMESTAMP
+  | CURRENT_USER | DEFAULT | DEFERRABLE | DESC | DISTINCT | DO | ELSE | END | EXCEPT | EXISTS
+  | FALSE_ | FETCH | FOR | FOREIGN | FROM | GROUP | HAVING | ILIKE | IN | INTERSECT | INTO
+  | IS | ISNULL | LATERAL | LEADING | LIKE | LIMIT | LOCALTIME | LOCALTIMESTAMP | NOT
+  | NOTNULL | NULL_ | OFFSET | ON | ONLY | OR | ORDER | PLACING | PRIMARY | REFERENCES
+  | RETURNING | SELECT | SESSION_USER | SIMILAR | SOME | SYMMETRIC | TABLE | THEN | TO
+  | TRAILING | TRUE_ | UNION | UNIQUE | USER | USING | VALUES | VARIADIC | WHEN | WHERE
+  | WINDOW | WITH
   ;
 
 stringConst
@@ -747,56 +780,9 @@ signedNumber
   ;
 
 
-// =============================================================================================
-// Keyword categories (see the note at the top).
 
-unreservedKeyword
-  : ABORT | ADD | ALTER | AT | BEGIN | BINARY
-  | BY | CASCADE | CHAIN | CHARACTERISTICS | CLOSE | COMMIT
-  | COMMITTED | CONFLICT | COPY | CSV | CURRENT | DAY
-  | DEALLOCATE | DELETE | DELIMITER | DISCARD | DOUBLE | DROP
-  | EMIT | ENCODING | ESCAPE | EXECUTE | EXPLAIN | FILTER
-  | FIRST | FOLLOWING | FORMAT | GROUPS | HEADER | HOUR
-  | IF | INDEX | INSERT | ISOLATION | KEY | LAST
-  | LEVEL | LOCAL | MATERIALIZED | MINUTE | MONTH | NAMES
-  | NEXT | NO | NOTHING | NULLS | OF | OPERATOR
-  | ORDINALITY | OVER | PARTITION | PRECEDING | PREPARE | QUOTE
-  | RANGE | READ | RECURSIVE | RELEASE | RENAME | REPEATABLE
-  | REPLACE | RESET | RESTRICT | ROLLBACK | ROWS | SAVEPOINT
-  | SCHEMA | SECOND | SERIALIZABLE | SESSION | SET | SHOW
-  | SINK | SOURCE | START | STDIN | STDOUT | SUBSCRIBE
-  | SYSTEM_TIME | TEMP | TEMPORARY | TRANSACTION | TRUNCATE | UNBOUNDED
-  | UNCOMMITTED | UNKNOWN | UPDATE | VARYING | VIEW | VIEWS
-  | WATERMARK | WITHIN | WITHOUT | WORK | WRITE | YEAR
-  | ZONE
-  ;
 
-colNameKeyword
-  : CHAR | CHARACTER | EXTRACT | INTERVAL | OVERLAY | POSITION
-  | PRECISION | ROW | SUBSTRING | TIME | TIMESTAMP | TRIM
-  ;
 
-typeFuncNameKeyword
-  : CROSS | CURRENT_SCHEMA | FULL | INNER | JOIN | LEFT
-  | NATURAL | OUTER | RIGHT | VERBOSE
-  ;
-
-reservedKeyword
-  : ALL | ANALYSE | ANALYZE | AND | ANY | ARRAY
-  | AS | ASC | ASYMMETRIC | BETWEEN | BOTH | CASE
-  | CAST | CHECK | COLLATE | COLUMN | CONSTRAINT | CREATE
-  | CURRENT_CATALOG | CURRENT_DATE | CURRENT_ROLE | CURRENT_TIME | CURRENT_TIMESTAMP | CURRENT_USER
-  | DEFAULT | DEFERRABLE | DESC | DISTINCT | DO | ELSE
-  | END | EXCEPT | EXISTS | FALSE_ | FETCH | FOR
-  | FOREIGN | FROM | GROUP | HAVING | ILIKE | IN
-  | INTERSECT | INTO | IS | ISNULL | LATERAL | LEADING
-  | LIKE | LIMIT | LOCALTIME | LOCALTIMESTAMP | NOT | NOTNULL
-  | NULL_ | OFFSET | ON | ONLY | OR | ORDER
-  | PLACING | PRIMARY | REFERENCES | RETURNING | SELECT | SESSION_USER
-  | SIMILAR | SOME | SYMMETRIC | TABLE | THEN | TO
-  | TRAILING | TRUE_ | UNION | UNIQUE | USER | USING
-  | VALUES | VARIADIC | WHEN | WHERE | WINDOW | WITH
-  ;
 
 // =============================================================================================
 // Lexer

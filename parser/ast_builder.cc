@@ -123,17 +123,92 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
     return stmt;
   }
 
-  ExprPtr Build(P::ExprContext* ctx) {
-    if (ctx == nullptr) return nullptr;
-    ctx->accept(this);
-    return std::move(result_);
+  // Expressions. Chains of left-associative binary operators (a + b + c ..., x = 1 OR x = 2 OR
+  // ...) are parse trees as deep as they are long: their left spines are built iteratively, and
+  // one chain may have at most kMaxChain operators (PostgreSQL fails such inputs with "stack
+  // depth limit exceeded" too). Other nesting is bounded by Parser's nesting check.
+  ExprPtr Build(P::ExprContext* ctx) { return BuildChain(ctx, &IsBinaryExprLink); }
+  ExprPtr Build(P::BExprContext* ctx) { return BuildChain(ctx, &IsBinaryBExprLink); }
+
+ private:
+  static constexpr size_t kMaxChain = 10000;
+
+  static bool IsTerminal(antlr4::tree::ParseTree* t) { return t->children.empty(); }
+
+  /// `expr (AND | OR | comparison) expr`, recognised by shape (no RTTI): three children, the
+  /// middle one an operator token.
+  static bool IsBinaryExprLink(ParserRuleContext* ctx) {
+    const auto& c = ctx->children;
+    if (c.size() != 3 || IsTerminal(c[0]) || !IsTerminal(c[1]) || IsTerminal(c[2])) return false;
+    switch (static_cast<TerminalNode*>(c[1])->getSymbol()->getType()) {
+      case P::AND: case P::OR: case P::EQ: case P::NEQ: case P::NEQ2: case P::LT: case P::GT:
+      case P::LTE: case P::GTE:
+        return true;
+      default:
+        return false;
+    }
   }
 
-  ExprPtr Build(P::BExprContext* ctx) {
-    if (ctx == nullptr) return nullptr;
-    ctx->accept(this);
-    return std::move(result_);
+  /// `bExpr op bExpr` for an arithmetic operator token or a qualOp rule.
+  static bool IsBinaryBExprLink(ParserRuleContext* ctx) {
+    const auto& c = ctx->children;
+    if (c.size() != 3 || IsTerminal(c[0]) || IsTerminal(c[2])) return false;
+    if (!IsTerminal(c[1])) return true;  // bExpr qualOp bExpr
+    switch (static_cast<TerminalNode*>(c[1])->getSymbol()->getType()) {
+      case P::CARET: case P::STAR: case P::SLASH: case P::PERCENT: case P::PLUS: case P::MINUS:
+        return true;
+      default:
+        return false;
+    }
   }
+
+  template <typename Ctx>
+  ExprPtr BuildChain(Ctx* ctx, bool (*is_link)(ParserRuleContext*)) {
+    if (ctx == nullptr) return nullptr;
+    if (!is_link(ctx)) {
+      ctx->accept(this);
+      return std::move(result_);
+    }
+    std::vector<Ctx*> spine;  // outermost first
+    for (Ctx* node = ctx; is_link(node); node = static_cast<Ctx*>(node->children[0])) {
+      spine.push_back(node);
+      if (spine.size() > kMaxChain) {
+        Fail(Status::Error("54001", "stack depth limit exceeded", Pos(node))
+                 .WithHint("The expression has too many operators in a row."));
+        return nullptr;
+      }
+    }
+    static_cast<Ctx*>(spine.back()->children[0])->accept(this);
+    ExprPtr acc = std::move(result_);
+    for (auto it = spine.rbegin(); it != spine.rend(); ++it) {
+      acc = MakeBinary(*it, std::move(acc), Build(static_cast<Ctx*>((*it)->children[2])));
+    }
+    return acc;
+  }
+
+  /// The node of a binary link: the operator at children[1] (a token or a qualOp rule).
+  ExprPtr MakeBinary(ParserRuleContext* link, ExprPtr left, ExprPtr right) {
+    antlr4::tree::ParseTree* op = link->children[1];
+    ExprPtr e;
+    if (IsTerminal(op)) {
+      Token* t = static_cast<TerminalNode*>(op)->getSymbol();
+      e = MakeExpr(ExprKind::kBinary, Pos(t));
+      switch (t->getType()) {
+        case P::AND: e->op = "AND"; break;
+        case P::OR: e->op = "OR"; break;
+        default: e->op = CompOpText(t); break;
+      }
+    } else {
+      auto* qual = static_cast<P::QualOpContext*>(op);
+      e = MakeExpr(ExprKind::kBinary, Pos(qual));
+      e->op = QualOpText(qual);
+    }
+    e->children.push_back(std::move(left));
+    e->children.push_back(std::move(right));
+    return e;
+  }
+
+ public:
 
  private:
   // ---- Errors and offsets
@@ -185,20 +260,16 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
     return out;
   }
 
-  std::string Ident(P::IdentifierContext* ctx) {
-    if (TerminalNode* q = ctx->QUOTED_IDENT()) return QuotedIdent(q->getSymbol());
-    return AsciiLower(ctx->getStart()->getText());
+  /// An identifier-like rule (identifier, funcNameIdentifier, colLabel): one token, a quoted
+  /// identifier keeps its case, anything else is lower-cased.
+  std::string NameOf(ParserRuleContext* ctx) {
+    Token* t = ctx->getStart();
+    if (t->getType() == P::QUOTED_IDENT) return QuotedIdent(t);
+    return AsciiLower(t->getText());
   }
-
-  std::string FuncIdent(P::FuncNameIdentifierContext* ctx) {
-    if (TerminalNode* q = ctx->QUOTED_IDENT()) return QuotedIdent(q->getSymbol());
-    return AsciiLower(ctx->getStart()->getText());
-  }
-
-  std::string ColLabel(P::ColLabelContext* ctx) {
-    if (ctx->identifier()) return Ident(ctx->identifier());
-    return AsciiLower(ctx->getStart()->getText());
-  }
+  std::string Ident(P::IdentifierContext* ctx) { return NameOf(ctx); }
+  std::string FuncIdent(P::FuncNameIdentifierContext* ctx) { return NameOf(ctx); }
+  std::string ColLabel(P::ColLabelContext* ctx) { return NameOf(ctx); }
 
   std::vector<std::string> QualifiedName(P::QualifiedNameContext* ctx) {
     std::vector<std::string> names;
@@ -237,8 +308,9 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
   // ---- Literals
 
   /// The value of a string constant: quotes removed, escapes processed.
-  std::string StringValue(P::StringConstContext* ctx) {
-    Token* t = ctx->getStart();
+  std::string StringValue(P::StringConstContext* ctx) { return StringValue(ctx->getStart()); }
+
+  std::string StringValue(Token* t) {
     const std::string raw = t->getText();
     switch (t->getType()) {
       case P::STRING:
@@ -412,9 +484,10 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
 
   // ---- Types
 
-  std::string TypeWord(TerminalNode* quoted, std::string name) {
-    // "char" (quoted) is PostgreSQL's one-byte type, distinct from char(n) = bpchar.
-    if (quoted != nullptr && name == "char") return "\"char\"";
+  /// A type name from an identifier-like rule. "char" (quoted) is PostgreSQL's one-byte type,
+  /// distinct from char(n) = bpchar: it keeps its quotes.
+  static std::string TypeWord(ParserRuleContext* name_ctx, std::string name) {
+    if (name_ctx->getStart()->getType() == P::QUOTED_IDENT && name == "char") return "\"char\"";
     return name;
   }
 
@@ -462,14 +535,10 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
     }
     // identifier [. identifier ...] [(modifiers)]: the schema prefix is dropped.
     auto labels = ctx->colLabel();
-    if (labels.empty()) {
-      type.name = TypeWord(ctx->funcNameIdentifier()->QUOTED_IDENT(),
-                           FuncIdent(ctx->funcNameIdentifier()));
-    } else {
-      P::ColLabelContext* last = labels.back();
-      TerminalNode* quoted = last->identifier() ? last->identifier()->QUOTED_IDENT() : nullptr;
-      type.name = TypeWord(quoted, ColLabel(last));
-    }
+    ParserRuleContext* last = labels.empty() ? static_cast<ParserRuleContext*>(
+                                                   ctx->funcNameIdentifier())
+                                             : labels.back();
+    type.name = TypeWord(last, NameOf(last));
     for (auto* mod : ctx->typeModifier()) {
       type.modifiers.push_back(SmallInt(mod->INTEGER()->getSymbol(), mod->MINUS() != nullptr));
     }
@@ -480,16 +549,9 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
     TypeName type;
     type.position = Pos(ctx);
     Token* first = ctx->getStart();
-    if (ctx->funcName()) {
-      std::vector<std::string> names = FuncName(ctx->funcName());
-      P::FuncNameContext* fn = ctx->funcName();
-      TerminalNode* quoted = nullptr;
-      if (fn->funcNameIdentifier()) {
-        quoted = fn->funcNameIdentifier()->QUOTED_IDENT();
-      } else if (fn->colLabel().back()->identifier()) {
-        quoted = fn->colLabel().back()->identifier()->QUOTED_IDENT();
-      }
-      type.name = TypeWord(quoted, names.back());
+    if (P::FuncNameContext* fn = ctx->funcName()) {
+      std::vector<std::string> names = FuncName(fn);
+      type.name = TypeWord(static_cast<ParserRuleContext*>(fn->children.back()), names.back());
       return type;
     }
     switch (first->getType()) {
@@ -526,8 +588,20 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
     return antlrcpp::Any();
   }
 
+  // The hot binary shapes are read positionally (children[0] op children[2]): the generated
+  // accessors dynamic_cast every child.
+  static P::ExprContext* ExprAt(ParserRuleContext* ctx, size_t i) {
+    return static_cast<P::ExprContext*>(ctx->children[i]);
+  }
+  static P::BExprContext* BExprAt(ParserRuleContext* ctx, size_t i) {
+    return static_cast<P::BExprContext*>(ctx->children[i]);
+  }
+  static Token* TokenAt(ParserRuleContext* ctx, size_t i) {
+    return static_cast<TerminalNode*>(ctx->children[i])->getSymbol();
+  }
+
   antlrcpp::Any visitExprOperand(P::ExprOperandContext* ctx) override {
-    return Done(Build(ctx->bExpr()));
+    return Done(Build(BExprAt(ctx, 0)));
   }
 
   antlrcpp::Any visitExprBetween(P::ExprBetweenContext* ctx) override {
@@ -577,14 +651,14 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
     return Done(std::move(e));
   }
 
-  static std::string CompOpText(P::CompOpContext* ctx) {
-    if (ctx->NEQ2()) return "<>";
-    return ctx->getStart()->getText();
+  static std::string CompOpText(Token* op) {
+    if (op->getType() == P::NEQ2) return "<>";
+    return op->getText();
   }
 
   antlrcpp::Any visitExprQuantified(P::ExprQuantifiedContext* ctx) override {
-    auto e = MakeExpr(ExprKind::kQuantified, Pos(ctx->compOp()));
-    e->op = CompOpText(ctx->compOp());
+    auto e = MakeExpr(ExprKind::kQuantified, Pos(ctx->op));
+    e->op = CompOpText(ctx->op);
     e->quantifier_all = ctx->quantifier->getType() == P::ALL;
     auto exprs = ctx->expr();
     e->children.push_back(Build(exprs[0]));
@@ -596,13 +670,6 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
     return Done(std::move(e));
   }
 
-  antlrcpp::Any visitExprCompare(P::ExprCompareContext* ctx) override {
-    auto e = MakeExpr(ExprKind::kBinary, Pos(ctx->compOp()));
-    e->op = CompOpText(ctx->compOp());
-    e->children.push_back(Build(ctx->expr(0)));
-    e->children.push_back(Build(ctx->expr(1)));
-    return Done(std::move(e));
-  }
 
   antlrcpp::Any visitExprIsBool(P::ExprIsBoolContext* ctx) override {
     ExprPtr e;
@@ -641,21 +708,7 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
     return Done(std::move(e));
   }
 
-  antlrcpp::Any visitExprAnd(P::ExprAndContext* ctx) override {
-    auto e = MakeExpr(ExprKind::kBinary, Pos(ctx->AND()));
-    e->op = "AND";
-    e->children.push_back(Build(ctx->expr(0)));
-    e->children.push_back(Build(ctx->expr(1)));
-    return Done(std::move(e));
-  }
 
-  antlrcpp::Any visitExprOr(P::ExprOrContext* ctx) override {
-    auto e = MakeExpr(ExprKind::kBinary, Pos(ctx->OR()));
-    e->op = "OR";
-    e->children.push_back(Build(ctx->expr(0)));
-    e->children.push_back(Build(ctx->expr(1)));
-    return Done(std::move(e));
-  }
 
   // ---- Expressions: operands
 
@@ -668,7 +721,7 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
   }
 
   antlrcpp::Any visitBString(P::BStringContext* ctx) override {
-    return Done(MakeLiteral(LiteralKind::kString, StringValue(ctx->stringConst()), Pos(ctx)));
+    return Done(MakeLiteral(LiteralKind::kString, StringValue(ctx->getStart()), Pos(ctx)));
   }
 
   antlrcpp::Any visitBBool(P::BBoolContext* ctx) override {
@@ -716,11 +769,16 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
     return antlrcpp::Any();  // result_ set by the special function's visit
   }
 
+  // identifier (. colLabel)* (. *)?: the children alternate name, DOT, name, ...
   antlrcpp::Any visitBColumnRef(P::BColumnRefContext* ctx) override {
-    P::ColumnRefContext* ref = ctx->columnRef();
-    auto e = MakeExpr(ref->STAR() ? ExprKind::kStar : ExprKind::kColumnRef, Pos(ctx));
-    e->names.push_back(Ident(ref->identifier()));
-    for (auto* label : ref->colLabel()) e->names.push_back(ColLabel(label));
+    const auto& children = ctx->children;
+    const bool star = ctx->getStop()->getType() == P::STAR;
+    auto e = MakeExpr(star ? ExprKind::kStar : ExprKind::kColumnRef, Pos(ctx));
+    e->names.push_back(Ident(static_cast<P::IdentifierContext*>(children[0])));
+    const size_t labels_end = star ? children.size() - 2 : children.size();
+    for (size_t i = 2; i < labels_end; i += 2) {
+      e->names.push_back(ColLabel(static_cast<P::ColLabelContext*>(children[i])));
+    }
     return Done(std::move(e));
   }
 
@@ -782,9 +840,9 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
   }
 
   antlrcpp::Any visitBCast(P::BCastContext* ctx) override {
-    auto e = MakeExpr(ExprKind::kCast, Pos(ctx->TYPECAST()));
-    e->children.push_back(Build(ctx->bExpr()));
-    e->type_name = BuildTypeName(ctx->typeName());
+    auto e = MakeExpr(ExprKind::kCast, Pos(TokenAt(ctx, 1)));
+    e->children.push_back(Build(BExprAt(ctx, 0)));
+    e->type_name = BuildTypeName(static_cast<P::TypeNameContext*>(ctx->children[2]));
     return Done(std::move(e));
   }
 
@@ -815,13 +873,6 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
     return Done(std::move(e));
   }
 
-  antlrcpp::Any visitBBinary(P::BBinaryContext* ctx) override {
-    auto e = MakeExpr(ExprKind::kBinary, Pos(ctx->op));
-    e->op = ctx->op->getText();
-    e->children.push_back(Build(ctx->bExpr(0)));
-    e->children.push_back(Build(ctx->bExpr(1)));
-    return Done(std::move(e));
-  }
 
   static std::string QualOpText(P::QualOpContext* ctx) {
     if (ctx->OPERATOR()) {
@@ -833,13 +884,6 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
     return ctx->getStart()->getText();
   }
 
-  antlrcpp::Any visitBOtherOp(P::BOtherOpContext* ctx) override {
-    auto e = MakeExpr(ExprKind::kBinary, Pos(ctx->qualOp()));
-    e->op = QualOpText(ctx->qualOp());
-    e->children.push_back(Build(ctx->bExpr(0)));
-    e->children.push_back(Build(ctx->bExpr(1)));
-    return Done(std::move(e));
-  }
 
   antlrcpp::Any visitBPrefixOp(P::BPrefixOpContext* ctx) override {
     auto e = MakeExpr(ExprKind::kUnary, Pos(ctx->op));
@@ -1048,7 +1092,7 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
 
  public:
   SelectPtr BuildQuery(P::QueryContext* ctx) {
-    SelectPtr q = BuildQueryExpression(ctx->queryExpression());
+    SelectPtr q = BuildSetOperations(ctx);
     if (P::WithClauseContext* with = ctx->withClause()) {
       if (!q->ctes.empty()) SyntaxError("multiple WITH clauses not allowed", Pos(with));
       q->with_recursive = with->RECURSIVE() != nullptr;
@@ -1098,59 +1142,47 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
     return SignedNumber(ctx->MINUS(), number);
   }
 
-  SelectPtr BuildQueryExpression(P::QueryExpressionContext* ctx) {
-    auto terms = ctx->queryTerm();
-    auto ops = ctx->unionOperator();
-    SelectPtr left = BuildQueryTerm(terms[0]);
-    for (size_t i = 0; i < ops.size(); ++i) {
-      auto node = std::make_unique<SelectStmt>();
-      node->kind = SelectStmt::Kind::kSetOp;
-      node->position = Pos(ops[i]);
-      node->set_op = ops[i]->EXCEPT() ? SelectStmt::SetOp::kExcept : SelectStmt::SetOp::kUnion;
-      node->set_all = ops[i]->ALL() != nullptr;
-      node->left = std::move(left);
-      node->right = BuildQueryTerm(terms[i + 1]);
-      left = std::move(node);
+  static SelectPtr MakeSetOp(P::SetOperatorContext* op, SelectPtr left, SelectPtr right) {
+    auto node = std::make_unique<SelectStmt>();
+    node->kind = SelectStmt::Kind::kSetOp;
+    node->position = Pos(op);
+    switch (op->op->getType()) {
+      case P::INTERSECT: node->set_op = SelectStmt::SetOp::kIntersect; break;
+      case P::EXCEPT: node->set_op = SelectStmt::SetOp::kExcept; break;
+      default: node->set_op = SelectStmt::SetOp::kUnion; break;
     }
-    return left;
+    node->set_all = op->quantifier != nullptr && op->quantifier->getType() == P::ALL;
+    node->left = std::move(left);
+    node->right = std::move(right);
+    return node;
   }
 
-  SelectPtr BuildQueryTerm(P::QueryTermContext* ctx) {
-    SelectPtr left;
-    int op_pos = 0;
-    bool all = false;
-    for (auto* child : ctx->children) {
-      if (auto* term = dynamic_cast<TerminalNode*>(child)) {
-        if (term->getSymbol()->getType() == P::INTERSECT) {
-          op_pos = Pos(term);
-          all = false;
-        } else if (term->getSymbol()->getType() == P::ALL) {
-          all = true;
-        }
+  /// primary (op primary)*: INTERSECT binds tighter than UNION / EXCEPT; all left-associative.
+  SelectPtr BuildSetOperations(P::QueryContext* ctx) {
+    const auto& primaries = ctx->primaries;
+    const auto& ops = ctx->ops;
+    SelectPtr result;    // the UNION / EXCEPT chain so far
+    P::SetOperatorContext* pending = nullptr;  // the UNION / EXCEPT before `term`
+    SelectPtr term = BuildQueryPrimary(primaries[0]);  // the INTERSECT chain being built
+    for (size_t i = 0; i < ops.size(); ++i) {
+      SelectPtr next = BuildQueryPrimary(primaries[i + 1]);
+      if (ops[i]->op->getType() == P::INTERSECT) {
+        term = MakeSetOp(ops[i], std::move(term), std::move(next));
         continue;
       }
-      SelectPtr primary = BuildQueryPrimary(static_cast<P::QueryPrimaryContext*>(child));
-      if (!left) {
-        left = std::move(primary);
-        continue;
-      }
-      auto node = std::make_unique<SelectStmt>();
-      node->kind = SelectStmt::Kind::kSetOp;
-      node->position = op_pos;
-      node->set_op = SelectStmt::SetOp::kIntersect;
-      node->set_all = all;
-      node->left = std::move(left);
-      node->right = std::move(primary);
-      left = std::move(node);
+      result = result ? MakeSetOp(pending, std::move(result), std::move(term)) : std::move(term);
+      pending = ops[i];
+      term = std::move(next);
     }
-    return left;
+    return result ? MakeSetOp(pending, std::move(result), std::move(term)) : std::move(term);
   }
 
   SelectPtr BuildQueryPrimary(P::QueryPrimaryContext* ctx) {
-    if (ctx->selectCore()) return BuildSelectCore(ctx->selectCore());
-    if (ctx->valuesClause()) return BuildValues(ctx->valuesClause());
-    if (ctx->query()) return BuildQuery(ctx->query());
+    if (auto* select = dynamic_cast<P::SelectPrimaryContext*>(ctx)) return BuildSelect(select);
+    if (auto* values = dynamic_cast<P::ValuesPrimaryContext*>(ctx)) return BuildValues(values);
+    if (auto* paren = dynamic_cast<P::ParenPrimaryContext*>(ctx)) return BuildQuery(paren->query());
     // TABLE name is SELECT * FROM name.
+    auto* table = static_cast<P::TablePrimaryContext*>(ctx);
     auto q = std::make_unique<SelectStmt>();
     q->position = Pos(ctx);
     SelectItem item;
@@ -1158,66 +1190,70 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
     item.position = Pos(ctx);
     q->targets.push_back(std::move(item));
     auto ref = std::make_unique<TableRef>();
-    ref->position = Pos(ctx->qualifiedName());
-    ref->names = QualifiedName(ctx->qualifiedName());
+    ref->position = Pos(table->qualifiedName());
+    ref->names = QualifiedName(table->qualifiedName());
     q->from.push_back(std::move(ref));
     return q;
   }
 
-  SelectPtr BuildValues(P::ValuesClauseContext* ctx) {
+  SelectPtr BuildValues(P::ValuesPrimaryContext* ctx) {
     auto q = std::make_unique<SelectStmt>();
     q->kind = SelectStmt::Kind::kValues;
     q->position = Pos(ctx);
-    auto rows = ctx->valuesRow();
+    const auto& rows = ctx->rows;
     q->values.reserve(rows.size());
     for (auto* row : rows) {
+      // ( item , item ... ): items at the odd child indexes; DEFAULT is a terminal -> null
       std::vector<ExprPtr> values;
-      for (auto* item : row->valuesItem()) {
-        values.push_back(item->DEFAULT() ? nullptr : Build(item->expr()));  // DEFAULT -> null
+      const auto& children = row->children;
+      values.reserve(children.size() / 2);
+      for (size_t i = 1; i < children.size(); i += 2) {
+        antlr4::tree::ParseTree* item = children[i];
+        values.push_back(item->children.empty() ? nullptr
+                                                 : Build(static_cast<P::ExprContext*>(item)));
       }
       q->values.push_back(std::move(values));
     }
     return q;
   }
 
-  SelectPtr BuildSelectCore(P::SelectCoreContext* ctx) {
+  SelectPtr BuildSelect(P::SelectPrimaryContext* ctx) {
     auto q = std::make_unique<SelectStmt>();
     q->kind = SelectStmt::Kind::kSelect;
     q->position = Pos(ctx);
-    q->distinct = ctx->DISTINCT() != nullptr;
-    for (auto* x : ctx->expr()) q->distinct_on.push_back(Build(x));
-    for (auto* item : ctx->selectItem()) q->targets.push_back(BuildSelectItem(item));
-    if (ctx->fromClause()) q->from = BuildFrom(ctx->fromClause());
-    if (ctx->whereClause()) q->where = Build(ctx->whereClause()->expr());
-    if (P::GroupByClauseContext* group = ctx->groupByClause()) {
-      for (auto* x : group->expr()) q->group_by.push_back(Build(x));
-    }
-    if (ctx->havingClause()) q->having = Build(ctx->havingClause()->expr());
-    if (P::WindowClauseContext* windows = ctx->windowClause()) {
-      for (auto* def : windows->windowDefinition()) {
-        NamedWindow w;
-        w.name = Ident(def->identifier());
-        w.spec = BuildWindowSpec(def->windowSpec());
-        q->windows.push_back(std::move(w));
-      }
+    q->distinct = ctx->quantifier != nullptr && ctx->quantifier->getType() == P::DISTINCT;
+    for (auto* x : ctx->distinctOn) q->distinct_on.push_back(Build(x));
+    q->targets.reserve(ctx->items.size());
+    for (auto* item : ctx->items) q->targets.push_back(BuildSelectItem(item));
+    for (auto* item : ctx->from) q->from.push_back(BuildFromItem(item));
+    q->where = Build(ctx->where);
+    for (auto* x : ctx->groupBy) q->group_by.push_back(Build(x));
+    q->having = Build(ctx->having);
+    for (auto* def : ctx->windows) {
+      NamedWindow w;
+      w.name = Ident(def->identifier());
+      w.spec = BuildWindowSpec(def->windowSpec());
+      q->windows.push_back(std::move(w));
     }
     return q;
   }
 
+  // STAR | expr [AS colLabel | IDENT | QUOTED_IDENT], read positionally.
   SelectItem BuildSelectItem(P::SelectItemContext* ctx) {
     SelectItem item;
     item.position = Pos(ctx);
-    if (ctx->STAR()) {
+    if (ctx->getStart()->getType() == P::STAR) {
       item.expr = MakeExpr(ExprKind::kStar, Pos(ctx));
       return item;
     }
-    item.expr = Build(ctx->expr());
-    if (ctx->colLabel()) {
-      item.alias = ColLabel(ctx->colLabel());
-    } else if (ctx->IDENT()) {
-      item.alias = AsciiLower(ctx->IDENT()->getText());
-    } else if (ctx->QUOTED_IDENT()) {
-      item.alias = QuotedIdent(ctx->QUOTED_IDENT()->getSymbol());
+    const auto& children = ctx->children;
+    item.expr = Build(ExprAt(ctx, 0));
+    if (children.size() == 3) {
+      item.alias = ColLabel(static_cast<P::ColLabelContext*>(children[2]));
+    } else if (children.size() == 2) {
+      Token* alias = TokenAt(ctx, 1);
+      item.alias = alias->getType() == P::QUOTED_IDENT ? QuotedIdent(alias)
+                                                       : AsciiLower(alias->getText());
     }
     return item;
   }
@@ -1318,10 +1354,10 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
   // ---- Statements
 
   StatementPtr BuildStatementInner(P::StatementContext* ctx) {
-    if (auto* c = ctx->queryStatement()) {
+    if (P::QueryContext* query = ctx->query()) {
       auto s = std::make_unique<SelectStatement>();
-      s->query = BuildQuery(c->query());
-      if (c->emitClause()) s->query->emit_mode = "window_close";
+      s->query = BuildQuery(query);
+      if (ctx->emitClause()) s->query->emit_mode = "window_close";
       return s;
     }
     if (auto* c = ctx->insertStatement()) return BuildInsert(c);

@@ -112,6 +112,52 @@ Status CheckUtf8(std::string_view sql) {
   return Status::OK();
 }
 
+/// Deepest nesting accepted. ANTLR parses nested constructs by recursion (and its prediction
+/// looks ahead through them), so inputs nested deeper fail like PostgreSQL's do.
+constexpr int kMaxNesting = 1000;
+
+/// Fails inputs nested too deeply: open parentheses, brackets and CASEs, plus the current run of
+/// prefix operators (NOT NOT ..., - - ...), at any token.
+Status CheckNesting(antlr4::CommonTokenStream& tokens) {
+  tokens.fill();
+  int depth = 0;
+  int prefix_run = 0;
+  for (antlr4::Token* t : tokens.getTokens()) {
+    switch (t->getType()) {
+      case FreshetSqlLexer::LPAREN:
+      case FreshetSqlLexer::LBRACKET:
+      case FreshetSqlLexer::CASE:
+        ++depth;
+        break;
+      case FreshetSqlLexer::RPAREN:
+      case FreshetSqlLexer::RBRACKET:
+      case FreshetSqlLexer::END:
+        if (depth > 0) --depth;
+        break;
+      default:
+        break;
+    }
+    switch (t->getType()) {
+      case FreshetSqlLexer::NOT:
+      case FreshetSqlLexer::MINUS:
+      case FreshetSqlLexer::PLUS:
+      case FreshetSqlLexer::TILDE:
+      case FreshetSqlLexer::AT_SIGN:
+        ++prefix_run;
+        break;
+      default:
+        prefix_run = 0;
+        break;
+    }
+    if (depth + prefix_run > kMaxNesting) {
+      return Status::Error("54001", "stack depth limit exceeded",
+                           static_cast<int>(t->getStartIndex()) + 1)
+          .WithHint("The statement is nested too deeply.");
+    }
+  }
+  return Status::OK();
+}
+
 /// Runs `entry` (a start rule of the generated parser) over `sql`: SLL prediction with a bailing
 /// error strategy first, then, only if that fails, full LL with error recovery and PostgreSQL's
 /// error message for the first syntax error. `build` turns the tree into the result.
@@ -123,6 +169,7 @@ Result<T> RunParser(std::string_view sql, Entry entry, BuildFn build) {
     FreshetSqlLexer lexer(&input);
     lexer.removeErrorListeners();
     antlr4::CommonTokenStream tokens(&lexer);
+    RETURN_IF_ERROR(CheckNesting(tokens));
     FreshetSqlParser parser(&tokens);
     parser.removeErrorListeners();
     auto* sim = parser.getInterpreter<antlr4::atn::ParserATNSimulator>();

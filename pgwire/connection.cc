@@ -116,7 +116,11 @@ void Connection::CancelQuery() {
 }
 
 void Connection::Terminate(bool notify) {
-  if (!notify) abort_flush_.store(true);
+  if (notify) {
+    terminate_requested_.store(true);
+  } else {
+    abort_flush_.store(true);
+  }
   CancelQuery();
   asio::post(socket_.get_executor(),
              [self = shared_from_this(), notify] { self->DoTerminate(notify); });
@@ -128,13 +132,21 @@ void Connection::DoTerminate(bool notify) {
     Close();
     return;
   }
-  if (!closing_) {
-    writer_.ErrorResponse(Status::Error(sqlstate::kAdminShutdown,
-                                        "terminating connection due to administrator command"),
-                          "FATAL");
-  }
+  if (!closing_) Fatal(AdminShutdown());
   closing_ = true;
   FinishClosing();
+}
+
+Status Connection::AdminShutdown() {
+  return Status::Error(sqlstate::kAdminShutdown,
+                       "terminating connection due to administrator command");
+}
+
+bool Connection::InterruptedByShutdown(const Status& status) {
+  // A statement cancelled because the server shuts down reports what PostgreSQL reports then.
+  if (status.ok() || !terminate_requested_.load()) return false;
+  Fatal(AdminShutdown());
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -555,7 +567,7 @@ Status Connection::HandleQuery(std::string_view body) {
   }
   sink_.BeginSimple(session_->FormatOptions());
   Status status = session_->ExecuteSimple(sql, sink_);
-  if (output_broken_) return Status::OK();
+  if (output_broken_ || InterruptedByShutdown(status)) return Status::OK();
   if (!status.ok()) {
     writer_.ErrorResponse(status, "ERROR");
   } else if (sink_.copy_in_started()) {
@@ -572,9 +584,8 @@ Status Connection::HandleParse(std::string_view body) {
   MessageReader reader(body);
   ASSIGN_OR_RETURN(std::string_view name_view, reader.ReadCString());
   ASSIGN_OR_RETURN(std::string_view sql, reader.ReadCString());
-  ASSIGN_OR_RETURN(int16_t nparams, reader.ReadInt16());
-  if (nparams < 0) return MessageReader::Malformed();
-  std::vector<uint32_t> oids(static_cast<size_t>(nparams));
+  ASSIGN_OR_RETURN(uint16_t nparams, reader.ReadCount(4));
+  std::vector<uint32_t> oids(nparams);
   for (auto& oid : oids) {
     ASSIGN_OR_RETURN(int32_t v, reader.ReadInt32());
     oid = static_cast<uint32_t>(v);
@@ -610,15 +621,13 @@ Status Connection::HandleBind(std::string_view body) {
   MessageReader reader(body);
   ASSIGN_OR_RETURN(std::string_view portal_view, reader.ReadCString());
   ASSIGN_OR_RETURN(std::string_view statement_view, reader.ReadCString());
-  ASSIGN_OR_RETURN(int16_t nformats, reader.ReadInt16());
-  if (nformats < 0) return MessageReader::Malformed();
-  std::vector<int16_t> param_formats(static_cast<size_t>(nformats));
+  ASSIGN_OR_RETURN(uint16_t nformats, reader.ReadCount(2));
+  std::vector<int16_t> param_formats(nformats);
   for (auto& f : param_formats) {
     ASSIGN_OR_RETURN(f, reader.ReadInt16());
   }
-  ASSIGN_OR_RETURN(int16_t nparams, reader.ReadInt16());
-  if (nparams < 0) return MessageReader::Malformed();
-  std::vector<BoundParam> params(static_cast<size_t>(nparams));
+  ASSIGN_OR_RETURN(uint16_t nparams, reader.ReadCount(4));
+  std::vector<BoundParam> params(nparams);
   for (auto& param : params) {
     ASSIGN_OR_RETURN(int32_t len, reader.ReadInt32());
     if (len == -1) continue;  // NULL
@@ -626,9 +635,8 @@ Status Connection::HandleBind(std::string_view body) {
     ASSIGN_OR_RETURN(std::string_view bytes, reader.ReadBytes(static_cast<size_t>(len)));
     param.value = std::string(bytes);
   }
-  ASSIGN_OR_RETURN(int16_t nresults, reader.ReadInt16());
-  if (nresults < 0) return MessageReader::Malformed();
-  std::vector<int16_t> result_formats(static_cast<size_t>(nresults));
+  ASSIGN_OR_RETURN(uint16_t nresults, reader.ReadCount(2));
+  std::vector<int16_t> result_formats(nresults);
   for (auto& f : result_formats) {
     ASSIGN_OR_RETURN(f, reader.ReadInt16());
   }
@@ -769,7 +777,7 @@ Status Connection::HandleExecute(std::string_view body) {
     sink_.BeginExtended(session_->FormatOptions(), portal.result_formats,
                         limited ? &portal.rows : nullptr);
     Status status = session_->ExecutePrepared(portal.statement, portal.params, sink_);
-    if (output_broken_) return Status::OK();
+    if (output_broken_ || InterruptedByShutdown(status)) return Status::OK();
     portal.tag = sink_.tag();
     if (!status.ok()) {
       portal.done = true;
@@ -870,7 +878,7 @@ Status Connection::HandleCopyMessage(char type, std::string_view body) {
         sink_.BeginSimple(session_->FormatOptions());
       }
       Status status = session_->CopyDone(sink_);
-      if (output_broken_) return Status::OK();
+      if (output_broken_ || InterruptedByShutdown(status)) return Status::OK();
       if (!status.ok()) {
         EndCopyWithError(status);
       } else if (!copy_extended_) {

@@ -108,6 +108,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Status HandleCopyMessage(char type, std::string_view body);
 
   void Fatal(const Status& status);
+  static Status AdminShutdown();
+  /// True (after sending FATAL 57P01) when `status` is the error of a statement cancelled by
+  /// Terminate(notify=true).
+  bool InterruptedByShutdown(const Status& status);
   /// ErrorResponse in extended mode: then skip messages until Sync.
   void ExtendedError(const Status& status);
   void EndCopyWithError(const Status& status);
@@ -139,6 +143,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool copy_extended_ = false;  // the running COPY FROM came from Execute
   bool output_broken_ = false;  // a blocking flush failed: the client is gone
   std::atomic<bool> abort_flush_{false};
+  std::atomic<bool> terminate_requested_{false};
 
   std::vector<char> in_buf_;
   size_t in_start_ = 0;  // first unprocessed byte

@@ -36,6 +36,14 @@ Result<int64_t> MessageReader::ReadInt64() {
   return v;
 }
 
+Result<uint16_t> MessageReader::ReadCount(size_t min_element_size) {
+  if (remaining() < 2) return Malformed();
+  uint16_t n = LoadBE16(data_.data() + pos_);
+  if (remaining() - 2 < n * min_element_size) return Malformed();
+  pos_ += 2;
+  return n;
+}
+
 Result<std::string_view> MessageReader::ReadCString() {
   const char* start = data_.data() + pos_;
   const void* nul = std::memchr(start, '\0', remaining());

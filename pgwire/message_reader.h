@@ -19,6 +19,9 @@ class MessageReader {
   Result<int16_t> ReadInt16();
   Result<int32_t> ReadInt32();
   Result<int64_t> ReadInt64();
+  /// An unsigned 16-bit element count (as PostgreSQL reads parameter and format counts), checked
+  /// against the bytes left: each element needs at least `min_element_size` bytes.
+  Result<uint16_t> ReadCount(size_t min_element_size);
   /// A NUL-terminated string (the terminator is consumed, not returned).
   Result<std::string_view> ReadCString();
   /// Exactly `n` raw bytes.

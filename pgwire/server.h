@@ -27,8 +27,9 @@ struct ServerOptions {
 
 /// The PostgreSQL-protocol listener: accepts TCP connections on host:port and runs every
 /// Connection on one io_context served by a small fixed pool of threads (no thread per
-/// connection). Start/Stop/Shutdown are called from the owning thread; Asio errors never escape
-/// (they become Status values or log lines). The Backend must outlive the Server.
+/// connection). Start/Stop/Shutdown are called from the owning thread, never from an io thread
+/// (Stop joins them); Asio errors never escape (they become Status values or log lines). The
+/// Backend must outlive the Server.
 class Server {
  public:
   Server(Backend& backend, ServerOptions options = {});

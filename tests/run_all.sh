@@ -1,8 +1,29 @@
 #!/usr/bin/env bash
-# Runs every test: GoogleTest unit tests (ctest), then the sqllogictest suites.
+# Runs every test: GoogleTest unit tests (ctest), our sqllogictest suites, the public suites in
+# ../shared/sqllogictest when that folder exists, the kill -9 durability test and the protocol
+# fuzz test. Ends with one "N passed, M failed" line (suites counted as units).
 set -uo pipefail
 build=${1:-build}
 cd "$(dirname "$0")/.."
-fail=0
-(cd "$build" && ctest --output-on-failure -j2) || fail=1
-exit $fail
+passed=0
+failed=0
+run() {
+  local name=$1
+  shift
+  echo "=== $name"
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "*** FAILED: $name"; fi
+}
+run "unit tests (ctest)" bash -c "cd '$build' && ctest --output-on-failure -j2"
+for f in sqllogictest/suites/*.slt; do
+  run "slt $f" "$build/freshet-slt" "$f"
+done
+shared=../shared/sqllogictest
+if [ -d "$shared" ]; then
+  while IFS= read -r f; do
+    run "slt $f" "$build/freshet-slt" "$f"
+  done < <(find "$shared" -name '*.test' | sort)
+fi
+run "kill -9 durability" bash tests/kill9_test.sh "$build"
+run "protocol fuzz" python3 tests/fuzz_protocol.py "$build/freshet" --rounds 250
+echo "${passed} passed, ${failed} failed"
+[ "$failed" -eq 0 ]

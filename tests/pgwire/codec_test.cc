@@ -60,6 +60,16 @@ TEST(MessageReaderTest, BoundsChecked) {
   EXPECT_FALSE(empty.ReadInt64().ok());
 }
 
+TEST(MessageReaderTest, CountsAreUnsignedAndChecked) {
+  std::string body = Bytes({0xff, 0xff});
+  EXPECT_FALSE(MessageReader(body).ReadCount(2).ok());  // 65535 elements cannot fit
+  EXPECT_EQ(*MessageReader(body).ReadCount(0), 65535);
+  body = Bytes({0, 2, 0, 1, 0, 2});
+  MessageReader r(body);
+  EXPECT_EQ(*r.ReadCount(2), 2);
+  EXPECT_FALSE(MessageReader(body).ReadCount(4).ok());
+}
+
 TEST(MessageWriterTest, FramesMessages) {
   std::string out;
   MessageWriter w(&out);

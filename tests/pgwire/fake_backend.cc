@@ -155,12 +155,14 @@ Status FakeSession::Run(const std::string& statement, const std::vector<BoundPar
     sink.Complete("DO");
     return Status::OK();
   }
-  if (StartsWith(s, "set application_name")) {
-    size_t eq = statement.find('=');
-    std::string value = Trim(statement.substr(eq + 1));
-    if (!value.empty() && value.front() == '\'') value = value.substr(1, value.size() - 2);
-    application_name_ = value;
-    sink.ParameterChanged("application_name", value);
+  if (StartsWith(s, "set ")) {
+    if (StartsWith(s, "set application_name")) {
+      size_t eq = statement.find('=');
+      std::string value = Trim(statement.substr(eq + 1));
+      if (!value.empty() && value.front() == '\'') value = value.substr(1, value.size() - 2);
+      application_name_ = value;
+      sink.ParameterChanged("application_name", value);
+    }
     sink.Complete("SET");
     return Status::OK();
   }

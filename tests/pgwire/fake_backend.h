@@ -37,7 +37,7 @@ struct FakeState {
 ///   bad                     42601 syntax error at or near "bad", position 1
 ///   hint                    42703 with detail and hint
 ///   notice                  a NOTICE, then DO
-///   set application_name = X   ParameterChanged, then SET
+///   set application_name = X   ParameterChanged, then SET (other SETs: just SET)
 ///   begin / commit / rollback  transaction status T / I
 ///   insert                  INSERT 0 1
 ///   copy ... from stdin     COPY FROM STDIN with 2 columns; rows are the received lines

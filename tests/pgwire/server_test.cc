@@ -707,6 +707,21 @@ TEST_F(ServerTest, ShutdownSendsAdminShutdown) {
   EXPECT_FALSE(late.Connect(server_->port()));
 }
 
+TEST_F(ServerTest, ShutdownInterruptsRunningStatement) {
+  auto client = Connected();
+  ASSERT_TRUE(client->Send(TestClient::Query("sleep")));
+  ASSERT_TRUE(WaitFor([&] { return backend_.state.sleeping.load(); }));
+  server_->Shutdown();
+  auto m = client->ReadMessage();
+  ASSERT_TRUE(m);
+  ASSERT_EQ(m->type, 'E');
+  auto fields = ParseFields(m->body);
+  EXPECT_EQ(fields['S'], "FATAL");
+  EXPECT_EQ(fields['C'], "57P01");
+  EXPECT_TRUE(client->WaitClosed());
+  EXPECT_EQ(backend_.state.cancels, 1);
+}
+
 TEST_F(ServerTest, StopClosesEverySession) {
   std::vector<std::unique_ptr<TestClient>> clients;
   for (int i = 0; i < 5; i++) clients.push_back(Connected());
