@@ -20,8 +20,7 @@ class JsonParser {
 
  private:
   Status Error() const {
-    return Status::Error(sqlstate::kInvalidTextRepresentation,
-                         "invalid input syntax for type json")
+    return Status::Error(sqlstate::kInvalidTextRepresentation, "invalid input syntax for type json")
         .WithDetail("Token \"" + std::string(text_.substr(pos_, 10)) + "\" is invalid.");
   }
   void SkipWs() {
@@ -60,10 +59,14 @@ class JsonParser {
     for (int i = 0; i < 4; i++) {
       char c = text_[pos_++];
       v <<= 4;
-      if (c >= '0' && c <= '9') v |= c - '0';
-      else if (c >= 'a' && c <= 'f') v |= c - 'a' + 10;
-      else if (c >= 'A' && c <= 'F') v |= c - 'A' + 10;
-      else return Error();
+      if (c >= '0' && c <= '9')
+        v |= c - '0';
+      else if (c >= 'a' && c <= 'f')
+        v |= c - 'a' + 10;
+      else if (c >= 'A' && c <= 'F')
+        v |= c - 'A' + 10;
+      else
+        return Error();
     }
     *out = v;
     return Status::OK();
@@ -82,14 +85,30 @@ class JsonParser {
       if (pos_ >= text_.size()) return Error();
       char e = text_[pos_++];
       switch (e) {
-        case '"': out->push_back('"'); break;
-        case '\\': out->push_back('\\'); break;
-        case '/': out->push_back('/'); break;
-        case 'b': out->push_back('\b'); break;
-        case 'f': out->push_back('\f'); break;
-        case 'n': out->push_back('\n'); break;
-        case 'r': out->push_back('\r'); break;
-        case 't': out->push_back('\t'); break;
+        case '"':
+          out->push_back('"');
+          break;
+        case '\\':
+          out->push_back('\\');
+          break;
+        case '/':
+          out->push_back('/');
+          break;
+        case 'b':
+          out->push_back('\b');
+          break;
+        case 'f':
+          out->push_back('\f');
+          break;
+        case 'n':
+          out->push_back('\n');
+          break;
+        case 'r':
+          out->push_back('\r');
+          break;
+        case 't':
+          out->push_back('\t');
+          break;
         case 'u': {
           uint32_t cp;
           RETURN_IF_ERROR(ParseHex4(&cp));
@@ -244,13 +263,27 @@ void AppendQuoted(std::string* out, const std::string& s) {
   out->push_back('"');
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\b': out->append("\\b"); break;
-      case '\f': out->append("\\f"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\b':
+        out->append("\\b");
+        break;
+      case '\f':
+        out->append("\\f");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
       default:
         if (c < 0x20) {
           char buf[8];
@@ -267,10 +300,16 @@ void AppendQuoted(std::string* out, const std::string& s) {
 
 void Json::Print(std::string* out) const {
   switch (kind_) {
-    case Kind::kNull: out->append("null"); return;
+    case Kind::kNull:
+      out->append("null");
+      return;
     case Kind::kBool:
-    case Kind::kNumber: out->append(scalar_); return;
-    case Kind::kString: AppendQuoted(out, scalar_); return;
+    case Kind::kNumber:
+      out->append(scalar_);
+      return;
+    case Kind::kString:
+      AppendQuoted(out, scalar_);
+      return;
     case Kind::kArray:
       out->push_back('[');
       for (size_t i = 0; i < elements_.size(); i++) {

@@ -110,9 +110,7 @@ class [[nodiscard]] Status {
     hint_ = std::move(hint);
     return *this;
   }
-  std::string ToString() const {
-    return ok() ? "OK" : ("ERROR " + sqlstate_ + ": " + message_);
-  }
+  std::string ToString() const { return ok() ? "OK" : ("ERROR " + sqlstate_ + ": " + message_); }
 
  private:
   std::string sqlstate_;  // empty when OK
@@ -126,7 +124,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)) {}          // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) {}  // NOLINT: implicit by design
 
   bool ok() const { return status_.ok(); }
@@ -149,10 +147,10 @@ class [[nodiscard]] Result {
 #define FRESHET_CONCAT_INNER(a, b) a##b
 #define FRESHET_CONCAT(a, b) FRESHET_CONCAT_INNER(a, b)
 
-#define RETURN_IF_ERROR(expr)                  \
-  do {                                         \
-    ::freshet::Status _st = (expr);            \
-    if (!_st.ok()) return _st;                 \
+#define RETURN_IF_ERROR(expr)       \
+  do {                              \
+    ::freshet::Status _st = (expr); \
+    if (!_st.ok()) return _st;      \
   } while (0)
 
 #define ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \

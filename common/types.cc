@@ -6,66 +6,109 @@ namespace freshet {
 
 uint32_t SqlType::Oid() const {
   switch (id) {
-    case TypeId::kUnknown: return 705;
-    case TypeId::kBool: return 16;
-    case TypeId::kInt16: return 21;
-    case TypeId::kInt32: return 23;
-    case TypeId::kInt64: return 20;
-    case TypeId::kFloat32: return 700;
-    case TypeId::kFloat64: return 701;
-    case TypeId::kNumeric: return 1700;
-    case TypeId::kText: return 25;
-    case TypeId::kVarchar: return 1043;
-    case TypeId::kChar: return 1042;
-    case TypeId::kBytea: return 17;
-    case TypeId::kDate: return 1082;
-    case TypeId::kTime: return 1083;
-    case TypeId::kTimestamp: return 1114;
-    case TypeId::kTimestampTz: return 1184;
-    case TypeId::kInterval: return 1186;
-    case TypeId::kJsonb: return 3802;
+    case TypeId::kUnknown:
+      return 705;
+    case TypeId::kBool:
+      return 16;
+    case TypeId::kInt16:
+      return 21;
+    case TypeId::kInt32:
+      return 23;
+    case TypeId::kInt64:
+      return 20;
+    case TypeId::kFloat32:
+      return 700;
+    case TypeId::kFloat64:
+      return 701;
+    case TypeId::kNumeric:
+      return 1700;
+    case TypeId::kText:
+      return 25;
+    case TypeId::kVarchar:
+      return 1043;
+    case TypeId::kChar:
+      return 1042;
+    case TypeId::kBytea:
+      return 17;
+    case TypeId::kDate:
+      return 1082;
+    case TypeId::kTime:
+      return 1083;
+    case TypeId::kTimestamp:
+      return 1114;
+    case TypeId::kTimestampTz:
+      return 1184;
+    case TypeId::kInterval:
+      return 1186;
+    case TypeId::kJsonb:
+      return 3802;
   }
   return 0;
 }
 
 int16_t SqlType::TypLen() const {
   switch (id) {
-    case TypeId::kBool: return 1;
-    case TypeId::kInt16: return 2;
+    case TypeId::kBool:
+      return 1;
+    case TypeId::kInt16:
+      return 2;
     case TypeId::kInt32:
     case TypeId::kFloat32:
-    case TypeId::kDate: return 4;
+    case TypeId::kDate:
+      return 4;
     case TypeId::kInt64:
     case TypeId::kFloat64:
     case TypeId::kTime:
     case TypeId::kTimestamp:
-    case TypeId::kTimestampTz: return 8;
-    case TypeId::kInterval: return 16;
-    case TypeId::kUnknown: return -2;
-    default: return -1;
+    case TypeId::kTimestampTz:
+      return 8;
+    case TypeId::kInterval:
+      return 16;
+    case TypeId::kUnknown:
+      return -2;
+    default:
+      return -1;
   }
 }
 
 std::string_view SqlType::BaseName() const {
   switch (id) {
-    case TypeId::kUnknown: return "unknown";
-    case TypeId::kBool: return "boolean";
-    case TypeId::kInt16: return "smallint";
-    case TypeId::kInt32: return "integer";
-    case TypeId::kInt64: return "bigint";
-    case TypeId::kFloat32: return "real";
-    case TypeId::kFloat64: return "double precision";
-    case TypeId::kNumeric: return "numeric";
-    case TypeId::kText: return "text";
-    case TypeId::kVarchar: return "character varying";
-    case TypeId::kChar: return "character";
-    case TypeId::kBytea: return "bytea";
-    case TypeId::kDate: return "date";
-    case TypeId::kTime: return "time without time zone";
-    case TypeId::kTimestamp: return "timestamp without time zone";
-    case TypeId::kTimestampTz: return "timestamp with time zone";
-    case TypeId::kInterval: return "interval";
-    case TypeId::kJsonb: return "jsonb";
+    case TypeId::kUnknown:
+      return "unknown";
+    case TypeId::kBool:
+      return "boolean";
+    case TypeId::kInt16:
+      return "smallint";
+    case TypeId::kInt32:
+      return "integer";
+    case TypeId::kInt64:
+      return "bigint";
+    case TypeId::kFloat32:
+      return "real";
+    case TypeId::kFloat64:
+      return "double precision";
+    case TypeId::kNumeric:
+      return "numeric";
+    case TypeId::kText:
+      return "text";
+    case TypeId::kVarchar:
+      return "character varying";
+    case TypeId::kChar:
+      return "character";
+    case TypeId::kBytea:
+      return "bytea";
+    case TypeId::kDate:
+      return "date";
+    case TypeId::kTime:
+      return "time without time zone";
+    case TypeId::kTimestamp:
+      return "timestamp without time zone";
+    case TypeId::kTimestampTz:
+      return "timestamp with time zone";
+    case TypeId::kInterval:
+      return "interval";
+    case TypeId::kJsonb:
+      return "jsonb";
   }
   return "unknown";
 }
@@ -101,25 +144,43 @@ std::string SqlType::ToString() const {
 
 SqlType TypeFromOid(uint32_t oid) {
   switch (oid) {
-    case 16: return TypeId::kBool;
-    case 21: return TypeId::kInt16;
-    case 23: return TypeId::kInt32;
-    case 20: return TypeId::kInt64;
-    case 700: return TypeId::kFloat32;
-    case 701: return TypeId::kFloat64;
-    case 1700: return TypeId::kNumeric;
-    case 25: return TypeId::kText;
-    case 1043: return TypeId::kVarchar;
-    case 1042: return TypeId::kChar;
-    case 17: return TypeId::kBytea;
-    case 1082: return TypeId::kDate;
-    case 1083: return TypeId::kTime;
-    case 1114: return TypeId::kTimestamp;
-    case 1184: return TypeId::kTimestampTz;
-    case 1186: return TypeId::kInterval;
+    case 16:
+      return TypeId::kBool;
+    case 21:
+      return TypeId::kInt16;
+    case 23:
+      return TypeId::kInt32;
+    case 20:
+      return TypeId::kInt64;
+    case 700:
+      return TypeId::kFloat32;
+    case 701:
+      return TypeId::kFloat64;
+    case 1700:
+      return TypeId::kNumeric;
+    case 25:
+      return TypeId::kText;
+    case 1043:
+      return TypeId::kVarchar;
+    case 1042:
+      return TypeId::kChar;
+    case 17:
+      return TypeId::kBytea;
+    case 1082:
+      return TypeId::kDate;
+    case 1083:
+      return TypeId::kTime;
+    case 1114:
+      return TypeId::kTimestamp;
+    case 1184:
+      return TypeId::kTimestampTz;
+    case 1186:
+      return TypeId::kInterval;
     case 3802:
-    case 114: return TypeId::kJsonb;
-    default: return TypeId::kUnknown;
+    case 114:
+      return TypeId::kJsonb;
+    default:
+      return TypeId::kUnknown;
   }
 }
 

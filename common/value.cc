@@ -134,15 +134,16 @@ std::string_view Trim(std::string_view s) {
 }
 
 Status InvalidSyntax(std::string_view type_name, std::string_view text) {
-  return Status::Error(sqlstate::kInvalidTextRepresentation,
-                       "invalid input syntax for type " + std::string(type_name) + ": \"" +
-                           std::string(text) + "\"");
+  return Status::Error(sqlstate::kInvalidTextRepresentation, "invalid input syntax for type " +
+                                                                 std::string(type_name) + ": \"" +
+                                                                 std::string(text) + "\"");
 }
 
 Result<Value> ParseInteger(std::string_view text, SqlType type) {
   std::string_view s = Trim(text);
-  const char* name = type.id == TypeId::kInt16 ? "smallint"
-                     : type.id == TypeId::kInt32 ? "integer" : "bigint";
+  const char* name = type.id == TypeId::kInt16   ? "smallint"
+                     : type.id == TypeId::kInt32 ? "integer"
+                                                 : "bigint";
   if (s.empty()) return InvalidSyntax(name, text);
   bool neg = false;
   size_t i = 0;
@@ -164,9 +165,11 @@ Result<Value> ParseInteger(std::string_view text, SqlType type) {
   }
   __int128 v = neg ? -static_cast<__int128>(acc) : static_cast<__int128>(acc);
   int64_t lo = type.id == TypeId::kInt16   ? INT16_MIN
-               : type.id == TypeId::kInt32 ? INT32_MIN : INT64_MIN;
+               : type.id == TypeId::kInt32 ? INT32_MIN
+                                           : INT64_MIN;
   int64_t hi = type.id == TypeId::kInt16   ? INT16_MAX
-               : type.id == TypeId::kInt32 ? INT32_MAX : INT64_MAX;
+               : type.id == TypeId::kInt32 ? INT32_MAX
+                                           : INT64_MAX;
   if (overflow || v < lo || v > hi) {
     return Status::Error(sqlstate::kNumericValueOutOfRange,
                          "value \"" + std::string(text) + "\" is out of range for type " + name);
@@ -199,8 +202,7 @@ Result<Value> ParseFloat(std::string_view text, SqlType type) {
       return Status::Error(sqlstate::kNumericValueOutOfRange,
                            "\"" + s + "\" is out of range for type " + name);
     }
-    if (type.id == TypeId::kFloat32 && std::isfinite(d) &&
-        (std::fabs(d) > 3.4028234663852886e38)) {
+    if (type.id == TypeId::kFloat32 && std::isfinite(d) && (std::fabs(d) > 3.4028234663852886e38)) {
       return Status::Error(sqlstate::kNumericValueOutOfRange,
                            "\"" + s + "\" is out of range for type real");
     }
@@ -247,9 +249,9 @@ Result<Value> ParseBytea(std::string_view text) {
       }
       int h = hexval(text[i]), l = hexval(text[i + 1]);
       if (h < 0 || l < 0) {
-        return Status::Error(sqlstate::kInvalidTextRepresentation,
-                             "invalid hexadecimal digit: \"" + std::string(1, text[h < 0 ? i : i + 1]) +
-                                 "\"");
+        return Status::Error(
+            sqlstate::kInvalidTextRepresentation,
+            "invalid hexadecimal digit: \"" + std::string(1, text[h < 0 ? i : i + 1]) + "\"");
       }
       out.push_back(static_cast<char>(h * 16 + l));
       i += 2;
@@ -387,7 +389,8 @@ Result<Value> Value::FromText(std::string_view text, SqlType type, const datetim
   switch (type.id) {
     case TypeId::kBool: {
       std::string s;
-      for (char c : Trim(text)) s.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+      for (char c : Trim(text))
+        s.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
       auto prefix_of = [&](std::string_view word, size_t min) {
         return s.size() >= min && s.size() <= word.size() && word.substr(0, s.size()) == s;
       };

@@ -111,8 +111,7 @@ class Value {
   std::string ToString() const;
 
   /// Parses PostgreSQL text input for `type` (the input function; applies typmod checks).
-  static Result<Value> FromText(std::string_view text, SqlType type,
-                                const datetime::TimeZone& tz);
+  static Result<Value> FromText(std::string_view text, SqlType type, const datetime::TimeZone& tz);
 
  private:
   SqlType type_;

@@ -16,16 +16,16 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& data_dir) {
 Status Database::ReloadCatalog() {
   std::vector<planner::TableDef> defs;
   Status decode_status;
-  RETURN_IF_ERROR(store_->Scan(storage::Space::kCatalog, "", "",
-                               [&](std::string_view, std::string_view value) {
-                                 auto def = planner::TableDef::Deserialize(value);
-                                 if (!def.ok()) {
-                                   decode_status = def.status();
-                                   return false;
-                                 }
-                                 defs.push_back(std::move(*def));
-                                 return true;
-                               }));
+  RETURN_IF_ERROR(
+      store_->Scan(storage::Space::kCatalog, "", "", [&](std::string_view, std::string_view value) {
+        auto def = planner::TableDef::Deserialize(value);
+        if (!def.ok()) {
+          decode_status = def.status();
+          return false;
+        }
+        defs.push_back(std::move(*def));
+        return true;
+      }));
   RETURN_IF_ERROR(decode_status);
   catalog_.Clear();
   for (auto& def : defs) {

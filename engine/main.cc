@@ -1,11 +1,11 @@
 // The Freshet server: opens the data directory and serves the PostgreSQL protocol.
 
+#include <spdlog/spdlog.h>
+
 #include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <string>
-
-#include <spdlog/spdlog.h>
 
 #include "engine/database.h"
 #include "pgwire/server.h"

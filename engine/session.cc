@@ -24,9 +24,8 @@ bool IsReported(const std::string& name) {
   return name == "application_name" || name == "client_encoding" || name == "datestyle" ||
          name == "intervalstyle" || name == "timezone" || name == "integer_datetimes" ||
          name == "standard_conforming_strings" || name == "is_superuser" ||
-         name == "session_authorization" || name == "server_version" ||
-         name == "server_encoding" || name == "default_transaction_read_only" ||
-         name == "in_hot_standby";
+         name == "session_authorization" || name == "server_version" || name == "server_encoding" ||
+         name == "default_transaction_read_only" || name == "in_hot_standby";
 }
 
 /// The canonical (PostgreSQL) spelling of a parameter name for ParameterStatus.
@@ -114,9 +113,12 @@ TextFormatOptions Session::FormatOptions() const {
 
 char Session::TransactionStatus() const {
   switch (state_) {
-    case TxnState::kBlock: return 'T';
-    case TxnState::kFailed: return 'E';
-    default: return 'I';
+    case TxnState::kBlock:
+      return 'T';
+    case TxnState::kFailed:
+      return 'E';
+    default:
+      return 'I';
   }
 }
 
@@ -285,8 +287,9 @@ Status Session::Execute(const parser::Statement& stmt, std::string_view sql,
       return Status::NotSupported("sources, sinks and SUBSCRIBE are not supported yet");
     case StmtKind::kPrepare:
     case StmtKind::kExecute:
-      return Status::NotSupported("SQL-level PREPARE/EXECUTE is not supported yet; use the "
-                                  "extended query protocol");
+      return Status::NotSupported(
+          "SQL-level PREPARE/EXECUTE is not supported yet; use the "
+          "extended query protocol");
   }
   return Status::Internal("unknown statement");
 }
@@ -388,7 +391,9 @@ Status Session::SetParameter(const std::string& name_in, const std::string& valu
   } else if (name == "client_encoding" || name == "names") {
     name = "client_encoding";
     std::string up;
-    for (char c : value) if (c != '-' && c != '_') up += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    for (char c : value)
+      if (c != '-' && c != '_')
+        up += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     if (up != "UTF8" && up != "UNICODE") {
       return Status::Error(sqlstate::kFeatureNotSupported,
                            "conversion between " + value + " and UTF8 is not supported");
@@ -412,8 +417,8 @@ Status Session::SetParameter(const std::string& name_in, const std::string& valu
     return Status::Error(sqlstate::kUndefinedObject,
                          "unrecognized configuration parameter \"" + name_in + "\"");
   } else if (name == "server_version" || name == "server_version_num" ||
-             name == "server_encoding" || name == "integer_datetimes" ||
-             name == "is_superuser" || name == "max_identifier_length") {
+             name == "server_encoding" || name == "integer_datetimes" || name == "is_superuser" ||
+             name == "max_identifier_length") {
     return Status::Error("55P02", "parameter \"" + name + "\" cannot be changed");
   }
   settings_[name] = v;
@@ -488,13 +493,15 @@ Status Session::HandleShow(const parser::ShowStatement& stmt, pgwire::ResultSink
   }
   if (name == "all") {
     executor::RowSet rows;
-    for (const auto& [k, v] : settings_) rows.push_back(Row{Value::Text(DisplayName(k)), Value::Text(v)});
+    for (const auto& [k, v] : settings_)
+      rows.push_back(Row{Value::Text(DisplayName(k)), Value::Text(v)});
     SendRows({"name", "setting"}, {SqlType(TypeId::kText), SqlType(TypeId::kText)}, rows, sink);
     sink.Complete("SHOW");
     return Status::OK();
   }
   if (name == "create") {
-    if (stmt.object_name.empty()) return Status::Error(sqlstate::kSyntaxError, "SHOW CREATE needs a name");
+    if (stmt.object_name.empty())
+      return Status::Error(sqlstate::kSyntaxError, "SHOW CREATE needs a name");
     auto def = db_.catalog().Find(stmt.object_name.back());
     if (!def) {
       return Status::Error(sqlstate::kUndefinedTable,
@@ -527,7 +534,8 @@ Status Session::HandleShow(const parser::ShowStatement& stmt, pgwire::ResultSink
     sink.Complete("SHOW");
     return Status::OK();
   }
-  if (name == "transaction_isolation" || name == "transaction isolation level") name = "transaction_isolation";
+  if (name == "transaction_isolation" || name == "transaction isolation level")
+    name = "transaction_isolation";
   if (name == "time zone") name = "timezone";
   auto it = settings_.find(name);
   if (it == settings_.end()) {

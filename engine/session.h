@@ -75,8 +75,7 @@ class Session : public pgwire::BackendSession {
   Status HandleSet(const parser::SetStatement& stmt, pgwire::ResultSink& sink);
   Status HandleShow(const parser::ShowStatement& stmt, pgwire::ResultSink& sink);
   Status HandleReset(const parser::ResetStatement& stmt, pgwire::ResultSink& sink);
-  Status SetParameter(const std::string& name, const std::string& value,
-                      pgwire::ResultSink* sink);
+  Status SetParameter(const std::string& name, const std::string& value, pgwire::ResultSink* sink);
 
   // Queries and DML (session_dml.cc).
   Status HandleSelect(const parser::SelectStatement& stmt, pgwire::ResultSink& sink,

@@ -19,8 +19,8 @@ std::vector<std::optional<std::string>> SplitText(std::string_view line, char de
   size_t start = 0;
   while (true) {
     size_t end = line.find(delim, start);
-    std::string_view raw = line.substr(start, end == std::string_view::npos ? std::string_view::npos
-                                                                             : end - start);
+    std::string_view raw =
+        line.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
     if (raw == null_string) {
       out.emplace_back(std::nullopt);
     } else {
@@ -32,13 +32,27 @@ std::vector<std::optional<std::string>> SplitText(std::string_view line, char de
         }
         char n = raw[++i];
         switch (n) {
-          case 'n': f.push_back('\n'); break;
-          case 't': f.push_back('\t'); break;
-          case 'r': f.push_back('\r'); break;
-          case 'b': f.push_back('\b'); break;
-          case 'f': f.push_back('\f'); break;
-          case 'v': f.push_back('\v'); break;
-          default: f.push_back(n); break;
+          case 'n':
+            f.push_back('\n');
+            break;
+          case 't':
+            f.push_back('\t');
+            break;
+          case 'r':
+            f.push_back('\r');
+            break;
+          case 'b':
+            f.push_back('\b');
+            break;
+          case 'f':
+            f.push_back('\f');
+            break;
+          case 'v':
+            f.push_back('\v');
+            break;
+          default:
+            f.push_back(n);
+            break;
         }
       }
       out.emplace_back(std::move(f));
@@ -52,10 +66,18 @@ std::vector<std::optional<std::string>> SplitText(std::string_view line, char de
 void EscapeText(std::string* out, std::string_view s, char delim) {
   for (char c : s) {
     switch (c) {
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
       default:
         if (c == delim) out->push_back('\\');
         out->push_back(c);
@@ -76,7 +98,8 @@ Status Session::HandleCopy(const parser::CopyStatement& stmt, pgwire::ResultSink
       } else if (v == "binary") {
         return Status::NotSupported("COPY BINARY is not supported yet");
       } else if (v != "text") {
-        return Status::Error(sqlstate::kInvalidParameterValue, "COPY format \"" + value + "\" not recognized");
+        return Status::Error(sqlstate::kInvalidParameterValue,
+                             "COPY format \"" + value + "\" not recognized");
       }
     } else if (key == "csv") {
       state->csv = true;
@@ -136,13 +159,13 @@ Status Session::HandleCopy(const parser::CopyStatement& stmt, pgwire::ResultSink
         }
       }
       if (table->kind == planner::RelationKind::kTable) {
-        RETURN_IF_ERROR(storage::TableStore::Scan(
-            Txn(), table->id, table->ColumnTypes(), [&](std::string_view, Row& row) -> Result<bool> {
-              Row r;
-              for (int c : cols) r.push_back(row[c]);
-              rows.push_back(std::move(r));
-              return true;
-            }));
+        RETURN_IF_ERROR(storage::TableStore::Scan(Txn(), table->id, table->ColumnTypes(),
+                                                  [&](std::string_view, Row& row) -> Result<bool> {
+                                                    Row r;
+                                                    for (int c : cols) r.push_back(row[c]);
+                                                    rows.push_back(std::move(r));
+                                                    return true;
+                                                  }));
       } else {
         return Status::NotSupported("COPY from a view: use COPY (SELECT ...) TO STDOUT");
       }
@@ -212,9 +235,9 @@ Status Session::HandleCopy(const parser::CopyStatement& stmt, pgwire::ResultSink
     for (const auto& c : stmt.columns) {
       int idx = state->table->FindColumn(c);
       if (idx < 0) {
-        return Status::Error(sqlstate::kUndefinedColumn, "column \"" + c + "\" of relation \"" +
-                                                             state->table->name +
-                                                             "\" does not exist");
+        return Status::Error(
+            sqlstate::kUndefinedColumn,
+            "column \"" + c + "\" of relation \"" + state->table->name + "\" does not exist");
       }
       state->columns.push_back(idx);
     }
@@ -308,9 +331,10 @@ Status Session::FlushCopyLines(bool final) {
     auto context = [&]() { return "COPY " + table.name + ", line " + std::to_string(st.line); };
     if (fields.size() != st.columns.size()) {
       return Status::Error(sqlstate::kBadCopyFileFormat,
-                           fields.size() > st.columns.size() ? "extra data after last expected column"
-                                                             : "missing data for column \"" +
-                                                                   table.columns[st.columns[fields.size()]].name + "\"")
+                           fields.size() > st.columns.size()
+                               ? "extra data after last expected column"
+                               : "missing data for column \"" +
+                                     table.columns[st.columns[fields.size()]].name + "\"")
           .WithDetail(context());
     }
     Row row(table.columns.size());

@@ -25,11 +25,16 @@ std::string CatalogKey(uint64_t id) {
 
 const char* KindName(RelationKind k) {
   switch (k) {
-    case RelationKind::kTable: return "table";
-    case RelationKind::kView: return "view";
-    case RelationKind::kMaterializedView: return "materialized view";
-    case RelationKind::kSource: return "source";
-    case RelationKind::kIndex: return "index";
+    case RelationKind::kTable:
+      return "table";
+    case RelationKind::kView:
+      return "view";
+    case RelationKind::kMaterializedView:
+      return "materialized view";
+    case RelationKind::kSource:
+      return "source";
+    case RelationKind::kIndex:
+      return "index";
   }
   return "relation";
 }
@@ -131,10 +136,10 @@ Status Session::HandleCreateTable(const parser::CreateTableStatement& stmt,
     int32_t m2 = col.type.modifiers.size() > 1 ? col.type.modifiers[1] : -1;
     c.type = TypeFromName(col.type.name, m1, m2);
     if (c.type.id == TypeId::kUnknown || col.type.is_array) {
-      return Status::Error(sqlstate::kUndefinedObject,
-                           "type \"" + col.type.name + (col.type.is_array ? "[]" : "") +
-                               "\" does not exist",
-                           col.type.position);
+      return Status::Error(
+          sqlstate::kUndefinedObject,
+          "type \"" + col.type.name + (col.type.is_array ? "[]" : "") + "\" does not exist",
+          col.type.position);
     }
     if (c.type.id == TypeId::kNumeric && m1 >= 0 && (m1 < 1 || m1 > Decimal::kMaxDigits)) {
       return Status::Error(sqlstate::kInvalidParameterValue,
@@ -143,7 +148,8 @@ Status Session::HandleCreateTable(const parser::CreateTableStatement& stmt,
     }
     if ((c.type.id == TypeId::kVarchar || c.type.id == TypeId::kChar) && m1 == 0) {
       return Status::Error(sqlstate::kInvalidParameterValue,
-                           "length for type " + std::string(c.type.id == TypeId::kVarchar ? "varchar" : "char") +
+                           "length for type " +
+                               std::string(c.type.id == TypeId::kVarchar ? "varchar" : "char") +
                                " must be at least 1");
     }
     c.not_null = col.not_null || col.primary_key;
@@ -225,7 +231,8 @@ Status Session::HandleCreateView(const parser::CreateViewStatement& stmt, std::s
   planner::Binder binder(db_.catalog());
   ASSIGN_OR_RETURN(auto plan, binder.BindQuery(*stmt.query));
   if (stmt.column_names.size() > plan->names.size()) {
-    return Status::Error(sqlstate::kSyntaxError, "CREATE VIEW specifies more column names than columns");
+    return Status::Error(sqlstate::kSyntaxError,
+                         "CREATE VIEW specifies more column names than columns");
   }
   TableDef def;
   def.id = existing ? existing->id : db_.catalog().AllocateId();
@@ -278,14 +285,26 @@ Status Session::HandleDrop(const parser::DropStatement& stmt, pgwire::ResultSink
   RelationKind want;
   std::string tag;
   switch (stmt.object) {
-    case parser::ObjectKind::kTable: want = RelationKind::kTable; tag = "DROP TABLE"; break;
-    case parser::ObjectKind::kView: want = RelationKind::kView; tag = "DROP VIEW"; break;
+    case parser::ObjectKind::kTable:
+      want = RelationKind::kTable;
+      tag = "DROP TABLE";
+      break;
+    case parser::ObjectKind::kView:
+      want = RelationKind::kView;
+      tag = "DROP VIEW";
+      break;
     case parser::ObjectKind::kMaterializedView:
       want = RelationKind::kMaterializedView;
       tag = "DROP MATERIALIZED VIEW";
       break;
-    case parser::ObjectKind::kIndex: want = RelationKind::kIndex; tag = "DROP INDEX"; break;
-    case parser::ObjectKind::kSource: want = RelationKind::kSource; tag = "DROP SOURCE"; break;
+    case parser::ObjectKind::kIndex:
+      want = RelationKind::kIndex;
+      tag = "DROP INDEX";
+      break;
+    case parser::ObjectKind::kSource:
+      want = RelationKind::kSource;
+      tag = "DROP SOURCE";
+      break;
     default:
       return Status::NotSupported("DROP of this object kind is not supported");
   }
@@ -293,12 +312,15 @@ Status Session::HandleDrop(const parser::DropStatement& stmt, pgwire::ResultSink
   std::vector<std::shared_ptr<const TableDef>> targets;
   for (const auto& n : stmt.names) {
     auto def = db_.catalog().Find(n.back());
-    if (!def || (def->kind != want && !(want == RelationKind::kTable && def->kind == RelationKind::kSource && false))) {
+    if (!def || (def->kind != want &&
+                 !(want == RelationKind::kTable && def->kind == RelationKind::kSource && false))) {
       if (def && def->kind != want) {
         return Status::Error(sqlstate::kWrongObjectType,
                              "\"" + n.back() + "\" is not a " + KindName(want))
             .WithHint(std::string("Use DROP ") +
-                      (def->kind == RelationKind::kView ? "VIEW" : def->kind == RelationKind::kIndex ? "INDEX" : "TABLE") +
+                      (def->kind == RelationKind::kView    ? "VIEW"
+                       : def->kind == RelationKind::kIndex ? "INDEX"
+                                                           : "TABLE") +
                       " to remove a " + KindName(def->kind) + ".");
       }
       if (stmt.if_exists) {
@@ -306,8 +328,9 @@ Status Session::HandleDrop(const parser::DropStatement& stmt, pgwire::ResultSink
                     std::string(KindName(want)) + " \"" + n.back() + "\" does not exist, skipping");
         continue;
       }
-      return Status::Error(want == RelationKind::kIndex ? sqlstate::kUndefinedObject : sqlstate::kUndefinedTable,
-                           std::string(KindName(want)) + " \"" + n.back() + "\" does not exist");
+      return Status::Error(
+          want == RelationKind::kIndex ? sqlstate::kUndefinedObject : sqlstate::kUndefinedTable,
+          std::string(KindName(want)) + " \"" + n.back() + "\" does not exist");
     }
     targets.push_back(def);
   }
@@ -392,9 +415,9 @@ Status Session::HandleAlterTable(const parser::AlterTableStatement& stmt,
           sink.Complete("ALTER TABLE");
           return Status::OK();
         }
-        return Status::Error(sqlstate::kDuplicateColumn, "column \"" + col.name +
-                                                             "\" of relation \"" + def.name +
-                                                             "\" already exists");
+        return Status::Error(
+            sqlstate::kDuplicateColumn,
+            "column \"" + col.name + "\" of relation \"" + def.name + "\" already exists");
       }
       planner::ColumnDef c;
       c.name = col.name;
@@ -425,9 +448,9 @@ Status Session::HandleAlterTable(const parser::AlterTableStatement& stmt,
         return r;
       }));
       if (c.not_null && fill.is_null() && has_rows) {
-        return Status::Error(sqlstate::kNotNullViolation,
-                             "column \"" + c.name + "\" of relation \"" + def.name +
-                                 "\" contains null values");
+        return Status::Error(
+            sqlstate::kNotNullViolation,
+            "column \"" + c.name + "\" of relation \"" + def.name + "\" contains null values");
       }
       def.columns.push_back(c);
       break;
@@ -436,14 +459,15 @@ Status Session::HandleAlterTable(const parser::AlterTableStatement& stmt,
       int idx = def.FindColumn(stmt.column_name);
       if (idx < 0) {
         if (stmt.column_if_exists) {
-          sink.Notice("NOTICE", "00000", "column \"" + stmt.column_name + "\" of relation \"" +
-                                             def.name + "\" does not exist, skipping");
+          sink.Notice("NOTICE", "00000",
+                      "column \"" + stmt.column_name + "\" of relation \"" + def.name +
+                          "\" does not exist, skipping");
           sink.Complete("ALTER TABLE");
           return Status::OK();
         }
-        return Status::Error(sqlstate::kUndefinedColumn, "column \"" + stmt.column_name +
-                                                             "\" of relation \"" + def.name +
-                                                             "\" does not exist");
+        return Status::Error(
+            sqlstate::kUndefinedColumn,
+            "column \"" + stmt.column_name + "\" of relation \"" + def.name + "\" does not exist");
       }
       for (const auto& other : db_.catalog().All()) {
         if (other->kind == RelationKind::kView &&
@@ -458,8 +482,8 @@ Status Session::HandleAlterTable(const parser::AlterTableStatement& stmt,
       if (def.columns.size() == 1) {
         return Status::NotSupported("cannot drop the only column of a table yet");
       }
-      bool in_pk = std::find(def.primary_key.begin(), def.primary_key.end(), idx) !=
-                   def.primary_key.end();
+      bool in_pk =
+          std::find(def.primary_key.begin(), def.primary_key.end(), idx) != def.primary_key.end();
       if (in_pk) {
         return Status::NotSupported("dropping a primary-key column is not supported yet");
       }
@@ -480,9 +504,9 @@ Status Session::HandleAlterTable(const parser::AlterTableStatement& stmt,
                              "column \"" + stmt.column_name + "\" does not exist");
       }
       if (def.FindColumn(stmt.new_name) >= 0) {
-        return Status::Error(sqlstate::kDuplicateColumn, "column \"" + stmt.new_name +
-                                                             "\" of relation \"" + def.name +
-                                                             "\" already exists");
+        return Status::Error(
+            sqlstate::kDuplicateColumn,
+            "column \"" + stmt.new_name + "\" of relation \"" + def.name + "\" already exists");
       }
       def.columns[idx].name = stmt.new_name;
       break;

@@ -111,9 +111,9 @@ Status Session::InsertRow(const planner::TableDef& table, Row row, bool check_un
       std::string existing;
       ASSIGN_OR_RETURN(bool found, Txn().Get(storage::Space::kData, key, &existing));
       if (found) {
-        return Status::Error(sqlstate::kUniqueViolation,
-                             "duplicate key value violates unique constraint \"" + table.name +
-                                 "_pkey\"")
+        return Status::Error(
+                   sqlstate::kUniqueViolation,
+                   "duplicate key value violates unique constraint \"" + table.name + "_pkey\"")
             .WithDetail(KeyDescription(table, row));
       }
     }
@@ -126,10 +126,11 @@ Status Session::HandleInsert(const parser::InsertStatement& stmt, pgwire::Result
                              const std::vector<Value>& params) {
   ASSIGN_OR_RETURN(auto table, FindTable(stmt.table, stmt.start + 1));
   if (table->kind != planner::RelationKind::kTable) {
-    return Status::Error(sqlstate::kWrongObjectType,
-                         "cannot insert into " + std::string(table->kind == planner::RelationKind::kView
-                                                                 ? "view" : "relation") +
-                             " \"" + table->name + "\"");
+    return Status::Error(
+        sqlstate::kWrongObjectType,
+        "cannot insert into " +
+            std::string(table->kind == planner::RelationKind::kView ? "view" : "relation") + " \"" +
+            table->name + "\"");
   }
   // Target columns.
   std::vector<int> targets;
@@ -315,10 +316,10 @@ Status Session::HandleInsert(const parser::InsertStatement& stmt, pgwire::Result
     }
     ASSIGN_OR_RETURN(BoundExprPtr b, binder.BindScalar(*item.expr, table_scope));
     ret_types.push_back(b->type);
-    ret_names.push_back(item.alias.empty()
-                            ? (item.expr->kind == parser::ExprKind::kColumnRef ? item.expr->names.back()
-                                                                                : "?column?")
-                            : item.alias);
+    ret_names.push_back(item.alias.empty() ? (item.expr->kind == parser::ExprKind::kColumnRef
+                                                  ? item.expr->names.back()
+                                                  : "?column?")
+                                           : item.alias);
     returning.push_back(std::move(b));
   }
 
@@ -345,7 +346,8 @@ Status Session::HandleInsert(const parser::InsertStatement& stmt, pgwire::Result
         for (auto& [idx, e] : conflict_set) {
           ASSIGN_OR_RETURN(updated[idx], exec.Evaluate(*e, combined));
         }
-        std::string new_key = storage::TableStore::PrimaryKey(table->id, updated, table->primary_key);
+        std::string new_key =
+            storage::TableStore::PrimaryKey(table->id, updated, table->primary_key);
         if (new_key != key) {
           Txn().Delete(storage::Space::kData, key);
           RETURN_IF_ERROR(InsertRow(*table, updated, true));
@@ -395,10 +397,10 @@ Status Session::HandleUpdate(const parser::UpdateStatement& stmt, pgwire::Result
   if (stmt.where) {
     ASSIGN_OR_RETURN(where, binder.BindScalar(*stmt.where, scope));
     if (where->type.id != TypeId::kBool) {
-      return Status::Error(sqlstate::kDatatypeMismatch,
-                           "argument of WHERE must be type boolean, not type " +
-                               where->type.ToString(),
-                           stmt.where->position);
+      return Status::Error(
+          sqlstate::kDatatypeMismatch,
+          "argument of WHERE must be type boolean, not type " + where->type.ToString(),
+          stmt.where->position);
     }
   }
   std::vector<std::pair<int, BoundExprPtr>> sets;
@@ -452,7 +454,8 @@ Status Session::HandleUpdate(const parser::UpdateStatement& stmt, pgwire::Result
     ASSIGN_OR_RETURN(BoundExprPtr b, binder.BindScalar(*item.expr, scope));
     ret_types.push_back(b->type);
     ret_names.push_back(item.alias.empty() ? (item.expr->kind == parser::ExprKind::kColumnRef
-                                                  ? item.expr->names.back() : "?column?")
+                                                  ? item.expr->names.back()
+                                                  : "?column?")
                                            : item.alias);
     returning.push_back(std::move(b));
   }
@@ -472,10 +475,10 @@ Status Session::HandleUpdate(const parser::UpdateStatement& stmt, pgwire::Result
     if (table->primary_key.empty()) {
       for (size_t c = 0; c < table->columns.size(); c++) {
         if (updated[c].is_null() && table->columns[c].not_null) {
-          return Status::Error(sqlstate::kNotNullViolation,
-                               "null value in column \"" + table->columns[c].name +
-                                   "\" of relation \"" + table->name +
-                                   "\" violates not-null constraint");
+          return Status::Error(sqlstate::kNotNullViolation, "null value in column \"" +
+                                                                table->columns[c].name +
+                                                                "\" of relation \"" + table->name +
+                                                                "\" violates not-null constraint");
         }
       }
       storage::TableStore::Put(Txn(), key, updated);
@@ -509,7 +512,8 @@ Status Session::HandleDelete(const parser::DeleteStatement& stmt, pgwire::Result
     return Status::Error(sqlstate::kWrongObjectType,
                          "cannot delete from view \"" + table->name + "\"");
   }
-  if (!stmt.using_tables.empty()) return Status::NotSupported("DELETE ... USING is not supported yet");
+  if (!stmt.using_tables.empty())
+    return Status::NotSupported("DELETE ... USING is not supported yet");
   Binder binder(db_.catalog());
   for (const Value& p : params) binder.param_types().push_back(p.type());
   planner::Scope scope = Binder::TableScope(*table, stmt.alias);
@@ -517,10 +521,10 @@ Status Session::HandleDelete(const parser::DeleteStatement& stmt, pgwire::Result
   if (stmt.where) {
     ASSIGN_OR_RETURN(where, binder.BindScalar(*stmt.where, scope));
     if (where->type.id != TypeId::kBool) {
-      return Status::Error(sqlstate::kDatatypeMismatch,
-                           "argument of WHERE must be type boolean, not type " +
-                               where->type.ToString(),
-                           stmt.where->position);
+      return Status::Error(
+          sqlstate::kDatatypeMismatch,
+          "argument of WHERE must be type boolean, not type " + where->type.ToString(),
+          stmt.where->position);
     }
   }
   std::vector<BoundExprPtr> returning;
@@ -538,7 +542,8 @@ Status Session::HandleDelete(const parser::DeleteStatement& stmt, pgwire::Result
     ASSIGN_OR_RETURN(BoundExprPtr b, binder.BindScalar(*item.expr, scope));
     ret_types.push_back(b->type);
     ret_names.push_back(item.alias.empty() ? (item.expr->kind == parser::ExprKind::kColumnRef
-                                                  ? item.expr->names.back() : "?column?")
+                                                  ? item.expr->names.back()
+                                                  : "?column?")
                                            : item.alias);
     returning.push_back(std::move(b));
   }

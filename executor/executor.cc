@@ -293,18 +293,30 @@ Result<Value> Executor::EvalSubquery(const BoundExpr& e, const Row& row) {
 Result<RowSet> Executor::Execute(const LogicalPlan& plan) {
   RETURN_IF_ERROR(CheckCancel());
   switch (plan.kind) {
-    case PlanKind::kScan: return ExecScan(plan);
-    case PlanKind::kValues: return ExecValues(plan);
-    case PlanKind::kFilter: return ExecFilter(plan);
-    case PlanKind::kProject: return ExecProject(plan);
-    case PlanKind::kAggregate: return ExecAggregate(plan);
-    case PlanKind::kJoin: return ExecJoin(plan);
-    case PlanKind::kSort: return ExecSort(plan);
-    case PlanKind::kLimit: return ExecLimit(plan);
-    case PlanKind::kDistinct: return ExecDistinct(plan);
-    case PlanKind::kSetOp: return ExecSetOp(plan);
-    case PlanKind::kWindow: return ExecWindow(plan);
-    case PlanKind::kTableFunction: return ExecTableFunction(plan);
+    case PlanKind::kScan:
+      return ExecScan(plan);
+    case PlanKind::kValues:
+      return ExecValues(plan);
+    case PlanKind::kFilter:
+      return ExecFilter(plan);
+    case PlanKind::kProject:
+      return ExecProject(plan);
+    case PlanKind::kAggregate:
+      return ExecAggregate(plan);
+    case PlanKind::kJoin:
+      return ExecJoin(plan);
+    case PlanKind::kSort:
+      return ExecSort(plan);
+    case PlanKind::kLimit:
+      return ExecLimit(plan);
+    case PlanKind::kDistinct:
+      return ExecDistinct(plan);
+    case PlanKind::kSetOp:
+      return ExecSetOp(plan);
+    case PlanKind::kWindow:
+      return ExecWindow(plan);
+    case PlanKind::kTableFunction:
+      return ExecTableFunction(plan);
   }
   return Status::Internal("unknown plan node");
 }
@@ -312,12 +324,13 @@ Result<RowSet> Executor::Execute(const LogicalPlan& plan) {
 Result<RowSet> Executor::ExecScan(const LogicalPlan& plan) {
   RowSet out;
   if (!ctx_.txn) return Status::Internal("scan without a transaction");
-  RETURN_IF_ERROR(storage::TableStore::Scan(
-      *ctx_.txn, plan.table->id, plan.types, [&](std::string_view, Row& row) -> Result<bool> {
-        out.push_back(std::move(row));
-        if ((++rows_since_cancel_check_ & 1023) == 0) RETURN_IF_ERROR(CheckCancel());
-        return true;
-      }));
+  RETURN_IF_ERROR(storage::TableStore::Scan(*ctx_.txn, plan.table->id, plan.types,
+                                            [&](std::string_view, Row& row) -> Result<bool> {
+                                              out.push_back(std::move(row));
+                                              if ((++rows_since_cancel_check_ & 1023) == 0)
+                                                RETURN_IF_ERROR(CheckCancel());
+                                              return true;
+                                            }));
   return out;
 }
 
@@ -745,12 +758,13 @@ Result<RowSet> Executor::ExecWindow(const LogicalPlan& plan) {
       // Peer group boundaries.
       std::vector<size_t> peer_start(len), peer_end(len);
       for (size_t i = 0; i < len; i++) {
-        peer_start[i] = (i > 0 && cmp_order(idx[start + i - 1], idx[start + i]) == 0)
-                            ? peer_start[i - 1] : i;
+        peer_start[i] =
+            (i > 0 && cmp_order(idx[start + i - 1], idx[start + i]) == 0) ? peer_start[i - 1] : i;
       }
       for (size_t i = len; i-- > 0;) {
         peer_end[i] = (i + 1 < len && cmp_order(idx[start + i], idx[start + i + 1]) == 0)
-                          ? peer_end[i + 1] : i;
+                          ? peer_end[i + 1]
+                          : i;
       }
       int64_t dense = 0;
       for (size_t i = 0; i < len; i++) {
@@ -764,7 +778,8 @@ Result<RowSet> Executor::ExecWindow(const LogicalPlan& plan) {
         } else if (name == "dense_rank") {
           result[row] = Value::Int64(dense);
         } else if (name == "percent_rank") {
-          result[row] = Value::Float64(len > 1 ? static_cast<double>(peer_start[i]) / (len - 1) : 0.0);
+          result[row] =
+              Value::Float64(len > 1 ? static_cast<double>(peer_start[i]) / (len - 1) : 0.0);
         } else if (name == "cume_dist") {
           result[row] = Value::Float64(static_cast<double>(peer_end[i] + 1) / len);
         } else if (name == "ntile") {
@@ -774,7 +789,8 @@ Result<RowSet> Executor::ExecWindow(const LogicalPlan& plan) {
             return Status::Error(sqlstate::kInvalidParameterValue,
                                  "argument of ntile must be greater than zero");
           }
-          int64_t per = static_cast<int64_t>(len) / buckets, extra = static_cast<int64_t>(len) % buckets;
+          int64_t per = static_cast<int64_t>(len) / buckets,
+                  extra = static_cast<int64_t>(len) % buckets;
           int64_t pos = static_cast<int64_t>(i), bucket = 0, acc = 0;
           for (bucket = 0; bucket < buckets; bucket++) {
             acc += per + (bucket < extra ? 1 : 0);
@@ -805,18 +821,23 @@ Result<RowSet> Executor::ExecWindow(const LogicalPlan& plan) {
           } else {
             auto pos = [&](int kind, int64_t off, bool is_start) -> int64_t {
               switch (kind) {
-                case 0: return 0;
-                case 1: return static_cast<int64_t>(i) - off;
+                case 0:
+                  return 0;
+                case 1:
+                  return static_cast<int64_t>(i) - off;
                 case 2:
                   if (w.rows_mode) return static_cast<int64_t>(i);
                   return is_start ? static_cast<int64_t>(peer_start[i])
                                   : static_cast<int64_t>(peer_end[i]);
-                case 3: return static_cast<int64_t>(i) + off;
-                default: return static_cast<int64_t>(len) - 1;
+                case 3:
+                  return static_cast<int64_t>(i) + off;
+                default:
+                  return static_cast<int64_t>(len) - 1;
               }
             };
             fs = std::max<int64_t>(0, pos(w.start_kind, w.start_offset, true));
-            fe = std::min<int64_t>(static_cast<int64_t>(len) - 1, pos(w.end_kind, w.end_offset, false));
+            fe = std::min<int64_t>(static_cast<int64_t>(len) - 1,
+                                   pos(w.end_kind, w.end_offset, false));
           }
           if (name == "first_value" || name == "last_value" || name == "nth_value") {
             int64_t target = name == "first_value" ? fs : fe;

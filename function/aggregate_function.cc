@@ -16,17 +16,18 @@ Status NotFound(std::string_view name, const std::vector<SqlType>& args) {
     s += args[i].id == T::kUnknown ? "unknown" : args[i].ToString();
   }
   return Status::Error(sqlstate::kUndefinedFunction, s + ") does not exist")
-      .WithHint("No function matches the given name and argument types. You might need to add "
-                "explicit type casts.");
+      .WithHint(
+          "No function matches the given name and argument types. You might need to add "
+          "explicit type casts.");
 }
 
 }  // namespace
 
 bool IsAggregateFunction(std::string_view n) {
   return n == "count" || n == "sum" || n == "avg" || n == "min" || n == "max" ||
-         n == "string_agg" || n == "bool_and" || n == "bool_or" || n == "every" ||
-         n == "stddev" || n == "stddev_samp" || n == "stddev_pop" || n == "variance" ||
-         n == "var_samp" || n == "var_pop";
+         n == "string_agg" || n == "bool_and" || n == "bool_or" || n == "every" || n == "stddev" ||
+         n == "stddev_samp" || n == "stddev_pop" || n == "variance" || n == "var_samp" ||
+         n == "var_pop";
 }
 
 Result<BoundAggregate> ResolveAggregate(std::string_view name, const std::vector<SqlType>& args,
@@ -154,8 +155,8 @@ Status AggUpdate(const BoundAggregate& agg, AggState* s, const Value& v, const V
         if (!s->has_value) {
           s->extreme = v;
         } else {
-          s->extreme = Value::MakeInterval(
-              datetime::IntervalAdd(s->extreme.GetInterval(), v.GetInterval()));
+          s->extreme =
+              Value::MakeInterval(datetime::IntervalAdd(s->extreme.GetInterval(), v.GetInterval()));
         }
       } else {
         s->dbl_sum += v.GetDouble();
@@ -228,8 +229,8 @@ Result<Value> AggFinalize(const BoundAggregate& agg, const AggState& s) {
         return Value::Numeric(d);
       }
       if (agg.input_type.id == T::kInterval) {
-        ASSIGN_OR_RETURN(Interval iv,
-                         datetime::IntervalDiv(s.extreme.GetInterval(), static_cast<double>(s.count)));
+        ASSIGN_OR_RETURN(Interval iv, datetime::IntervalDiv(s.extreme.GetInterval(),
+                                                            static_cast<double>(s.count)));
         return Value::MakeInterval(iv);
       }
       return Value::Float64(s.dbl_sum / static_cast<double>(s.count));

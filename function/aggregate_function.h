@@ -30,7 +30,7 @@ enum class AggKind : uint8_t {
 struct BoundAggregate {
   AggKind kind;
   std::string name;
-  SqlType input_type;   // the binder casts the argument to this type
+  SqlType input_type;  // the binder casts the argument to this type
   SqlType result_type;
 };
 
@@ -49,16 +49,15 @@ struct AggState {
   double dbl_sum = 0;
   double dbl_sumsq = 0;
   Decimal dec_sumsq;
-  Value extreme;         // min/max
+  Value extreme;  // min/max
   bool bool_acc = false;
   bool has_value = false;
-  std::string text;      // string_agg
+  std::string text;  // string_agg
 };
 
 /// Adds one input row (`value` already cast to input_type; `sep` for string_agg). NULL inputs
 /// are ignored as in SQL (count(*) counts rows).
-Status AggUpdate(const BoundAggregate& agg, AggState* state, const Value& value,
-                 const Value& sep);
+Status AggUpdate(const BoundAggregate& agg, AggState* state, const Value& value, const Value& sep);
 /// The aggregate's result for a finished group (NULL for empty sum/min/max/avg...).
 Result<Value> AggFinalize(const BoundAggregate& agg, const AggState& state);
 

@@ -11,14 +11,20 @@ bool IsTextLike(TypeId id) {
 }
 
 Status OutOfRange(TypeId id) {
-  const char* name = id == TypeId::kInt16 ? "smallint" : id == TypeId::kInt32 ? "integer" : "bigint";
+  const char* name = id == TypeId::kInt16   ? "smallint"
+                     : id == TypeId::kInt32 ? "integer"
+                                            : "bigint";
   return Status::Error(sqlstate::kNumericValueOutOfRange, std::string(name) + " out of range");
 }
 
 Result<Value> IntChecked(TypeId id, double d) {
   if (std::isnan(d)) return OutOfRange(id);
-  double lo = id == TypeId::kInt16 ? -32768.0 : id == TypeId::kInt32 ? -2147483648.0 : -9223372036854775808.0;
-  double hi = id == TypeId::kInt16 ? 32767.0 : id == TypeId::kInt32 ? 2147483647.0 : 9223372036854775807.0;
+  double lo = id == TypeId::kInt16   ? -32768.0
+              : id == TypeId::kInt32 ? -2147483648.0
+                                     : -9223372036854775808.0;
+  double hi = id == TypeId::kInt16   ? 32767.0
+              : id == TypeId::kInt32 ? 2147483647.0
+                                     : 9223372036854775807.0;
   if (!(d >= lo && (id == TypeId::kInt64 ? d < 9223372036854775808.0 : d <= hi))) {
     return OutOfRange(id);
   }
@@ -47,13 +53,20 @@ size_t Utf8Prefix(const std::string& s, size_t chars) {
 
 int NumericRank(TypeId id) {
   switch (id) {
-    case TypeId::kInt16: return 0;
-    case TypeId::kInt32: return 1;
-    case TypeId::kInt64: return 2;
-    case TypeId::kNumeric: return 3;
-    case TypeId::kFloat32: return 4;
-    case TypeId::kFloat64: return 5;
-    default: return -1;
+    case TypeId::kInt16:
+      return 0;
+    case TypeId::kInt32:
+      return 1;
+    case TypeId::kInt64:
+      return 2;
+    case TypeId::kNumeric:
+      return 3;
+    case TypeId::kFloat32:
+      return 4;
+    case TypeId::kFloat64:
+      return 5;
+    default:
+      return -1;
   }
 }
 
@@ -185,8 +198,8 @@ Result<Value> CastValue(const Value& v, SqlType to, const EvalContext& ctx, bool
       }
       if (f == TypeId::kTimestampTz) {
         int64_t local = v.GetInt() + ctx.tz().OffsetAt(v.GetInt()) * datetime::kMicrosPerSecond;
-        return Value::Date(static_cast<int32_t>(
-            std::floor(static_cast<double>(local) / datetime::kMicrosPerDay)));
+        return Value::Date(
+            static_cast<int32_t>(std::floor(static_cast<double>(local) / datetime::kMicrosPerDay)));
       }
       break;
     case TypeId::kTimestamp:
@@ -243,8 +256,8 @@ Result<Value> CastValue(const Value& v, SqlType to, const EvalContext& ctx, bool
     r.Retag(to);
     return r;
   }
-  return Status::Error(sqlstate::kCannotCoerce, "cannot cast type " + v.type().ToString() +
-                                                     " to " + to.ToString());
+  return Status::Error(sqlstate::kCannotCoerce,
+                       "cannot cast type " + v.type().ToString() + " to " + to.ToString());
 }
 
 }  // namespace freshet::function

@@ -84,9 +84,15 @@ std::string TextOf(const Value& v, const EvalContext& ctx) {
 Result<Value> IntArith(char op, TypeId id, int64_t a, int64_t b) {
   __int128 r;
   switch (op) {
-    case '+': r = static_cast<__int128>(a) + b; break;
-    case '-': r = static_cast<__int128>(a) - b; break;
-    case '*': r = static_cast<__int128>(a) * b; break;
+    case '+':
+      r = static_cast<__int128>(a) + b;
+      break;
+    case '-':
+      r = static_cast<__int128>(a) - b;
+      break;
+    case '*':
+      r = static_cast<__int128>(a) * b;
+      break;
     case '/':
       if (b == 0) return DivByZero();
       r = static_cast<__int128>(a) / b;
@@ -95,7 +101,8 @@ Result<Value> IntArith(char op, TypeId id, int64_t a, int64_t b) {
       if (b == 0) return DivByZero();
       r = b == -1 ? 0 : a % b;
       break;
-    default: return Status::Internal("bad int op");
+    default:
+      return Status::Internal("bad int op");
   }
   return MakeInt(id, r);
 }
@@ -112,9 +119,15 @@ Result<Value> ArithFn(const Value* a, size_t, const EvalContext& ctx) {
     case T::kFloat64: {
       double x = a[0].GetDouble(), y = a[1].GetDouble(), r;
       switch (kOp) {
-        case '+': r = x + y; break;
-        case '-': r = x - y; break;
-        case '*': r = x * y; break;
+        case '+':
+          r = x + y;
+          break;
+        case '-':
+          r = x - y;
+          break;
+        case '*':
+          r = x * y;
+          break;
         case '/':
           if (y == 0) return DivByZero();
           r = x / y;
@@ -137,14 +150,16 @@ Result<Value> ArithFn(const Value* a, size_t, const EvalContext& ctx) {
       return Value::Numeric(*r);
     }
     case T::kInterval: {
-      if (kOp == '+') return Value::MakeInterval(datetime::IntervalAdd(a[0].GetInterval(), a[1].GetInterval()));
+      if (kOp == '+')
+        return Value::MakeInterval(datetime::IntervalAdd(a[0].GetInterval(), a[1].GetInterval()));
       if (kOp == '-') {
         return Value::MakeInterval(datetime::IntervalAdd(
             a[0].GetInterval(), datetime::IntervalNegate(a[1].GetInterval())));
       }
       break;
     }
-    default: break;
+    default:
+      break;
   }
   (void)ctx;
   return Status::Internal("bad arithmetic types");
@@ -154,12 +169,17 @@ Result<Value> NegFn(const Value* a, size_t, const EvalContext&) {
   switch (a[0].type_id()) {
     case T::kInt16:
     case T::kInt32:
-    case T::kInt64: return MakeInt(a[0].type_id(), -static_cast<__int128>(a[0].GetInt()));
+    case T::kInt64:
+      return MakeInt(a[0].type_id(), -static_cast<__int128>(a[0].GetInt()));
     case T::kFloat32:
-    case T::kFloat64: return Value::FromDouble(a[0].type(), -a[0].GetDouble());
-    case T::kNumeric: return Value::Numeric(a[0].GetDecimal().Negate());
-    case T::kInterval: return Value::MakeInterval(datetime::IntervalNegate(a[0].GetInterval()));
-    default: return Status::Internal("bad negation type");
+    case T::kFloat64:
+      return Value::FromDouble(a[0].type(), -a[0].GetDouble());
+    case T::kNumeric:
+      return Value::Numeric(a[0].GetDecimal().Negate());
+    case T::kInterval:
+      return Value::MakeInterval(datetime::IntervalNegate(a[0].GetInterval()));
+    default:
+      return Status::Internal("bad negation type");
   }
 }
 
@@ -207,7 +227,8 @@ Result<Value> DateMinusDate(const Value* a, size_t, const EvalContext&) {
 Result<Value> TsPlusIv(const Value* a, size_t, const EvalContext& ctx) {
   int64_t ts = a[0].type_id() == T::kDate ? a[0].GetInt() * datetime::kMicrosPerDay : a[0].GetInt();
   if (a[0].type_id() == T::kTimestampTz) {
-    ASSIGN_OR_RETURN(int64_t r, datetime::TimestampTzPlusInterval(ts, a[1].GetInterval(), ctx.tz()));
+    ASSIGN_OR_RETURN(int64_t r,
+                     datetime::TimestampTzPlusInterval(ts, a[1].GetInterval(), ctx.tz()));
     return Value::TimestampTz(r);
   }
   ASSIGN_OR_RETURN(int64_t r, datetime::TimestampPlusInterval(ts, a[1].GetInterval()));
@@ -241,8 +262,9 @@ Result<Value> TimeMinusTime(const Value* a, size_t, const EvalContext&) {
 }
 Result<Value> IvMulF(const Value* a, size_t, const EvalContext&) {
   bool iv_first = a[0].type_id() == T::kInterval;
-  ASSIGN_OR_RETURN(Interval r, datetime::IntervalMul(iv_first ? a[0].GetInterval() : a[1].GetInterval(),
-                                                     iv_first ? a[1].GetDouble() : a[0].GetDouble()));
+  ASSIGN_OR_RETURN(Interval r,
+                   datetime::IntervalMul(iv_first ? a[0].GetInterval() : a[1].GetInterval(),
+                                         iv_first ? a[1].GetDouble() : a[0].GetDouble()));
   return Value::MakeInterval(r);
 }
 Result<Value> IvDivF(const Value* a, size_t, const EvalContext&) {
@@ -299,8 +321,7 @@ Result<Value> SubstrFn(const Value* a, size_t n, const EvalContext&) {
   if (n == 3) {
     int64_t len = a[2].GetInt();
     if (len < 0) {
-      return Status::Error(sqlstate::kDataException, "negative substring length not allowed")
-          ;
+      return Status::Error(sqlstate::kDataException, "negative substring length not allowed");
     }
     end = start + len;
   } else {
@@ -440,7 +461,8 @@ Result<Value> AsciiFn(const Value* a, size_t, const EvalContext&) {
 Result<Value> ChrFn(const Value* a, size_t, const EvalContext&) {
   int64_t c = a[0].GetInt();
   if (c <= 0 || c > 0x10FFFF) {
-    return Status::Error(sqlstate::kProgramLimitExceeded, "requested character too large for encoding");
+    return Status::Error(sqlstate::kProgramLimitExceeded,
+                         "requested character too large for encoding");
   }
   std::string out;
   uint32_t cp = static_cast<uint32_t>(c);
@@ -468,7 +490,8 @@ Result<Value> QuoteIdentFn(const Value* a, size_t, const EvalContext&) {
   std::string_view s = Str(a[0]);
   bool plain = !s.empty() && (std::islower(static_cast<unsigned char>(s[0])) || s[0] == '_');
   for (char c : s) {
-    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_')) {
+    if (!(std::islower(static_cast<unsigned char>(c)) ||
+          std::isdigit(static_cast<unsigned char>(c)) || c == '_')) {
       plain = false;
     }
   }
@@ -524,10 +547,19 @@ std::string Md5Hex(std::string_view msg) {
     for (int i = 0; i < 64; i++) {
       uint32_t f;
       int g;
-      if (i < 16) { f = (b & c) | (~b & d); g = i; }
-      else if (i < 32) { f = (d & b) | (~d & c); g = (5 * i + 1) % 16; }
-      else if (i < 48) { f = b ^ c ^ d; g = (3 * i + 5) % 16; }
-      else { f = c ^ (b | ~d); g = (7 * i) % 16; }
+      if (i < 16) {
+        f = (b & c) | (~b & d);
+        g = i;
+      } else if (i < 32) {
+        f = (d & b) | (~d & c);
+        g = (5 * i + 1) % 16;
+      } else if (i < 48) {
+        f = b ^ c ^ d;
+        g = (3 * i + 5) % 16;
+      } else {
+        f = c ^ (b | ~d);
+        g = (7 * i) % 16;
+      }
       uint32_t tmp = d;
       d = c;
       c = b;
@@ -535,7 +567,10 @@ std::string Md5Hex(std::string_view msg) {
       b = b + ((x << r[i]) | (x >> (32 - r[i])));
       a = tmp;
     }
-    h[0] += a; h[1] += b; h[2] += c; h[3] += d;
+    h[0] += a;
+    h[1] += b;
+    h[2] += c;
+    h[3] += d;
   }
   static const char* hex = "0123456789abcdef";
   std::string out;
@@ -561,12 +596,15 @@ Result<Value> AbsFn(const Value* a, size_t, const EvalContext&) {
       __int128 v = a[0].GetInt();
       return MakeInt(a[0].type_id(), v < 0 ? -v : v);
     }
-    case T::kNumeric: return Value::Numeric(a[0].GetDecimal().Abs());
-    default: return Value::FromDouble(a[0].type(), std::fabs(a[0].GetDouble()));
+    case T::kNumeric:
+      return Value::Numeric(a[0].GetDecimal().Abs());
+    default:
+      return Value::FromDouble(a[0].type(), std::fabs(a[0].GetDouble()));
   }
 }
 Result<Value> SignFn(const Value* a, size_t, const EvalContext&) {
-  if (a[0].type_id() == T::kNumeric) return Value::Numeric(Decimal::FromInt64(a[0].GetDecimal().Sign()));
+  if (a[0].type_id() == T::kNumeric)
+    return Value::Numeric(Decimal::FromInt64(a[0].GetDecimal().Sign()));
   double d = a[0].GetDouble();
   return Value::Float64(d > 0 ? 1.0 : d < 0 ? -1.0 : 0.0);
 }
@@ -594,7 +632,9 @@ Result<Value> CeilFn(const Value* a, size_t, const EvalContext&) {
   if (a[0].type_id() == T::kNumeric) return Value::Numeric(a[0].GetDecimal().Ceil());
   return Value::Float64(std::ceil(a[0].GetDouble()));
 }
-Result<Value> ModFn(const Value* a, size_t n, const EvalContext& ctx) { return ArithFn<'%'>(a, n, ctx); }
+Result<Value> ModFn(const Value* a, size_t n, const EvalContext& ctx) {
+  return ArithFn<'%'>(a, n, ctx);
+}
 Result<Value> SqrtFn(const Value* a, size_t, const EvalContext&) {
   bool num = a[0].type_id() == T::kNumeric;
   double d = num ? a[0].GetDecimal().ToDouble() : a[0].GetDouble();
@@ -608,15 +648,20 @@ Result<Value> SqrtFn(const Value* a, size_t, const EvalContext&) {
   }
   return Value::Float64(std::sqrt(d));
 }
-Result<Value> CbrtFn(const Value* a, size_t, const EvalContext&) { return Value::Float64(std::cbrt(a[0].GetDouble())); }
+Result<Value> CbrtFn(const Value* a, size_t, const EvalContext&) {
+  return Value::Float64(std::cbrt(a[0].GetDouble()));
+}
 Result<Value> ExpFn(const Value* a, size_t, const EvalContext&) {
   double r = std::exp(a[0].GetDouble());
-  if (std::isinf(r)) return Status::Error(sqlstate::kNumericValueOutOfRange, "value out of range: overflow");
+  if (std::isinf(r))
+    return Status::Error(sqlstate::kNumericValueOutOfRange, "value out of range: overflow");
   return Value::Float64(r);
 }
 Status LogError(double d) {
-  if (d == 0) return Status::Error(sqlstate::kInvalidArgumentForLog, "cannot take logarithm of zero");
-  return Status::Error(sqlstate::kInvalidArgumentForLog, "cannot take logarithm of a negative number");
+  if (d == 0)
+    return Status::Error(sqlstate::kInvalidArgumentForLog, "cannot take logarithm of zero");
+  return Status::Error(sqlstate::kInvalidArgumentForLog,
+                       "cannot take logarithm of a negative number");
 }
 Result<Value> LnFn(const Value* a, size_t, const EvalContext&) {
   double d = a[0].GetDouble();
@@ -651,13 +696,21 @@ Result<Value> DivFn(const Value* a, size_t, const EvalContext&) {
   ASSIGN_OR_RETURN(Decimal t, q.Trunc(0));
   return Value::Numeric(t);
 }
-Result<Value> BitAnd(const Value* a, size_t, const EvalContext&) { return Value::FromInt(a[0].type(), a[0].GetInt() & a[1].GetInt()); }
-Result<Value> BitOr(const Value* a, size_t, const EvalContext&) { return Value::FromInt(a[0].type(), a[0].GetInt() | a[1].GetInt()); }
-Result<Value> BitXor(const Value* a, size_t, const EvalContext&) { return Value::FromInt(a[0].type(), a[0].GetInt() ^ a[1].GetInt()); }
+Result<Value> BitAnd(const Value* a, size_t, const EvalContext&) {
+  return Value::FromInt(a[0].type(), a[0].GetInt() & a[1].GetInt());
+}
+Result<Value> BitOr(const Value* a, size_t, const EvalContext&) {
+  return Value::FromInt(a[0].type(), a[0].GetInt() | a[1].GetInt());
+}
+Result<Value> BitXor(const Value* a, size_t, const EvalContext&) {
+  return Value::FromInt(a[0].type(), a[0].GetInt() ^ a[1].GetInt());
+}
 Result<Value> ShiftLeft(const Value* a, size_t, const EvalContext&) {
   int bits = a[0].type_id() == T::kInt64 ? 64 : a[0].type_id() == T::kInt32 ? 32 : 16;
   uint64_t v = static_cast<uint64_t>(a[0].GetInt()) << (a[1].GetInt() & (bits - 1));
-  int64_t r = bits == 64 ? static_cast<int64_t>(v) : bits == 32 ? static_cast<int32_t>(v) : static_cast<int16_t>(v);
+  int64_t r = bits == 64   ? static_cast<int64_t>(v)
+              : bits == 32 ? static_cast<int32_t>(v)
+                           : static_cast<int16_t>(v);
   return Value::FromInt(a[0].type(), r);
 }
 Result<Value> ShiftRight(const Value* a, size_t, const EvalContext&) {
@@ -674,22 +727,30 @@ std::string LowerStr(std::string_view s) {
   return r;
 }
 
-Result<Value> NowFn(const Value*, size_t, const EvalContext& ctx) { return Value::TimestampTz(ctx.transaction_timestamp); }
-Result<Value> StatementTsFn(const Value*, size_t, const EvalContext& ctx) { return Value::TimestampTz(ctx.statement_timestamp); }
+Result<Value> NowFn(const Value*, size_t, const EvalContext& ctx) {
+  return Value::TimestampTz(ctx.transaction_timestamp);
+}
+Result<Value> StatementTsFn(const Value*, size_t, const EvalContext& ctx) {
+  return Value::TimestampTz(ctx.statement_timestamp);
+}
 Result<Value> ClockTsFn(const Value*, size_t, const EvalContext&) {
   auto now = std::chrono::system_clock::now().time_since_epoch();
   int64_t us = std::chrono::duration_cast<std::chrono::microseconds>(now).count();
   return Value::TimestampTz(us - datetime::kUnixEpochDays * datetime::kMicrosPerDay);
 }
 Result<Value> CurrentDateFn(const Value*, size_t, const EvalContext& ctx) {
-  int64_t local = ctx.transaction_timestamp + ctx.tz().OffsetAt(ctx.transaction_timestamp) * datetime::kMicrosPerSecond;
-  return Value::Date(static_cast<int32_t>(std::floor(static_cast<double>(local) / datetime::kMicrosPerDay)));
+  int64_t local = ctx.transaction_timestamp +
+                  ctx.tz().OffsetAt(ctx.transaction_timestamp) * datetime::kMicrosPerSecond;
+  return Value::Date(
+      static_cast<int32_t>(std::floor(static_cast<double>(local) / datetime::kMicrosPerDay)));
 }
 Result<Value> LocalTsFn(const Value*, size_t, const EvalContext& ctx) {
-  return Value::Timestamp(ctx.transaction_timestamp + ctx.tz().OffsetAt(ctx.transaction_timestamp) * datetime::kMicrosPerSecond);
+  return Value::Timestamp(ctx.transaction_timestamp + ctx.tz().OffsetAt(ctx.transaction_timestamp) *
+                                                          datetime::kMicrosPerSecond);
 }
 Result<Value> CurrentTimeFn(const Value*, size_t, const EvalContext& ctx) {
-  int64_t local = ctx.transaction_timestamp + ctx.tz().OffsetAt(ctx.transaction_timestamp) * datetime::kMicrosPerSecond;
+  int64_t local = ctx.transaction_timestamp +
+                  ctx.tz().OffsetAt(ctx.transaction_timestamp) * datetime::kMicrosPerSecond;
   int64_t m = local % datetime::kMicrosPerDay;
   if (m < 0) m += datetime::kMicrosPerDay;
   return Value::Time(m);
@@ -709,18 +770,25 @@ Result<Value> DateTruncFn(const Value* a, size_t, const EvalContext& ctx) {
       ASSIGN_OR_RETURN(Interval r, datetime::DateTruncInterval(field, a[1].GetInterval()));
       return Value::MakeInterval(r);
     }
-    default: return Status::Internal("date_trunc type");
+    default:
+      return Status::Internal("date_trunc type");
   }
 }
 Result<double> ExtractAny(std::string_view field_in, const Value& v, const EvalContext& ctx) {
   std::string field = LowerStr(field_in);
   switch (v.type_id()) {
-    case T::kTimestamp: return datetime::ExtractTimestamp(field, v.GetInt());
-    case T::kTimestampTz: return datetime::ExtractTimestampTz(field, v.GetInt(), ctx.tz());
-    case T::kDate: return datetime::ExtractDate(field, static_cast<int32_t>(v.GetInt()));
-    case T::kTime: return datetime::ExtractTime(field, v.GetInt());
-    case T::kInterval: return datetime::ExtractInterval(field, v.GetInterval());
-    default: return Status::Internal("extract type");
+    case T::kTimestamp:
+      return datetime::ExtractTimestamp(field, v.GetInt());
+    case T::kTimestampTz:
+      return datetime::ExtractTimestampTz(field, v.GetInt(), ctx.tz());
+    case T::kDate:
+      return datetime::ExtractDate(field, static_cast<int32_t>(v.GetInt()));
+    case T::kTime:
+      return datetime::ExtractTime(field, v.GetInt());
+    case T::kInterval:
+      return datetime::ExtractInterval(field, v.GetInterval());
+    default:
+      return Status::Internal("extract type");
   }
 }
 Result<Value> ExtractFn(const Value* a, size_t, const EvalContext& ctx) {
@@ -731,7 +799,8 @@ Result<Value> ExtractFn(const Value* a, size_t, const EvalContext& ctx) {
   std::snprintf(buf, sizeof(buf), "%.6f", d);
   ASSIGN_OR_RETURN(Decimal dec, Decimal::Parse(buf));
   std::string field = LowerStr(Str(a[0]));
-  bool fractional = field == "second" || field == "epoch" || field == "milliseconds" || field == "julian";
+  bool fractional =
+      field == "second" || field == "epoch" || field == "milliseconds" || field == "julian";
   if (!fractional) {
     ASSIGN_OR_RETURN(dec, dec.Round(0));
   } else if (field == "epoch" || field == "second") {
@@ -760,7 +829,8 @@ Result<Value> AgeFn(const Value* a, size_t n, const EvalContext& ctx) {
   if (n == 1) {
     ASSIGN_OR_RETURN(Value today, CurrentDateFn(nullptr, 0, ctx));
     y = today.GetInt() * datetime::kMicrosPerDay;
-    if (a[0].type_id() == T::kTimestampTz) y -= ctx.tz().OffsetForLocal(y) * datetime::kMicrosPerSecond;
+    if (a[0].type_id() == T::kTimestampTz)
+      y -= ctx.tz().OffsetForLocal(y) * datetime::kMicrosPerSecond;
   } else {
     y = a[1].GetInt();
   }
@@ -800,7 +870,8 @@ Result<Value> ToCharNumFn(const Value* a, size_t, const EvalContext& ctx) {
   (void)ctx;
   size_t width = pattern.size() - (pattern.rfind("FM", 0) == 0 ? 2 : 0);
   std::string s = buf;
-  if (pattern.rfind("FM", 0) != 0 && s.size() < width + 1) s = std::string(width + 1 - s.size(), ' ') + s;
+  if (pattern.rfind("FM", 0) != 0 && s.size() < width + 1)
+    s = std::string(width + 1 - s.size(), ' ') + s;
   return TextV(s);
 }
 Result<Value> MakeIntervalFn(const Value* a, size_t n, const EvalContext&) {
@@ -818,16 +889,22 @@ Result<Value> MakeDateFn(const Value* a, size_t, const EvalContext&) {
                          "date field value out of range: " + std::to_string(y) + "-" +
                              std::to_string(m) + "-" + std::to_string(d));
   }
-  return Value::Date(datetime::DaysFromCivil(static_cast<int32_t>(y < 0 ? y + 1 : y), static_cast<int32_t>(m), static_cast<int32_t>(d)));
+  return Value::Date(datetime::DaysFromCivil(static_cast<int32_t>(y < 0 ? y + 1 : y),
+                                             static_cast<int32_t>(m), static_cast<int32_t>(d)));
 }
 Result<Value> ToTimestampFn(const Value* a, size_t, const EvalContext&) {
   double secs = a[0].GetDouble();
-  if (!std::isfinite(secs)) return Status::Error(sqlstate::kDatetimeFieldOverflow, "timestamp out of range");
+  if (!std::isfinite(secs))
+    return Status::Error(sqlstate::kDatetimeFieldOverflow, "timestamp out of range");
   return Value::TimestampTz(static_cast<int64_t>(std::llround(secs * 1e6)) -
                             datetime::kUnixEpochDays * datetime::kMicrosPerDay);
 }
-Result<Value> JustifyHoursFn(const Value* a, size_t, const EvalContext&) { return Value::MakeInterval(datetime::JustifyHours(a[0].GetInterval())); }
-Result<Value> JustifyDaysFn(const Value* a, size_t, const EvalContext&) { return Value::MakeInterval(datetime::JustifyDays(a[0].GetInterval())); }
+Result<Value> JustifyHoursFn(const Value* a, size_t, const EvalContext&) {
+  return Value::MakeInterval(datetime::JustifyHours(a[0].GetInterval()));
+}
+Result<Value> JustifyDaysFn(const Value* a, size_t, const EvalContext&) {
+  return Value::MakeInterval(datetime::JustifyDays(a[0].GetInterval()));
+}
 Result<Value> TimezoneFn(const Value* a, size_t, const EvalContext&) {
   ASSIGN_OR_RETURN(datetime::TimeZone tz, datetime::TimeZone::Parse(Str(a[0])));
   int64_t ts = a[1].GetInt();
@@ -851,8 +928,12 @@ Result<Value> JsonGet(const Value* a, size_t, const EvalContext&, bool as_text) 
   }
   return Value::Jsonb(r->ToString());
 }
-Result<Value> JsonArrow(const Value* a, size_t n, const EvalContext& c) { return JsonGet(a, n, c, false); }
-Result<Value> JsonArrowText(const Value* a, size_t n, const EvalContext& c) { return JsonGet(a, n, c, true); }
+Result<Value> JsonArrow(const Value* a, size_t n, const EvalContext& c) {
+  return JsonGet(a, n, c, false);
+}
+Result<Value> JsonArrowText(const Value* a, size_t n, const EvalContext& c) {
+  return JsonGet(a, n, c, true);
+}
 std::vector<std::string> ParseTextArray(std::string_view s) {
   std::vector<std::string> out;
   if (s.size() >= 2 && s.front() == '{' && s.back() == '}') s = s.substr(1, s.size() - 2);
@@ -860,9 +941,19 @@ std::vector<std::string> ParseTextArray(std::string_view s) {
   bool quoted = false;
   for (size_t i = 0; i < s.size(); i++) {
     char c = s[i];
-    if (c == '"') { quoted = !quoted; continue; }
-    if (c == '\\' && i + 1 < s.size()) { cur += s[++i]; continue; }
-    if (c == ',' && !quoted) { out.push_back(cur); cur.clear(); continue; }
+    if (c == '"') {
+      quoted = !quoted;
+      continue;
+    }
+    if (c == '\\' && i + 1 < s.size()) {
+      cur += s[++i];
+      continue;
+    }
+    if (c == ',' && !quoted) {
+      out.push_back(cur);
+      cur.clear();
+      continue;
+    }
     cur += c;
   }
   if (!s.empty()) out.push_back(cur);
@@ -890,8 +981,12 @@ Result<Value> JsonPath(const Value* a, size_t, const EvalContext&, bool as_text)
   }
   return Value::Jsonb(cur->ToString());
 }
-Result<Value> JsonPathJ(const Value* a, size_t n, const EvalContext& c) { return JsonPath(a, n, c, false); }
-Result<Value> JsonPathT(const Value* a, size_t n, const EvalContext& c) { return JsonPath(a, n, c, true); }
+Result<Value> JsonPathJ(const Value* a, size_t n, const EvalContext& c) {
+  return JsonPath(a, n, c, false);
+}
+Result<Value> JsonPathT(const Value* a, size_t n, const EvalContext& c) {
+  return JsonPath(a, n, c, true);
+}
 Result<Value> JsonTypeofFn(const Value* a, size_t, const EvalContext&) {
   ASSIGN_OR_RETURN(Json j, Json::Parse(Str(a[0])));
   static const char* names[] = {"null", "boolean", "number", "string", "array", "object"};
@@ -900,7 +995,8 @@ Result<Value> JsonTypeofFn(const Value* a, size_t, const EvalContext&) {
 Result<Value> JsonArrayLengthFn(const Value* a, size_t, const EvalContext&) {
   ASSIGN_OR_RETURN(Json j, Json::Parse(Str(a[0])));
   if (j.kind() != Json::Kind::kArray) {
-    return Status::Error(sqlstate::kInvalidParameterValue, "cannot get array length of a non-array");
+    return Status::Error(sqlstate::kInvalidParameterValue,
+                         "cannot get array length of a non-array");
   }
   return Value::Int32(static_cast<int32_t>(j.size()));
 }
@@ -932,7 +1028,9 @@ Result<Value> RegexOp(const Value* a, size_t, const EvalContext&) {
 Result<Value> VersionFn(const Value*, size_t, const EvalContext&) {
   return TextV("PostgreSQL 13.14 (Freshet 0.1.0) on x86_64-pc-linux-gnu, a streaming SQL database");
 }
-Result<Value> CurrentDatabaseFn(const Value*, size_t, const EvalContext&) { return TextV("freshet"); }
+Result<Value> CurrentDatabaseFn(const Value*, size_t, const EvalContext&) {
+  return TextV("freshet");
+}
 Result<Value> CurrentSchemaFn(const Value*, size_t, const EvalContext&) { return TextV("public"); }
 Result<Value> CurrentUserFn(const Value*, size_t, const EvalContext&) { return TextV("freshet"); }
 
@@ -1094,8 +1192,12 @@ Registry BuildRegistry() {
   add("acos", {kF8}, kF8, MathFn<std::acos>);
   add("atan", {kF8}, kF8, MathFn<std::atan>);
   add("atan2", {kF8, kF8}, kF8, Atan2Fn);
-  add("degrees", {kF8}, kF8, [](const Value* a, size_t, const EvalContext&) -> Result<Value> { return Value::Float64(a[0].GetDouble() * 180.0 / M_PI); });
-  add("radians", {kF8}, kF8, [](const Value* a, size_t, const EvalContext&) -> Result<Value> { return Value::Float64(a[0].GetDouble() * M_PI / 180.0); });
+  add("degrees", {kF8}, kF8, [](const Value* a, size_t, const EvalContext&) -> Result<Value> {
+    return Value::Float64(a[0].GetDouble() * 180.0 / M_PI);
+  });
+  add("radians", {kF8}, kF8, [](const Value* a, size_t, const EvalContext&) -> Result<Value> {
+    return Value::Float64(a[0].GetDouble() * M_PI / 180.0);
+  });
   add("div", {kNum, kNum}, kNum, DivFn);
   // Date/time
   add("now", {}, kTstz, NowFn);
@@ -1171,8 +1273,8 @@ std::string Signature(std::string_view name, const std::vector<SqlType>& args) {
   if (IsOperatorName(name)) {
     std::string op = name == "neg" ? "-" : name == "~~" ? "~~" : std::string(name);
     if (args.size() == 1) return "operator does not exist: " + op + " " + args[0].ToString();
-    return "operator does not exist: " + (args.empty() ? "" : args[0].ToString()) + " " + op +
-           " " + (args.size() > 1 ? args[1].ToString() : "");
+    return "operator does not exist: " + (args.empty() ? "" : args[0].ToString()) + " " + op + " " +
+           (args.size() > 1 ? args[1].ToString() : "");
   }
   s = "function " + std::string(name) + "(";
   for (size_t i = 0; i < args.size(); i++) {
@@ -1184,9 +1286,7 @@ std::string Signature(std::string_view name, const std::vector<SqlType>& args) {
 
 }  // namespace
 
-bool IsScalarFunction(std::string_view name) {
-  return GetRegistry().count(std::string(name)) > 0;
-}
+bool IsScalarFunction(std::string_view name) { return GetRegistry().count(std::string(name)) > 0; }
 
 Result<BoundFunction> ResolveScalarFunction(std::string_view name,
                                             const std::vector<SqlType>& arg_types) {
@@ -1195,11 +1295,13 @@ Result<BoundFunction> ResolveScalarFunction(std::string_view name,
   auto not_found = [&]() {
     Status s = Status::Error(sqlstate::kUndefinedFunction, Signature(name, arg_types));
     if (IsOperatorName(name)) {
-      s.WithHint("No operator matches the given name and argument types. You might need to add "
-                 "explicit type casts.");
+      s.WithHint(
+          "No operator matches the given name and argument types. You might need to add "
+          "explicit type casts.");
     } else {
-      s.WithHint("No function matches the given name and argument types. You might need to add "
-                 "explicit type casts.");
+      s.WithHint(
+          "No function matches the given name and argument types. You might need to add "
+          "explicit type casts.");
     }
     return s;
   };
@@ -1263,7 +1365,8 @@ Result<BoundFunction> ResolveScalarFunction(std::string_view name,
     bf.arg_types.push_back(p);
   }
   bf.return_type = best->ret;
-  if (bf.return_type.id == T::kUnknown) bf.return_type = bf.arg_types.empty() ? kText : bf.arg_types[0];
+  if (bf.return_type.id == T::kUnknown)
+    bf.return_type = bf.arg_types.empty() ? kText : bf.arg_types[0];
   return bf;
 }
 

@@ -19,8 +19,8 @@ struct BoundFunction {
   SqlType return_type;
   std::vector<SqlType> arg_types;  // the binder casts each argument to these types
   ScalarFn fn = nullptr;
-  bool strict = true;       // any NULL argument gives NULL without calling fn
-  bool is_volatile = false; // random(), clock_timestamp(): never constant-folded
+  bool strict = true;        // any NULL argument gives NULL without calling fn
+  bool is_volatile = false;  // random(), clock_timestamp(): never constant-folded
 };
 
 /// Resolves a function or operator by name ("lower", "+", "||", "~~" for LIKE, "neg" for unary

@@ -1,5 +1,4 @@
 #include "planner/binder.h"
-#include "planner/binder_context.h"
 
 #include <algorithm>
 #include <functional>
@@ -7,6 +6,7 @@
 
 #include "function/cast.h"
 #include "parser/parser.h"
+#include "planner/binder_context.h"
 
 namespace freshet::planner {
 
@@ -14,7 +14,6 @@ using parser::Expr;
 using parser::ExprKind;
 using parser::SelectStmt;
 using parser::TableRef;
-
 
 namespace {
 
@@ -53,8 +52,10 @@ bool ContainsWindow(const Expr& e) {
 /// The output name PostgreSQL gives an unaliased select item.
 std::string DefaultColumnName(const Expr& e) {
   switch (e.kind) {
-    case ExprKind::kColumnRef: return e.names.back();
-    case ExprKind::kFunction: return e.names.back();
+    case ExprKind::kColumnRef:
+      return e.names.back();
+    case ExprKind::kFunction:
+      return e.names.back();
     case ExprKind::kCast:
       if (e.children[0]->kind == ExprKind::kLiteral || e.children[0]->kind == ExprKind::kCast) {
         std::string n = DefaultColumnName(*e.children[0]);
@@ -74,8 +75,10 @@ std::string DefaultColumnName(const Expr& e) {
         return t;
       }
       return DefaultColumnName(*e.children[0]);
-    case ExprKind::kCase: return "case";
-    case ExprKind::kExists: return "exists";
+    case ExprKind::kCase:
+      return "case";
+    case ExprKind::kExists:
+      return "exists";
     case ExprKind::kLiteral:
       if (e.literal_kind == parser::LiteralKind::kTyped) {
         std::string t = e.type_name.name;
@@ -93,9 +96,12 @@ std::string DefaultColumnName(const Expr& e) {
         if (t.expr->kind != ExprKind::kStar) return DefaultColumnName(*t.expr);
       }
       return "?column?";
-    case ExprKind::kArray: return "array";
-    case ExprKind::kRow: return "row";
-    default: return "?column?";
+    case ExprKind::kArray:
+      return "array";
+    case ExprKind::kRow:
+      return "row";
+    default:
+      return "?column?";
   }
 }
 
@@ -141,16 +147,18 @@ Result<SqlType> Binder::CommonType(const std::vector<SqlType>& types, const std:
       continue;
     }
     auto temporal_rank = [](TypeId id) {
-      return id == TypeId::kDate ? 0 : id == TypeId::kTimestamp ? 1 : id == TypeId::kTimestampTz ? 2 : -1;
+      return id == TypeId::kDate          ? 0
+             : id == TypeId::kTimestamp   ? 1
+             : id == TypeId::kTimestampTz ? 2
+                                          : -1;
     };
     int ta = temporal_rank(result.id), tb = temporal_rank(t.id);
     if (ta >= 0 && tb >= 0) {
       result = ta >= tb ? SqlType(result.id) : SqlType(t.id);
       continue;
     }
-    return Err(sqlstate::kDatatypeMismatch,
-               context + " types " + result.ToString() + " and " + t.ToString() +
-                   " cannot be matched");
+    return Err(sqlstate::kDatatypeMismatch, context + " types " + result.ToString() + " and " +
+                                                t.ToString() + " cannot be matched");
   }
   if (result.id == TypeId::kUnknown) result = TypeId::kText;
   return result;
@@ -186,9 +194,8 @@ Result<std::vector<BoundExprPtr>> Binder::UnifyTypes(std::vector<BoundExprPtr> e
   for (auto& e : exprs) {
     if (e->type.id != common.id) {
       if (!function::CanCast(e->type, common, function::CastContext::kImplicit)) {
-        return Err(sqlstate::kDatatypeMismatch, context + " types " + common.ToString() +
-                                                    " and " + e->type.ToString() +
-                                                    " cannot be matched");
+        return Err(sqlstate::kDatatypeMismatch, context + " types " + common.ToString() + " and " +
+                                                    e->type.ToString() + " cannot be matched");
       }
       ASSIGN_OR_RETURN(e, AddCast(std::move(e), common));
     } else if (e->type != common) {
@@ -241,9 +248,15 @@ Result<PlanPtr> Binder::BindSelectBody(const SelectStmt& stmt, const Scope* oute
   }
   Result<PlanPtr> result = Status::OK();
   switch (stmt.kind) {
-    case SelectStmt::Kind::kSelect: result = BindSelectBlock(stmt, outer); break;
-    case SelectStmt::Kind::kSetOp: result = BindSetOp(stmt, outer); break;
-    case SelectStmt::Kind::kValues: result = BindValues(stmt, outer); break;
+    case SelectStmt::Kind::kSelect:
+      result = BindSelectBlock(stmt, outer);
+      break;
+    case SelectStmt::Kind::kSetOp:
+      result = BindSetOp(stmt, outer);
+      break;
+    case SelectStmt::Kind::kValues:
+      result = BindValues(stmt, outer);
+      break;
   }
   ctes_.resize(saved_ctes);
   if (!result.ok()) return result;
@@ -260,14 +273,13 @@ Result<BoundExprPtr> Binder::BindLimitExpr(const Expr& expr, const char* what) {
   if (e->type.id == TypeId::kUnknown || e->type.IsNumeric()) {
     return AddCast(std::move(e), TypeId::kInt64);
   }
-  return Err(sqlstate::kDatatypeMismatch,
-             std::string("argument of ") + what + " must be type bigint, not type " +
-                 e->type.ToString(),
-             expr.position);
+  return Err(
+      sqlstate::kDatatypeMismatch,
+      std::string("argument of ") + what + " must be type bigint, not type " + e->type.ToString(),
+      expr.position);
 }
 
-Result<PlanPtr> Binder::ApplyOrderLimit(PlanPtr plan, const SelectStmt& stmt,
-                                        const Scope* outer) {
+Result<PlanPtr> Binder::ApplyOrderLimit(PlanPtr plan, const SelectStmt& stmt, const Scope* outer) {
   // ORDER BY for set operations and VALUES: output names or ordinals only.
   if (!stmt.order_by.empty()) {
     auto sort = std::make_unique<LogicalPlan>(PlanKind::kSort);
@@ -293,8 +305,7 @@ Result<PlanPtr> Binder::ApplyOrderLimit(PlanPtr plan, const SelectStmt& stmt,
         auto bound = BindExpr(e, ctx);
         if (!bound.ok()) {
           if (e.kind != ExprKind::kColumnRef) {
-            return Status::NotSupported(
-                       "invalid UNION/INTERSECT/EXCEPT ORDER BY clause")
+            return Status::NotSupported("invalid UNION/INTERSECT/EXCEPT ORDER BY clause")
                 .WithDetail("Only result column names can be used, not expressions or functions.");
           }
           return bound.status();
@@ -446,7 +457,8 @@ Result<PlanPtr> Binder::BindSelectBlock(const SelectStmt& stmt, const Scope* out
 
   // Aggregation?
   bool has_agg = !stmt.group_by.empty() || stmt.having != nullptr;
-  for (const auto& t : stmt.targets) has_agg |= t.expr->kind != ExprKind::kStar && ContainsAggregate(*t.expr);
+  for (const auto& t : stmt.targets)
+    has_agg |= t.expr->kind != ExprKind::kStar && ContainsAggregate(*t.expr);
   for (const auto& o : stmt.order_by) has_agg |= ContainsAggregate(*o.expr);
 
   std::vector<BoundExprPtr> groups;
@@ -467,7 +479,8 @@ Result<PlanPtr> Binder::BindSelectBlock(const SelectStmt& stmt, const Scope* out
         ge = stmt.targets[n - 1].expr.get();
       } else if (ge->kind == ExprKind::kColumnRef && ge->names.size() == 1) {
         bool in_from = false;
-        for (const auto& c : from_scope.columns) in_from |= c.name == ge->names[0] && c.unqualified_ok;
+        for (const auto& c : from_scope.columns)
+          in_from |= c.name == ge->names[0] && c.unqualified_ok;
         if (!in_from) {
           for (const auto& t : stmt.targets) {
             if (t.alias == ge->names[0]) {
@@ -547,8 +560,7 @@ Result<PlanPtr> Binder::BindSelectBlock(const SelectStmt& stmt, const Scope* out
       }
       if (!q.empty() && !found) {
         return Err(sqlstate::kUndefinedTable,
-                   "missing FROM-clause entry for table \"" + q.back() + "\"",
-                   item.expr->position);
+                   "missing FROM-clause entry for table \"" + q.back() + "\"", item.expr->position);
       }
       if (q.empty() && stmt.from.empty()) {
         return Err(sqlstate::kSyntaxError, "SELECT * with no tables specified is not valid",
@@ -602,8 +614,8 @@ Result<PlanPtr> Binder::BindSelectBlock(const SelectStmt& stmt, const Scope* out
         // Ambiguous only if the duplicates are different expressions.
         for (size_t i = 0; i < visible; i++) {
           if (out_names[i] == e.names[0] && !out_exprs[i]->Equals(*out_exprs[match])) {
-            return Err(sqlstate::kAmbiguousColumn,
-                       "ORDER BY \"" + e.names[0] + "\" is ambiguous", e.position);
+            return Err(sqlstate::kAmbiguousColumn, "ORDER BY \"" + e.names[0] + "\" is ambiguous",
+                       e.position);
           }
         }
       }
@@ -916,8 +928,9 @@ Result<PlanPtr> Binder::BindTableRef(const TableRef& ref, const Scope* outer, Sc
       std::string name = FuncName(f);
       if (name != "generate_series") {
         return Err(sqlstate::kUndefinedFunction,
-                   "function " + name + " does not exist in FROM (only generate_series is "
-                   "supported)",
+                   "function " + name +
+                       " does not exist in FROM (only generate_series is "
+                       "supported)",
                    f.position);
       }
       Scope empty;
@@ -933,15 +946,17 @@ Result<PlanPtr> Binder::BindTableRef(const TableRef& ref, const Scope* outer, Sc
         args.push_back(std::move(b));
       }
       if (args.size() < 2 || args.size() > 3) {
-        return Err(sqlstate::kUndefinedFunction, "function generate_series with " +
-                                                     std::to_string(args.size()) +
-                                                     " arguments does not exist",
+        return Err(sqlstate::kUndefinedFunction,
+                   "function generate_series with " + std::to_string(args.size()) +
+                       " arguments does not exist",
                    f.position);
       }
       SqlType t;
       if (args[0]->type.IsTemporal() || args[1]->type.IsTemporal()) {
-        SqlType ts = args[0]->type.id == TypeId::kTimestampTz || args[1]->type.id == TypeId::kTimestampTz
-                         ? SqlType(TypeId::kTimestampTz) : SqlType(TypeId::kTimestamp);
+        SqlType ts =
+            args[0]->type.id == TypeId::kTimestampTz || args[1]->type.id == TypeId::kTimestampTz
+                ? SqlType(TypeId::kTimestampTz)
+                : SqlType(TypeId::kTimestamp);
         ASSIGN_OR_RETURN(args[0], AddCast(std::move(args[0]), ts));
         ASSIGN_OR_RETURN(args[1], AddCast(std::move(args[1]), ts));
         if (args.size() != 3) {
@@ -956,9 +971,8 @@ Result<PlanPtr> Binder::BindTableRef(const TableRef& ref, const Scope* outer, Sc
         ASSIGN_OR_RETURN(t, CommonType(ts, "generate_series"));
         if (t.id == TypeId::kInt16 || t.id == TypeId::kText) t = TypeId::kInt32;
         if (!t.IsNumeric()) {
-          return Err(sqlstate::kUndefinedFunction, "function generate_series(" +
-                                                       t.ToString() + ") does not exist",
-                     f.position);
+          return Err(sqlstate::kUndefinedFunction,
+                     "function generate_series(" + t.ToString() + ") does not exist", f.position);
         }
         for (auto& a : args) {
           ASSIGN_OR_RETURN(a, AddCast(std::move(a), t));
@@ -990,11 +1004,21 @@ Result<PlanPtr> Binder::BindJoin(const TableRef& ref, const Scope* outer, Scope*
   }
   auto join = std::make_unique<LogicalPlan>(PlanKind::kJoin);
   switch (ref.join_type) {
-    case parser::JoinType::kInner: join->join_kind = JoinKind::kInner; break;
-    case parser::JoinType::kLeft: join->join_kind = JoinKind::kLeft; break;
-    case parser::JoinType::kRight: join->join_kind = JoinKind::kRight; break;
-    case parser::JoinType::kFull: join->join_kind = JoinKind::kFull; break;
-    case parser::JoinType::kCross: join->join_kind = JoinKind::kCross; break;
+    case parser::JoinType::kInner:
+      join->join_kind = JoinKind::kInner;
+      break;
+    case parser::JoinType::kLeft:
+      join->join_kind = JoinKind::kLeft;
+      break;
+    case parser::JoinType::kRight:
+      join->join_kind = JoinKind::kRight;
+      break;
+    case parser::JoinType::kFull:
+      join->join_kind = JoinKind::kFull;
+      break;
+    case parser::JoinType::kCross:
+      join->join_kind = JoinKind::kCross;
+      break;
   }
   join->types = left->types;
   join->names = left->names;
@@ -1049,12 +1073,14 @@ Result<PlanPtr> Binder::BindJoin(const TableRef& ref, const Scope* outer, Scope*
       BoundExprPtr e;
       SqlType t = join->types[li];
       if (join->join_kind == JoinKind::kFull) {
-        ASSIGN_OR_RETURN(auto unified, UnifyTypes([&] {
-          std::vector<BoundExprPtr> v;
-          v.push_back(MakeColumn(li, join->types[li]));
-          v.push_back(MakeColumn(ri, join->types[ri]));
-          return v;
-        }(), "JOIN/USING"));
+        ASSIGN_OR_RETURN(auto unified, UnifyTypes(
+                                           [&] {
+                                             std::vector<BoundExprPtr> v;
+                                             v.push_back(MakeColumn(li, join->types[li]));
+                                             v.push_back(MakeColumn(ri, join->types[ri]));
+                                             return v;
+                                           }(),
+                                           "JOIN/USING"));
         t = unified[0]->type;
         e = std::make_unique<BoundExpr>(BoundExprKind::kCoalesce, t);
         e->children = std::move(unified);

@@ -17,8 +17,8 @@ struct ScopeColumn {
   std::string name;
   SqlType type;
   int index = 0;
-  bool hidden_from_star = false;    // e.g. the right copy of a USING column
-  bool unqualified_ok = true;       // false for USING duplicates
+  bool hidden_from_star = false;  // e.g. the right copy of a USING column
+  bool unqualified_ok = true;     // false for USING duplicates
 };
 
 /// The names visible to expressions at one query level, and the enclosing level.
@@ -67,8 +67,7 @@ class Binder {
   Result<PlanPtr> BindSelectBlock(const parser::SelectStmt& stmt, const Scope* outer);
   Result<PlanPtr> BindSetOp(const parser::SelectStmt& stmt, const Scope* outer);
   Result<PlanPtr> BindValues(const parser::SelectStmt& stmt, const Scope* outer);
-  Result<PlanPtr> ApplyOrderLimit(PlanPtr plan, const parser::SelectStmt& stmt,
-                                  const Scope* outer);
+  Result<PlanPtr> ApplyOrderLimit(PlanPtr plan, const parser::SelectStmt& stmt, const Scope* outer);
   Result<PlanPtr> BindFrom(const std::vector<parser::TableRefPtr>& from, const Scope* outer,
                            Scope* scope);
   Result<PlanPtr> BindTableRef(const parser::TableRef& ref, const Scope* outer, Scope* scope);

@@ -13,7 +13,6 @@ using parser::Expr;
 using parser::ExprKind;
 using parser::LiteralKind;
 
-
 namespace {
 
 Status Err(const char* code, std::string msg, int pos = 0) {
@@ -155,7 +154,8 @@ Result<BoundExprPtr> Binder::BindLiteral(const Expr& expr) {
       char* end = nullptr;
       long long v = std::strtoll(expr.text.c_str(), &end, 10);
       if (errno == 0 && end && *end == 0) {
-        if (v >= INT32_MIN && v <= INT32_MAX) return MakeConstant(Value::Int32(static_cast<int32_t>(v)));
+        if (v >= INT32_MIN && v <= INT32_MAX)
+          return MakeConstant(Value::Int32(static_cast<int32_t>(v)));
         return MakeConstant(Value::Int64(v));
       }
       ASSIGN_OR_RETURN(Decimal d, Decimal::Parse(expr.text));
@@ -205,9 +205,11 @@ Result<BoundExprPtr> Binder::BindCompare(const std::string& op, BoundExprPtr l, 
     ASSIGN_OR_RETURN(l, AddCast(std::move(l), TypeId::kText));
     ASSIGN_OR_RETURN(r, AddCast(std::move(r), TypeId::kText));
   } else if (lt.id == TypeId::kUnknown) {
-    ASSIGN_OR_RETURN(l, AddCast(std::move(l), rt.IsString() ? SqlType(TypeId::kText) : SqlType(rt.id)));
+    ASSIGN_OR_RETURN(
+        l, AddCast(std::move(l), rt.IsString() ? SqlType(TypeId::kText) : SqlType(rt.id)));
   } else if (rt.id == TypeId::kUnknown) {
-    ASSIGN_OR_RETURN(r, AddCast(std::move(r), lt.IsString() ? SqlType(TypeId::kText) : SqlType(lt.id)));
+    ASSIGN_OR_RETURN(
+        r, AddCast(std::move(r), lt.IsString() ? SqlType(TypeId::kText) : SqlType(lt.id)));
   } else if (lt.id != rt.id) {
     bool both_string = lt.IsString() && rt.IsString();
     if (!both_string) {
@@ -217,11 +219,16 @@ Result<BoundExprPtr> Binder::BindCompare(const std::string& op, BoundExprPtr l, 
         return Err(sqlstate::kUndefinedFunction,
                    "operator does not exist: " + lt.ToString() + " " + op + " " + rt.ToString(),
                    position)
-            .WithHint("No operator matches the given name and argument types. You might need "
-                      "to add explicit type casts.");
+            .WithHint(
+                "No operator matches the given name and argument types. You might need "
+                "to add explicit type casts.");
       }
-      if (lt.id != common->id) { ASSIGN_OR_RETURN(l, AddCast(std::move(l), *common)); }
-      if (rt.id != common->id) { ASSIGN_OR_RETURN(r, AddCast(std::move(r), *common)); }
+      if (lt.id != common->id) {
+        ASSIGN_OR_RETURN(l, AddCast(std::move(l), *common));
+      }
+      if (rt.id != common->id) {
+        ASSIGN_OR_RETURN(r, AddCast(std::move(r), *common));
+      }
     }
   }
   auto e = MakeBool(BoundExprKind::kCompare);
@@ -281,10 +288,11 @@ Result<BoundExprPtr> Binder::BindCase(const Expr& expr, ExprContext& ctx) {
   for (; i + 1 < end + 1 && i < end; i += 2) {
     ASSIGN_OR_RETURN(BoundExprPtr when, BindExpr(*expr.children[i], ctx));
     if (operand) {
-      ASSIGN_OR_RETURN(when, BindCompare("=", operand->Clone(), std::move(when),
-                                         expr.children[i]->position));
+      ASSIGN_OR_RETURN(
+          when, BindCompare("=", operand->Clone(), std::move(when), expr.children[i]->position));
     } else {
-      ASSIGN_OR_RETURN(when, CoerceToBool(std::move(when), "CASE/WHEN", expr.children[i]->position));
+      ASSIGN_OR_RETURN(when,
+                       CoerceToBool(std::move(when), "CASE/WHEN", expr.children[i]->position));
     }
     conds.push_back(std::move(when));
     ASSIGN_OR_RETURN(BoundExprPtr then, BindExpr(*expr.children[i + 1], ctx));
@@ -325,18 +333,24 @@ Result<BoundExprPtr> Binder::BindSubquery(const Expr& expr, ExprContext& ctx) {
       return false;
     };
     if (p.predicate && check(p.predicate.get())) return true;
-    for (const auto& x : p.exprs) if (check(x.get())) return true;
-    for (const auto& row : p.values) for (const auto& x : row) if (check(x.get())) return true;
+    for (const auto& x : p.exprs)
+      if (check(x.get())) return true;
+    for (const auto& row : p.values)
+      for (const auto& x : row)
+        if (check(x.get())) return true;
     for (const auto& a : p.aggregates) {
       if (a.arg && check(a.arg.get())) return true;
       if (a.filter && check(a.filter.get())) return true;
     }
-    for (const auto& k : p.sort_keys) if (check(k.expr.get())) return true;
+    for (const auto& k : p.sort_keys)
+      if (check(k.expr.get())) return true;
     for (const auto& w : p.window_calls) {
-      for (const auto& x : w.args) if (check(x.get())) return true;
+      for (const auto& x : w.args)
+        if (check(x.get())) return true;
     }
     if (p.limit && check(p.limit.get())) return true;
-    for (const auto& c : p.children) if (correlated(*c, level)) return true;
+    for (const auto& c : p.children)
+      if (correlated(*c, level)) return true;
     return false;
   };
   e->correlated = correlated(*plan, 1);
@@ -375,7 +389,9 @@ Result<BoundExprPtr> Binder::BindSubquery(const Expr& expr, ExprContext& ctx) {
         common = *c;
       }
       if (common.id == TypeId::kUnknown) common = TypeId::kText;
-      if (lhs->type.id != common.id) { ASSIGN_OR_RETURN(lhs, AddCast(std::move(lhs), common)); }
+      if (lhs->type.id != common.id) {
+        ASSIGN_OR_RETURN(lhs, AddCast(std::move(lhs), common));
+      }
       if (rt.id != common.id && !(rt.IsString() && common.IsString())) {
         auto proj = std::make_unique<LogicalPlan>(PlanKind::kProject);
         ASSIGN_OR_RETURN(BoundExprPtr c, AddCast(MakeColumn(0, rt), common));
@@ -411,8 +427,7 @@ Result<BoundExprPtr> Binder::BindAggregateCall(const Expr& expr, ExprContext& ct
                  expr.position);
     }
     return Err(sqlstate::kGroupingError,
-               std::string("aggregate functions are not allowed in ") + ctx.clause,
-               expr.position);
+               std::string("aggregate functions are not allowed in ") + ctx.clause, expr.position);
   }
   if (ctx.in_aggregate) {
     return Err(sqlstate::kGroupingError, "aggregate function calls cannot be nested",
@@ -516,18 +531,29 @@ Result<BoundExprPtr> Binder::BindWindowCall(const Expr& expr, ExprContext& ctx) 
     auto bound = [&](const parser::WindowFrameBound& b, int* kind, int64_t* off) -> Status {
       using K = parser::WindowFrameBound::Kind;
       switch (b.kind) {
-        case K::kUnboundedPreceding: *kind = 0; break;
-        case K::kPreceding: *kind = 1; break;
-        case K::kCurrentRow: *kind = 2; break;
-        case K::kFollowing: *kind = 3; break;
-        case K::kUnboundedFollowing: *kind = 4; break;
+        case K::kUnboundedPreceding:
+          *kind = 0;
+          break;
+        case K::kPreceding:
+          *kind = 1;
+          break;
+        case K::kCurrentRow:
+          *kind = 2;
+          break;
+        case K::kFollowing:
+          *kind = 3;
+          break;
+        case K::kUnboundedFollowing:
+          *kind = 4;
+          break;
       }
       if (b.offset) {
         if (b.offset->kind != ExprKind::kLiteral ||
             b.offset->literal_kind != LiteralKind::kInteger) {
           return Status::NotSupported("frame offsets must be integer constants");
         }
-        if (!call.rows_mode) return Status::NotSupported("RANGE frames with offsets are not supported yet");
+        if (!call.rows_mode)
+          return Status::NotSupported("RANGE frames with offsets are not supported yet");
         *off = std::atoll(b.offset->text.c_str());
       }
       return Status::OK();
@@ -546,7 +572,9 @@ Result<BoundExprPtr> Binder::BindWindowCall(const Expr& expr, ExprContext& ctx) 
                  expr.position);
     }
     call.type = call.args[0]->type;
-    if (call.args.size() > 1) { ASSIGN_OR_RETURN(call.args[1], AddCast(std::move(call.args[1]), TypeId::kInt64)); }
+    if (call.args.size() > 1) {
+      ASSIGN_OR_RETURN(call.args[1], AddCast(std::move(call.args[1]), TypeId::kInt64));
+    }
     if (call.args.size() > 2 && call.args[2]->type != call.type) {
       ASSIGN_OR_RETURN(call.args[2], AddCast(std::move(call.args[2]), call.type));
     }
@@ -586,9 +614,8 @@ Result<BoundExprPtr> Binder::BindWindowCall(const Expr& expr, ExprContext& ctx) 
 Result<BoundExprPtr> Binder::BindFunction(const Expr& expr, ExprContext& ctx) {
   std::string name = FuncName(expr);
   if (expr.names.size() > 1 && expr.names[0] != "pg_catalog" && expr.names[0] != "public") {
-    return Err(sqlstate::kUndefinedFunction, "function " + expr.names[0] + "." + name +
-                                                 " does not exist",
-               expr.position);
+    return Err(sqlstate::kUndefinedFunction,
+               "function " + expr.names[0] + "." + name + " does not exist", expr.position);
   }
   if (expr.over) return BindWindowCall(expr, ctx);
   if (function::IsAggregateFunction(name)) return BindAggregateCall(expr, ctx);
@@ -601,7 +628,9 @@ Result<BoundExprPtr> Binder::BindFunction(const Expr& expr, ExprContext& ctx) {
     if (args.empty()) {
       return Err(sqlstate::kSyntaxError, "syntax error at or near \")\"", expr.position);
     }
-    std::string ctx_name = name == "coalesce" ? "COALESCE" : name == "greatest" ? "GREATEST" : "LEAST";
+    std::string ctx_name = name == "coalesce"   ? "COALESCE"
+                           : name == "greatest" ? "GREATEST"
+                                                : "LEAST";
     ASSIGN_OR_RETURN(args, UnifyTypes(std::move(args), ctx_name));
     auto e = std::make_unique<BoundExpr>(name == "coalesce"   ? BoundExprKind::kCoalesce
                                          : name == "greatest" ? BoundExprKind::kGreatest
@@ -617,17 +646,19 @@ Result<BoundExprPtr> Binder::BindFunction(const Expr& expr, ExprContext& ctx) {
     SqlType t = args[0]->type.id == TypeId::kUnknown ? args[1]->type : args[0]->type;
     if (t.id == TypeId::kUnknown) t = TypeId::kText;
     BoundExprPtr first = args[0]->Clone();
-    ASSIGN_OR_RETURN(BoundExprPtr cmp, BindCompare("=", std::move(args[0]), std::move(args[1]),
-                                                   expr.position));
-    if (first->type != t) { ASSIGN_OR_RETURN(first, AddCast(std::move(first), t)); }
+    ASSIGN_OR_RETURN(BoundExprPtr cmp,
+                     BindCompare("=", std::move(args[0]), std::move(args[1]), expr.position));
+    if (first->type != t) {
+      ASSIGN_OR_RETURN(first, AddCast(std::move(first), t));
+    }
     auto e = std::make_unique<BoundExpr>(BoundExprKind::kNullIf, t);
     e->children.push_back(std::move(first));
     e->children.push_back(std::move(cmp));
     return BoundExprPtr(std::move(e));
   }
   if (name == "pg_typeof" && args.size() == 1) {
-    return MakeConstant(Value::Text(args[0]->type.id == TypeId::kUnknown ? "unknown"
-                                                                         : args[0]->type.ToString()));
+    return MakeConstant(
+        Value::Text(args[0]->type.id == TypeId::kUnknown ? "unknown" : args[0]->type.ToString()));
   }
   if (name == "current_setting" || name == "set_config") {
     return Status::NotSupported("function " + name + " is not supported yet");
@@ -654,7 +685,8 @@ Result<BoundExprPtr> Binder::BindExprInner(const Expr& expr, ExprContext& ctx) {
       if (param_types_.size() < static_cast<size_t>(expr.param_index)) {
         param_types_.resize(expr.param_index, SqlType(TypeId::kUnknown));
       }
-      auto e = std::make_unique<BoundExpr>(BoundExprKind::kParam, param_types_[expr.param_index - 1]);
+      auto e =
+          std::make_unique<BoundExpr>(BoundExprKind::kParam, param_types_[expr.param_index - 1]);
       e->param_index = expr.param_index;
       return BoundExprPtr(std::move(e));
     }
@@ -671,9 +703,11 @@ Result<BoundExprPtr> Binder::BindExprInner(const Expr& expr, ExprContext& ctx) {
         // Fold negative literals so that -2147483648 is an int4, as in PostgreSQL.
         if (c->kind == BoundExprKind::kConstant && !c->constant.is_null()) {
           const Value& v = c->constant;
-          if (v.type_id() == TypeId::kInt32) return MakeConstant(Value::Int32(-static_cast<int32_t>(v.GetInt())));
+          if (v.type_id() == TypeId::kInt32)
+            return MakeConstant(Value::Int32(-static_cast<int32_t>(v.GetInt())));
           if (v.type_id() == TypeId::kInt64) {
-            if (v.GetInt() == -static_cast<int64_t>(INT32_MIN)) return MakeConstant(Value::Int32(INT32_MIN));
+            if (v.GetInt() == -static_cast<int64_t>(INT32_MIN))
+              return MakeConstant(Value::Int32(INT32_MIN));
             return MakeConstant(Value::Int64(-v.GetInt()));
           }
           if (v.type_id() == TypeId::kNumeric) {
@@ -685,7 +719,9 @@ Result<BoundExprPtr> Binder::BindExprInner(const Expr& expr, ExprContext& ctx) {
           }
         }
         std::vector<BoundExprPtr> args;
-        if (c->type.id == TypeId::kUnknown) { ASSIGN_OR_RETURN(c, AddCast(std::move(c), TypeId::kInt32)); }
+        if (c->type.id == TypeId::kUnknown) {
+          ASSIGN_OR_RETURN(c, AddCast(std::move(c), TypeId::kInt32));
+        }
         args.push_back(std::move(c));
         return BindOperator("neg", std::move(args), expr.position);
       }
@@ -717,7 +753,8 @@ Result<BoundExprPtr> Binder::BindExprInner(const Expr& expr, ExprContext& ctx) {
       std::vector<BoundExprPtr> args;
       args.push_back(std::move(l));
       args.push_back(std::move(r));
-      if (op == "||" && args[0]->type.id == TypeId::kUnknown && args[1]->type.id == TypeId::kUnknown) {
+      if (op == "||" && args[0]->type.id == TypeId::kUnknown &&
+          args[1]->type.id == TypeId::kUnknown) {
         ASSIGN_OR_RETURN(args[0], AddCast(std::move(args[0]), TypeId::kText));
       }
       return BindOperator(op, std::move(args), expr.position);
@@ -747,14 +784,14 @@ Result<BoundExprPtr> Binder::BindExprInner(const Expr& expr, ExprContext& ctx) {
         }
       }
       if (t.id == TypeId::kUnknown || tn.is_array) {
-        return Err(sqlstate::kUndefinedObject, "type \"" + tn.name + (tn.is_array ? "[]" : "") +
-                                                   "\" does not exist",
+        return Err(sqlstate::kUndefinedObject,
+                   "type \"" + tn.name + (tn.is_array ? "[]" : "") + "\" does not exist",
                    tn.position ? tn.position : expr.position);
       }
-      if (c->type.id != TypeId::kUnknown && !function::CanCast(c->type, t, function::CastContext::kExplicit)) {
+      if (c->type.id != TypeId::kUnknown &&
+          !function::CanCast(c->type, t, function::CastContext::kExplicit)) {
         return Err(sqlstate::kCannotCoerce,
-                   "cannot cast type " + c->type.ToString() + " to " + t.ToString(),
-                   expr.position);
+                   "cannot cast type " + c->type.ToString() + " to " + t.ToString(), expr.position);
       }
       auto r = AddCast(std::move(c), t, true);
       if (!r.ok()) {
@@ -796,8 +833,10 @@ Result<BoundExprPtr> Binder::BindExprInner(const Expr& expr, ExprContext& ctx) {
       ASSIGN_OR_RETURN(BoundExprPtr lo, BindExpr(*expr.children[1], ctx));
       ASSIGN_OR_RETURN(BoundExprPtr hi, BindExpr(*expr.children[2], ctx));
       auto build = [&](BoundExprPtr a, BoundExprPtr b, BoundExprPtr c) -> Result<BoundExprPtr> {
-        ASSIGN_OR_RETURN(BoundExprPtr ge, BindCompare(">=", a->Clone(), std::move(b), expr.position));
-        ASSIGN_OR_RETURN(BoundExprPtr le, BindCompare("<=", std::move(a), std::move(c), expr.position));
+        ASSIGN_OR_RETURN(BoundExprPtr ge,
+                         BindCompare(">=", a->Clone(), std::move(b), expr.position));
+        ASSIGN_OR_RETURN(BoundExprPtr le,
+                         BindCompare("<=", std::move(a), std::move(c), expr.position));
         auto e = MakeBool(BoundExprKind::kAnd);
         e->children.push_back(std::move(ge));
         e->children.push_back(std::move(le));
@@ -830,7 +869,8 @@ Result<BoundExprPtr> Binder::BindExprInner(const Expr& expr, ExprContext& ctx) {
     case ExprKind::kIsDistinct: {
       ASSIGN_OR_RETURN(BoundExprPtr l, BindExpr(*expr.children[0], ctx));
       ASSIGN_OR_RETURN(BoundExprPtr r, BindExpr(*expr.children[1], ctx));
-      ASSIGN_OR_RETURN(BoundExprPtr cmp, BindCompare("=", std::move(l), std::move(r), expr.position));
+      ASSIGN_OR_RETURN(BoundExprPtr cmp,
+                       BindCompare("=", std::move(l), std::move(r), expr.position));
       cmp->kind = BoundExprKind::kIsDistinct;
       cmp->negated = expr.negated;
       return cmp;

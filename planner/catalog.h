@@ -29,9 +29,9 @@ struct TableDef {
   std::string name;
   RelationKind kind = RelationKind::kTable;
   std::vector<ColumnDef> columns;
-  std::vector<int> primary_key;  // column indexes; empty = hidden row id
-  std::string definition;        // view query text; index: "table(col, ...)"
-  std::string on_table;          // index: the table it belongs to
+  std::vector<int> primary_key;         // column indexes; empty = hidden row id
+  std::string definition;               // view query text; index: "table(col, ...)"
+  std::string on_table;                 // index: the table it belongs to
   std::vector<std::string> depends_on;  // view: the relations it reads
 
   /// Next hidden row id for tables without a primary key (runtime only).

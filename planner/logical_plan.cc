@@ -83,22 +83,32 @@ std::string BoundExpr::ToString() const {
     return s;
   };
   switch (kind) {
-    case BoundExprKind::kConstant: return constant.ToString();
-    case BoundExprKind::kColumn: return "#" + std::to_string(column);
+    case BoundExprKind::kConstant:
+      return constant.ToString();
+    case BoundExprKind::kColumn:
+      return "#" + std::to_string(column);
     case BoundExprKind::kOuterColumn:
       return "outer" + std::to_string(depth) + ".#" + std::to_string(column);
-    case BoundExprKind::kParam: return "$" + std::to_string(param_index);
-    case BoundExprKind::kFunction: return function.name + "(" + join(", ") + ")";
-    case BoundExprKind::kCast: return children[0]->ToString() + "::" + type.ToString();
+    case BoundExprKind::kParam:
+      return "$" + std::to_string(param_index);
+    case BoundExprKind::kFunction:
+      return function.name + "(" + join(", ") + ")";
+    case BoundExprKind::kCast:
+      return children[0]->ToString() + "::" + type.ToString();
     case BoundExprKind::kCompare:
       return "(" + children[0]->ToString() + " " + op + " " + children[1]->ToString() + ")";
-    case BoundExprKind::kAnd: return "(" + join(" AND ") + ")";
-    case BoundExprKind::kOr: return "(" + join(" OR ") + ")";
-    case BoundExprKind::kNot: return "NOT " + children[0]->ToString();
+    case BoundExprKind::kAnd:
+      return "(" + join(" AND ") + ")";
+    case BoundExprKind::kOr:
+      return "(" + join(" OR ") + ")";
+    case BoundExprKind::kNot:
+      return "NOT " + children[0]->ToString();
     case BoundExprKind::kIsNull:
       return children[0]->ToString() + (negated ? " IS NOT NULL" : " IS NULL");
-    case BoundExprKind::kSubquery: return "(subquery)";
-    default: return "expr(" + join(", ") + ")";
+    case BoundExprKind::kSubquery:
+      return "(subquery)";
+    default:
+      return "expr(" + join(", ") + ")";
   }
 }
 
@@ -114,22 +124,42 @@ std::string LogicalPlan::ToString(int indent) const {
     return r;
   };
   switch (kind) {
-    case PlanKind::kScan: s += "Scan " + table->name; break;
-    case PlanKind::kValues: s += "Values (" + std::to_string(values.size()) + " rows)"; break;
-    case PlanKind::kFilter: s += "Filter " + predicate->ToString(); break;
-    case PlanKind::kProject: s += "Project " + exprs_str(exprs); break;
+    case PlanKind::kScan:
+      s += "Scan " + table->name;
+      break;
+    case PlanKind::kValues:
+      s += "Values (" + std::to_string(values.size()) + " rows)";
+      break;
+    case PlanKind::kFilter:
+      s += "Filter " + predicate->ToString();
+      break;
+    case PlanKind::kProject:
+      s += "Project " + exprs_str(exprs);
+      break;
     case PlanKind::kAggregate:
       s += "Aggregate groups=[" + exprs_str(exprs) + "] aggs=" + std::to_string(aggregates.size());
       break;
     case PlanKind::kJoin:
       s += "Join" + std::string(predicate ? " on " + predicate->ToString() : "");
       break;
-    case PlanKind::kSort: s += "Sort"; break;
-    case PlanKind::kLimit: s += "Limit"; break;
-    case PlanKind::kDistinct: s += "Distinct"; break;
-    case PlanKind::kSetOp: s += "SetOp"; break;
-    case PlanKind::kWindow: s += "Window"; break;
-    case PlanKind::kTableFunction: s += "TableFunction " + function_name; break;
+    case PlanKind::kSort:
+      s += "Sort";
+      break;
+    case PlanKind::kLimit:
+      s += "Limit";
+      break;
+    case PlanKind::kDistinct:
+      s += "Distinct";
+      break;
+    case PlanKind::kSetOp:
+      s += "SetOp";
+      break;
+    case PlanKind::kWindow:
+      s += "Window";
+      break;
+    case PlanKind::kTableFunction:
+      s += "TableFunction " + function_name;
+      break;
   }
   s += "\n";
   for (const auto& c : children) s += c->ToString(indent + 1);

@@ -30,12 +30,12 @@ enum class BoundExprKind : uint8_t {
   kAnd,          // all children (n-ary)
   kOr,
   kNot,
-  kIsNull,       // negated: IS NOT NULL
-  kIsDistinct,   // negated: IS NOT DISTINCT FROM
-  kBoolTest,     // IS [NOT] TRUE/FALSE/UNKNOWN: bool_test, negated
-  kCase,         // children: when, then, when, then, ..., [else] (has_else)
-  kInList,       // children[0] IN (children[1..]); negated
-  kSubquery,     // subquery_kind over plan; children[0] is the IN/ANY/ALL left operand
+  kIsNull,      // negated: IS NOT NULL
+  kIsDistinct,  // negated: IS NOT DISTINCT FROM
+  kBoolTest,    // IS [NOT] TRUE/FALSE/UNKNOWN: bool_test, negated
+  kCase,        // children: when, then, when, then, ..., [else] (has_else)
+  kInList,      // children[0] IN (children[1..]); negated
+  kSubquery,    // subquery_kind over plan; children[0] is the IN/ANY/ALL left operand
   kCoalesce,
   kNullIf,
   kGreatest,
@@ -139,20 +139,20 @@ struct LogicalPlan {
   std::vector<std::string> names;
   std::vector<PlanPtr> children;
 
-  std::shared_ptr<const TableDef> table;            // kScan
-  std::vector<std::vector<BoundExprPtr>> values;    // kValues
-  BoundExprPtr predicate;                           // kFilter, kJoin condition
-  std::vector<BoundExprPtr> exprs;                  // kProject, kAggregate groups,
-                                                    // kDistinct keys, kTableFunction args
-  std::vector<AggregateCall> aggregates;            // kAggregate
-  JoinKind join_kind = JoinKind::kInner;            // kJoin
-  std::vector<SortKey> sort_keys;                   // kSort
-  BoundExprPtr limit;                               // kLimit
+  std::shared_ptr<const TableDef> table;          // kScan
+  std::vector<std::vector<BoundExprPtr>> values;  // kValues
+  BoundExprPtr predicate;                         // kFilter, kJoin condition
+  std::vector<BoundExprPtr> exprs;                // kProject, kAggregate groups,
+                                                  // kDistinct keys, kTableFunction args
+  std::vector<AggregateCall> aggregates;          // kAggregate
+  JoinKind join_kind = JoinKind::kInner;          // kJoin
+  std::vector<SortKey> sort_keys;                 // kSort
+  BoundExprPtr limit;                             // kLimit
   BoundExprPtr offset;
-  SetOpKind set_op = SetOpKind::kUnion;             // kSetOp
+  SetOpKind set_op = SetOpKind::kUnion;  // kSetOp
   bool set_all = false;
-  std::vector<WindowCall> window_calls;             // kWindow
-  std::string function_name;                        // kTableFunction
+  std::vector<WindowCall> window_calls;  // kWindow
+  std::string function_name;             // kTableFunction
 
   explicit LogicalPlan(PlanKind k) : kind(k) {}
   /// EXPLAIN rendering, indented.

@@ -16,7 +16,7 @@ uint64_t ReadBE64(const char* p) {
 }
 
 uint64_t OrderedDouble(double d) {
-  if (d == 0) d = 0;  // -0 -> 0
+  if (d == 0) d = 0;         // -0 -> 0
   if (d != d) return ~0ULL;  // NaN sorts last
   uint64_t bits;
   std::memcpy(&bits, &d, 8);
@@ -150,8 +150,8 @@ Status KeyCodec::DecodeValue(std::string_view* in, SqlType type, Value* out, boo
         Interval iv;
         iv.months = static_cast<int32_t>(static_cast<int64_t>(months ^ (1ULL << 63)));
         iv.days = static_cast<int32_t>(static_cast<int64_t>(days ^ (1ULL << 63)));
-        iv.micros = static_cast<int64_t>(
-            k - (static_cast<__int128>(iv.months) * 30 + iv.days) * 86400000000LL);
+        iv.micros = static_cast<int64_t>(k - (static_cast<__int128>(iv.months) * 30 + iv.days) *
+                                                 86400000000LL);
         *out = Value::MakeInterval(iv);
         break;
       }

@@ -27,7 +27,9 @@ bool GetVarint(std::string_view* in, uint64_t* v) {
   return false;
 }
 
-uint64_t ZigZag(int64_t v) { return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63); }
+uint64_t ZigZag(int64_t v) {
+  return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
+}
 int64_t UnZigZag(uint64_t v) { return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1); }
 
 }  // namespace
@@ -113,8 +115,8 @@ Status RowCodec::Decode(std::string_view in, const std::vector<SqlType>& types, 
       case TypeId::kNumeric: {
         if (!GetVarint(&in, &a) || !GetVarint(&in, &b) || !GetVarint(&in, &s)) return corrupt();
         auto u = (static_cast<unsigned __int128>(b) << 64) | a;
-        out->push_back(
-            Value::Numeric(Decimal(static_cast<__int128>(u), static_cast<int32_t>(s)), type.typmod));
+        out->push_back(Value::Numeric(Decimal(static_cast<__int128>(u), static_cast<int32_t>(s)),
+                                      type.typmod));
         break;
       }
       case TypeId::kInterval: {

@@ -83,8 +83,8 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir) {
     RETURN_IF_ERROR(store->Put(Space::kMeta, kFormatKey, std::to_string(kFormatVersion)));
   } else if (version != std::to_string(kFormatVersion)) {
     return Status::Error(sqlstate::kDataCorrupted,
-                         "data directory \"" + dir + "\" was written by format version " +
-                             version + ", but this server uses format version " +
+                         "data directory \"" + dir + "\" was written by format version " + version +
+                             ", but this server uses format version " +
                              std::to_string(kFormatVersion));
   }
   return store;
@@ -199,9 +199,8 @@ Result<bool> Transaction::Get(Space space, std::string_view key, std::string* va
 std::unique_ptr<Cursor> Transaction::Scan(Space space, std::string_view begin,
                                           std::string_view end) {
   rocksdb::ReadOptions ro;
-  return std::make_unique<RocksCursor>(
-      impl_->txn->GetIterator(ro, impl_->store->Handle(space)), std::string(begin),
-      std::string(end));
+  return std::make_unique<RocksCursor>(impl_->txn->GetIterator(ro, impl_->store->Handle(space)),
+                                       std::string(begin), std::string(end));
 }
 
 Status Transaction::Commit(bool sync) {

@@ -4,8 +4,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/parser/ast_dump.h"
@@ -484,6 +486,103 @@ TEST(ParserScriptTest, SyntaxErrors) {
   auto e = Parser::ParseExpression("1 +");
   ASSERT_FALSE(e.ok());
   EXPECT_EQ(e.status().message(), "syntax error at end of input");
+}
+
+TEST(ParserScriptTest, NestingLimits) {
+  const std::string ok = "SELECT " + std::string(500, '(') + "1" + std::string(500, ')');
+  EXPECT_EQ(ParseOk(ok).size(), 1u);
+  Status s = Err("SELECT " + std::string(5000, '(') + "1" + std::string(5000, ')'));
+  EXPECT_EQ(s.sqlstate(), "54001");
+  EXPECT_EQ(s.message(), "stack depth limit exceeded");
+  std::string nots = "SELECT ";
+  for (int i = 0; i < 5000; ++i) nots += "NOT ";
+  EXPECT_EQ(Err(nots + "true").sqlstate(), "54001");
+
+  // Long flat operator chains are fine up to 10000 operators.
+  std::string ors = "SELECT * FROM t WHERE a = 0";
+  for (int i = 1; i < 4000; ++i) ors += " OR a = " + std::to_string(i);
+  EXPECT_EQ(ParseOk(ors).size(), 1u);
+  std::string sum = "SELECT 1";
+  for (int i = 0; i < 20000; ++i) sum += "+1";
+  EXPECT_EQ(Err(sum).sqlstate(), "54001");
+  std::string in_list = "SELECT 1 IN (0";
+  for (int i = 1; i < 50000; ++i) in_list += "," + std::to_string(i);
+  EXPECT_EQ(ParseOk(in_list + ")").size(), 1u);
+}
+
+std::string DumpStatements(const std::vector<StatementPtr>& statements) {
+  std::string out;
+  for (const auto& st : statements) {
+    out += std::to_string(static_cast<int>(st->kind)) + ":";
+    if (st->kind == StmtKind::kSelect) out += Dump(*static_cast<SelectStatement*>(st.get())->query);
+    if (st->kind == StmtKind::kCreateView) {
+      out += Dump(*static_cast<CreateViewStatement*>(st.get())->query);
+    }
+    out += ";";
+  }
+  return out;
+}
+
+TEST(ParserScriptTest, ConcurrentParses) {
+  const std::vector<std::string> sqls = {
+      "SELECT a+b*2 FROM t1 WHERE c>5",
+      "SELECT count(*) OVER (PARTITION BY a) FROM t JOIN u USING (k) WHERE x BETWEEN 1 AND 2",
+      "INSERT INTO t VALUES (1, 'a'), (2, E'b\\n'); SELECT 1",
+      "CREATE MATERIALIZED VIEW v AS SELECT * FROM TUMBLE(s, ts, INTERVAL '1' MINUTE)",
+  };
+  std::vector<std::string> expected;
+  for (const auto& sql : sqls) expected.push_back(DumpStatements(ParseOk(sql)));
+  std::vector<std::thread> threads;
+  std::vector<int> mismatches(4, 0);
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 300; ++i) {
+        const size_t k = (i + t) % sqls.size();
+        auto result = Parser::Parse(sqls[k]);
+        if (!result.ok() || DumpStatements(*result) != expected[k]) ++mismatches[t];
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (int m : mismatches) EXPECT_EQ(m, 0);
+}
+
+// Random edits of valid statements must come back as a Status or an AST, never crash.
+TEST(ParserScriptTest, MutatedInputsDoNotCrash) {
+  const std::vector<std::string> seeds = {
+      "SELECT a, count(*) FILTER (WHERE b > 1) OVER (PARTITION BY c ORDER BY d ROWS BETWEEN 1 "
+      "PRECEDING AND CURRENT ROW) AS n FROM t1 AS x LEFT JOIN (SELECT * FROM u) y ON x.k = y.k "
+      "WHERE x.a IN (1, 2) AND y.b NOT LIKE 'a%' GROUP BY a HAVING sum(b) > 3 ORDER BY 1 LIMIT 2",
+      "INSERT INTO t (a, b) VALUES (1, DEFAULT), ($1, E'x\\y') ON CONFLICT (a) DO UPDATE SET b = "
+      "excluded.b RETURNING *",
+      "CREATE SOURCE s (a int, ts timestamp, WATERMARK FOR ts AS ts - INTERVAL '5' SECOND) WITH "
+      "(connector = 'nexmark', nexmark.table.type = 'bid')",
+      "WITH r AS (SELECT 1 UNION ALL SELECT 2 INTERSECT SELECT 3) SELECT CASE WHEN x THEN 'y' "
+      "ELSE $$z$$ END::text[] FROM r, generate_series(1, 3) g(n)",
+      "COPY t (a) FROM STDIN WITH (FORMAT csv, HEADER true); SET TIME ZONE 'UTC'; SHOW ALL",
+  };
+  const std::vector<std::string> inserts = {"(", ")", ",", "'", "\"", "$$", "/*", "--", "::",
+                                            " SELECT ", " FROM ", " AND ", "[", "]", ";", "é"};
+  std::mt19937 rng(42);
+  int parsed = 0;
+  for (const std::string& seed : seeds) {
+    for (int i = 0; i < 300; ++i) {
+      std::string sql = seed;
+      const int edits = 1 + static_cast<int>(rng() % 3);
+      for (int e = 0; e < edits && !sql.empty(); ++e) {
+        const size_t at = rng() % sql.size();
+        switch (rng() % 3) {
+          case 0: sql.erase(at, 1 + rng() % 5); break;
+          case 1: sql.insert(at, inserts[rng() % inserts.size()]); break;
+          default: sql.insert(at, sql.substr(rng() % sql.size(), 1 + rng() % 8)); break;
+        }
+      }
+      auto result = Parser::Parse(sql);
+      if (result.ok()) ++parsed;
+      else EXPECT_FALSE(result.status().message().empty()) << sql;
+    }
+  }
+  EXPECT_GT(parsed, 0);
 }
 
 TEST(ParserScriptTest, CaseAndQuoting) {
