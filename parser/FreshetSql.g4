@@ -537,6 +537,7 @@ bExpr
   : INTEGER                                                               # bInteger
   | DECIMAL                                                               # bDecimal
   | (STRING | ESCAPE_STRING | UNICODE_STRING | DOLLAR_STRING)              # bString
+  | (BIT_STRING | HEX_STRING)                                             # bBitString
   | (TRUE_ | FALSE_)                                                      # bBool
   | NULL_                                                                 # bNull
   | PARAM                                                                 # bParam
@@ -1053,6 +1054,8 @@ PARAM: '$' DIGIT+;
 STRING: '\'' (~'\'' | '\'\'')* '\'';
 ESCAPE_STRING: E '\'' (~['\\] | '\'\'' | '\\' .)* '\'';
 UNICODE_STRING: U '&\'' (~'\'' | '\'\'')* '\'';
+BIT_STRING: B '\'' ~'\''* '\'';
+HEX_STRING: X '\'' ~'\''* '\'';
 DOLLAR_STRING: '$' (IDENT_START IDENT_PART*)? '$' { consumeDollarBody(); };
 UNTERMINATED_STRING
   : '\'' (~'\'' | '\'\'')*

@@ -48,7 +48,7 @@ enum class ExprKind : uint8_t {
   kIsBool,      // children[0] IS [NOT] TRUE/FALSE/UNKNOWN: bool_test; negated
   kQuantified,  // children[0] op ANY/ALL (subquery or children[1] array expr): op, quantifier_all
   kSubscript,   // children[0][children[1]]
-  kArray,       // ARRAY[children...]
+  kArray,       // ARRAY[children...]; ARRAY(subquery): subquery set, no children
   kRow,         // ROW(a, b) or (a, b)
 };
 
@@ -205,7 +205,7 @@ struct SelectStmt {
   SelectPtr right;
 
   // kValues
-  std::vector<std::vector<ExprPtr>> values;
+  std::vector<std::vector<ExprPtr>> values;  // an item is null for DEFAULT: VALUES (1, DEFAULT)
 
   // whole query
   std::vector<OrderItem> order_by;

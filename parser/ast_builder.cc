@@ -73,7 +73,9 @@ int HexValue(char c) {
   return -1;
 }
 
-bool ValidCodePoint(uint32_t cp) { return cp != 0 && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF); }
+bool ValidCodePoint(uint32_t cp) {
+  return cp != 0 && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF);
+}
 
 /// A plain number as written in an interval literal ('10', '-1.5').
 bool IsPlainNumber(std::string_view s) {
@@ -141,8 +143,15 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
     const auto& c = ctx->children;
     if (c.size() != 3 || IsTerminal(c[0]) || !IsTerminal(c[1]) || IsTerminal(c[2])) return false;
     switch (static_cast<TerminalNode*>(c[1])->getSymbol()->getType()) {
-      case P::AND: case P::OR: case P::EQ: case P::NEQ: case P::NEQ2: case P::LT: case P::GT:
-      case P::LTE: case P::GTE:
+      case P::AND:
+      case P::OR:
+      case P::EQ:
+      case P::NEQ:
+      case P::NEQ2:
+      case P::LT:
+      case P::GT:
+      case P::LTE:
+      case P::GTE:
         return true;
       default:
         return false;
@@ -155,7 +164,12 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
     if (c.size() != 3 || IsTerminal(c[0]) || IsTerminal(c[2])) return false;
     if (!IsTerminal(c[1])) return true;  // bExpr qualOp bExpr
     switch (static_cast<TerminalNode*>(c[1])->getSymbol()->getType()) {
-      case P::CARET: case P::STAR: case P::SLASH: case P::PERCENT: case P::PLUS: case P::MINUS:
+      case P::CARET:
+      case P::STAR:
+      case P::SLASH:
+      case P::PERCENT:
+      case P::PLUS:
+      case P::MINUS:
         return true;
       default:
         return false;
@@ -194,9 +208,15 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
       Token* t = static_cast<TerminalNode*>(op)->getSymbol();
       e = MakeExpr(ExprKind::kBinary, Pos(t));
       switch (t->getType()) {
-        case P::AND: e->op = "AND"; break;
-        case P::OR: e->op = "OR"; break;
-        default: e->op = CompOpText(t); break;
+        case P::AND:
+          e->op = "AND";
+          break;
+        case P::OR:
+          e->op = "OR";
+          break;
+        default:
+          e->op = CompOpText(t);
+          break;
       }
     } else {
       auto* qual = static_cast<P::QualOpContext*>(op);
@@ -209,7 +229,6 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
   }
 
  public:
-
  private:
   // ---- Errors and offsets
 
@@ -354,11 +373,21 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
       }
       const char e = body[++i];
       switch (e) {
-        case 'b': out.push_back('\b'); break;
-        case 'f': out.push_back('\f'); break;
-        case 'n': out.push_back('\n'); break;
-        case 'r': out.push_back('\r'); break;
-        case 't': out.push_back('\t'); break;
+        case 'b':
+          out.push_back('\b');
+          break;
+        case 'f':
+          out.push_back('\f');
+          break;
+        case 'n':
+          out.push_back('\n');
+          break;
+        case 'r':
+          out.push_back('\r');
+          break;
+        case 't':
+          out.push_back('\t');
+          break;
         case 'x': {
           int value = 0;
           int n = 0;
@@ -535,9 +564,8 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
     }
     // identifier [. identifier ...] [(modifiers)]: the schema prefix is dropped.
     auto labels = ctx->colLabel();
-    ParserRuleContext* last = labels.empty() ? static_cast<ParserRuleContext*>(
-                                                   ctx->funcNameIdentifier())
-                                             : labels.back();
+    ParserRuleContext* last =
+        labels.empty() ? static_cast<ParserRuleContext*>(ctx->funcNameIdentifier()) : labels.back();
     type.name = TypeWord(last, NameOf(last));
     for (auto* mod : ctx->typeModifier()) {
       type.modifiers.push_back(SmallInt(mod->INTEGER()->getSymbol(), mod->MINUS() != nullptr));
@@ -670,7 +698,6 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
     return Done(std::move(e));
   }
 
-
   antlrcpp::Any visitExprIsBool(P::ExprIsBoolContext* ctx) override {
     ExprPtr e;
     if (ctx->NULL_()) {
@@ -708,8 +735,6 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
     return Done(std::move(e));
   }
 
-
-
   // ---- Expressions: operands
 
   antlrcpp::Any visitBInteger(P::BIntegerContext* ctx) override {
@@ -722,6 +747,34 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
 
   antlrcpp::Any visitBString(P::BStringContext* ctx) override {
     return Done(MakeLiteral(LiteralKind::kString, StringValue(ctx->getStart()), Pos(ctx)));
+  }
+
+  // B'0101' and X'1F' are bit strings: a typed literal of type bit holding the binary digits.
+  antlrcpp::Any visitBBitString(P::BBitStringContext* ctx) override {
+    Token* t = ctx->getStart();
+    const std::string raw = t->getText();
+    const std::string body = raw.substr(2, raw.size() - 3);
+    const bool hex = t->getType() == P::HEX_STRING;
+    auto e = MakeExpr(ExprKind::kLiteral, Pos(t));
+    e->literal_kind = LiteralKind::kTyped;
+    e->type_name.name = "bit";
+    e->type_name.position = Pos(t);
+    for (char c : body) {
+      const int v = hex ? HexValue(c) : (c == '0' || c == '1' ? c - '0' : -1);
+      if (v < 0) {
+        Fail(Status::Error(sqlstate::kInvalidTextRepresentation,
+                           std::string("\"") + c + "\" is not a valid " +
+                               (hex ? "hexadecimal" : "binary") + " digit",
+                           Pos(t)));
+        break;
+      }
+      if (!hex) {
+        e->text.push_back(c);
+        continue;
+      }
+      for (int bit = 3; bit >= 0; --bit) e->text.push_back((v >> bit) & 1 ? '1' : '0');
+    }
+    return Done(std::move(e));
   }
 
   antlrcpp::Any visitBBool(P::BBoolContext* ctx) override {
@@ -737,8 +790,8 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
     const std::string text = ctx->getStart()->getText();
     const long long n = std::strtoll(text.c_str() + 1, nullptr, 10);
     if (text.size() > 11 || n > INT32_MAX || n < 1) {
-      Fail(Status::Error(sqlstate::kUndefinedParameter,
-                         "there is no parameter " + text.substr(1), Pos(ctx)));
+      Fail(Status::Error(sqlstate::kUndefinedParameter, "there is no parameter " + text.substr(1),
+                         Pos(ctx)));
     }
     e->param_index = static_cast<int>(n);
     return Done(std::move(e));
@@ -873,7 +926,6 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
     return Done(std::move(e));
   }
 
-
   static std::string QualOpText(P::QualOpContext* ctx) {
     if (ctx->OPERATOR()) {
       P::AnyOperatorContext* any = ctx->anyOperator();
@@ -884,7 +936,6 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
     return ctx->getStart()->getText();
   }
 
-
   antlrcpp::Any visitBPrefixOp(P::BPrefixOpContext* ctx) override {
     auto e = MakeExpr(ExprKind::kUnary, Pos(ctx->op));
     e->op = ctx->op->getText();
@@ -894,18 +945,21 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
 
   // ---- Function calls
 
+  /// (*) | ([ALL | DISTINCT] args [ORDER BY ...]) into a kFunction node.
+  void BuildFunctionArgs(P::FunctionArgsContext* args, Expr* e) {
+    if (args->STAR()) {
+      e->star = true;
+      return;
+    }
+    e->distinct = args->DISTINCT() != nullptr;
+    for (auto* x : args->expr()) e->children.push_back(Build(x));
+    if (args->orderByClause()) e->agg_order_by = BuildOrderBy(args->orderByClause());
+  }
+
   ExprPtr BuildFunctionCall(P::FunctionCallContext* ctx) {
     auto e = MakeExpr(ExprKind::kFunction, Pos(ctx));
     e->names = FuncName(ctx->funcName());
-    if (P::FunctionArgsContext* args = ctx->functionArgs()) {
-      if (args->STAR()) {
-        e->star = true;
-      } else {
-        e->distinct = args->DISTINCT() != nullptr;
-        for (auto* x : args->expr()) e->children.push_back(Build(x));
-        if (args->orderByClause()) e->agg_order_by = BuildOrderBy(args->orderByClause());
-      }
-    }
+    if (ctx->functionArgs()) BuildFunctionArgs(ctx->functionArgs(), e.get());
     if (ctx->WITHIN()) {  // WITHIN GROUP (ORDER BY ...)
       for (auto& item : BuildOrderBy(ctx->orderByClause())) {
         e->agg_order_by.push_back(std::move(item));
@@ -926,15 +980,7 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
   ExprPtr BuildTableFunctionCall(P::TableFunctionCallContext* ctx) {
     auto e = MakeExpr(ExprKind::kFunction, Pos(ctx));
     e->names = FuncName(ctx->funcName());
-    if (P::FunctionArgsContext* args = ctx->functionArgs()) {
-      if (args->STAR()) {
-        e->star = true;
-      } else {
-        e->distinct = args->DISTINCT() != nullptr;
-        for (auto* x : args->expr()) e->children.push_back(Build(x));
-        if (args->orderByClause()) e->agg_order_by = BuildOrderBy(args->orderByClause());
-      }
-    }
+    if (ctx->functionArgs()) BuildFunctionArgs(ctx->functionArgs(), e.get());
     if (ctx->ORDINALITY()) {
       Fail(Status::NotSupported("WITH ORDINALITY is not supported").WithPosition(Pos(ctx)));
     }
@@ -949,9 +995,15 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
     if (P::FrameClauseContext* frame = ctx->frameClause()) {
       spec->has_frame = true;
       switch (frame->frameMode->getType()) {
-        case P::ROWS: spec->frame_mode = WindowSpec::FrameMode::kRows; break;
-        case P::GROUPS: spec->frame_mode = WindowSpec::FrameMode::kGroups; break;
-        default: spec->frame_mode = WindowSpec::FrameMode::kRange; break;
+        case P::ROWS:
+          spec->frame_mode = WindowSpec::FrameMode::kRows;
+          break;
+        case P::GROUPS:
+          spec->frame_mode = WindowSpec::FrameMode::kGroups;
+          break;
+        default:
+          spec->frame_mode = WindowSpec::FrameMode::kRange;
+          break;
       }
       auto bounds = frame->frameBound();
       spec->frame_start = BuildFrameBound(bounds[0]);
@@ -973,8 +1025,8 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
     } else if (ctx->CURRENT()) {
       bound.kind = WindowFrameBound::Kind::kCurrentRow;
     } else {
-      bound.kind = preceding ? WindowFrameBound::Kind::kPreceding
-                             : WindowFrameBound::Kind::kFollowing;
+      bound.kind =
+          preceding ? WindowFrameBound::Kind::kPreceding : WindowFrameBound::Kind::kFollowing;
       bound.offset = Build(ctx->bExpr());
     }
     return bound;
@@ -1004,8 +1056,8 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
   // EXTRACT(field FROM x) is extract('field', x).
   antlrcpp::Any visitExtractFunction(P::ExtractFunctionContext* ctx) override {
     auto e = MakeFunction("extract", Pos(ctx));
-    std::string field = ctx->identifier() ? Ident(ctx->identifier())
-                                          : AsciiLower(StringValue(ctx->stringConst()));
+    std::string field =
+        ctx->identifier() ? Ident(ctx->identifier()) : AsciiLower(StringValue(ctx->stringConst()));
     const int field_pos = Pos(ctx->identifier() ? static_cast<ParserRuleContext*>(ctx->identifier())
                                                 : ctx->stringConst());
     e->children.push_back(MakeLiteral(LiteralKind::kString, std::move(field), field_pos));
@@ -1058,7 +1110,8 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
     auto e = MakeFunction(std::move(name), Pos(ctx));
     auto exprs = ctx->expr();
     TerminalNode* from = ctx->FROM();
-    if (from != nullptr && exprs[0]->getStart()->getTokenIndex() < from->getSymbol()->getTokenIndex()) {
+    if (from != nullptr &&
+        exprs[0]->getStart()->getTokenIndex() < from->getSymbol()->getTokenIndex()) {
       // chars FROM x, ...: the strings first, then the characters
       ExprPtr chars = Build(exprs[0]);
       for (size_t i = 1; i < exprs.size(); ++i) e->children.push_back(Build(exprs[i]));
@@ -1147,9 +1200,15 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
     node->kind = SelectStmt::Kind::kSetOp;
     node->position = Pos(op);
     switch (op->op->getType()) {
-      case P::INTERSECT: node->set_op = SelectStmt::SetOp::kIntersect; break;
-      case P::EXCEPT: node->set_op = SelectStmt::SetOp::kExcept; break;
-      default: node->set_op = SelectStmt::SetOp::kUnion; break;
+      case P::INTERSECT:
+        node->set_op = SelectStmt::SetOp::kIntersect;
+        break;
+      case P::EXCEPT:
+        node->set_op = SelectStmt::SetOp::kExcept;
+        break;
+      default:
+        node->set_op = SelectStmt::SetOp::kUnion;
+        break;
     }
     node->set_all = op->quantifier != nullptr && op->quantifier->getType() == P::ALL;
     node->left = std::move(left);
@@ -1161,8 +1220,8 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
   SelectPtr BuildSetOperations(P::QueryContext* ctx) {
     const auto& primaries = ctx->primaries;
     const auto& ops = ctx->ops;
-    SelectPtr result;    // the UNION / EXCEPT chain so far
-    P::SetOperatorContext* pending = nullptr;  // the UNION / EXCEPT before `term`
+    SelectPtr result;                                  // the UNION / EXCEPT chain so far
+    P::SetOperatorContext* pending = nullptr;          // the UNION / EXCEPT before `term`
     SelectPtr term = BuildQueryPrimary(primaries[0]);  // the INTERSECT chain being built
     for (size_t i = 0; i < ops.size(); ++i) {
       SelectPtr next = BuildQueryPrimary(primaries[i + 1]);
@@ -1210,7 +1269,7 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
       for (size_t i = 1; i < children.size(); i += 2) {
         antlr4::tree::ParseTree* item = children[i];
         values.push_back(item->children.empty() ? nullptr
-                                                 : Build(static_cast<P::ExprContext*>(item)));
+                                                : Build(static_cast<P::ExprContext*>(item)));
       }
       q->values.push_back(std::move(values));
     }
@@ -1252,8 +1311,8 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
       item.alias = ColLabel(static_cast<P::ColLabelContext*>(children[2]));
     } else if (children.size() == 2) {
       Token* alias = TokenAt(ctx, 1);
-      item.alias = alias->getType() == P::QUOTED_IDENT ? QuotedIdent(alias)
-                                                       : AsciiLower(alias->getText());
+      item.alias =
+          alias->getType() == P::QUOTED_IDENT ? QuotedIdent(alias) : AsciiLower(alias->getText());
     }
     return item;
   }
@@ -1805,8 +1864,8 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
     s->analyze = ctx->ANALYZE() != nullptr || ctx->ANALYSE() != nullptr;
     s->verbose = ctx->VERBOSE() != nullptr;
     for (auto* opt : ctx->explainOption()) {
-      std::string name = opt->identifier() ? Ident(opt->identifier())
-                                           : AsciiLower(opt->getStart()->getText());
+      std::string name =
+          opt->identifier() ? Ident(opt->identifier()) : AsciiLower(opt->getStart()->getText());
       if (name == "analyse") name = "analyze";
       bool value = true;
       if (opt->optionValue()) {
@@ -1854,9 +1913,15 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
       for (auto* opt : opts->copyLegacyOption()) {
         WithOption o;
         switch (opt->getStart()->getType()) {
-          case P::BINARY: o = {"format", "binary"}; break;
-          case P::CSV: o = {"format", "csv"}; break;
-          case P::HEADER: o = {"header", "true"}; break;
+          case P::BINARY:
+            o = {"format", "binary"};
+            break;
+          case P::CSV:
+            o = {"format", "csv"};
+            break;
+          case P::HEADER:
+            o = {"header", "true"};
+            break;
           default:
             o.key = AsciiLower(opt->getStart()->getText());
             o.value = StringValue(opt->stringConst());

@@ -54,8 +54,7 @@ class FirstErrorListener final : public antlr4::BaseErrorListener {
     } else if (type_ == FreshetSqlLexer::UNTERMINATED_QUOTED_IDENT) {
       what = "unterminated quoted identifier";
     }
-    return Status::Error(sqlstate::kSyntaxError, what + " at or near \"" + text_ + "\"",
-                         position);
+    return Status::Error(sqlstate::kSyntaxError, what + " at or near \"" + text_ + "\"", position);
   }
 
  private:
@@ -122,7 +121,8 @@ Status CheckNesting(antlr4::CommonTokenStream& tokens) {
   tokens.fill();
   int depth = 0;
   int prefix_run = 0;
-  for (antlr4::Token* t : tokens.getTokens()) {
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    antlr4::Token* t = tokens.get(i);
     switch (t->getType()) {
       case FreshetSqlLexer::LPAREN:
       case FreshetSqlLexer::LBRACKET:
@@ -204,8 +204,7 @@ Result<T> RunParser(std::string_view sql, Entry entry, BuildFn build) {
 
 Result<std::vector<StatementPtr>> Parser::Parse(std::string_view sql) {
   return RunParser<std::vector<StatementPtr>>(
-      sql, &FreshetSqlParser::script,
-      [](AstBuilder& builder, antlr4::ParserRuleContext* tree) {
+      sql, &FreshetSqlParser::script, [](AstBuilder& builder, antlr4::ParserRuleContext* tree) {
         return builder.BuildScript(tree);
       });
 }

@@ -43,11 +43,16 @@ inline std::string DumpOrder(const std::vector<OrderItem>& items) {
 
 inline std::string DumpBound(const WindowFrameBound& b) {
   switch (b.kind) {
-    case WindowFrameBound::Kind::kUnboundedPreceding: return "UNBOUNDED PRECEDING";
-    case WindowFrameBound::Kind::kPreceding: return Dump(b.offset.get()) + " PRECEDING";
-    case WindowFrameBound::Kind::kCurrentRow: return "CURRENT ROW";
-    case WindowFrameBound::Kind::kFollowing: return Dump(b.offset.get()) + " FOLLOWING";
-    case WindowFrameBound::Kind::kUnboundedFollowing: return "UNBOUNDED FOLLOWING";
+    case WindowFrameBound::Kind::kUnboundedPreceding:
+      return "UNBOUNDED PRECEDING";
+    case WindowFrameBound::Kind::kPreceding:
+      return Dump(b.offset.get()) + " PRECEDING";
+    case WindowFrameBound::Kind::kCurrentRow:
+      return "CURRENT ROW";
+    case WindowFrameBound::Kind::kFollowing:
+      return Dump(b.offset.get()) + " FOLLOWING";
+    case WindowFrameBound::Kind::kUnboundedFollowing:
+      return "UNBOUNDED FOLLOWING";
   }
   return "?";
 }
@@ -74,8 +79,7 @@ inline std::string Dump(const WindowSpec& w) {
     const char* mode = w.frame_mode == WindowSpec::FrameMode::kRows    ? "ROWS"
                        : w.frame_mode == WindowSpec::FrameMode::kRange ? "RANGE"
                                                                        : "GROUPS";
-    out += sep + mode + " BETWEEN " + DumpBound(w.frame_start) + " AND " +
-           DumpBound(w.frame_end);
+    out += sep + mode + " BETWEEN " + DumpBound(w.frame_start) + " AND " + DumpBound(w.frame_end);
   }
   return out + ")";
 }
@@ -97,19 +101,29 @@ inline std::string Dump(const Expr* e) {
   switch (e->kind) {
     case ExprKind::kLiteral:
       switch (e->literal_kind) {
-        case LiteralKind::kNull: return "NULL";
-        case LiteralKind::kBool: return e->text == "true" ? "TRUE" : "FALSE";
+        case LiteralKind::kNull:
+          return "NULL";
+        case LiteralKind::kBool:
+          return e->text == "true" ? "TRUE" : "FALSE";
         case LiteralKind::kInteger:
-        case LiteralKind::kDecimal: return e->text;
-        case LiteralKind::kString: return "'" + e->text + "'";
-        case LiteralKind::kTyped: return Dump(e->type_name) + "'" + e->text + "'";
+        case LiteralKind::kDecimal:
+          return e->text;
+        case LiteralKind::kString:
+          return "'" + e->text + "'";
+        case LiteralKind::kTyped:
+          return Dump(e->type_name) + "'" + e->text + "'";
       }
       return "?";
-    case ExprKind::kColumnRef: return Join(e->names);
-    case ExprKind::kStar: return e->names.empty() ? "*" : Join(e->names) + ".*";
-    case ExprKind::kParam: return "$" + std::to_string(e->param_index);
-    case ExprKind::kUnary: return "(" + e->op + DumpChildren(*e) + ")";
-    case ExprKind::kBinary: return "(" + e->op + DumpChildren(*e) + ")";
+    case ExprKind::kColumnRef:
+      return Join(e->names);
+    case ExprKind::kStar:
+      return e->names.empty() ? "*" : Join(e->names) + ".*";
+    case ExprKind::kParam:
+      return "$" + std::to_string(e->param_index);
+    case ExprKind::kUnary:
+      return "(" + e->op + DumpChildren(*e) + ")";
+    case ExprKind::kBinary:
+      return "(" + e->op + DumpChildren(*e) + ")";
     case ExprKind::kFunction: {
       std::string out = Join(e->names) + "(";
       if (e->distinct) out += "DISTINCT ";
@@ -123,7 +137,8 @@ inline std::string Dump(const Expr* e) {
       if (e->over) out += " OVER " + Dump(*e->over);
       return out;
     }
-    case ExprKind::kCast: return "(:: " + Dump(e->children[0].get()) + " " + Dump(e->type_name) + ")";
+    case ExprKind::kCast:
+      return "(:: " + Dump(e->children[0].get()) + " " + Dump(e->type_name) + ")";
     case ExprKind::kCase: {
       std::string out = "(CASE";
       size_t i = 0;
@@ -141,9 +156,10 @@ inline std::string Dump(const Expr* e) {
       return std::string("(") + (e->negated ? "NOT IN " : "IN ") + Dump(e->children[0].get()) +
              " {" + Dump(*e->subquery) + "})";
     case ExprKind::kExists:
-      return std::string("(") + (e->negated ? "NOT EXISTS" : "EXISTS") + " {" +
-             Dump(*e->subquery) + "})";
-    case ExprKind::kSubquery: return "{" + Dump(*e->subquery) + "}";
+      return std::string("(") + (e->negated ? "NOT EXISTS" : "EXISTS") + " {" + Dump(*e->subquery) +
+             "})";
+    case ExprKind::kSubquery:
+      return "{" + Dump(*e->subquery) + "}";
     case ExprKind::kBetween:
       return std::string("(") + (e->negated ? "NOT " : "") + "BETWEEN" +
              (e->symmetric ? " SYMMETRIC" : "") + DumpChildren(*e) + ")";
@@ -166,8 +182,8 @@ inline std::string Dump(const Expr* e) {
       if (e->subquery) out += " {" + Dump(*e->subquery) + "}";
       return out + ")";
     }
-    case ExprKind::kSubscript: return "([] " + Dump(e->children[0].get()) + " " +
-                                      Dump(e->children[1].get()) + ")";
+    case ExprKind::kSubscript:
+      return "([] " + Dump(e->children[0].get()) + " " + Dump(e->children[1].get()) + ")";
     case ExprKind::kArray: {
       if (e->subquery) return "ARRAY{" + Dump(*e->subquery) + "}";
       std::string out = "ARRAY[";
@@ -176,7 +192,8 @@ inline std::string Dump(const Expr* e) {
       }
       return out + "]";
     }
-    case ExprKind::kRow: return "(ROW" + DumpChildren(*e) + ")";
+    case ExprKind::kRow:
+      return "(ROW" + DumpChildren(*e) + ")";
   }
   return "?";
 }
@@ -257,8 +274,8 @@ inline std::string Dump(const SelectStmt& q) {
       const char* op = q.set_op == SelectStmt::SetOp::kUnion       ? "UNION"
                        : q.set_op == SelectStmt::SetOp::kIntersect ? "INTERSECT"
                                                                    : "EXCEPT";
-      out += "[" + Dump(*q.left) + "] " + op + (q.set_all ? " ALL" : "") + " [" +
-             Dump(*q.right) + "]";
+      out +=
+          "[" + Dump(*q.left) + "] " + op + (q.set_all ? " ALL" : "") + " [" + Dump(*q.right) + "]";
       break;
     }
     case SelectStmt::Kind::kValues: {

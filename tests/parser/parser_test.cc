@@ -19,8 +19,8 @@ using testing::Dump;
 
 std::vector<StatementPtr> ParseOk(std::string_view sql) {
   auto result = Parser::Parse(sql);
-  EXPECT_TRUE(result.ok()) << sql << "\n" << result.status().ToString()
-                           << " at " << result.status().position();
+  EXPECT_TRUE(result.ok()) << sql << "\n"
+                           << result.status().ToString() << " at " << result.status().position();
   if (!result.ok()) return {};
   return std::move(result).value();
 }
@@ -125,6 +125,9 @@ TEST(ParserExprTest, Literals) {
   EXPECT_EQ(E("$$a'b$$"), "'a'b'");
   EXPECT_EQ(E("$tag$x $$ y$tag$"), "'x $$ y'");
   EXPECT_EQ(E("$1 + $12"), "(+ $1 $12)");
+  EXPECT_EQ(E("B'0101'"), "bit'0101'");
+  EXPECT_EQ(E("x'1F'"), "bit'00011111'");
+  EXPECT_EQ(E("B'012'"), "ERROR \"2\" is not a valid binary digit");
   EXPECT_EQ(E("TRUE AND false"), "(AND TRUE FALSE)");
   EXPECT_EQ(E("NULL"), "NULL");
   EXPECT_EQ(E("NULL::text"), "(:: NULL text)");
@@ -223,8 +226,7 @@ TEST(ParserExprTest, Functions) {
             "pg_catalog.format_type(a.atttypid, a.atttypmod)");
   EXPECT_EQ(E("string_agg(x, ',' ORDER BY y DESC NULLS FIRST)"),
             "string_agg(x, ',' ORDER BY y DESC NULLS FIRST)");
-  EXPECT_EQ(E("percentile_cont(0.5) WITHIN GROUP (ORDER BY x)"),
-            "percentile_cont(0.5 ORDER BY x)");
+  EXPECT_EQ(E("percentile_cont(0.5) WITHIN GROUP (ORDER BY x)"), "percentile_cont(0.5 ORDER BY x)");
   EXPECT_EQ(E("count(*) FILTER (WHERE a > 1)"), "count(*) FILTER (> a 1)");
   EXPECT_EQ(E("left(s, 2) || right(s, 1)"), "(|| left(s, 2) right(s, 1))");
   EXPECT_EQ(E("coalesce(a, b) + nullif(a, 0) + greatest(a, b) + least(a, b)"),
@@ -561,8 +563,9 @@ TEST(ParserScriptTest, MutatedInputsDoNotCrash) {
       "ELSE $$z$$ END::text[] FROM r, generate_series(1, 3) g(n)",
       "COPY t (a) FROM STDIN WITH (FORMAT csv, HEADER true); SET TIME ZONE 'UTC'; SHOW ALL",
   };
-  const std::vector<std::string> inserts = {"(", ")", ",", "'", "\"", "$$", "/*", "--", "::",
-                                            " SELECT ", " FROM ", " AND ", "[", "]", ";", "é"};
+  const std::vector<std::string> inserts = {"(",  ")",  ",",  "'",        "\"",     "$$",
+                                            "/*", "--", "::", " SELECT ", " FROM ", " AND ",
+                                            "[",  "]",  ";",  "é"};
   std::mt19937 rng(42);
   int parsed = 0;
   for (const std::string& seed : seeds) {
@@ -572,14 +575,22 @@ TEST(ParserScriptTest, MutatedInputsDoNotCrash) {
       for (int e = 0; e < edits && !sql.empty(); ++e) {
         const size_t at = rng() % sql.size();
         switch (rng() % 3) {
-          case 0: sql.erase(at, 1 + rng() % 5); break;
-          case 1: sql.insert(at, inserts[rng() % inserts.size()]); break;
-          default: sql.insert(at, sql.substr(rng() % sql.size(), 1 + rng() % 8)); break;
+          case 0:
+            sql.erase(at, 1 + rng() % 5);
+            break;
+          case 1:
+            sql.insert(at, inserts[rng() % inserts.size()]);
+            break;
+          default:
+            sql.insert(at, sql.substr(rng() % sql.size(), 1 + rng() % 8));
+            break;
         }
       }
       auto result = Parser::Parse(sql);
-      if (result.ok()) ++parsed;
-      else EXPECT_FALSE(result.status().message().empty()) << sql;
+      if (result.ok())
+        ++parsed;
+      else
+        EXPECT_FALSE(result.status().message().empty()) << sql;
     }
   }
   EXPECT_GT(parsed, 0);
@@ -930,8 +941,9 @@ TEST(ParserStatementTest, DropAlterTruncate) {
   EXPECT_EQ(One<DropStatement>("DROP SINK s")->object, ObjectKind::kSink);
   EXPECT_EQ(One<DropStatement>("DROP SCHEMA s")->object, ObjectKind::kSchema);
 
-  auto a = One<AlterTableStatement>("ALTER TABLE IF EXISTS t ADD COLUMN IF NOT EXISTS c int "
-                                    "DEFAULT 5");
+  auto a = One<AlterTableStatement>(
+      "ALTER TABLE IF EXISTS t ADD COLUMN IF NOT EXISTS c int "
+      "DEFAULT 5");
   ASSERT_TRUE(a);
   EXPECT_TRUE(a->if_exists);
   EXPECT_EQ(a->action, AlterTableStatement::Action::kAddColumn);
@@ -1009,7 +1021,8 @@ TEST(ParserStatementTest, Set) {
             "application_name=PostgreSQL JDBC Driver");
   EXPECT_EQ(SetSummary("SET SESSION search_path TO public, \"MySchema\""),
             "search_path=public|MySchema");
-  EXPECT_EQ(SetSummary("SET LOCAL statement_timeout = DEFAULT"), "statement_timeout= default local");
+  EXPECT_EQ(SetSummary("SET LOCAL statement_timeout = DEFAULT"),
+            "statement_timeout= default local");
   EXPECT_EQ(SetSummary("SET freshet.read_mode = 'latest'"), "freshet.read_mode=latest");
   EXPECT_EQ(SetSummary("SET standard_conforming_strings = on"), "standard_conforming_strings=on");
   EXPECT_EQ(SetSummary("SET x = off"), "x=off");
@@ -1216,8 +1229,8 @@ TEST(ParserSqlLogicTest, EvidenceFilesParse) {
     for (const SltRecord& r : ReadSlt(entry.path())) {
       if (r.expect_error) continue;
       auto result = Parser::Parse(r.sql);
-      EXPECT_TRUE(result.ok()) << entry.path().filename() << ":" << r.line << ": " << r.sql
-                               << "  " << result.status().ToString();
+      EXPECT_TRUE(result.ok()) << entry.path().filename() << ":" << r.line << ": " << r.sql << "  "
+                               << result.status().ToString();
     }
   }
 }
