@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -72,16 +73,26 @@ inline constexpr const char* kUndefinedParameter = "42P02";
 }  // namespace sqlstate
 
 /// The outcome of an operation: OK, or an error carrying a SQLSTATE, a message, and optionally
-/// a 1-based character position in the statement text, a detail and a hint.
+/// a 1-based character position in the statement text, a detail and a hint. An OK status is a
+/// single null pointer, so returning OK (and Result<T> holding a value) costs nothing extra.
 class [[nodiscard]] Status {
  public:
   Status() = default;
+  Status(const Status& o) : state_(o.state_ ? std::make_unique<State>(*o.state_) : nullptr) {}
+  Status& operator=(const Status& o) {
+    if (this != &o) state_ = o.state_ ? std::make_unique<State>(*o.state_) : nullptr;
+    return *this;
+  }
+  Status(Status&&) noexcept = default;
+  Status& operator=(Status&&) noexcept = default;
+
   static Status OK() { return Status(); }
   static Status Error(std::string sqlstate, std::string message, int position = 0) {
     Status s;
-    s.sqlstate_ = std::move(sqlstate);
-    s.message_ = std::move(message);
-    s.position_ = position;
+    s.state_ = std::make_unique<State>();
+    s.state_->sqlstate = std::move(sqlstate);
+    s.state_->message = std::move(message);
+    s.state_->position = position;
     return s;
   }
   static Status Internal(std::string message) {
@@ -91,33 +102,43 @@ class [[nodiscard]] Status {
     return Error(sqlstate::kFeatureNotSupported, std::move(message));
   }
 
-  bool ok() const { return sqlstate_.empty(); }
-  const std::string& sqlstate() const { return sqlstate_; }
-  const std::string& message() const { return message_; }
-  int position() const { return position_; }
-  const std::string& detail() const { return detail_; }
-  const std::string& hint() const { return hint_; }
+  bool ok() const { return state_ == nullptr; }
+  const std::string& sqlstate() const { return ok() ? Empty() : state_->sqlstate; }
+  const std::string& message() const { return ok() ? Empty() : state_->message; }
+  int position() const { return ok() ? 0 : state_->position; }
+  const std::string& detail() const { return ok() ? Empty() : state_->detail; }
+  const std::string& hint() const { return ok() ? Empty() : state_->hint; }
 
+  /// Sets the position unless one is already set (no effect on OK).
   Status& WithPosition(int position) {
-    if (position_ == 0) position_ = position;
+    if (state_ && state_->position == 0) state_->position = position;
     return *this;
   }
   Status& WithDetail(std::string detail) {
-    detail_ = std::move(detail);
+    if (state_) state_->detail = std::move(detail);
     return *this;
   }
   Status& WithHint(std::string hint) {
-    hint_ = std::move(hint);
+    if (state_) state_->hint = std::move(hint);
     return *this;
   }
-  std::string ToString() const { return ok() ? "OK" : ("ERROR " + sqlstate_ + ": " + message_); }
+  std::string ToString() const {
+    return ok() ? "OK" : ("ERROR " + state_->sqlstate + ": " + state_->message);
+  }
 
  private:
-  std::string sqlstate_;  // empty when OK
-  std::string message_;
-  int position_ = 0;
-  std::string detail_;
-  std::string hint_;
+  struct State {
+    std::string sqlstate;
+    std::string message;
+    int position = 0;
+    std::string detail;
+    std::string hint;
+  };
+  static const std::string& Empty() {
+    static const std::string kEmpty;
+    return kEmpty;
+  }
+  std::unique_ptr<State> state_;
 };
 
 /// Either a value of T or an error Status.

@@ -92,6 +92,65 @@ std::string KeyDescription(const planner::TableDef& table, const Row& row) {
   return "Key (" + cols + ")=(" + vals + ") already exists.";
 }
 
+/// RETURNING items bound over a table row: expressions plus result column names and types.
+struct ReturningList {
+  std::vector<BoundExprPtr> exprs;
+  std::vector<std::string> names;
+  std::vector<SqlType> types;
+  bool empty() const { return exprs.empty(); }
+
+  /// Evaluates the list over `row` and appends the result to `out`.
+  Status Append(executor::Executor& exec, const Row& row, RowSet* out) const {
+    if (exprs.empty()) return Status::OK();
+    Row r;
+    r.reserve(exprs.size());
+    for (const auto& e : exprs) {
+      ASSIGN_OR_RETURN(Value v, exec.Evaluate(*e, row));
+      r.push_back(std::move(v));
+    }
+    out->push_back(std::move(r));
+    return Status::OK();
+  }
+};
+
+Result<ReturningList> BindReturning(Binder& binder, const std::vector<parser::SelectItem>& items,
+                                    const planner::Scope& scope) {
+  ReturningList list;
+  for (const auto& item : items) {
+    if (item.expr->kind == parser::ExprKind::kStar) {
+      for (const auto& c : scope.columns) {
+        list.exprs.push_back(planner::MakeColumn(c.index, c.type));
+        list.names.push_back(c.name);
+        list.types.push_back(c.type);
+      }
+      continue;
+    }
+    ASSIGN_OR_RETURN(BoundExprPtr b, binder.BindScalar(*item.expr, scope));
+    list.types.push_back(b->type);
+    list.names.push_back(!item.alias.empty()                               ? item.alias
+                         : item.expr->kind == parser::ExprKind::kColumnRef ? item.expr->names.back()
+                                                                           : "?column?");
+    list.exprs.push_back(std::move(b));
+  }
+  return list;
+}
+
+/// Binds a DML WHERE clause, which must be boolean (42804 otherwise). Null when absent.
+Result<BoundExprPtr> BindWhere(Binder& binder, const parser::Expr* where,
+                               const planner::Scope& scope) {
+  if (!where) return BoundExprPtr();
+  ASSIGN_OR_RETURN(BoundExprPtr b, binder.BindScalar(*where, scope));
+  if (b->type.id == TypeId::kUnknown) {
+    ASSIGN_OR_RETURN(b, binder.AddCast(std::move(b), TypeId::kBool));
+  }
+  if (b->type.id != TypeId::kBool) {
+    return Status::Error(sqlstate::kDatatypeMismatch,
+                         "argument of WHERE must be type boolean, not type " + b->type.ToString(),
+                         where->position);
+  }
+  return b;
+}
+
 }  // namespace
 
 Status Session::InsertRow(const planner::TableDef& table, Row row, bool check_unique) {
@@ -301,27 +360,8 @@ Status Session::HandleInsert(const parser::InsertStatement& stmt, pgwire::Result
   }
 
   // RETURNING
-  std::vector<BoundExprPtr> returning;
-  std::vector<std::string> ret_names;
-  std::vector<SqlType> ret_types;
   planner::Scope table_scope = Binder::TableScope(*table, stmt.alias);
-  for (const auto& item : stmt.returning) {
-    if (item.expr->kind == parser::ExprKind::kStar) {
-      for (const auto& c : table_scope.columns) {
-        returning.push_back(planner::MakeColumn(c.index, c.type));
-        ret_names.push_back(c.name);
-        ret_types.push_back(c.type);
-      }
-      continue;
-    }
-    ASSIGN_OR_RETURN(BoundExprPtr b, binder.BindScalar(*item.expr, table_scope));
-    ret_types.push_back(b->type);
-    ret_names.push_back(item.alias.empty() ? (item.expr->kind == parser::ExprKind::kColumnRef
-                                                  ? item.expr->names.back()
-                                                  : "?column?")
-                                           : item.alias);
-    returning.push_back(std::move(b));
-  }
+  ASSIGN_OR_RETURN(ReturningList returning, BindReturning(binder, stmt.returning, table_scope));
 
   int64_t count = 0;
   RowSet returned;
@@ -356,29 +396,15 @@ Status Session::HandleInsert(const parser::InsertStatement& stmt, pgwire::Result
         }
         final_row = std::move(updated);
         count++;
-        if (!returning.empty()) {
-          Row out;
-          for (auto& e : returning) {
-            ASSIGN_OR_RETURN(Value v, exec.Evaluate(*e, final_row));
-            out.push_back(std::move(v));
-          }
-          returned.push_back(std::move(out));
-        }
+        RETURN_IF_ERROR(returning.Append(exec, final_row, &returned));
         continue;
       }
     }
     RETURN_IF_ERROR(InsertRow(*table, full, true));
     count++;
-    if (!returning.empty()) {
-      Row out;
-      for (auto& e : returning) {
-        ASSIGN_OR_RETURN(Value v, exec.Evaluate(*e, final_row));
-        out.push_back(std::move(v));
-      }
-      returned.push_back(std::move(out));
-    }
+    RETURN_IF_ERROR(returning.Append(exec, final_row, &returned));
   }
-  if (!returning.empty()) SendRows(ret_names, ret_types, returned, sink);
+  if (!returning.empty()) SendRows(returning.names, returning.types, returned, sink);
   sink.Complete("INSERT 0 " + std::to_string(count));
   return Status::OK();
 }
@@ -393,16 +419,7 @@ Status Session::HandleUpdate(const parser::UpdateStatement& stmt, pgwire::Result
   Binder binder(db_.catalog());
   for (const Value& p : params) binder.param_types().push_back(p.type());
   planner::Scope scope = Binder::TableScope(*table, stmt.alias);
-  BoundExprPtr where;
-  if (stmt.where) {
-    ASSIGN_OR_RETURN(where, binder.BindScalar(*stmt.where, scope));
-    if (where->type.id != TypeId::kBool) {
-      return Status::Error(
-          sqlstate::kDatatypeMismatch,
-          "argument of WHERE must be type boolean, not type " + where->type.ToString(),
-          stmt.where->position);
-    }
-  }
+  ASSIGN_OR_RETURN(BoundExprPtr where, BindWhere(binder, stmt.where.get(), scope));
   std::vector<std::pair<int, BoundExprPtr>> sets;
   for (const auto& [name, e] : stmt.set) {
     int idx = table->FindColumn(name);
@@ -439,26 +456,7 @@ Status Session::HandleUpdate(const parser::UpdateStatement& stmt, pgwire::Result
         matches.emplace_back(std::string(key), row);
         return true;
       }));
-  std::vector<BoundExprPtr> returning;
-  std::vector<std::string> ret_names;
-  std::vector<SqlType> ret_types;
-  for (const auto& item : stmt.returning) {
-    if (item.expr->kind == parser::ExprKind::kStar) {
-      for (const auto& c : scope.columns) {
-        returning.push_back(planner::MakeColumn(c.index, c.type));
-        ret_names.push_back(c.name);
-        ret_types.push_back(c.type);
-      }
-      continue;
-    }
-    ASSIGN_OR_RETURN(BoundExprPtr b, binder.BindScalar(*item.expr, scope));
-    ret_types.push_back(b->type);
-    ret_names.push_back(item.alias.empty() ? (item.expr->kind == parser::ExprKind::kColumnRef
-                                                  ? item.expr->names.back()
-                                                  : "?column?")
-                                           : item.alias);
-    returning.push_back(std::move(b));
-  }
+  ASSIGN_OR_RETURN(ReturningList returning, BindReturning(binder, stmt.returning, scope));
   RowSet returned;
   // Compute every new row before writing, so the scan never sees its own updates.
   std::vector<Row> new_rows;
@@ -491,16 +489,9 @@ Status Session::HandleUpdate(const parser::UpdateStatement& stmt, pgwire::Result
         RETURN_IF_ERROR(InsertRow(*table, updated, false));
       }
     }
-    if (!returning.empty()) {
-      Row out;
-      for (auto& e : returning) {
-        ASSIGN_OR_RETURN(Value v, exec.Evaluate(*e, updated));
-        out.push_back(std::move(v));
-      }
-      returned.push_back(std::move(out));
-    }
+    RETURN_IF_ERROR(returning.Append(exec, updated, &returned));
   }
-  if (!returning.empty()) SendRows(ret_names, ret_types, returned, sink);
+  if (!returning.empty()) SendRows(returning.names, returning.types, returned, sink);
   sink.Complete("UPDATE " + std::to_string(matches.size()));
   return Status::OK();
 }
@@ -517,36 +508,8 @@ Status Session::HandleDelete(const parser::DeleteStatement& stmt, pgwire::Result
   Binder binder(db_.catalog());
   for (const Value& p : params) binder.param_types().push_back(p.type());
   planner::Scope scope = Binder::TableScope(*table, stmt.alias);
-  BoundExprPtr where;
-  if (stmt.where) {
-    ASSIGN_OR_RETURN(where, binder.BindScalar(*stmt.where, scope));
-    if (where->type.id != TypeId::kBool) {
-      return Status::Error(
-          sqlstate::kDatatypeMismatch,
-          "argument of WHERE must be type boolean, not type " + where->type.ToString(),
-          stmt.where->position);
-    }
-  }
-  std::vector<BoundExprPtr> returning;
-  std::vector<std::string> ret_names;
-  std::vector<SqlType> ret_types;
-  for (const auto& item : stmt.returning) {
-    if (item.expr->kind == parser::ExprKind::kStar) {
-      for (const auto& c : scope.columns) {
-        returning.push_back(planner::MakeColumn(c.index, c.type));
-        ret_names.push_back(c.name);
-        ret_types.push_back(c.type);
-      }
-      continue;
-    }
-    ASSIGN_OR_RETURN(BoundExprPtr b, binder.BindScalar(*item.expr, scope));
-    ret_types.push_back(b->type);
-    ret_names.push_back(item.alias.empty() ? (item.expr->kind == parser::ExprKind::kColumnRef
-                                                  ? item.expr->names.back()
-                                                  : "?column?")
-                                           : item.alias);
-    returning.push_back(std::move(b));
-  }
+  ASSIGN_OR_RETURN(BoundExprPtr where, BindWhere(binder, stmt.where.get(), scope));
+  ASSIGN_OR_RETURN(ReturningList returning, BindReturning(binder, stmt.returning, scope));
   executor::ExecContext ctx = MakeExecContext(params);
   executor::Executor exec(ctx);
   std::vector<std::string> keys;
@@ -558,18 +521,11 @@ Status Session::HandleDelete(const parser::DeleteStatement& stmt, pgwire::Result
           if (!keep) return true;
         }
         keys.emplace_back(key);
-        if (!returning.empty()) {
-          Row out;
-          for (auto& e : returning) {
-            ASSIGN_OR_RETURN(Value v, exec.Evaluate(*e, row));
-            out.push_back(std::move(v));
-          }
-          returned.push_back(std::move(out));
-        }
+        RETURN_IF_ERROR(returning.Append(exec, row, &returned));
         return true;
       }));
   for (const auto& k : keys) Txn().Delete(storage::Space::kData, k);
-  if (!returning.empty()) SendRows(ret_names, ret_types, returned, sink);
+  if (!returning.empty()) SendRows(returning.names, returning.types, returned, sink);
   sink.Complete("DELETE " + std::to_string(keys.size()));
   return Status::OK();
 }

@@ -21,12 +21,6 @@ Status Err(const char* code, std::string msg, int pos = 0) {
   return Status::Error(code, std::move(msg), pos);
 }
 
-bool IsWindowOnlyFunction(const std::string& n) {
-  return n == "row_number" || n == "rank" || n == "dense_rank" || n == "lag" || n == "lead" ||
-         n == "first_value" || n == "last_value" || n == "ntile" || n == "percent_rank" ||
-         n == "cume_dist" || n == "nth_value";
-}
-
 std::string FuncName(const Expr& e) { return e.names.empty() ? "" : e.names.back(); }
 
 /// True when the AST (outside subqueries) calls an aggregate function without OVER.
@@ -104,8 +98,6 @@ std::string DefaultColumnName(const Expr& e) {
       return "?column?";
   }
 }
-
-bool IsSortable(SqlType t) { return t.id != TypeId::kJsonb; }
 
 }  // namespace
 
@@ -279,6 +271,21 @@ Result<BoundExprPtr> Binder::BindLimitExpr(const Expr& expr, const char* what) {
       expr.position);
 }
 
+Result<PlanPtr> Binder::ApplyLimit(PlanPtr plan, const SelectStmt& stmt) {
+  if (!stmt.limit && !stmt.offset) return plan;
+  auto limit = std::make_unique<LogicalPlan>(PlanKind::kLimit);
+  if (stmt.limit) {
+    ASSIGN_OR_RETURN(limit->limit, BindLimitExpr(*stmt.limit, "LIMIT"));
+  }
+  if (stmt.offset) {
+    ASSIGN_OR_RETURN(limit->offset, BindLimitExpr(*stmt.offset, "OFFSET"));
+  }
+  limit->types = plan->types;
+  limit->names = plan->names;
+  limit->children.push_back(std::move(plan));
+  return PlanPtr(std::move(limit));
+}
+
 Result<PlanPtr> Binder::ApplyOrderLimit(PlanPtr plan, const SelectStmt& stmt, const Scope* outer) {
   // ORDER BY for set operations and VALUES: output names or ordinals only.
   if (!stmt.order_by.empty()) {
@@ -321,19 +328,7 @@ Result<PlanPtr> Binder::ApplyOrderLimit(PlanPtr plan, const SelectStmt& stmt, co
     sort->children.push_back(std::move(plan));
     plan = std::move(sort);
   }
-  if (stmt.limit || stmt.offset) {
-    auto limit = std::make_unique<LogicalPlan>(PlanKind::kLimit);
-    if (stmt.limit) {
-      ASSIGN_OR_RETURN(limit->limit, BindLimitExpr(*stmt.limit, "LIMIT"));
-    }
-    if (stmt.offset) {
-      ASSIGN_OR_RETURN(limit->offset, BindLimitExpr(*stmt.offset, "OFFSET"));
-    }
-    limit->types = plan->types;
-    limit->names = plan->names;
-    limit->children.push_back(std::move(plan));
-    plan = std::move(limit);
-  }
+  ASSIGN_OR_RETURN(plan, ApplyLimit(std::move(plan), stmt));
   return plan;
 }
 
@@ -767,19 +762,7 @@ Result<PlanPtr> Binder::BindSelectBlock(const SelectStmt& stmt, const Scope* out
   } else {
     add_sort();
   }
-  if (stmt.limit || stmt.offset) {
-    auto limit = std::make_unique<LogicalPlan>(PlanKind::kLimit);
-    if (stmt.limit) {
-      ASSIGN_OR_RETURN(limit->limit, BindLimitExpr(*stmt.limit, "LIMIT"));
-    }
-    if (stmt.offset) {
-      ASSIGN_OR_RETURN(limit->offset, BindLimitExpr(*stmt.offset, "OFFSET"));
-    }
-    limit->types = plan->types;
-    limit->names = plan->names;
-    limit->children.push_back(std::move(plan));
-    plan = std::move(limit);
-  }
+  ASSIGN_OR_RETURN(plan, ApplyLimit(std::move(plan), stmt));
   if (plan->types.size() > visible) {
     auto strip = std::make_unique<LogicalPlan>(PlanKind::kProject);
     for (size_t i = 0; i < visible; i++) {
@@ -1109,15 +1092,6 @@ Result<PlanPtr> Binder::BindJoin(const TableRef& ref, const Scope* outer, Scope*
         c.unqualified_ok = false;
       }
       out.columns.push_back(c);
-    }
-    // Qualified references to a USING column from either side still resolve to that side, but
-    // the merged column also answers to each side's qualifier when unambiguous.
-    for (size_t k = 0; k < pairs.size(); k++) {
-      for (const auto& c : combined.columns) {
-        if (c.index == pairs[k].first || c.index == pairs[k].second) {
-          // nothing: qualified refs go to the per-side copy above
-        }
-      }
     }
     join->children.push_back(std::move(left));
     join->children.push_back(std::move(right));

@@ -72,6 +72,8 @@ class Binder {
                            Scope* scope);
   Result<PlanPtr> BindTableRef(const parser::TableRef& ref, const Scope* outer, Scope* scope);
   Result<PlanPtr> BindJoin(const parser::TableRef& ref, const Scope* outer, Scope* scope);
+  /// Adds LIMIT/OFFSET of `stmt` on top of `plan`, if any.
+  Result<PlanPtr> ApplyLimit(PlanPtr plan, const parser::SelectStmt& stmt);
   Result<BoundExprPtr> BindLimitExpr(const parser::Expr& expr, const char* what);
 
   Result<BoundExprPtr> BindExpr(const parser::Expr& expr, ExprContext& ctx);

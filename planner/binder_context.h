@@ -19,7 +19,6 @@ struct Binder::ExprContext {
   bool in_aggregate = false;
   // Windows: appended after the base row.
   std::vector<WindowCall>* windows = nullptr;
-  int window_base = 0;
   bool allow_windows = false;
 };
 

@@ -597,16 +597,11 @@ Result<BoundExprPtr> Binder::BindWindowCall(const Expr& expr, ExprContext& ctx) 
     return Err(sqlstate::kUndefinedFunction, "function " + name + " is not a window function",
                expr.position);
   }
-  int base = ctx.window_base;
-  if (base == 0) {
-    base = ctx.agg_mode ? static_cast<int>(ctx.groups->size() + ctx.aggregates->size())
-                        : static_cast<int>(ctx.scope->columns.empty() ? 0 : 0);
-  }
   SqlType type = call.type;
   ctx.windows->push_back(std::move(call));
   auto ref = std::make_unique<BoundExpr>(BoundExprKind::kColumn, type);
-  // The window column index is fixed up relative to the input width by the executor: encode it
-  // as -(k + 1) and resolve when the Window node is built.
+  // Window columns follow the base row, whose width is known only once the whole select list
+  // is bound: encode the reference as -(k + 1); BindSelectBlock rewrites it.
   ref->column = -static_cast<int>(ctx.windows->size());
   return BoundExprPtr(std::move(ref));
 }

@@ -85,7 +85,6 @@ struct AggregateCall {
   BoundExprPtr sep;  // string_agg separator
   bool distinct = false;
   BoundExprPtr filter;
-  struct OrderKey;
   std::vector<std::pair<BoundExprPtr, bool>> order_by;  // (expr, descending) for string_agg
 };
 
