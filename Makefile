@@ -22,13 +22,12 @@ deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
-$(BUILD_DIR)/CMakeCache.txt:
-	@gen=""; command -v ninja >/dev/null && gen="-G Ninja"; \
-	launcher=""; command -v ccache >/dev/null && launcher="-DCMAKE_CXX_COMPILER_LAUNCHER=ccache"; \
-	cmake -S . -B $(BUILD_DIR) $$gen $$launcher -DCMAKE_BUILD_TYPE=RelWithDebInfo
-
+# Configures every time (cheap), so new test folders and files are always picked up.
 build: deps
-	@$(MAKE) --no-print-directory $(BUILD_DIR)/CMakeCache.txt
+	@gen=""; command -v ninja >/dev/null && gen="-G Ninja"; \
+	[ -f $(BUILD_DIR)/CMakeCache.txt ] && gen=""; \
+	launcher=""; command -v ccache >/dev/null && launcher="-DCMAKE_CXX_COMPILER_LAUNCHER=ccache"; \
+	cmake -S . -B $(BUILD_DIR) $$gen $$launcher -DCMAKE_BUILD_TYPE=RelWithDebInfo > /dev/null
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
 run: build

@@ -45,6 +45,7 @@ inline constexpr const char* kUndefinedObject = "42704";
 inline constexpr const char* kDuplicateTable = "42P07";
 inline constexpr const char* kDuplicateColumn = "42701";
 inline constexpr const char* kDuplicateObject = "42710";
+inline constexpr const char* kDuplicateAlias = "42712";
 inline constexpr const char* kAmbiguousColumn = "42702";
 inline constexpr const char* kDatatypeMismatch = "42804";
 inline constexpr const char* kCannotCoerce = "42846";

@@ -796,7 +796,7 @@ Result<PlanPtr> Binder::BindFrom(const std::vector<parser::TableRefPtr>& from, c
       for (const auto& existing : scope->columns) {
         if (!c.table.empty() && existing.table == c.table && c.name == existing.name &&
             existing.index < offset && c.index == 0) {
-          return Err(sqlstate::kDuplicateObject,
+          return Err(sqlstate::kDuplicateAlias,
                      "table name \"" + c.table + "\" specified more than once", ref->position);
         }
       }

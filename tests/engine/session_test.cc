@@ -1,0 +1,225 @@
+// In-process tests of the engine: sessions, transactions, COPY, binder and executor behaviour,
+// and persistence across a reopen of the data directory.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <random>
+
+#include "engine/database.h"
+
+namespace freshet::engine {
+namespace {
+
+/// Records what a statement reports, rendering rows in PostgreSQL text format.
+class CaptureSink : public pgwire::ResultSink {
+ public:
+  void Describe(const std::vector<pgwire::ColumnInfo>& c) override { columns = c; }
+  void Rows(const DataChunk& chunk) override {
+    for (size_t r = 0; r < chunk.size(); r++) {
+      std::string line;
+      for (size_t c = 0; c < chunk.column_count(); c++) {
+        if (c) line += "|";
+        const Value& v = chunk.Get(c, r);
+        line += v.is_null() ? "NULL" : v.ToText(format);
+      }
+      rows.push_back(line);
+    }
+  }
+  void Complete(const std::string& tag) override { tags.push_back(tag); }
+  void Notice(const std::string&, const std::string& code, const std::string&) override {
+    notices.push_back(code);
+  }
+  void ParameterChanged(const std::string& n, const std::string& v) override {
+    params.emplace_back(n, v);
+  }
+  void CopyIn(const pgwire::CopyFormat&) override { copy_in = true; }
+  void CopyOut(const pgwire::CopyFormat&) override {}
+  void CopyOutData(std::string_view d) override { copy_out += d; }
+  void CopyOutDone() override {}
+
+  TextFormatOptions format;  // the session's, as pgwire uses them
+  std::vector<pgwire::ColumnInfo> columns;
+  std::vector<std::string> rows, tags, notices;
+  std::vector<std::pair<std::string, std::string>> params;
+  bool copy_in = false;
+  std::string copy_out;
+};
+
+class EngineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    static std::mt19937_64 rng(std::random_device{}());
+    dir_ =
+        std::filesystem::temp_directory_path() / ("freshet-engine-test-" + std::to_string(rng()));
+    Reopen();
+  }
+  void TearDown() override {
+    session_.reset();
+    db_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  void Reopen() {
+    session_.reset();
+    db_.reset();
+    auto db = Database::Open(dir_);
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    db_ = std::move(*db);
+    session_ = NewSession();
+  }
+  std::unique_ptr<pgwire::BackendSession> NewSession() {
+    auto s = db_->StartSession({{"user", "freshet"}, {"database", "freshet"}});
+    EXPECT_TRUE(s.ok());
+    return std::move(*s);
+  }
+  /// Runs SQL and returns the error's SQLSTATE ("" when OK).
+  std::string Exec(const std::string& sql, pgwire::BackendSession* s = nullptr) {
+    sink_ = CaptureSink();
+    sink_.format = (s ? s : session_.get())->FormatOptions();
+    Status st = (s ? s : session_.get())->ExecuteSimple(sql, sink_);
+    last_ = st;
+    return st.sqlstate();
+  }
+  std::vector<std::string> Query(const std::string& sql) {
+    EXPECT_EQ(Exec(sql), "") << sql << ": " << last_.ToString();
+    return sink_.rows;
+  }
+
+  std::string dir_;
+  std::unique_ptr<Database> db_;
+  std::unique_ptr<pgwire::BackendSession> session_;
+  CaptureSink sink_;
+  Status last_;
+};
+
+using Rows = std::vector<std::string>;
+
+TEST_F(EngineTest, TransactionStatusAndAbortedBlocks) {
+  ASSERT_EQ(Exec("CREATE TABLE t (a int PRIMARY KEY)"), "");
+  EXPECT_EQ(session_->TransactionStatus(), 'I');
+  ASSERT_EQ(Exec("BEGIN; INSERT INTO t VALUES (1)"), "");
+  EXPECT_EQ(session_->TransactionStatus(), 'T');
+  EXPECT_EQ(Exec("INSERT INTO t VALUES (1)"), "23505");
+  EXPECT_EQ(session_->TransactionStatus(), 'E');
+  EXPECT_EQ(Exec("SELECT 1"), "25P02");
+  ASSERT_EQ(Exec("COMMIT"), "");
+  EXPECT_EQ(sink_.tags, Rows{"ROLLBACK"}) << "COMMIT of a failed block rolls back";
+  EXPECT_EQ(session_->TransactionStatus(), 'I');
+  EXPECT_EQ(Query("SELECT count(*) FROM t"), Rows{"0"});
+}
+
+TEST_F(EngineTest, MultiStatementStringIsOneImplicitTransaction) {
+  ASSERT_EQ(Exec("CREATE TABLE t (a int PRIMARY KEY)"), "");
+  EXPECT_EQ(Exec("INSERT INTO t VALUES (1); INSERT INTO t VALUES (2); SELECT 1/0"), "22012");
+  EXPECT_EQ(Query("SELECT count(*) FROM t"), Rows{"0"});
+  ASSERT_EQ(Exec("INSERT INTO t VALUES (1); INSERT INTO t VALUES (2)"), "");
+  EXPECT_EQ(sink_.tags, (Rows{"INSERT 0 1", "INSERT 0 1"}));
+  EXPECT_EQ(Query("SELECT a FROM t ORDER BY a DESC"), (Rows{"2", "1"}));
+}
+
+TEST_F(EngineTest, RolledBackDdlLeavesNoTrace) {
+  ASSERT_EQ(Exec("BEGIN; CREATE TABLE gone (a int); INSERT INTO gone VALUES (1); ROLLBACK"), "");
+  EXPECT_EQ(Exec("SELECT * FROM gone"), "42P01");
+  Reopen();
+  EXPECT_EQ(Exec("SELECT * FROM gone"), "42P01");
+}
+
+TEST_F(EngineTest, CommittedDataAndCatalogSurviveReopen) {
+  ASSERT_EQ(Exec("CREATE TABLE k (id int PRIMARY KEY, v text NOT NULL DEFAULT 'd'); "
+                 "CREATE TABLE nopk (x int); INSERT INTO nopk VALUES (1), (1); "
+                 "INSERT INTO k (id) VALUES (1), (2); CREATE VIEW kv AS SELECT v FROM k"),
+            "");
+  Reopen();
+  EXPECT_EQ(Query("SELECT id, v FROM k ORDER BY id"), (Rows{"1|d", "2|d"}));
+  EXPECT_EQ(Query("SELECT count(*) FROM kv"), Rows{"2"});
+  // Hidden row ids resume after the largest stored one: no overwrite of existing rows.
+  ASSERT_EQ(Exec("INSERT INTO nopk VALUES (2)"), "");
+  EXPECT_EQ(Query("SELECT x FROM nopk ORDER BY x"), (Rows{"1", "1", "2"}));
+  EXPECT_EQ(Exec("INSERT INTO k VALUES (1, 'x')"), "23505");
+}
+
+TEST_F(EngineTest, CopyFromStdinInChunksAndToStdout) {
+  ASSERT_EQ(Exec("CREATE TABLE c (a int, b text, d date)"), "");
+  ASSERT_EQ(Exec("COPY c FROM STDIN"), "");
+  EXPECT_TRUE(sink_.copy_in);
+  ASSERT_TRUE(session_->CopyData("1\tone\t2024-01-").ok());
+  ASSERT_TRUE(session_->CopyData("02\n2\t\\N\t\\N\n3\ttab\\there\t2024-02-29\n").ok());
+  CaptureSink done;
+  ASSERT_TRUE(session_->CopyDone(done).ok());
+  EXPECT_EQ(done.tags, Rows{"COPY 3"});
+  EXPECT_EQ(Query("SELECT a, b, d FROM c ORDER BY a"),
+            (Rows{"1|one|2024-01-02", "2|NULL|NULL", "3|tab\there|2024-02-29"}));
+  ASSERT_EQ(Exec("COPY c TO STDOUT WITH (FORMAT csv)"), "");
+  EXPECT_EQ(sink_.copy_out, "1,one,2024-01-02\n2,,\n3,tab\there,2024-02-29\n");
+}
+
+TEST_F(EngineTest, BadCopyDataIsRejectedAndNothingIsKept) {
+  ASSERT_EQ(Exec("CREATE TABLE c (a int)"), "");
+  ASSERT_EQ(Exec("COPY c FROM STDIN"), "");
+  ASSERT_TRUE(session_->CopyData("1\n").ok());
+  Status s = session_->CopyData("not-a-number\n");
+  EXPECT_EQ(s.sqlstate(), "22P02");
+  EXPECT_EQ(session_->TransactionStatus(), 'I');
+  EXPECT_EQ(Query("SELECT count(*) FROM c"), Rows{"0"});
+  // A client that disconnects mid-COPY leaves nothing either.
+  ASSERT_EQ(Exec("COPY c FROM STDIN"), "");
+  ASSERT_TRUE(session_->CopyData("5\n6\n").ok());
+  session_->Close();
+  session_ = NewSession();
+  EXPECT_EQ(Query("SELECT count(*) FROM c"), Rows{"0"});
+}
+
+TEST_F(EngineTest, BinderErrorsCarryPostgresCodes) {
+  ASSERT_EQ(Exec("CREATE TABLE t (a int, b text)"), "");
+  EXPECT_EQ(Exec("SELECT nope FROM t"), "42703");
+  EXPECT_EQ(last_.position(), 8);
+  EXPECT_EQ(Exec("SELECT a FROM t GROUP BY b"), "42803");
+  EXPECT_EQ(Exec("SELECT count(*) FROM t WHERE count(*) > 1"), "42803");
+  EXPECT_EQ(Exec("SELECT a FROM t WHERE a"), "42804");
+  EXPECT_EQ(Exec("SELECT a + b FROM t"), "42883");
+  EXPECT_EQ(Exec("SELECT * FROM t t1, t t1"), "42712");
+  EXPECT_EQ(Exec("SELECT a FROM t, t u"), "42702");
+  EXPECT_EQ(Exec("SELECT 1 UNION SELECT 'x'::text"), "42804");
+  EXPECT_EQ(Exec("SELECT 1 LIMIT -1"), "2201W");
+}
+
+TEST_F(EngineTest, ResultTypesFollowPostgres) {
+  ASSERT_EQ(Exec("CREATE TABLE t (i int, s smallint, b bigint, f real)"), "");
+  ASSERT_EQ(
+      Exec("SELECT i + b, sum(i), sum(b), avg(s), i / 2, f * 2, 1.5 + i FROM t GROUP BY i, b, f"),
+      "");
+  std::vector<uint32_t> oids;
+  for (const auto& c : sink_.columns) oids.push_back(c.type.Oid());
+  EXPECT_EQ(oids, (std::vector<uint32_t>{20, 20, 1700, 1700, 23, 700, 1700}));
+}
+
+TEST_F(EngineTest, NullSemanticsInPredicatesAndSubqueries) {
+  ASSERT_EQ(Exec("CREATE TABLE t (a int); INSERT INTO t VALUES (1), (NULL), (3)"), "");
+  EXPECT_EQ(Query("SELECT count(*) FROM t WHERE a NOT IN (SELECT a FROM t WHERE a > 1)"),
+            Rows{"1"});
+  EXPECT_EQ(Query("SELECT count(*) FROM t WHERE 2 NOT IN (SELECT a FROM t)"), Rows{"0"});
+  EXPECT_EQ(Query("SELECT count(*) FROM t x WHERE EXISTS (SELECT 1 FROM t y WHERE y.a > x.a)"),
+            Rows{"1"});
+  EXPECT_EQ(Query("SELECT count(a), count(*), sum(a) FROM t"), Rows{"2|3|4"});
+  EXPECT_EQ(Query("SELECT a, rank() OVER (ORDER BY a) FROM t ORDER BY a NULLS FIRST"),
+            (Rows{"NULL|3", "1|1", "3|2"}));
+}
+
+TEST_F(EngineTest, SettingsAreReportedAndValidated) {
+  ASSERT_EQ(Exec("SET application_name = 'tool'"), "");
+  EXPECT_EQ(sink_.params,
+            (std::vector<std::pair<std::string, std::string>>{{"application_name", "tool"}}));
+  EXPECT_EQ(Exec("SET no_such_setting = 1"), "42704");
+  ASSERT_EQ(Exec("SET TIME ZONE 'Europe/Paris'"), "");
+  EXPECT_EQ(Query("SELECT TIMESTAMPTZ '2024-07-01 12:00:00+00'"), Rows{"2024-07-01 14:00:00+02"});
+  EXPECT_EQ(Query("SHOW extra_float_digits"), Rows{"1"});
+}
+
+TEST_F(EngineTest, UnknownDatabaseIsRefused) {
+  auto s = db_->StartSession({{"user", "freshet"}, {"database", "other"}});
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().sqlstate(), "3D000");
+}
+
+}  // namespace
+}  // namespace freshet::engine
