@@ -1,6 +1,9 @@
 #include "function/aggregate_function.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 
 #include "function/cast.h"
 
@@ -258,8 +261,12 @@ Result<Value> AggFinalize(const BoundAggregate& agg, const AggState& s) {
       ASSIGN_OR_RETURN(Decimal var, num.Div(denom));
       if (var.Sign() < 0) var = Decimal();
       if (!sd) return Value::Numeric(var);
-      ASSIGN_OR_RETURN(Decimal r, Decimal::FromDouble(std::sqrt(var.ToDouble())));
-      ASSIGN_OR_RETURN(r, r.Round(std::max<int32_t>(var.scale(), 16)));
+      // sqrt in long double (about 19 digits) at the variance's scale, as PostgreSQL does.
+      long double v = std::strtold(var.ToString().c_str(), nullptr);
+      char buf[128];
+      std::snprintf(buf, sizeof(buf), "%.*Lf", std::min(var.scale(), Decimal::kMaxScale),
+                    std::sqrt(v));
+      ASSIGN_OR_RETURN(Decimal r, Decimal::Parse(buf));
       return Value::Numeric(r);
     }
     case AggKind::kMin:

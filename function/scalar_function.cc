@@ -1,9 +1,13 @@
 #include "function/scalar_function.h"
 
+#include <locale.h>
+
 #include <algorithm>
 #include <chrono>
+#include <clocale>
 #include <cmath>
 #include <cstring>
+#include <cwctype>
 #include <functional>
 #include <random>
 #include <regex>
@@ -70,9 +74,9 @@ size_t Utf8Offset(std::string_view s, int64_t chars) {
 std::string_view Str(const Value& v) { return v.GetString(); }
 Value TextV(std::string s) { return Value::Text(std::move(s)); }
 
+/// The type's output function (what concat() and format() use: booleans print t/f).
 std::string TextOf(const Value& v, const EvalContext& ctx) {
   if (v.type().IsString() || v.type_id() == T::kUnknown) return v.GetString();
-  if (v.type_id() == T::kBool) return v.GetBool() ? "true" : "false";
   TextFormatOptions o;
   o.time_zone = &ctx.tz();
   return v.ToText(o);
@@ -183,6 +187,17 @@ Result<Value> NegFn(const Value* a, size_t, const EvalContext&) {
   }
 }
 
+/// Exact-enough bridge for numeric results computed in long double (about 19 significant
+/// digits, more than the 16 PostgreSQL guarantees for sqrt/power/stddev).
+long double ToLongDouble(const Decimal& d) { return std::strtold(d.ToString().c_str(), nullptr); }
+
+Result<Decimal> DecimalFromLongDouble(long double v, int scale) {
+  scale = std::clamp(scale, 0, Decimal::kMaxScale);
+  char buf[128];
+  std::snprintf(buf, sizeof(buf), "%.*Lf", scale, v);
+  return Decimal::Parse(buf);
+}
+
 Result<Value> PowFn(const Value* a, size_t, const EvalContext&) {
   if (a[0].type_id() == T::kNumeric) {
     double x = a[0].GetDecimal().ToDouble(), y = a[1].GetDecimal().ToDouble();
@@ -195,8 +210,19 @@ Result<Value> PowFn(const Value* a, size_t, const EvalContext&) {
                            "a negative number raised to a non-integer power yields a complex "
                            "result");
     }
-    ASSIGN_OR_RETURN(Decimal d, Decimal::FromDouble(std::pow(x, y)));
-    // PostgreSQL gives at least 16 significant digits; keep scale >= 16 for fractional results.
+    const Decimal& base = a[0].GetDecimal();
+    const Decimal& exp = a[1].GetDecimal();
+    long double r = std::pow(ToLongDouble(base), ToLongDouble(exp));
+    // PostgreSQL's power_var: integral exponents keep 16 decimals; others 16 significant digits.
+    int scale;
+    if (exp.Normalized().scale() == 0) {
+      scale = 16;
+    } else {
+      scale = 16 - static_cast<int>(static_cast<double>(y) * std::log10(std::fabs(x)));
+      scale = std::max(scale, exp.scale());
+    }
+    scale = std::max(scale, base.scale());
+    ASSIGN_OR_RETURN(Decimal d, DecimalFromLongDouble(r, scale));
     return Value::Numeric(d);
   }
   double x = a[0].GetDouble(), y = a[1].GetDouble();
@@ -275,8 +301,14 @@ Result<Value> IvDivF(const Value* a, size_t, const EvalContext&) {
 // ---------------------------------------------------------------------------------------------
 // Text
 
+/// The value cast to text (what || uses: booleans become true/false).
+std::string CastText(const Value& v, const EvalContext& ctx) {
+  if (v.type_id() == T::kBool) return v.GetBool() ? "true" : "false";
+  return TextOf(v, ctx);
+}
+
 Result<Value> ConcatOp(const Value* a, size_t, const EvalContext& ctx) {
-  return TextV(TextOf(a[0], ctx) + TextOf(a[1], ctx));
+  return TextV(CastText(a[0], ctx) + CastText(a[1], ctx));
 }
 Result<Value> LengthFn(const Value* a, size_t, const EvalContext&) {
   std::string_view s = Str(a[0]);
@@ -289,15 +321,56 @@ Result<Value> LengthFn(const Value* a, size_t, const EvalContext&) {
 Result<Value> OctetLengthFn(const Value* a, size_t, const EvalContext&) {
   return Value::Int32(static_cast<int32_t>(Str(a[0]).size()));
 }
+void AppendUtf8(std::string* out, uint32_t cp) {
+  if (cp < 0x80) {
+    out->push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+/// Maps every character through `fn` (towlower/towupper under the C.UTF-8 locale), decoding
+/// and re-encoding UTF-8; ASCII takes a fast path.
+std::string MapCase(std::string_view in, bool upper) {
+  static locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(0));
+  std::string out;
+  out.reserve(in.size());
+  for (size_t i = 0; i < in.size();) {
+    unsigned char c = static_cast<unsigned char>(in[i]);
+    if (c < 0x80) {
+      out.push_back(static_cast<char>(upper ? std::toupper(c) : std::tolower(c)));
+      i++;
+      continue;
+    }
+    int len = (c >= 0xF0) ? 4 : (c >= 0xE0) ? 3 : (c >= 0xC0) ? 2 : 1;
+    if (i + len > in.size() || len == 1 || !utf8) {
+      out.append(in.substr(i, std::min<size_t>(len, in.size() - i)));
+      i += len;
+      continue;
+    }
+    uint32_t cp = c & (0xFF >> (len + 1));
+    for (int k = 1; k < len; k++) cp = (cp << 6) | (static_cast<unsigned char>(in[i + k]) & 0x3F);
+    cp = static_cast<uint32_t>(upper ? towupper_l(cp, utf8) : towlower_l(cp, utf8));
+    AppendUtf8(&out, cp);
+    i += len;
+  }
+  return out;
+}
 Result<Value> LowerFn(const Value* a, size_t, const EvalContext&) {
-  std::string s(Str(a[0]));
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return TextV(std::move(s));
+  return TextV(MapCase(Str(a[0]), false));
 }
 Result<Value> UpperFn(const Value* a, size_t, const EvalContext&) {
-  std::string s(Str(a[0]));
-  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return TextV(std::move(s));
+  return TextV(MapCase(Str(a[0]), true));
 }
 Result<Value> InitcapFn(const Value* a, size_t, const EvalContext&) {
   std::string s(Str(a[0]));
@@ -465,22 +538,7 @@ Result<Value> ChrFn(const Value* a, size_t, const EvalContext&) {
                          "requested character too large for encoding");
   }
   std::string out;
-  uint32_t cp = static_cast<uint32_t>(c);
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
+  AppendUtf8(&out, static_cast<uint32_t>(c));
   return TextV(std::move(out));
 }
 Result<Value> StartsWithFn(const Value* a, size_t, const EvalContext&) {
@@ -504,7 +562,7 @@ Result<Value> QuoteIdentFn(const Value* a, size_t, const EvalContext&) {
   return TextV(out + "\"");
 }
 Result<Value> QuoteLiteralFn(const Value* a, size_t, const EvalContext& ctx) {
-  std::string s = TextOf(a[0], ctx), out = "'";
+  std::string s = CastText(a[0], ctx), out = "'";
   for (char c : s) {
     if (c == '\'') out += '\'';
     out += c;
@@ -643,7 +701,14 @@ Result<Value> SqrtFn(const Value* a, size_t, const EvalContext&) {
                          "cannot take square root of a negative number");
   }
   if (num) {
-    ASSIGN_OR_RETURN(Decimal r, Decimal::FromDouble(std::sqrt(d)));
+    const Decimal& arg = a[0].GetDecimal();
+    if (arg.Sign() == 0) return Value::Numeric(Decimal(0, std::max(16, arg.scale())));
+    // PostgreSQL's numeric_sqrt: 16 significant digits from the base-10000 weight of the input.
+    int weight10 = static_cast<int>(std::floor(std::log10(d)));
+    int weight = weight10 >= 0 ? weight10 / 4 : -((-weight10 + 3) / 4);
+    int sweight = (weight + 1) * 4 / 2 - 1;
+    int scale = std::max(16 - sweight, arg.scale());
+    ASSIGN_OR_RETURN(Decimal r, DecimalFromLongDouble(std::sqrt(ToLongDouble(arg)), scale));
     return Value::Numeric(r);
   }
   return Value::Float64(std::sqrt(d));
@@ -1340,8 +1405,16 @@ Result<BoundFunction> ResolveScalarFunction(std::string_view name,
         ok = false;
         break;
       }
+      // PostgreSQL prefers the category's preferred type: float8 for numbers, timestamptz for
+      // date/time values.
       int ra = NumericRank(a.id), rp = NumericRank(p.id);
-      cost += (ra >= 0 && rp >= 0) ? rp - ra : 3;
+      if (p.id == T::kFloat64 && ra >= 0) {
+        cost += 0;
+      } else if (p.id == T::kTimestampTz && a.IsTemporal()) {
+        cost += 0;
+      } else {
+        cost += (ra >= 0 && rp >= 0) ? rp - ra + 1 : 3;
+      }
     }
     if (!ok) continue;
     if (score > best_score || (score == best_score && cost < best_cost)) {
