@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <random>
+#include <thread>
 
 #include "engine/database.h"
 
@@ -219,6 +220,29 @@ TEST_F(EngineTest, UnknownDatabaseIsRefused) {
   auto s = db_->StartSession({{"user", "freshet"}, {"database", "other"}});
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.status().sqlstate(), "3D000");
+}
+
+}  // namespace
+}  // namespace freshet::engine
+
+namespace freshet::engine {
+namespace {
+
+TEST_F(EngineTest, CancelStopsARunningStatementWith57014) {
+  Status result;
+  std::thread runner([&] {
+    CaptureSink sink;
+    result = session_->ExecuteSimple(
+        "SELECT count(*) FROM generate_series(1, 30000) a, generate_series(1, 30000) b "
+        "WHERE a.a + b.b < 0",
+        sink);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  session_->Cancel();
+  runner.join();
+  EXPECT_EQ(result.sqlstate(), "57014");
+  EXPECT_EQ(session_->TransactionStatus(), 'I');
+  EXPECT_EQ(Query("SELECT 1"), Rows{"1"}) << "the session keeps working after a cancel";
 }
 
 }  // namespace
