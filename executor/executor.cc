@@ -182,6 +182,28 @@ Result<Value> Executor::Evaluate(const BoundExpr& e, const Row& row) {
     }
     case BoundExprKind::kSubquery:
       return EvalSubquery(e, row);
+    case BoundExprKind::kArrayCompare: {
+      ASSIGN_OR_RETURN(Value x, Evaluate(*e.children[0], row));
+      ASSIGN_OR_RETURN(Value arr, Evaluate(*e.children[1], row));
+      if (arr.is_null()) return Value::Null(TypeId::kBool);
+      bool is_all = e.subquery_kind == planner::SubqueryKind::kAll;
+      auto elems = function::ParseArrayLiteral(arr.GetString());
+      if (elems.empty()) return Value::Bool(is_all);
+      if (x.is_null()) return Value::Null(TypeId::kBool);
+      bool saw_null = false;
+      for (const auto& el : elems) {
+        if (!el) {
+          saw_null = true;
+          continue;
+        }
+        ASSIGN_OR_RETURN(Value v, Value::FromText(*el, x.type(), ctx_.eval.tz()));
+        bool m = CompareResult(e.op, Value::Compare(x, v));
+        if (is_all && !m) return Value::Bool(false);
+        if (!is_all && m) return Value::Bool(true);
+      }
+      if (saw_null) return Value::Null(TypeId::kBool);
+      return Value::Bool(is_all);
+    }
     case BoundExprKind::kCoalesce:
       for (const auto& c : e.children) {
         ASSIGN_OR_RETURN(Value v, Evaluate(*c, row));
@@ -251,6 +273,19 @@ Result<Value> Executor::EvalSubquery(const BoundExpr& e, const Row& row) {
     rows = &local;
   }
   switch (e.subquery_kind) {
+    case SubqueryKind::kArray: {
+      std::vector<std::optional<std::string>> elems;
+      TextFormatOptions opts;
+      opts.time_zone = &ctx_.eval.tz();
+      for (const Row& r : *rows) {
+        if (r[0].is_null()) {
+          elems.emplace_back(std::nullopt);
+        } else {
+          elems.emplace_back(r[0].ToText(opts));
+        }
+      }
+      return Value::Text(function::FormatArrayLiteral(elems));
+    }
     case SubqueryKind::kScalar:
       if (rows->empty()) return Value::Null(e.type);
       if (rows->size() > 1) {
@@ -663,6 +698,12 @@ Result<RowSet> Executor::ExecTableFunction(const LogicalPlan& plan) {
   RowSet out;
   for (const auto& a : args) {
     if (a.is_null()) return out;
+  }
+  if (plan.function_name == "unnest") {
+    for (auto& el : function::ParseArrayLiteral(args[0].GetString())) {
+      out.push_back(Row{el ? Value::String(TypeId::kUnknown, *el) : Value::Null(TypeId::kUnknown)});
+    }
+    return out;
   }
   SqlType t = plan.types[0];
   if (t.id == TypeId::kTimestamp || t.id == TypeId::kTimestampTz) {

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <cwctype>
 #include <functional>
+#include <optional>
 #include <random>
 #include <regex>
 #include <unordered_map>
@@ -999,35 +1000,11 @@ Result<Value> JsonArrow(const Value* a, size_t n, const EvalContext& c) {
 Result<Value> JsonArrowText(const Value* a, size_t n, const EvalContext& c) {
   return JsonGet(a, n, c, true);
 }
-std::vector<std::string> ParseTextArray(std::string_view s) {
-  std::vector<std::string> out;
-  if (s.size() >= 2 && s.front() == '{' && s.back() == '}') s = s.substr(1, s.size() - 2);
-  std::string cur;
-  bool quoted = false;
-  for (size_t i = 0; i < s.size(); i++) {
-    char c = s[i];
-    if (c == '"') {
-      quoted = !quoted;
-      continue;
-    }
-    if (c == '\\' && i + 1 < s.size()) {
-      cur += s[++i];
-      continue;
-    }
-    if (c == ',' && !quoted) {
-      out.push_back(cur);
-      cur.clear();
-      continue;
-    }
-    cur += c;
-  }
-  if (!s.empty()) out.push_back(cur);
-  return out;
-}
 Result<Value> JsonPath(const Value* a, size_t, const EvalContext&, bool as_text) {
   ASSIGN_OR_RETURN(Json j, Json::Parse(Str(a[0])));
   const Json* cur = &j;
-  for (const std::string& step : ParseTextArray(Str(a[1]))) {
+  for (const auto& elem : ParseArrayLiteral(Str(a[1]))) {
+    const std::string step = elem.value_or("");
     const Json* next = nullptr;
     if (cur->kind() == Json::Kind::kArray) {
       char* end = nullptr;
@@ -1098,6 +1075,48 @@ Result<Value> CurrentDatabaseFn(const Value*, size_t, const EvalContext&) {
 }
 Result<Value> CurrentSchemaFn(const Value*, size_t, const EvalContext&) { return TextV("public"); }
 Result<Value> CurrentUserFn(const Value*, size_t, const EvalContext&) { return TextV("freshet"); }
+
+// ---------------------------------------------------------------------------------------------
+// Arrays, in their text form (see scalar_function.h)
+
+Result<Value> ArrayLiteralFn(const Value* a, size_t n, const EvalContext& ctx) {
+  std::vector<std::optional<std::string>> elems;
+  for (size_t i = 0; i < n; i++) {
+    if (a[i].is_null()) {
+      elems.emplace_back(std::nullopt);
+    } else {
+      elems.emplace_back(TextOf(a[i], ctx));
+    }
+  }
+  return TextV(FormatArrayLiteral(elems));
+}
+Result<Value> ArrayToStringFn(const Value* a, size_t n, const EvalContext&) {
+  std::string out;
+  bool first = true;
+  for (const auto& e : ParseArrayLiteral(Str(a[0]))) {
+    if (!e && (n < 3 || a[2].is_null())) continue;
+    if (!first) out += Str(a[1]);
+    out += e ? *e : Str(a[2]);
+    first = false;
+  }
+  return TextV(std::move(out));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Catalog introspection helpers clients call (psql's \d family, JDBC/ODBC metadata)
+
+Result<Value> TrueFn(const Value*, size_t, const EvalContext&) { return Value::Bool(true); }
+Result<Value> OwnerNameFn(const Value*, size_t, const EvalContext&) { return TextV("freshet"); }
+Result<Value> NullTextFn(const Value*, size_t, const EvalContext&) { return Value::Null(T::kText); }
+Result<Value> FirstArgFn(const Value* a, size_t, const EvalContext&) { return a[0]; }
+Result<Value> ZeroBigintFn(const Value*, size_t, const EvalContext&) { return Value::Int64(0); }
+Result<Value> EncodingNameFn(const Value*, size_t, const EvalContext&) { return TextV("UTF8"); }
+Result<Value> FormatTypeFn(const Value* a, size_t n, const EvalContext&) {
+  SqlType t = TypeFromOid(static_cast<uint32_t>(a[0].GetInt()));
+  if (t.id == T::kUnknown) return TextV("???");
+  int32_t typmod = (n > 1 && !a[1].is_null()) ? static_cast<int32_t>(a[1].GetInt()) : -1;
+  return TextV(SqlType(t.id, typmod).ToString());
+}
 
 // ---------------------------------------------------------------------------------------------
 // Registry
@@ -1321,6 +1340,38 @@ Registry BuildRegistry() {
   add("current_user", {}, kText, CurrentUserFn);
   add("session_user", {}, kText, CurrentUserFn);
   add("user", {}, kText, CurrentUserFn);
+  add("array_literal", {kAny}, kText, ArrayLiteralFn, false, true);
+  add("array_to_string", {kText, kText}, kText, ArrayToStringFn);
+  add("array_to_string", {kText, kText, kText}, kText, ArrayToStringFn, false);
+  // Catalog introspection
+  for (const char* f : {"pg_table_is_visible", "pg_type_is_visible", "pg_function_is_visible",
+                        "pg_relation_is_publishable"}) {
+    add(f, {kBig}, kBool, TrueFn);
+  }
+  add("pg_get_userbyid", {kBig}, kText, OwnerNameFn);
+  for (const char* f :
+       {"pg_get_function_result", "pg_get_function_arguments", "pg_get_function_identity_arguments",
+        "pg_get_triggerdef", "pg_get_ruledef", "pg_get_statisticsobjdef_columns"}) {
+    add(f, {kBig}, kText, NullTextFn, false);
+  }
+  add("pg_get_indexdef", {kBig, kInt, kBool}, kText, NullTextFn, false);
+  add("pg_get_constraintdef", {kBig, kBool}, kText, NullTextFn, false);
+  add("pg_get_constraintdef", {kBig}, kText, NullTextFn, false);
+  add("format_type", {kBig, kInt}, kText, FormatTypeFn, false);
+  add("pg_get_expr", {kText, kBig}, kText, FirstArgFn);
+  add("pg_get_expr", {kText, kBig, kBool}, kText, FirstArgFn);
+  add("pg_encoding_to_char", {kInt}, kText, EncodingNameFn);
+  add("obj_description", {kBig}, kText, NullTextFn, false);
+  add("obj_description", {kBig, kText}, kText, NullTextFn, false);
+  add("col_description", {kBig, kInt}, kText, NullTextFn, false);
+  add("shobj_description", {kBig, kText}, kText, NullTextFn, false);
+  add("pg_relation_size", {kBig}, kBig, ZeroBigintFn);
+  add("pg_total_relation_size", {kBig}, kBig, ZeroBigintFn);
+  for (const char* f : {"has_table_privilege", "has_schema_privilege", "has_database_privilege",
+                        "has_any_column_privilege"}) {
+    add(f, {kText, kText}, kBool, TrueFn, false);
+    add(f, {kText, kText, kText}, kBool, TrueFn, false);
+  }
   return r;
 }
 
@@ -1441,6 +1492,63 @@ Result<BoundFunction> ResolveScalarFunction(std::string_view name,
   if (bf.return_type.id == T::kUnknown)
     bf.return_type = bf.arg_types.empty() ? kText : bf.arg_types[0];
   return bf;
+}
+
+std::vector<std::optional<std::string>> ParseArrayLiteral(std::string_view s) {
+  std::vector<std::optional<std::string>> out;
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  if (s.size() >= 2 && s.front() == '{' && s.back() == '}') s = s.substr(1, s.size() - 2);
+  if (s.empty()) return out;
+  std::string cur;
+  bool quoted = false, was_quoted = false;
+  for (size_t i = 0; i <= s.size(); i++) {
+    if (i == s.size() || (s[i] == ',' && !quoted)) {
+      if (!was_quoted && cur == "NULL") {
+        out.emplace_back(std::nullopt);
+      } else {
+        out.emplace_back(cur);
+      }
+      cur.clear();
+      was_quoted = false;
+      continue;
+    }
+    char c = s[i];
+    if (c == '"') {
+      quoted = !quoted;
+      was_quoted = true;
+    } else if (c == '\\' && i + 1 < s.size()) {
+      cur += s[++i];
+    } else if (!quoted && std::isspace(static_cast<unsigned char>(c))) {
+      continue;
+    } else {
+      cur += c;
+    }
+  }
+  return out;
+}
+
+std::string FormatArrayLiteral(const std::vector<std::optional<std::string>>& elems) {
+  std::string out = "{";
+  for (size_t i = 0; i < elems.size(); i++) {
+    if (i) out += ',';
+    if (!elems[i]) {
+      out += "NULL";
+      continue;
+    }
+    const std::string& e = *elems[i];
+    bool quote = e.empty() || e == "NULL" || e.find_first_of("{},\"\\ \t\n") != std::string::npos;
+    if (!quote) {
+      out += e;
+      continue;
+    }
+    out += '"';
+    for (char c : e) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
 }
 
 Result<bool> LikeMatch(std::string_view text, std::string_view pattern, char escape,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +33,12 @@ Result<BoundFunction> ResolveScalarFunction(std::string_view name,
 
 /// True when `name` names a known scalar function (used for error messages and lookups).
 bool IsScalarFunction(std::string_view name);
+
+/// Arrays are carried in PostgreSQL's text form ('{a,b,NULL,"x y"}', typed text) until Freshet
+/// has an array type: enough for ARRAY(subquery), ARRAY[...], = ANY(array) and
+/// array_to_string, which client catalog queries use.
+std::vector<std::optional<std::string>> ParseArrayLiteral(std::string_view text);
+std::string FormatArrayLiteral(const std::vector<std::optional<std::string>>& elems);
 
 /// LIKE matching with PostgreSQL's escape rules ('\' by default); case_insensitive for ILIKE.
 Result<bool> LikeMatch(std::string_view text, std::string_view pattern, char escape,

@@ -7,6 +7,7 @@
 #include "function/cast.h"
 #include "parser/parser.h"
 #include "planner/binder_context.h"
+#include "planner/system_catalog.h"
 
 namespace freshet::planner {
 
@@ -843,14 +844,16 @@ Result<PlanPtr> Binder::BindTableRef(const TableRef& ref, const Scope* outer, Sc
   switch (ref.kind) {
     case TableRef::Kind::kBase: {
       std::string name = ref.names.back();
-      if (ref.names.size() > 1 && ref.names[0] != "public") {
+      std::string schema = ref.names.size() > 1 ? ref.names[ref.names.size() - 2] : "";
+      if (!schema.empty() && schema != "public" && schema != "pg_catalog" &&
+          schema != "information_schema") {
         return Err(sqlstate::kUndefinedTable,
-                   "relation \"" + ref.names[0] + "." + name + "\" does not exist", ref.position);
+                   "relation \"" + schema + "." + name + "\" does not exist", ref.position);
       }
       std::string alias = ref.alias.empty() ? name : ref.alias;
       PlanPtr plan;
       // CTEs shadow tables.
-      for (auto it = ctes_.rbegin(); it != ctes_.rend() && ref.names.size() == 1; ++it) {
+      for (auto it = ctes_.rbegin(); it != ctes_.rend() && schema.empty(); ++it) {
         if (it->name != name) continue;
         // Bind the CTE body with only the CTEs defined before it visible.
         std::vector<CteBinding> saved(ctes_.begin(), ctes_.end());
@@ -864,6 +867,14 @@ Result<PlanPtr> Binder::BindTableRef(const TableRef& ref, const Scope* outer, Sc
           plan->names[i] = col_names[i];
         }
         break;
+      }
+      if (!plan && (schema == "pg_catalog" || schema == "information_schema" ||
+                    (schema.empty() && !catalog_.Find(name)))) {
+        plan = SystemCatalog::Relation(schema, name, catalog_);
+        if (!plan && !schema.empty() && schema != "public") {
+          return Err(sqlstate::kUndefinedTable,
+                     "relation \"" + schema + "." + name + "\" does not exist", ref.position);
+        }
       }
       if (!plan) {
         auto table = catalog_.Find(name);
@@ -909,11 +920,34 @@ Result<PlanPtr> Binder::BindTableRef(const TableRef& ref, const Scope* outer, Sc
     case TableRef::Kind::kFunction: {
       const Expr& f = *ref.function;
       std::string name = FuncName(f);
+      if (name == "unnest" && f.children.size() == 1) {
+        // unnest(array): arrays are carried in text form, so elements come out untyped (like
+        // string literals) and take the type of whatever they are compared with.
+        Scope empty;
+        empty.parent = outer;
+        ExprContext ctx;
+        ctx.scope = &empty;
+        ctx.clause = "FROM";
+        ASSIGN_OR_RETURN(BoundExprPtr arg, BindExpr(*f.children[0], ctx));
+        if (arg->type.id != TypeId::kText) {
+          ASSIGN_OR_RETURN(arg, AddCast(std::move(arg), TypeId::kText));
+        }
+        auto plan = std::make_unique<LogicalPlan>(PlanKind::kTableFunction);
+        plan->function_name = name;
+        plan->exprs.push_back(std::move(arg));
+        plan->types.push_back(TypeId::kUnknown);
+        std::string col = ref.column_aliases.empty() ? (ref.alias.empty() ? name : ref.alias)
+                                                     : ref.column_aliases[0];
+        plan->names.push_back(col);
+        scope->columns.push_back(
+            {ref.alias.empty() ? name : ref.alias, col, SqlType(TypeId::kUnknown), 0});
+        return PlanPtr(std::move(plan));
+      }
       if (name != "generate_series") {
         return Err(sqlstate::kUndefinedFunction,
                    "function " + name +
-                       " does not exist in FROM (only generate_series is "
-                       "supported)",
+                       " does not exist in FROM (generate_series and unnest "
+                       "are supported)",
                    f.position);
       }
       Scope empty;

@@ -655,6 +655,18 @@ Result<BoundExprPtr> Binder::BindFunction(const Expr& expr, ExprContext& ctx) {
     return MakeConstant(
         Value::Text(args[0]->type.id == TypeId::kUnknown ? "unknown" : args[0]->type.ToString()));
   }
+  if (name == "pg_get_viewdef" && !args.empty()) {
+    // Resolved at bind time: clients pass a constant OID.
+    if (args[0]->kind == BoundExprKind::kConstant && !args[0]->constant.is_null()) {
+      ASSIGN_OR_RETURN(BoundExprPtr oid, AddCast(std::move(args[0]), TypeId::kInt64));
+      for (const auto& def : catalog_.All()) {
+        if (static_cast<int64_t>(def->Oid()) == oid->constant.GetInt()) {
+          return MakeConstant(Value::Text(" " + def->definition + ";"));
+        }
+      }
+    }
+    return MakeConstant(Value::Null(TypeId::kText));
+  }
   if (name == "current_setting" || name == "set_config") {
     return Status::NotSupported("function " + name + " is not supported yet");
   }
@@ -820,7 +832,21 @@ Result<BoundExprPtr> Binder::BindExprInner(const Expr& expr, ExprContext& ctx) {
     case ExprKind::kSubquery:
     case ExprKind::kQuantified:
       if (expr.kind == ExprKind::kQuantified && !expr.subquery) {
-        return Status::NotSupported("ANY/ALL over arrays is not supported yet");
+        // x op ANY/ALL (array): arrays are carried as their text form.
+        ASSIGN_OR_RETURN(BoundExprPtr lhs, BindExpr(*expr.children[0], ctx));
+        ASSIGN_OR_RETURN(BoundExprPtr arr, BindExpr(*expr.children[1], ctx));
+        if (lhs->type.id == TypeId::kUnknown) {
+          ASSIGN_OR_RETURN(lhs, AddCast(std::move(lhs), TypeId::kText));
+        }
+        if (arr->type.id != TypeId::kText) {
+          ASSIGN_OR_RETURN(arr, AddCast(std::move(arr), TypeId::kText));
+        }
+        auto e = MakeBool(BoundExprKind::kArrayCompare);
+        e->op = expr.op == "!=" ? "<>" : expr.op;
+        e->subquery_kind = expr.quantifier_all ? SubqueryKind::kAll : SubqueryKind::kAny;
+        e->children.push_back(std::move(lhs));
+        e->children.push_back(std::move(arr));
+        return BoundExprPtr(std::move(e));
       }
       return BindSubquery(expr, ctx);
     case ExprKind::kBetween: {
@@ -897,9 +923,28 @@ Result<BoundExprPtr> Binder::BindExprInner(const Expr& expr, ExprContext& ctx) {
     case ExprKind::kRow:
       if (expr.children.size() == 1) return BindExpr(*expr.children[0], ctx);
       return Status::NotSupported("row constructors are not supported yet");
+    case ExprKind::kArray: {
+      if (expr.subquery) {
+        ASSIGN_OR_RETURN(PlanPtr plan, BindQuery(*expr.subquery, ctx.scope));
+        if (plan->types.size() != 1) {
+          return Err(sqlstate::kSyntaxError, "subquery must return only one column", expr.position);
+        }
+        auto e = std::make_unique<BoundExpr>(BoundExprKind::kSubquery, SqlType(TypeId::kText));
+        e->subquery_kind = SubqueryKind::kArray;
+        e->correlated = true;  // conservative: re-run per row
+        e->plan = std::shared_ptr<LogicalPlan>(std::move(plan));
+        return BoundExprPtr(std::move(e));
+      }
+      std::vector<BoundExprPtr> args;
+      for (const auto& c : expr.children) {
+        ASSIGN_OR_RETURN(BoundExprPtr b, BindExpr(*c, ctx));
+        args.push_back(std::move(b));
+      }
+      ASSIGN_OR_RETURN(args, UnifyTypes(std::move(args), "ARRAY"));
+      return BindOperator("array_literal", std::move(args), expr.position);
+    }
     case ExprKind::kSubscript:
-    case ExprKind::kArray:
-      return Status::NotSupported("arrays are not supported yet");
+      return Status::NotSupported("array subscripts are not supported yet");
   }
   return Status::Internal("unknown expression kind");
 }

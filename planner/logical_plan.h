@@ -40,9 +40,11 @@ enum class BoundExprKind : uint8_t {
   kNullIf,
   kGreatest,
   kLeast,
+  kArrayCompare,  // children[0] op ANY/ALL (children[1], an array in text form);
+                  // subquery_kind kAny or kAll
 };
 
-enum class SubqueryKind : uint8_t { kScalar, kExists, kIn, kAny, kAll };
+enum class SubqueryKind : uint8_t { kScalar, kExists, kIn, kAny, kAll, kArray };
 
 /// A type-checked expression over an input row.
 struct BoundExpr {

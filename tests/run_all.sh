@@ -23,6 +23,7 @@ if [ -d "$shared" ]; then
     run "slt $f" "$build/freshet-slt" "$f"
   done < <(find "$shared" -name '*.test' | sort)
 fi
+run "psql meta-commands" bash tests/psql_test.sh "$build"
 run "kill -9 durability" bash tests/kill9_test.sh "$build"
 run "protocol fuzz" python3 tests/fuzz_protocol.py "$build/freshet" --rounds 250
 echo "${passed} passed, ${failed} failed"

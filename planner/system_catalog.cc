@@ -1,0 +1,599 @@
+#include "planner/system_catalog.h"
+
+#include <functional>
+#include <map>
+
+namespace freshet::planner {
+namespace {
+
+using T = TypeId;
+
+/// Builds a constant relation column by column.
+class RelationBuilder {
+ public:
+  RelationBuilder& Col(const std::string& name, SqlType type) {
+    names_.push_back(name);
+    types_.push_back(type);
+    return *this;
+  }
+  void Row(std::vector<Value> values) {
+    std::vector<BoundExprPtr> row;
+    for (size_t i = 0; i < values.size(); i++) {
+      Value v = std::move(values[i]);
+      if (v.is_null()) v = Value::Null(types_[i]);
+      row.push_back(MakeConstant(std::move(v)));
+    }
+    rows_.push_back(std::move(row));
+  }
+  std::unique_ptr<LogicalPlan> Build() {
+    auto plan = std::make_unique<LogicalPlan>(PlanKind::kValues);
+    plan->types = types_;
+    plan->names = names_;
+    plan->values = std::move(rows_);
+    return plan;
+  }
+
+ private:
+  std::vector<std::string> names_;
+  std::vector<SqlType> types_;
+  std::vector<std::vector<BoundExprPtr>> rows_;
+};
+
+const SqlType kOid = T::kInt64, kName = T::kText, kBool = T::kBool, kInt2 = T::kInt16,
+              kInt4 = T::kInt32, kText = T::kText, kFloat4 = T::kFloat32;
+
+Value O(int64_t v) { return Value::Int64(v); }
+Value S(const std::string& s) { return Value::Text(s); }
+Value B(bool b) { return Value::Bool(b); }
+Value I2(int v) { return Value::Int16(static_cast<int16_t>(v)); }
+Value I4(int v) { return Value::Int32(v); }
+Value N() { return Value(); }
+
+constexpr int64_t kOwner = 10;  // the "freshet" role
+constexpr int64_t kDatabaseOid = 16383;
+
+struct TypeRow {
+  TypeId id;
+  const char* name;
+  char category;
+};
+const TypeRow kTypes[] = {
+    {T::kBool, "bool", 'B'},
+    {T::kInt16, "int2", 'N'},
+    {T::kInt32, "int4", 'N'},
+    {T::kInt64, "int8", 'N'},
+    {T::kFloat32, "float4", 'N'},
+    {T::kFloat64, "float8", 'N'},
+    {T::kNumeric, "numeric", 'N'},
+    {T::kText, "text", 'S'},
+    {T::kVarchar, "varchar", 'S'},
+    {T::kChar, "bpchar", 'S'},
+    {T::kBytea, "bytea", 'U'},
+    {T::kDate, "date", 'D'},
+    {T::kTime, "time", 'D'},
+    {T::kTimestamp, "timestamp", 'D'},
+    {T::kTimestampTz, "timestamptz", 'D'},
+    {T::kInterval, "interval", 'T'},
+    {T::kJsonb, "jsonb", 'U'},
+};
+
+char RelKind(RelationKind k) {
+  switch (k) {
+    case RelationKind::kTable:
+      return 'r';
+    case RelationKind::kView:
+      return 'v';
+    case RelationKind::kMaterializedView:
+      return 'm';
+    case RelationKind::kSource:
+      return 'r';
+    case RelationKind::kIndex:
+      return 'i';
+  }
+  return 'r';
+}
+
+std::vector<std::shared_ptr<const TableDef>> Relations(const Catalog& catalog) {
+  return catalog.All();
+}
+
+std::unique_ptr<LogicalPlan> PgNamespace() {
+  RelationBuilder b;
+  b.Col("oid", kOid).Col("nspname", kName).Col("nspowner", kOid).Col("nspacl", kText);
+  b.Row({O(SystemCatalog::kCatalogNamespace), S("pg_catalog"), O(kOwner), N()});
+  b.Row({O(SystemCatalog::kPublicNamespace), S("public"), O(kOwner), N()});
+  b.Row({O(13000), S("information_schema"), O(kOwner), N()});
+  return b.Build();
+}
+
+std::unique_ptr<LogicalPlan> PgClass(const Catalog& catalog) {
+  RelationBuilder b;
+  b.Col("oid", kOid)
+      .Col("relname", kName)
+      .Col("relnamespace", kOid)
+      .Col("reltype", kOid)
+      .Col("reloftype", kOid)
+      .Col("relowner", kOid)
+      .Col("relam", kOid)
+      .Col("relfilenode", kOid)
+      .Col("reltablespace", kOid)
+      .Col("relpages", kInt4)
+      .Col("reltuples", kFloat4)
+      .Col("relallvisible", kInt4)
+      .Col("reltoastrelid", kOid)
+      .Col("relhasindex", kBool)
+      .Col("relisshared", kBool)
+      .Col("relpersistence", kText)
+      .Col("relkind", kText)
+      .Col("relnatts", kInt2)
+      .Col("relchecks", kInt2)
+      .Col("relhasrules", kBool)
+      .Col("relhastriggers", kBool)
+      .Col("relhassubclass", kBool)
+      .Col("relrowsecurity", kBool)
+      .Col("relforcerowsecurity", kBool)
+      .Col("relispopulated", kBool)
+      .Col("relreplident", kText)
+      .Col("relispartition", kBool)
+      .Col("relrewrite", kOid)
+      .Col("relacl", kText)
+      .Col("reloptions", kText)
+      .Col("relpartbound", kText);
+  for (const auto& def : Relations(catalog)) {
+    char kind = RelKind(def->kind);
+    b.Row({O(def->Oid()),
+           S(def->name),
+           O(SystemCatalog::kPublicNamespace),
+           O(0),
+           O(0),
+           O(kOwner),
+           O(kind == 'r' || kind == 'm' ? 2 : 0),
+           O(def->Oid()),
+           O(0),
+           I4(0),
+           Value::Float32(-1),
+           I4(0),
+           O(0),
+           B(false),
+           B(false),
+           S("p"),
+           S(std::string(1, kind)),
+           I2(static_cast<int>(def->columns.size())),
+           I2(0),
+           B(false),
+           B(false),
+           B(false),
+           B(false),
+           B(false),
+           B(true),
+           S("d"),
+           B(false),
+           O(0),
+           N(),
+           N(),
+           N()});
+  }
+  return b.Build();
+}
+
+std::unique_ptr<LogicalPlan> PgAttribute(const Catalog& catalog) {
+  RelationBuilder b;
+  b.Col("attrelid", kOid)
+      .Col("attname", kName)
+      .Col("atttypid", kOid)
+      .Col("attstattarget", kInt4)
+      .Col("attlen", kInt2)
+      .Col("attnum", kInt2)
+      .Col("attndims", kInt4)
+      .Col("atttypmod", kInt4)
+      .Col("attbyval", kBool)
+      .Col("attstorage", kText)
+      .Col("attalign", kText)
+      .Col("attnotnull", kBool)
+      .Col("atthasdef", kBool)
+      .Col("atthasmissing", kBool)
+      .Col("attidentity", kText)
+      .Col("attgenerated", kText)
+      .Col("attisdropped", kBool)
+      .Col("attislocal", kBool)
+      .Col("attinhcount", kInt4)
+      .Col("attcollation", kOid)
+      .Col("attacl", kText)
+      .Col("attoptions", kText)
+      .Col("attfdwoptions", kText)
+      .Col("attcompression", kText);
+  for (const auto& def : Relations(catalog)) {
+    if (def->kind == RelationKind::kIndex) continue;
+    for (size_t i = 0; i < def->columns.size(); i++) {
+      const ColumnDef& c = def->columns[i];
+      bool byval = c.type.TypLen() > 0 && c.type.TypLen() <= 8;
+      b.Row({O(def->Oid()),
+             S(c.name),
+             O(c.type.Oid()),
+             I4(-1),
+             I2(c.type.TypLen()),
+             I2(static_cast<int>(i + 1)),
+             I4(0),
+             I4(c.type.typmod),
+             B(byval),
+             S(byval ? "p" : "x"),
+             S("i"),
+             B(c.not_null),
+             B(!c.default_expr.empty()),
+             B(false),
+             S(""),
+             S(""),
+             B(false),
+             B(true),
+             I4(0),
+             O(c.type.IsString() ? 100 : 0),
+             N(),
+             N(),
+             N(),
+             S("")});
+    }
+  }
+  return b.Build();
+}
+
+std::unique_ptr<LogicalPlan> PgAttrdef(const Catalog& catalog) {
+  RelationBuilder b;
+  b.Col("oid", kOid).Col("adrelid", kOid).Col("adnum", kInt2).Col("adbin", kText);
+  int64_t oid = 50000;
+  for (const auto& def : Relations(catalog)) {
+    for (size_t i = 0; i < def->columns.size(); i++) {
+      if (def->columns[i].default_expr.empty()) continue;
+      b.Row(
+          {O(oid++), O(def->Oid()), I2(static_cast<int>(i + 1)), S(def->columns[i].default_expr)});
+    }
+  }
+  return b.Build();
+}
+
+std::unique_ptr<LogicalPlan> PgType() {
+  RelationBuilder b;
+  b.Col("oid", kOid)
+      .Col("typname", kName)
+      .Col("typnamespace", kOid)
+      .Col("typowner", kOid)
+      .Col("typlen", kInt2)
+      .Col("typbyval", kBool)
+      .Col("typtype", kText)
+      .Col("typcategory", kText)
+      .Col("typispreferred", kBool)
+      .Col("typisdefined", kBool)
+      .Col("typdelim", kText)
+      .Col("typrelid", kOid)
+      .Col("typelem", kOid)
+      .Col("typarray", kOid)
+      .Col("typnotnull", kBool)
+      .Col("typbasetype", kOid)
+      .Col("typtypmod", kInt4)
+      .Col("typndims", kInt4)
+      .Col("typcollation", kOid)
+      .Col("typdefault", kText);
+  for (const TypeRow& t : kTypes) {
+    SqlType st(t.id);
+    bool byval = st.TypLen() > 0 && st.TypLen() <= 8;
+    b.Row(
+        {O(st.Oid()),
+         S(t.name),
+         O(SystemCatalog::kCatalogNamespace),
+         O(kOwner),
+         I2(st.TypLen()),
+         B(byval),
+         S("b"),
+         S(std::string(1, t.category)),
+         B(t.id == T::kFloat64 || t.id == T::kText || t.id == T::kTimestampTz || t.id == T::kBool),
+         B(true),
+         S(","),
+         O(0),
+         O(0),
+         O(0),
+         B(false),
+         O(0),
+         I4(-1),
+         I4(0),
+         O(st.IsString() ? 100 : 0),
+         N()});
+  }
+  return b.Build();
+}
+
+std::unique_ptr<LogicalPlan> PgConstraint(const Catalog& catalog) {
+  RelationBuilder b;
+  b.Col("oid", kOid)
+      .Col("conname", kName)
+      .Col("connamespace", kOid)
+      .Col("contype", kText)
+      .Col("condeferrable", kBool)
+      .Col("condeferred", kBool)
+      .Col("convalidated", kBool)
+      .Col("conrelid", kOid)
+      .Col("contypid", kOid)
+      .Col("conindid", kOid)
+      .Col("confrelid", kOid)
+      .Col("conkey", kText)
+      .Col("confkey", kText)
+      .Col("conislocal", kBool);
+  for (const auto& def : Relations(catalog)) {
+    if (def->primary_key.empty()) continue;
+    std::string key = "{";
+    for (size_t i = 0; i < def->primary_key.size(); i++) {
+      if (i) key += ",";
+      key += std::to_string(def->primary_key[i] + 1);
+    }
+    key += "}";
+    b.Row({O(def->Oid() + 1000000), S(def->name + "_pkey"), O(SystemCatalog::kPublicNamespace),
+           S("p"), B(false), B(false), B(true), O(def->Oid()), O(0), O(0), O(0), S(key), N(),
+           B(true)});
+  }
+  return b.Build();
+}
+
+std::unique_ptr<LogicalPlan> PgDatabase() {
+  RelationBuilder b;
+  b.Col("oid", kOid)
+      .Col("datname", kName)
+      .Col("datdba", kOid)
+      .Col("encoding", kInt4)
+      .Col("datlocprovider", kText)
+      .Col("datistemplate", kBool)
+      .Col("datallowconn", kBool)
+      .Col("datconnlimit", kInt4)
+      .Col("datcollate", kText)
+      .Col("datctype", kText)
+      .Col("daticulocale", kText)
+      .Col("datacl", kText);
+  b.Row({O(kDatabaseOid), S("freshet"), O(kOwner), I4(6), S("c"), B(false), B(true), I4(-1),
+         S("C.UTF-8"), S("C.UTF-8"), N(), N()});
+  return b.Build();
+}
+
+std::unique_ptr<LogicalPlan> PgRoles(bool user_view) {
+  RelationBuilder b;
+  if (user_view) {
+    b.Col("usename", kName)
+        .Col("usesysid", kOid)
+        .Col("usecreatedb", kBool)
+        .Col("usesuper", kBool)
+        .Col("userepl", kBool)
+        .Col("usebypassrls", kBool);
+    b.Row({S("freshet"), O(kOwner), B(true), B(true), B(true), B(true)});
+    return b.Build();
+  }
+  b.Col("oid", kOid)
+      .Col("rolname", kName)
+      .Col("rolsuper", kBool)
+      .Col("rolinherit", kBool)
+      .Col("rolcreaterole", kBool)
+      .Col("rolcreatedb", kBool)
+      .Col("rolcanlogin", kBool)
+      .Col("rolreplication", kBool)
+      .Col("rolconnlimit", kInt4)
+      .Col("rolpassword", kText)
+      .Col("rolvaliduntil", SqlType(T::kTimestampTz))
+      .Col("rolbypassrls", kBool)
+      .Col("rolconfig", kText);
+  b.Row({O(kOwner), S("freshet"), B(true), B(true), B(true), B(true), B(true), B(true), I4(-1),
+         S("********"), N(), B(true), N()});
+  return b.Build();
+}
+
+std::unique_ptr<LogicalPlan> PgAm() {
+  RelationBuilder b;
+  b.Col("oid", kOid).Col("amname", kName).Col("amhandler", kOid).Col("amtype", kText);
+  b.Row({O(2), S("heap"), O(0), S("t")});
+  return b.Build();
+}
+
+std::unique_ptr<LogicalPlan> PgTablesOrViews(const Catalog& catalog, RelationKind kind) {
+  RelationBuilder b;
+  if (kind == RelationKind::kTable) {
+    b.Col("schemaname", kName)
+        .Col("tablename", kName)
+        .Col("tableowner", kName)
+        .Col("tablespace", kName)
+        .Col("hasindexes", kBool)
+        .Col("hasrules", kBool)
+        .Col("hastriggers", kBool)
+        .Col("rowsecurity", kBool);
+  } else {
+    b.Col("schemaname", kName)
+        .Col(kind == RelationKind::kView ? "viewname" : "matviewname", kName)
+        .Col(kind == RelationKind::kView ? "viewowner" : "matviewowner", kName)
+        .Col("definition", kText);
+  }
+  for (const auto& def : Relations(catalog)) {
+    if (def->kind != kind) continue;
+    if (kind == RelationKind::kTable) {
+      b.Row({S("public"), S(def->name), S("freshet"), N(), B(!def->primary_key.empty()), B(false),
+             B(false), B(false)});
+    } else {
+      b.Row({S("public"), S(def->name), S("freshet"), S(def->definition)});
+    }
+  }
+  return b.Build();
+}
+
+std::unique_ptr<LogicalPlan> InfoTables(const Catalog& catalog) {
+  RelationBuilder b;
+  b.Col("table_catalog", kName)
+      .Col("table_schema", kName)
+      .Col("table_name", kName)
+      .Col("table_type", kText)
+      .Col("is_insertable_into", kText);
+  for (const auto& def : Relations(catalog)) {
+    if (def->kind == RelationKind::kIndex) continue;
+    bool table = def->kind == RelationKind::kTable;
+    b.Row({S("freshet"), S("public"), S(def->name), S(table ? "BASE TABLE" : "VIEW"),
+           S(table ? "YES" : "NO")});
+  }
+  return b.Build();
+}
+
+std::unique_ptr<LogicalPlan> InfoColumns(const Catalog& catalog) {
+  RelationBuilder b;
+  b.Col("table_catalog", kName)
+      .Col("table_schema", kName)
+      .Col("table_name", kName)
+      .Col("column_name", kName)
+      .Col("ordinal_position", kInt4)
+      .Col("column_default", kText)
+      .Col("is_nullable", kText)
+      .Col("data_type", kText)
+      .Col("character_maximum_length", kInt4)
+      .Col("numeric_precision", kInt4)
+      .Col("numeric_scale", kInt4)
+      .Col("udt_name", kName);
+  for (const auto& def : Relations(catalog)) {
+    if (def->kind == RelationKind::kIndex) continue;
+    for (size_t i = 0; i < def->columns.size(); i++) {
+      const ColumnDef& c = def->columns[i];
+      bool is_string = c.type.IsString(), is_numeric = c.type.id == T::kNumeric;
+      Value len = is_string && c.type.CharLength() >= 0 ? I4(c.type.CharLength()) : N();
+      Value prec =
+          is_numeric && c.type.NumericPrecision() >= 0 ? I4(c.type.NumericPrecision()) : N();
+      Value scale = is_numeric && c.type.NumericScale() >= 0 ? I4(c.type.NumericScale()) : N();
+      std::string udt;
+      for (const TypeRow& t : kTypes) {
+        if (t.id == c.type.id) udt = t.name;
+      }
+      b.Row({S("freshet"), S("public"), S(def->name), S(c.name), I4(static_cast<int>(i + 1)),
+             c.default_expr.empty() ? N() : S(c.default_expr), S(c.not_null ? "NO" : "YES"),
+             S(std::string(c.type.BaseName())), len, prec, scale, S(udt)});
+    }
+  }
+  return b.Build();
+}
+
+std::unique_ptr<LogicalPlan> InfoSchemata() {
+  RelationBuilder b;
+  b.Col("catalog_name", kName).Col("schema_name", kName).Col("schema_owner", kName);
+  for (const char* s : {"pg_catalog", "public", "information_schema"}) {
+    b.Row({S("freshet"), S(s), S("freshet")});
+  }
+  return b.Build();
+}
+
+/// Relations clients read that have no Freshet counterpart: present, with their usual
+/// columns, and empty.
+std::unique_ptr<LogicalPlan> Empty(std::vector<std::pair<const char*, SqlType>> cols) {
+  RelationBuilder b;
+  for (auto& [n, t] : cols) b.Col(n, t);
+  return b.Build();
+}
+
+}  // namespace
+
+std::unique_ptr<LogicalPlan> SystemCatalog::Relation(const std::string& schema,
+                                                     const std::string& name,
+                                                     const Catalog& catalog) {
+  if (schema == "information_schema") {
+    if (name == "tables") return InfoTables(catalog);
+    if (name == "columns") return InfoColumns(catalog);
+    if (name == "schemata") return InfoSchemata();
+    return nullptr;
+  }
+  if (!schema.empty() && schema != "pg_catalog") return nullptr;
+  if (name == "pg_namespace") return PgNamespace();
+  if (name == "pg_class") return PgClass(catalog);
+  if (name == "pg_attribute") return PgAttribute(catalog);
+  if (name == "pg_attrdef") return PgAttrdef(catalog);
+  if (name == "pg_type") return PgType();
+  if (name == "pg_constraint") return PgConstraint(catalog);
+  if (name == "pg_database") return PgDatabase();
+  if (name == "pg_roles" || name == "pg_authid") return PgRoles(false);
+  if (name == "pg_user") return PgRoles(true);
+  if (name == "pg_am") return PgAm();
+  if (name == "pg_tables") return PgTablesOrViews(catalog, RelationKind::kTable);
+  if (name == "pg_views") return PgTablesOrViews(catalog, RelationKind::kView);
+  if (name == "pg_matviews") return PgTablesOrViews(catalog, RelationKind::kMaterializedView);
+  if (name == "pg_index") {
+    return Empty({{"indexrelid", kOid},
+                  {"indrelid", kOid},
+                  {"indnatts", kInt2},
+                  {"indisunique", kBool},
+                  {"indisprimary", kBool},
+                  {"indisclustered", kBool},
+                  {"indisvalid", kBool},
+                  {"indisreplident", kBool},
+                  {"indkey", kText}});
+  }
+  if (name == "pg_description" || name == "pg_shdescription") {
+    return Empty(
+        {{"objoid", kOid}, {"classoid", kOid}, {"objsubid", kInt4}, {"description", kText}});
+  }
+  if (name == "pg_inherits") {
+    return Empty({{"inhrelid", kOid},
+                  {"inhparent", kOid},
+                  {"inhseqno", kInt4},
+                  {"inhdetachpending", kBool}});
+  }
+  if (name == "pg_auth_members") {
+    return Empty({{"roleid", kOid}, {"member", kOid}, {"grantor", kOid}, {"admin_option", kBool}});
+  }
+  if (name == "pg_collation") return Empty({{"oid", kOid}, {"collname", kName}});
+  if (name == "pg_policy") {
+    return Empty({{"oid", kOid},
+                  {"polname", kName},
+                  {"polrelid", kOid},
+                  {"polcmd", kText},
+                  {"polpermissive", kBool},
+                  {"polroles", kText},
+                  {"polqual", kText},
+                  {"polwithcheck", kText}});
+  }
+  if (name == "pg_statistic_ext") {
+    return Empty({{"oid", kOid},
+                  {"stxrelid", kOid},
+                  {"stxname", kName},
+                  {"stxnamespace", kOid},
+                  {"stxkeys", kText},
+                  {"stxstattarget", kInt4},
+                  {"stxkind", kText}});
+  }
+  if (name == "pg_publication") {
+    return Empty(
+        {{"oid", kOid}, {"pubname", kName}, {"puballtables", kBool}, {"pubviaroot", kBool}});
+  }
+  if (name == "pg_publication_rel") {
+    return Empty({{"oid", kOid}, {"prpubid", kOid}, {"prrelid", kOid}});
+  }
+  if (name == "pg_publication_namespace") {
+    return Empty({{"oid", kOid}, {"pnpubid", kOid}, {"pnnspid", kOid}});
+  }
+  if (name == "pg_rewrite") {
+    return Empty({{"oid", kOid}, {"rulename", kName}, {"ev_class", kOid}, {"ev_type", kText}});
+  }
+  if (name == "pg_trigger") {
+    return Empty({{"oid", kOid}, {"tgrelid", kOid}, {"tgname", kName}, {"tgisinternal", kBool}});
+  }
+  if (name == "pg_depend") {
+    return Empty({{"classid", kOid},
+                  {"objid", kOid},
+                  {"refclassid", kOid},
+                  {"refobjid", kOid},
+                  {"deptype", kText}});
+  }
+  if (name == "pg_proc") {
+    return Empty({{"oid", kOid},
+                  {"proname", kName},
+                  {"pronamespace", kOid},
+                  {"prokind", kText},
+                  {"prorettype", kOid}});
+  }
+  if (name == "pg_enum") {
+    return Empty(
+        {{"oid", kOid}, {"enumtypid", kOid}, {"enumsortorder", kFloat4}, {"enumlabel", kName}});
+  }
+  if (name == "pg_stat_user_tables") {
+    return Empty({{"relid", kOid},
+                  {"schemaname", kName},
+                  {"relname", kName},
+                  {"n_live_tup", SqlType(T::kInt64)}});
+  }
+  return nullptr;
+}
+
+}  // namespace freshet::planner

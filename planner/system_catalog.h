@@ -1,0 +1,27 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+#include "planner/catalog.h"
+#include "planner/logical_plan.h"
+
+namespace freshet::planner {
+
+/// The PostgreSQL system relations that clients introspect (pg_catalog.pg_class, pg_attribute,
+/// pg_type, pg_namespace, ..., information_schema.tables/columns), produced from Freshet's
+/// catalog at bind time as constant relations. Relations psql and drivers query but Freshet has
+/// nothing for (policies, publications, inheritance, ...) exist and are empty.
+class SystemCatalog {
+ public:
+  /// The plan for `schema.name` ("" schema: pg_catalog), or nullptr when it is not a system
+  /// relation.
+  static std::unique_ptr<LogicalPlan> Relation(const std::string& schema, const std::string& name,
+                                               const Catalog& catalog);
+  /// OID of the namespace "public" and "pg_catalog" (as PostgreSQL's).
+  static constexpr int64_t kPublicNamespace = 2200;
+  static constexpr int64_t kCatalogNamespace = 11;
+};
+
+}  // namespace freshet::planner
