@@ -510,6 +510,37 @@ Result<RowSet> Executor::ExecAggregate(const LogicalPlan& plan) {
   return out;
 }
 
+namespace {
+
+/// Which join input an expression reads: 0 neither (constants, outer references), 1 only the
+/// left, 2 only the right, 3 both or something unsafe to hoist (subqueries, volatile calls).
+int JoinSide(const BoundExpr& e, size_t left_width) {
+  if (e.kind == BoundExprKind::kSubquery) return 3;
+  if (e.kind == BoundExprKind::kFunction && e.function.is_volatile) return 3;
+  int side = 0;
+  if (e.kind == BoundExprKind::kColumn) {
+    side = static_cast<size_t>(e.column) < left_width ? 1 : 2;
+  }
+  for (const auto& c : e.children) side |= JoinSide(*c, left_width);
+  return side;
+}
+
+/// Splits a join condition into equi-join keys (left expr, right expr) usable for hashing.
+void ExtractEquiKeys(const BoundExpr& pred, size_t left_width,
+                     std::vector<std::pair<const BoundExpr*, const BoundExpr*>>* keys) {
+  if (pred.kind == BoundExprKind::kAnd) {
+    for (const auto& c : pred.children) ExtractEquiKeys(*c, left_width, keys);
+    return;
+  }
+  if (pred.kind != BoundExprKind::kCompare || pred.op != "=") return;
+  int a = JoinSide(*pred.children[0], left_width);
+  int b = JoinSide(*pred.children[1], left_width);
+  if (a == 1 && b == 2) keys->emplace_back(pred.children[0].get(), pred.children[1].get());
+  if (a == 2 && b == 1) keys->emplace_back(pred.children[1].get(), pred.children[0].get());
+}
+
+}  // namespace
+
 Result<RowSet> Executor::ExecJoin(const LogicalPlan& plan) {
   using planner::JoinKind;
   ASSIGN_OR_RETURN(RowSet left, Execute(*plan.children[0]));
@@ -518,10 +549,48 @@ Result<RowSet> Executor::ExecJoin(const LogicalPlan& plan) {
   RowSet out;
   std::vector<bool> right_matched(right.size(), false);
   Row combined(lw + rw);
+  for (size_t i = 0; i < lw; i++) combined[i] = Value::Null(plan.children[0]->types[i]);
+
+  // Equality conjuncts between the two sides become a hash table over the right input; the
+  // whole condition is still evaluated on each candidate pair, so residual predicates hold.
+  std::vector<std::pair<const BoundExpr*, const BoundExpr*>> keys;
+  if (plan.predicate) ExtractEquiKeys(*plan.predicate, lw, &keys);
+  std::unordered_map<Row, std::vector<size_t>, RowHash, RowEq> table;
+  if (!keys.empty()) {
+    for (size_t j = 0; j < right.size(); j++) {
+      for (size_t i = 0; i < rw; i++) combined[lw + i] = right[j][i];
+      Row key;
+      bool has_null = false;
+      for (const auto& [l, r] : keys) {
+        ASSIGN_OR_RETURN(Value v, Evaluate(*r, combined));
+        has_null |= v.is_null();
+        key.push_back(std::move(v));
+      }
+      if (!has_null) table[std::move(key)].push_back(j);  // NULL never equals anything
+    }
+  }
+  static const std::vector<size_t> kNoMatches;
+  std::vector<size_t> all_right;
+  if (keys.empty()) {
+    all_right.resize(right.size());
+    for (size_t j = 0; j < right.size(); j++) all_right[j] = j;
+  }
   for (const Row& l : left) {
     bool matched = false;
     for (size_t i = 0; i < lw; i++) combined[i] = l[i];
-    for (size_t j = 0; j < right.size(); j++) {
+    const std::vector<size_t>* candidates = &all_right;
+    if (!keys.empty()) {
+      Row key;
+      bool has_null = false;
+      for (const auto& [lk, rk] : keys) {
+        ASSIGN_OR_RETURN(Value v, Evaluate(*lk, combined));
+        has_null |= v.is_null();
+        key.push_back(std::move(v));
+      }
+      auto it = has_null ? table.end() : table.find(key);
+      candidates = it == table.end() ? &kNoMatches : &it->second;
+    }
+    for (size_t j : *candidates) {
       const Row& r = right[j];
       for (size_t i = 0; i < rw; i++) combined[lw + i] = r[i];
       bool ok = true;
