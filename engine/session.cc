@@ -4,6 +4,7 @@
 
 #include "engine/database.h"
 #include "parser/parser.h"
+#include "pgwire/value_codec.h"
 
 namespace freshet::engine {
 namespace {
@@ -649,13 +650,25 @@ Status Session::ExecutePrepared(const std::string& name,
       values.push_back(Value::Null(t));
       continue;
     }
+    std::string text = *params[i].value;
     if (params[i].binary) {
-      return Status::NotSupported("binary parameters are not supported yet");
+      // Binary parameters (pgjdbc sends integers this way) are decoded by their declared type.
+      if (t.id == TypeId::kUnknown) {
+        return Status::Error(
+            sqlstate::kProtocolViolation,
+            "binary parameter $" + std::to_string(i + 1) + " has no declared type");
+      }
+      auto decoded = pgwire::ValueCodec::BinaryParamToText(t.Oid(), text);
+      if (!decoded.ok()) {
+        Status st = decoded.status();
+        return st.WithDetail("in binary parameter $" + std::to_string(i + 1));
+      }
+      text = std::move(*decoded);
     }
     if (t.id == TypeId::kUnknown) {
-      values.push_back(Value::String(TypeId::kUnknown, *params[i].value));
+      values.push_back(Value::String(TypeId::kUnknown, text));
     } else {
-      ASSIGN_OR_RETURN(Value v, Value::FromText(*params[i].value, t, time_zone_));
+      ASSIGN_OR_RETURN(Value v, Value::FromText(text, t, time_zone_));
       values.push_back(std::move(v));
     }
   }

@@ -247,3 +247,38 @@ TEST_F(EngineTest, CancelStopsARunningStatementWith57014) {
 
 }  // namespace
 }  // namespace freshet::engine
+
+namespace freshet::engine {
+namespace {
+
+TEST_F(EngineTest, ExtendedProtocolWithTextAndBinaryParameters) {
+  ASSERT_EQ(Exec("CREATE TABLE p (id int PRIMARY KEY, name text)"), "");
+  auto info = session_->Prepare("ins", "INSERT INTO p VALUES ($1, $2)", {23, 25});
+  ASSERT_TRUE(info.ok()) << info.status().ToString();
+  std::string forty_one("\0\0\0\x29", 4);  // int4 41, big-endian
+  CaptureSink sink;
+  ASSERT_TRUE(
+      session_->ExecutePrepared("ins", {{forty_one, true}, {std::string("binary"), false}}, sink)
+          .ok());
+  ASSERT_TRUE(
+      session_->ExecutePrepared("ins", {{std::string("7"), false}, {std::nullopt, false}}, sink)
+          .ok());
+  auto sel = session_->Prepare("sel", "SELECT name FROM p WHERE id = $1", {});
+  ASSERT_TRUE(sel.ok()) << sel.status().ToString();
+  EXPECT_EQ(sel->param_oids, (std::vector<uint32_t>{23})) << "$1 inferred from id";
+  ASSERT_EQ(sel->columns.size(), 1u);
+  CaptureSink rows;
+  ASSERT_TRUE(session_->ExecutePrepared("sel", {{std::string("41"), false}}, rows).ok());
+  EXPECT_EQ(rows.rows, Rows{"binary"});
+  // A binary value of the wrong size is a clear error, and nothing is inserted.
+  CaptureSink bad;
+  Status s = session_->ExecutePrepared(
+      "ins", {{std::string("\x01", 1), true}, {std::nullopt, false}}, bad);
+  EXPECT_EQ(s.sqlstate(), "22P03");
+  EXPECT_EQ(Query("SELECT count(*) FROM p"), Rows{"2"});
+  // Several statements cannot be prepared at once.
+  EXPECT_EQ(session_->Prepare("two", "SELECT 1; SELECT 2", {}).status().sqlstate(), "42601");
+}
+
+}  // namespace
+}  // namespace freshet::engine
