@@ -72,6 +72,25 @@ const std::map<std::string, std::string>& DefaultSettings() {
   return kDefaults;
 }
 
+/// A duration setting ("5000", "5s", "250ms", "1min"): milliseconds, 22023 when malformed.
+Result<int64_t> ParseMilliseconds(const std::string& value) {
+  char* end = nullptr;
+  double n = std::strtod(value.c_str(), &end);
+  std::string unit = Lower(std::string(end ? end : ""));
+  while (!unit.empty() && unit.front() == ' ') unit.erase(0, 1);
+  double scale = unit.empty() || unit == "ms" ? 1
+                 : unit == "s"                ? 1000
+                 : unit == "min"              ? 60000
+                 : unit == "h"                ? 3600000
+                 : unit == "d"                ? 86400000
+                                              : -1;
+  if (end == value.c_str() || scale < 0 || n < 0) {
+    return Status::Error(sqlstate::kInvalidParameterValue,
+                         "invalid value for parameter \"statement_timeout\": \"" + value + "\"");
+  }
+  return static_cast<int64_t>(n * scale);
+}
+
 }  // namespace
 
 Session::Session(Database& db, std::string user,
@@ -144,6 +163,9 @@ executor::ExecContext Session::MakeExecContext(const std::vector<Value>& params)
   ctx.eval.statement_timestamp = NowMicros();
   ctx.eval.transaction_timestamp = txn_start_;
   ctx.eval.cancel = &cancel_;
+  if (statement_timeout_ms_ > 0) {
+    ctx.eval.deadline_micros = statement_start_ + statement_timeout_ms_ * 1000;
+  }
   ctx.eval.extra_float_digits = std::atoi(GetParameter("extra_float_digits").c_str());
   ctx.params = params;
   return ctx;
@@ -178,6 +200,7 @@ Status Session::CommitImplicit() {
 
 Status Session::ExecuteSimple(std::string_view sql, pgwire::ResultSink& sink) {
   cancel_.store(false);
+  statement_start_ = executor::SteadyMicros();
   auto parsed = parser::Parser::Parse(sql);
   if (!parsed.ok()) {
     if (state_ == TxnState::kBlock) state_ = TxnState::kFailed;
@@ -407,6 +430,10 @@ Status Session::SetParameter(const std::string& name_in, const std::string& valu
       return Status::Error(sqlstate::kFeatureNotSupported, "only DateStyle ISO is supported");
     }
     v = "ISO, MDY";
+  } else if (name == "statement_timeout") {
+    ASSIGN_OR_RETURN(int64_t ms, ParseMilliseconds(value));
+    statement_timeout_ms_ = ms;
+    v = std::to_string(ms);
   } else if (name == "freshet.read_mode") {
     if (value != "consistent" && value != "latest") {
       return Status::Error(sqlstate::kInvalidParameterValue,
@@ -634,6 +661,7 @@ Status Session::ExecutePrepared(const std::string& name,
                                 const std::vector<pgwire::BoundParam>& params,
                                 pgwire::ResultSink& sink) {
   cancel_.store(false);
+  statement_start_ = executor::SteadyMicros();
   auto it = prepared_.find(name);
   if (it == prepared_.end()) {
     return Status::Error(sqlstate::kInvalidSqlStatementName,

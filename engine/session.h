@@ -126,6 +126,8 @@ class Session : public pgwire::BackendSession {
   std::map<std::string, Prepared> prepared_;
   std::unique_ptr<CopyState> copy_;
   std::atomic<bool> cancel_{false};
+  int64_t statement_timeout_ms_ = 0;  // 0 = none
+  int64_t statement_start_ = 0;       // steady clock, microseconds
   bool closed_ = false;
 };
 

@@ -1,6 +1,7 @@
 #include "executor/executor.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <unordered_set>
 
@@ -41,9 +42,18 @@ bool CompareResult(const std::string& op, int c) {
 
 }  // namespace
 
+int64_t SteadyMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
 Status Executor::CheckCancel() {
   if (ctx_.eval.cancel && ctx_.eval.cancel->load(std::memory_order_relaxed)) {
     return Status::Error(sqlstate::kQueryCanceled, "canceling statement due to user request");
+  }
+  if (ctx_.eval.deadline_micros != 0 && SteadyMicros() > ctx_.eval.deadline_micros) {
+    return Status::Error(sqlstate::kQueryCanceled, "canceling statement due to statement timeout");
   }
   return Status::OK();
 }

@@ -15,6 +15,9 @@ namespace freshet::executor {
 
 using RowSet = std::vector<Row>;
 
+/// Monotonic clock in microseconds (statement_timeout deadlines).
+int64_t SteadyMicros();
+
 /// Everything one statement's execution reads: the transaction, evaluation settings and bound
 /// parameter values.
 struct ExecContext {

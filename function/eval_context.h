@@ -14,6 +14,8 @@ struct EvalContext {
   int64_t statement_timestamp = 0;    // microseconds since 2000-01-01 UTC
   int64_t transaction_timestamp = 0;  // now() / current_timestamp
   const std::atomic<bool>* cancel = nullptr;
+  /// statement_timeout: steady-clock deadline in microseconds, 0 = none.
+  int64_t deadline_micros = 0;
   int extra_float_digits = 1;
 
   const datetime::TimeZone& tz() const {

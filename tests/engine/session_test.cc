@@ -282,3 +282,21 @@ TEST_F(EngineTest, ExtendedProtocolWithTextAndBinaryParameters) {
 
 }  // namespace
 }  // namespace freshet::engine
+
+namespace freshet::engine {
+namespace {
+
+TEST_F(EngineTest, StatementTimeoutCancelsLongStatements) {
+  ASSERT_EQ(Exec("SET statement_timeout = '100ms'"), "");
+  EXPECT_EQ(Query("SHOW statement_timeout"), Rows{"100"});
+  EXPECT_EQ(Exec("SELECT count(*) FROM generate_series(1, 30000) a, generate_series(1, 30000) b "
+                 "WHERE a.a + b.b < 0"),
+            "57014");
+  EXPECT_NE(last_.message().find("statement timeout"), std::string::npos);
+  EXPECT_EQ(Exec("SET statement_timeout = 'soon'"), "22023");
+  ASSERT_EQ(Exec("SET statement_timeout = 0"), "");
+  EXPECT_EQ(Query("SELECT 1"), Rows{"1"});
+}
+
+}  // namespace
+}  // namespace freshet::engine
