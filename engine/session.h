@@ -87,8 +87,15 @@ class Session : public pgwire::BackendSession {
   Status HandleDelete(const parser::DeleteStatement& stmt, pgwire::ResultSink& sink,
                       const std::vector<Value>& params);
   Status HandleExplain(const parser::ExplainStatement& stmt, pgwire::ResultSink& sink);
-  /// Validates and stores one row into a table (NOT NULL, primary key uniqueness).
-  Status InsertRow(const planner::TableDef& table, Row row, bool check_unique);
+  /// Validates and stores one new row (NOT NULL, primary key and UNIQUE constraints: 23502 /
+  /// 23505) with its unique-index entries.
+  Status InsertRow(const planner::TableDef& table, Row row);
+  /// Removes a stored row and its unique-index entries.
+  void DeleteRow(const planner::TableDef& table, const std::string& key, const Row& row);
+  /// Replaces a stored row (UPDATE, ON CONFLICT DO UPDATE), re-checking every constraint.
+  Status ReplaceRow(const planner::TableDef& table, const std::string& key, const Row& old_row,
+                    Row new_row);
+  Status PutUniqueEntries(const planner::TableDef& table, const std::string& key, const Row& row);
   Result<std::shared_ptr<const planner::TableDef>> FindTable(const std::vector<std::string>& name,
                                                              int position);
   void SendRows(const std::vector<std::string>& names, const std::vector<SqlType>& types,
@@ -103,6 +110,8 @@ class Session : public pgwire::BackendSession {
   Status HandleAlterTable(const parser::AlterTableStatement& stmt, pgwire::ResultSink& sink);
   Status HandleTruncate(const parser::TruncateStatement& stmt, pgwire::ResultSink& sink);
   Status PutCatalog(const planner::TableDef& def);
+  /// Deletes a table's rows and its unique-index entries (DROP, TRUNCATE).
+  Status DeleteTableData(const planner::TableDef& def);
   Status DeleteCatalog(const planner::TableDef& def);
 
   // COPY (session_copy.cc).

@@ -349,7 +349,7 @@ Status Session::FlushCopyLines(bool final) {
       }
       row[st.columns[k]] = std::move(*v);
     }
-    RETURN_IF_ERROR(InsertRow(table, std::move(row), true));
+    RETURN_IF_ERROR(InsertRow(table, std::move(row)));
     st.rows++;
   }
   buf.erase(0, std::min(pos, buf.size()));

@@ -100,6 +100,16 @@ Status Session::DeleteCatalog(const TableDef& def) {
   return Status::OK();
 }
 
+Status Session::DeleteTableData(const TableDef& def) {
+  std::vector<uint64_t> spaces = def.unique_ids;
+  spaces.push_back(def.id);
+  for (uint64_t id : spaces) {
+    RETURN_IF_ERROR(Txn().DeleteRange(storage::Space::kData, storage::TableStore::Prefix(id),
+                                      storage::TableStore::PrefixEnd(id)));
+  }
+  return Status::OK();
+}
+
 Status Session::HandleCreateTable(const parser::CreateTableStatement& stmt,
                                   pgwire::ResultSink& sink) {
   const std::string& name = stmt.name.back();
@@ -191,6 +201,25 @@ Status Session::HandleCreateTable(const parser::CreateTableStatement& stmt,
       def.columns[idx].not_null = true;
     }
   }
+  // UNIQUE constraints: column-level and table-level, each with its own index key space.
+  std::vector<std::vector<std::string>> uniques = stmt.unique_constraints;
+  for (const auto& col : stmt.columns) {
+    if (col.unique && !col.primary_key) uniques.push_back({col.name});
+  }
+  for (const auto& names : uniques) {
+    std::vector<int> cols;
+    for (const auto& n : names) {
+      int idx = def.FindColumn(n);
+      if (idx < 0) {
+        return Status::Error(sqlstate::kUndefinedColumn,
+                             "column \"" + n + "\" named in key does not exist");
+      }
+      cols.push_back(idx);
+    }
+    if (cols == def.primary_key) continue;
+    def.unique_keys.push_back(cols);
+    def.unique_ids.push_back(db_.catalog().AllocateId());
+  }
   def.id = db_.catalog().AllocateId();
   RETURN_IF_ERROR(PutCatalog(def));
   auto shared = std::make_shared<TableDef>(std::move(def));
@@ -199,7 +228,7 @@ Status Session::HandleCreateTable(const parser::CreateTableStatement& stmt,
     executor::ExecContext ctx = MakeExecContext({});
     executor::Executor exec(ctx);
     ASSIGN_OR_RETURN(executor::RowSet rows, exec.Execute(*as_plan));
-    for (Row& r : rows) RETURN_IF_ERROR(InsertRow(*shared, std::move(r), true));
+    for (Row& r : rows) RETURN_IF_ERROR(InsertRow(*shared, std::move(r)));
     sink.Complete("SELECT " + std::to_string(rows.size()));
     return Status::OK();
   }
@@ -256,6 +285,10 @@ Status Session::HandleCreateView(const parser::CreateViewStatement& stmt, std::s
 
 Status Session::HandleCreateIndex(const parser::CreateIndexStatement& stmt,
                                   pgwire::ResultSink& sink) {
+  if (stmt.unique) {
+    return Status::NotSupported(
+        "CREATE UNIQUE INDEX is not supported yet; declare UNIQUE in CREATE TABLE");
+  }
   ASSIGN_OR_RETURN(auto table, FindTable(stmt.table, 0));
   std::string name = stmt.name;
   if (name.empty()) name = table->name + "_idx";
@@ -361,10 +394,7 @@ Status Session::HandleDrop(const parser::DropStatement& stmt, pgwire::ResultSink
       RETURN_IF_ERROR(drop(*other));
     }
     if (!db_.catalog().Find(def.name)) return Status::OK();
-    if (def.kind == RelationKind::kTable) {
-      RETURN_IF_ERROR(Txn().DeleteRange(storage::Space::kData, storage::TableStore::Prefix(def.id),
-                                        storage::TableStore::PrefixEnd(def.id)));
-    }
+    if (def.kind == RelationKind::kTable) RETURN_IF_ERROR(DeleteTableData(def));
     RETURN_IF_ERROR(DeleteCatalog(def));
     db_.catalog().Remove(def.name);
     return Status::OK();
@@ -487,6 +517,12 @@ Status Session::HandleAlterTable(const parser::AlterTableStatement& stmt,
       if (in_pk) {
         return Status::NotSupported("dropping a primary-key column is not supported yet");
       }
+      for (const auto& key : def.unique_keys) {
+        if (std::find(key.begin(), key.end(), idx) != key.end()) {
+          return Status::NotSupported(
+              "dropping a column of a UNIQUE constraint is not supported yet");
+        }
+      }
       RETURN_IF_ERROR(rewrite([&](Row r) -> Result<Row> {
         r.erase(r.begin() + idx);
         return r;
@@ -494,6 +530,11 @@ Status Session::HandleAlterTable(const parser::AlterTableStatement& stmt,
       def.columns.erase(def.columns.begin() + idx);
       for (int& k : def.primary_key) {
         if (k > idx) k--;
+      }
+      for (auto& key : def.unique_keys) {
+        for (int& k : key) {
+          if (k > idx) k--;
+        }
       }
       break;
     }
@@ -536,10 +577,7 @@ Status Session::HandleTruncate(const parser::TruncateStatement& stmt, pgwire::Re
     }
     tables.push_back(t);
   }
-  for (const auto& t : tables) {
-    RETURN_IF_ERROR(Txn().DeleteRange(storage::Space::kData, storage::TableStore::Prefix(t->id),
-                                      storage::TableStore::PrefixEnd(t->id)));
-  }
+  for (const auto& t : tables) RETURN_IF_ERROR(DeleteTableData(*t));
   sink.Complete("TRUNCATE TABLE");
   return Status::OK();
 }

@@ -78,15 +78,16 @@ Status Session::HandleExplain(const parser::ExplainStatement& stmt, pgwire::Resu
 
 namespace {
 
-std::string KeyDescription(const planner::TableDef& table, const Row& row) {
+std::string KeyDescription(const planner::TableDef& table, const Row& row,
+                           const std::vector<int>& key_columns) {
   std::string cols, vals;
-  for (size_t i = 0; i < table.primary_key.size(); i++) {
+  for (size_t i = 0; i < key_columns.size(); i++) {
     if (i) {
       cols += ", ";
       vals += ", ";
     }
-    cols += table.columns[table.primary_key[i]].name;
-    const Value& v = row[table.primary_key[i]];
+    cols += table.columns[key_columns[i]].name;
+    const Value& v = row[key_columns[i]];
     vals += v.is_null() ? "null" : v.ToText();
   }
   return "Key (" + cols + ")=(" + vals + ") already exists.";
@@ -153,7 +154,7 @@ Result<BoundExprPtr> BindWhere(Binder& binder, const parser::Expr* where,
 
 }  // namespace
 
-Status Session::InsertRow(const planner::TableDef& table, Row row, bool check_unique) {
+Status Session::InsertRow(const planner::TableDef& table, Row row) {
   for (size_t i = 0; i < table.columns.size(); i++) {
     if (row[i].is_null() && table.columns[i].not_null) {
       return Status::Error(sqlstate::kNotNullViolation,
@@ -166,18 +167,63 @@ Status Session::InsertRow(const planner::TableDef& table, Row row, bool check_un
     key = storage::TableStore::RowIdKey(table.id, table.next_row_id->fetch_add(1));
   } else {
     key = storage::TableStore::PrimaryKey(table.id, row, table.primary_key);
-    if (check_unique) {
-      std::string existing;
-      ASSIGN_OR_RETURN(bool found, Txn().Get(storage::Space::kData, key, &existing));
-      if (found) {
-        return Status::Error(
-                   sqlstate::kUniqueViolation,
-                   "duplicate key value violates unique constraint \"" + table.name + "_pkey\"")
-            .WithDetail(KeyDescription(table, row));
-      }
+    std::string existing;
+    ASSIGN_OR_RETURN(bool found, Txn().Get(storage::Space::kData, key, &existing));
+    if (found) {
+      return Status::Error(
+                 sqlstate::kUniqueViolation,
+                 "duplicate key value violates unique constraint \"" + table.name + "_pkey\"")
+          .WithDetail(KeyDescription(table, row, table.primary_key));
     }
   }
+  RETURN_IF_ERROR(PutUniqueEntries(table, key, row));
   storage::TableStore::Put(Txn(), key, row);
+  return Status::OK();
+}
+
+Status Session::PutUniqueEntries(const planner::TableDef& table, const std::string& key,
+                                 const Row& row) {
+  for (size_t i = 0; i < table.unique_keys.size(); i++) {
+    auto entry = storage::TableStore::UniqueKey(table.unique_ids[i], row, table.unique_keys[i]);
+    if (!entry) continue;
+    std::string existing;
+    ASSIGN_OR_RETURN(bool found, Txn().Get(storage::Space::kData, *entry, &existing));
+    if (found) {
+      return Status::Error(
+                 sqlstate::kUniqueViolation,
+                 "duplicate key value violates unique constraint \"" + table.UniqueName(i) + "\"")
+          .WithDetail(KeyDescription(table, row, table.unique_keys[i]));
+    }
+    Txn().Put(storage::Space::kData, *entry, key);
+  }
+  return Status::OK();
+}
+
+void Session::DeleteRow(const planner::TableDef& table, const std::string& key, const Row& row) {
+  for (size_t i = 0; i < table.unique_keys.size(); i++) {
+    auto entry = storage::TableStore::UniqueKey(table.unique_ids[i], row, table.unique_keys[i]);
+    if (entry) Txn().Delete(storage::Space::kData, *entry);
+  }
+  Txn().Delete(storage::Space::kData, key);
+}
+
+Status Session::ReplaceRow(const planner::TableDef& table, const std::string& key,
+                           const Row& old_row, Row new_row) {
+  if (!table.primary_key.empty()) {
+    DeleteRow(table, key, old_row);
+    return InsertRow(table, std::move(new_row));
+  }
+  // Hidden row id: the row keeps its key.
+  for (size_t i = 0; i < table.columns.size(); i++) {
+    if (new_row[i].is_null() && table.columns[i].not_null) {
+      return Status::Error(sqlstate::kNotNullViolation,
+                           "null value in column \"" + table.columns[i].name + "\" of relation \"" +
+                               table.name + "\" violates not-null constraint");
+    }
+  }
+  DeleteRow(table, key, old_row);
+  RETURN_IF_ERROR(PutUniqueEntries(table, key, new_row));
+  storage::TableStore::Put(Txn(), key, new_row);
   return Status::OK();
 }
 
@@ -386,21 +432,14 @@ Status Session::HandleInsert(const parser::InsertStatement& stmt, pgwire::Result
         for (auto& [idx, e] : conflict_set) {
           ASSIGN_OR_RETURN(updated[idx], exec.Evaluate(*e, combined));
         }
-        std::string new_key =
-            storage::TableStore::PrimaryKey(table->id, updated, table->primary_key);
-        if (new_key != key) {
-          Txn().Delete(storage::Space::kData, key);
-          RETURN_IF_ERROR(InsertRow(*table, updated, true));
-        } else {
-          RETURN_IF_ERROR(InsertRow(*table, updated, false));
-        }
+        RETURN_IF_ERROR(ReplaceRow(*table, key, old, updated));
         final_row = std::move(updated);
         count++;
         RETURN_IF_ERROR(returning.Append(exec, final_row, &returned));
         continue;
       }
     }
-    RETURN_IF_ERROR(InsertRow(*table, full, true));
+    RETURN_IF_ERROR(InsertRow(*table, full));
     count++;
     RETURN_IF_ERROR(returning.Append(exec, final_row, &returned));
   }
@@ -470,25 +509,7 @@ Status Session::HandleUpdate(const parser::UpdateStatement& stmt, pgwire::Result
   for (size_t i = 0; i < matches.size(); i++) {
     const std::string& key = matches[i].first;
     Row& updated = new_rows[i];
-    if (table->primary_key.empty()) {
-      for (size_t c = 0; c < table->columns.size(); c++) {
-        if (updated[c].is_null() && table->columns[c].not_null) {
-          return Status::Error(sqlstate::kNotNullViolation, "null value in column \"" +
-                                                                table->columns[c].name +
-                                                                "\" of relation \"" + table->name +
-                                                                "\" violates not-null constraint");
-        }
-      }
-      storage::TableStore::Put(Txn(), key, updated);
-    } else {
-      std::string new_key = storage::TableStore::PrimaryKey(table->id, updated, table->primary_key);
-      if (new_key != key) {
-        Txn().Delete(storage::Space::kData, key);
-        RETURN_IF_ERROR(InsertRow(*table, updated, true));
-      } else {
-        RETURN_IF_ERROR(InsertRow(*table, updated, false));
-      }
-    }
+    RETURN_IF_ERROR(ReplaceRow(*table, key, matches[i].second, updated));
     RETURN_IF_ERROR(returning.Append(exec, updated, &returned));
   }
   if (!returning.empty()) SendRows(returning.names, returning.types, returned, sink);
@@ -512,7 +533,7 @@ Status Session::HandleDelete(const parser::DeleteStatement& stmt, pgwire::Result
   ASSIGN_OR_RETURN(ReturningList returning, BindReturning(binder, stmt.returning, scope));
   executor::ExecContext ctx = MakeExecContext(params);
   executor::Executor exec(ctx);
-  std::vector<std::string> keys;
+  std::vector<std::pair<std::string, Row>> victims;
   RowSet returned;
   RETURN_IF_ERROR(storage::TableStore::Scan(
       Txn(), table->id, table->ColumnTypes(), [&](std::string_view key, Row& row) -> Result<bool> {
@@ -520,13 +541,13 @@ Status Session::HandleDelete(const parser::DeleteStatement& stmt, pgwire::Result
           ASSIGN_OR_RETURN(bool keep, exec.EvaluatePredicate(*where, row));
           if (!keep) return true;
         }
-        keys.emplace_back(key);
         RETURN_IF_ERROR(returning.Append(exec, row, &returned));
+        victims.emplace_back(std::string(key), std::move(row));
         return true;
       }));
-  for (const auto& k : keys) Txn().Delete(storage::Space::kData, k);
+  for (const auto& [key, row] : victims) DeleteRow(*table, key, row);
   if (!returning.empty()) SendRows(returning.names, returning.types, returned, sink);
-  sink.Complete("DELETE " + std::to_string(keys.size()));
+  sink.Complete("DELETE " + std::to_string(victims.size()));
   return Status::OK();
 }
 

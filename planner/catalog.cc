@@ -44,6 +44,12 @@ int TableDef::FindColumn(const std::string& col) const {
   return -1;
 }
 
+std::string TableDef::UniqueName(size_t i) const {
+  std::string n = name;
+  for (int c : unique_keys[i]) n += "_" + columns[c].name;
+  return n + "_key";
+}
+
 std::vector<SqlType> TableDef::ColumnTypes() const {
   std::vector<SqlType> types;
   for (const auto& c : columns) types.push_back(c.type);
@@ -70,6 +76,13 @@ std::string TableDef::Serialize() const {
   PutStr(&out, on_table);
   PutU32(&out, static_cast<uint32_t>(depends_on.size()));
   for (const auto& d : depends_on) PutStr(&out, d);
+  PutU32(&out, static_cast<uint32_t>(unique_keys.size()));
+  for (size_t i = 0; i < unique_keys.size(); i++) {
+    PutU32(&out, static_cast<uint32_t>(unique_ids[i]));
+    PutU32(&out, static_cast<uint32_t>(unique_ids[i] >> 32));
+    PutU32(&out, static_cast<uint32_t>(unique_keys[i].size()));
+    for (int k : unique_keys[i]) PutU32(&out, static_cast<uint32_t>(k));
+  }
   return out;
 }
 
@@ -106,6 +119,20 @@ Result<TableDef> TableDef::Deserialize(std::string_view data) {
     std::string d;
     if (!r.Str(&d)) return corrupt();
     def.depends_on.push_back(std::move(d));
+  }
+  if (r.U32(&n)) {  // absent in entries written before UNIQUE support
+    for (uint32_t i = 0; i < n; i++) {
+      uint32_t id_lo, id_hi, cols;
+      if (!r.U32(&id_lo) || !r.U32(&id_hi) || !r.U32(&cols)) return corrupt();
+      def.unique_ids.push_back((static_cast<uint64_t>(id_hi) << 32) | id_lo);
+      std::vector<int> key;
+      for (uint32_t k = 0; k < cols; k++) {
+        uint32_t col;
+        if (!r.U32(&col)) return corrupt();
+        key.push_back(static_cast<int>(col));
+      }
+      def.unique_keys.push_back(std::move(key));
+    }
   }
   return def;
 }

@@ -29,7 +29,10 @@ struct TableDef {
   std::string name;
   RelationKind kind = RelationKind::kTable;
   std::vector<ColumnDef> columns;
-  std::vector<int> primary_key;         // column indexes; empty = hidden row id
+  std::vector<int> primary_key;  // column indexes; empty = hidden row id
+  /// UNIQUE constraints (column indexes each) and the key-space id of each one's index.
+  std::vector<std::vector<int>> unique_keys;
+  std::vector<uint64_t> unique_ids;
   std::string definition;               // view query text; index: "table(col, ...)"
   std::string on_table;                 // index: the table it belongs to
   std::vector<std::string> depends_on;  // view: the relations it reads
@@ -39,6 +42,8 @@ struct TableDef {
       std::make_shared<std::atomic<uint64_t>>(1);
 
   int FindColumn(const std::string& col) const;
+  /// PostgreSQL's name for unique constraint `i` ("t_a_key", "t_a_b_key").
+  std::string UniqueName(size_t i) const;
   std::vector<SqlType> ColumnTypes() const;
   /// OID exposed to clients (pg_class.oid): 16384 + id.
   uint32_t Oid() const { return static_cast<uint32_t>(16384 + id); }

@@ -19,6 +19,16 @@ std::string TableStore::PrimaryKey(uint64_t table_id, const Row& row, const std:
   return k;
 }
 
+std::optional<std::string> TableStore::UniqueKey(uint64_t index_id, const Row& row,
+                                                 const std::vector<int>& cols) {
+  std::string k = Prefix(index_id);
+  for (int c : cols) {
+    if (row[c].is_null()) return std::nullopt;
+    KeyCodec::AppendValue(&k, row[c]);
+  }
+  return k;
+}
+
 std::string TableStore::RowIdKey(uint64_t table_id, uint64_t row_id) {
   std::string k = Prefix(table_id);
   KeyCodec::AppendU64(&k, row_id);

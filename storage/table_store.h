@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +23,10 @@ class TableStore {
   /// Key for a row of a table with a primary key made of `pk` columns of `row`.
   static std::string PrimaryKey(uint64_t table_id, const Row& row, const std::vector<int>& pk);
   static std::string RowIdKey(uint64_t table_id, uint64_t row_id);
+  /// Entry of a UNIQUE constraint's index (key space `index_id`) for `row`; its value is the
+  /// row's key. Rows with a NULL in the constrained columns have no entry (NULLs are distinct).
+  static std::optional<std::string> UniqueKey(uint64_t index_id, const Row& row,
+                                              const std::vector<int>& cols);
   /// The largest hidden row id stored for a table (0 when none), to resume allocation.
   static Result<uint64_t> MaxRowId(Store& store, uint64_t table_id);
 

@@ -139,6 +139,17 @@ TEST_F(EngineTest, CommittedDataAndCatalogSurviveReopen) {
   EXPECT_EQ(Exec("INSERT INTO k VALUES (1, 'x')"), "23505");
 }
 
+TEST_F(EngineTest, UniqueConstraintsSurviveReopen) {
+  ASSERT_EQ(Exec("CREATE TABLE u (id int PRIMARY KEY, email text UNIQUE); "
+                 "INSERT INTO u VALUES (1, 'a'), (2, NULL), (3, NULL)"),
+            "");
+  Reopen();
+  EXPECT_EQ(Exec("INSERT INTO u VALUES (4, 'a')"), "23505");
+  EXPECT_NE(last_.message().find("u_email_key"), std::string::npos);
+  EXPECT_EQ(last_.detail(), "Key (email)=(a) already exists.");
+  ASSERT_EQ(Exec("DELETE FROM u WHERE id = 1; INSERT INTO u VALUES (4, 'a')"), "");
+}
+
 TEST_F(EngineTest, CopyFromStdinInChunksAndToStdout) {
   ASSERT_EQ(Exec("CREATE TABLE c (a int, b text, d date)"), "");
   ASSERT_EQ(Exec("COPY c FROM STDIN"), "");
