@@ -1,6 +1,8 @@
 #include "engine/database.h"
 
 #include "engine/session.h"
+#include "parser/parser.h"
+#include "planner/binder.h"
 #include "storage/key_codec.h"
 #include "storage/table_store.h"
 
@@ -35,7 +37,90 @@ Status Database::ReloadCatalog() {
     }
     catalog_.Put(std::make_shared<planner::TableDef>(std::move(def)));
   }
+  // Views: drop the ones the catalog no longer has, build the ones it gained.
+  for (auto it = views_.begin(); it != views_.end();) {
+    auto def = catalog_.Find(it->first);
+    bool keep = def && def->kind == planner::RelationKind::kMaterializedView &&
+                def->id == it->second.def->id;
+    it = keep ? std::next(it) : views_.erase(it);
+  }
+  for (const auto& def : catalog_.All()) {
+    if (def->kind == planner::RelationKind::kMaterializedView && !views_.count(def->name)) {
+      Status s = BuildView(def);
+      if (!s.ok()) views_[def->name] = MaterializedView{def, nullptr, s};
+    }
+  }
   return Status::OK();
+}
+
+bool Database::HasViewsOn(uint64_t table_id) const {
+  for (const auto& [name, mv] : views_) {
+    if (mv.view && mv.view->source_table_id() == table_id) return true;
+  }
+  return false;
+}
+
+Status Database::BuildView(std::shared_ptr<const planner::TableDef> def) {
+  ASSIGN_OR_RETURN(auto stmts, parser::Parser::Parse(def->definition));
+  if (stmts.size() != 1 || stmts[0]->kind != parser::StmtKind::kSelect) {
+    return Status::Internal("corrupt materialized view definition for " + def->name);
+  }
+  planner::Binder binder(catalog_);
+  ASSIGN_OR_RETURN(planner::PlanPtr plan,
+                   binder.BindQuery(*static_cast<parser::SelectStatement&>(*stmts[0]).query));
+  ASSIGN_OR_RETURN(auto view, executor::IncrementalView::Compile(std::move(plan)));
+  // Backfill from the committed contents of the source table.
+  std::shared_ptr<const planner::TableDef> table;
+  for (const auto& t : catalog_.All()) {
+    if (t->id == view->source_table_id()) table = t;
+  }
+  if (!table) return Status::Internal("materialized view source table is missing");
+  executor::ChangeSet rows;
+  auto txn = store_->Begin();
+  RETURN_IF_ERROR(storage::TableStore::Scan(*txn, table->id, table->ColumnTypes(),
+                                            [&](std::string_view, Row& row) -> Result<bool> {
+                                              rows.push_back({std::move(row), 1});
+                                              return true;
+                                            }));
+  txn->Rollback();
+  executor::ExecContext ctx;
+  executor::Executor exec(ctx);
+  RETURN_IF_ERROR(view->Apply(rows, exec));
+  std::string name = def->name;
+  views_[name] = MaterializedView{std::move(def), std::move(view), Status::OK()};
+  return Status::OK();
+}
+
+void Database::DropView(const std::string& name) { views_.erase(name); }
+
+void Database::ApplyChanges(const std::map<uint64_t, executor::ChangeSet>& changes,
+                            const function::EvalContext& eval) {
+  executor::ExecContext ctx;
+  ctx.eval = eval;
+  ctx.eval.cancel = nullptr;  // maintenance must not be cancelled half-way
+  ctx.eval.deadline_micros = 0;
+  executor::Executor exec(ctx);
+  std::vector<std::string> failed;
+  for (auto& [name, mv] : views_) {
+    if (!mv.view) continue;
+    auto it = changes.find(mv.view->source_table_id());
+    if (it == changes.end()) continue;
+    if (!mv.view->Apply(it->second, exec).ok()) failed.push_back(name);
+  }
+  for (const auto& name : failed) {
+    auto def = views_[name].def;
+    Status s = BuildView(def);
+    if (!s.ok()) views_[name] = MaterializedView{def, nullptr, s};
+  }
+}
+
+Result<executor::RowSet> Database::ReadView(const planner::TableDef& def) const {
+  auto it = views_.find(def.name);
+  if (it == views_.end()) {
+    return Status::Internal("materialized view \"" + def.name + "\" is not maintained");
+  }
+  if (!it->second.view) return it->second.broken;
+  return it->second.view->Contents();
 }
 
 Result<std::unique_ptr<pgwire::BackendSession>> Database::StartSession(

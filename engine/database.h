@@ -1,10 +1,12 @@
 #pragma once
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 
 #include "common/status.h"
+#include "executor/incremental_view.h"
 #include "pgwire/backend.h"
 #include "planner/catalog.h"
 #include "storage/store.h"
@@ -27,13 +29,33 @@ class Database : public pgwire::Backend {
   planner::Catalog& catalog() { return catalog_; }
   /// Statements run one at a time (the batch engine is single-writer for now).
   std::mutex& exec_mutex() { return exec_mu_; }
-  /// Re-reads the catalog from the store (after a rolled-back DDL).
+  /// Re-reads the catalog from the store (after a rolled-back DDL) and brings the set of
+  /// maintained views in line with it.
   Status ReloadCatalog();
 
+  // --- Materialized views (all calls under exec_mutex) ---
+  /// True when some materialized view reads table `table_id` (its changes must be captured).
+  bool HasViewsOn(uint64_t table_id) const;
+  /// Compiles `def`'s query and fills it from the committed contents of its source table.
+  Status BuildView(std::shared_ptr<const planner::TableDef> def);
+  void DropView(const std::string& name);
+  /// Applies committed base-table changes to every view that reads them (one batch per table).
+  /// A view that fails is rebuilt from its table; if that fails too, reads of it return the error.
+  void ApplyChanges(const std::map<uint64_t, executor::ChangeSet>& changes,
+                    const function::EvalContext& eval);
+  Result<executor::RowSet> ReadView(const planner::TableDef& def) const;
+
  private:
+  struct MaterializedView {
+    std::shared_ptr<const planner::TableDef> def;
+    std::unique_ptr<executor::IncrementalView> view;
+    Status broken;
+  };
+
   std::unique_ptr<storage::Store> store_;
   planner::Catalog catalog_;
   std::mutex exec_mu_;
+  std::map<std::string, MaterializedView> views_;
 };
 
 }  // namespace freshet::engine

@@ -156,22 +156,31 @@ storage::Transaction& Session::Txn() {
   return *txn_;
 }
 
+function::EvalContext Session::MakeEvalContext() {
+  function::EvalContext eval;
+  eval.time_zone = &time_zone_;
+  eval.statement_timestamp = NowMicros();
+  eval.transaction_timestamp = txn_start_;
+  eval.extra_float_digits = std::atoi(GetParameter("extra_float_digits").c_str());
+  return eval;
+}
+
 executor::ExecContext Session::MakeExecContext(const std::vector<Value>& params) {
   executor::ExecContext ctx;
+  ctx.read_view = [this](const planner::TableDef& def) { return db_.ReadView(def); };
   ctx.txn = &Txn();
-  ctx.eval.time_zone = &time_zone_;
-  ctx.eval.statement_timestamp = NowMicros();
-  ctx.eval.transaction_timestamp = txn_start_;
+  ctx.eval = MakeEvalContext();
   ctx.eval.cancel = &cancel_;
   if (statement_timeout_ms_ > 0) {
     ctx.eval.deadline_micros = statement_start_ + statement_timeout_ms_ * 1000;
   }
-  ctx.eval.extra_float_digits = std::atoi(GetParameter("extra_float_digits").c_str());
   ctx.params = params;
   return ctx;
 }
 
 void Session::AbortTransaction() {
+  pending_changes_.clear();
+  change_marks_.clear();
   if (txn_) {
     txn_->Rollback();
     txn_.reset();
@@ -195,6 +204,43 @@ Status Session::CommitImplicit() {
   txn_.reset();
   txn_has_ddl_ = false;
   savepoints_.clear();
+  change_marks_.clear();
+  if (!pending_changes_.empty()) {
+    // Committed: every materialized view over the changed tables moves forward together.
+    db_.ApplyChanges(pending_changes_, MakeEvalContext());
+    pending_changes_.clear();
+  }
+  return Status::OK();
+}
+
+void Session::RecordChange(const planner::TableDef& table, const Row& row, int64_t weight) {
+  if (db_.HasViewsOn(table.id)) pending_changes_[table.id].push_back({row, weight});
+}
+
+void Session::SavePoint() {
+  Txn().SetSavePoint();
+  std::map<uint64_t, size_t> mark;
+  for (const auto& [id, changes] : pending_changes_) mark[id] = changes.size();
+  change_marks_.push_back(std::move(mark));
+}
+
+void Session::PopSavePoint() {
+  Txn().PopSavePoint();
+  if (!change_marks_.empty()) change_marks_.pop_back();
+}
+
+Status Session::RollbackToSavePoint() {
+  RETURN_IF_ERROR(Txn().RollbackToSavePoint());
+  if (!change_marks_.empty()) {
+    const auto& mark = change_marks_.back();
+    for (auto it = pending_changes_.begin(); it != pending_changes_.end();) {
+      auto m = mark.find(it->first);
+      size_t keep = m == mark.end() ? 0 : m->second;
+      it->second.resize(std::min(keep, it->second.size()));
+      it = it->second.empty() ? pending_changes_.erase(it) : std::next(it);
+    }
+    change_marks_.pop_back();
+  }
   return Status::OK();
 }
 
@@ -244,11 +290,17 @@ Status Session::ExecuteInTransaction(const parser::Statement& stmt, std::string_
   if (state_ == TxnState::kIdle) state_ = TxnState::kImplicit;
   Status s;
   bool in_block = state_ == TxnState::kBlock;
-  if (in_block && stmt.kind != parser::StmtKind::kTransaction && txn_) txn_->SetSavePoint();
+  // Inside a block each statement runs under a savepoint, so a failed statement leaves nothing
+  // behind for ROLLBACK TO SAVEPOINT to keep.
+  bool statement_savepoint = in_block && stmt.kind != parser::StmtKind::kTransaction;
+  if (statement_savepoint) SavePoint();
   s = Execute(stmt, sql, sink, params);
-  if (in_block && stmt.kind != parser::StmtKind::kTransaction && txn_) {
+  if (statement_savepoint) {
     if (s.ok()) {
-      txn_->PopSavePoint();
+      PopSavePoint();
+    } else {
+      Status undo = RollbackToSavePoint();
+      (void)undo;  // the block is failed either way
     }
   }
   if (!s.ok() && state_ == TxnState::kBlock) state_ = TxnState::kFailed;
@@ -363,7 +415,7 @@ Status Session::HandleTransaction(const parser::TransactionStatement& stmt,
         return Status::Error(sqlstate::kNoActiveTransaction,
                              "SAVEPOINT can only be used in transaction blocks");
       }
-      Txn().SetSavePoint();
+      SavePoint();
       savepoints_.push_back(stmt.savepoint);
       sink.Complete("SAVEPOINT");
       return Status::OK();
@@ -377,17 +429,17 @@ Status Session::HandleTransaction(const parser::TransactionStatement& stmt,
       size_t pos = savepoints_.size() - 1 - std::distance(savepoints_.rbegin(), it);
       if (stmt.txn_kind == K::kRelease) {
         while (savepoints_.size() > pos) {
-          Txn().PopSavePoint();
+          PopSavePoint();
           savepoints_.pop_back();
         }
         sink.Complete("RELEASE");
       } else {
         while (savepoints_.size() > pos + 1) {
-          Txn().PopSavePoint();
+          PopSavePoint();
           savepoints_.pop_back();
         }
-        RETURN_IF_ERROR(Txn().RollbackToSavePoint());
-        Txn().SetSavePoint();
+        RETURN_IF_ERROR(RollbackToSavePoint());
+        SavePoint();
         state_ = TxnState::kBlock;
         sink.Complete("ROLLBACK");
       }

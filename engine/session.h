@@ -8,6 +8,7 @@
 
 #include "common/datetime.h"
 #include "executor/executor.h"
+#include "executor/incremental_view.h"
 #include "parser/ast.h"
 #include "pgwire/backend.h"
 #include "planner/binder.h"
@@ -105,6 +106,8 @@ class Session : public pgwire::BackendSession {
   Status HandleCreateTable(const parser::CreateTableStatement& stmt, pgwire::ResultSink& sink);
   Status HandleCreateView(const parser::CreateViewStatement& stmt, std::string_view sql,
                           pgwire::ResultSink& sink);
+  Status HandleCreateMaterializedView(const parser::CreateViewStatement& stmt, std::string_view sql,
+                                      pgwire::ResultSink& sink);
   Status HandleCreateIndex(const parser::CreateIndexStatement& stmt, pgwire::ResultSink& sink);
   Status HandleDrop(const parser::DropStatement& stmt, pgwire::ResultSink& sink);
   Status HandleAlterTable(const parser::AlterTableStatement& stmt, pgwire::ResultSink& sink);
@@ -119,6 +122,13 @@ class Session : public pgwire::BackendSession {
   Status FlushCopyLines(bool final);
 
   storage::Transaction& Txn();
+  /// Savepoints over the storage transaction and the captured view changes together.
+  void SavePoint();
+  void PopSavePoint();
+  Status RollbackToSavePoint();
+  /// Captures a base-table change for the materialized views that read the table.
+  void RecordChange(const planner::TableDef& table, const Row& row, int64_t weight);
+  function::EvalContext MakeEvalContext();
   executor::ExecContext MakeExecContext(const std::vector<Value>& params);
   Status CommitImplicit();
   void AbortTransaction();
@@ -132,6 +142,9 @@ class Session : public pgwire::BackendSession {
   bool txn_has_ddl_ = false;
   int64_t txn_start_ = 0;
   std::vector<std::string> savepoints_;
+  /// Changes of this transaction to tables that materialized views read, applied at commit.
+  std::map<uint64_t, executor::ChangeSet> pending_changes_;
+  std::vector<std::map<uint64_t, size_t>> change_marks_;  // pending_changes_ sizes per savepoint
   std::map<std::string, Prepared> prepared_;
   std::unique_ptr<CopyState> copy_;
   std::atomic<bool> cancel_{false};

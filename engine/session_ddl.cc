@@ -101,6 +101,14 @@ Status Session::DeleteCatalog(const TableDef& def) {
 }
 
 Status Session::DeleteTableData(const TableDef& def) {
+  if (db_.HasViewsOn(def.id)) {
+    // The views over it see every row go.
+    RETURN_IF_ERROR(storage::TableStore::Scan(Txn(), def.id, def.ColumnTypes(),
+                                              [&](std::string_view, Row& row) -> Result<bool> {
+                                                RecordChange(def, row, -1);
+                                                return true;
+                                              }));
+  }
   std::vector<uint64_t> spaces = def.unique_ids;
   spaces.push_back(def.id);
   for (uint64_t id : spaces) {
@@ -238,11 +246,7 @@ Status Session::HandleCreateTable(const parser::CreateTableStatement& stmt,
 
 Status Session::HandleCreateView(const parser::CreateViewStatement& stmt, std::string_view sql,
                                  pgwire::ResultSink& sink) {
-  if (stmt.materialized) {
-    return Status::NotSupported(
-        "CREATE MATERIALIZED VIEW is not supported yet: incremental view maintenance is being "
-        "built");
-  }
+  if (stmt.materialized) return HandleCreateMaterializedView(stmt, sql, sink);
   const std::string& name = stmt.name.back();
   auto existing = db_.catalog().Find(name);
   if (existing && !stmt.or_replace) {
@@ -280,6 +284,53 @@ Status Session::HandleCreateView(const parser::CreateViewStatement& stmt, std::s
   RETURN_IF_ERROR(PutCatalog(def));
   db_.catalog().Put(std::make_shared<TableDef>(std::move(def)));
   sink.Complete("CREATE VIEW");
+  return Status::OK();
+}
+
+Status Session::HandleCreateMaterializedView(const parser::CreateViewStatement& stmt,
+                                             std::string_view sql, pgwire::ResultSink& sink) {
+  const std::string& name = stmt.name.back();
+  if (db_.catalog().Find(name)) {
+    if (stmt.if_not_exists) {
+      sink.Notice("NOTICE", sqlstate::kDuplicateTable,
+                  "relation \"" + name + "\" already exists, skipping");
+      sink.Complete("CREATE MATERIALIZED VIEW");
+      return Status::OK();
+    }
+    return Status::Error(sqlstate::kDuplicateTable, "relation \"" + name + "\" already exists");
+  }
+  // The backfill reads committed data; writes of this transaction would be counted twice.
+  if (state_ == TxnState::kBlock || (txn_ && txn_->HasWrites())) {
+    return Status::Error(sqlstate::kActiveTransaction,
+                         "CREATE MATERIALIZED VIEW cannot run inside a transaction block or after "
+                         "writes in the same statement string");
+  }
+  planner::Binder binder(db_.catalog());
+  ASSIGN_OR_RETURN(auto plan, binder.BindQuery(*stmt.query));
+  if (stmt.column_names.size() > plan->names.size()) {
+    return Status::Error(sqlstate::kSyntaxError, "too many column names were specified");
+  }
+  TableDef def;
+  def.name = name;
+  def.kind = RelationKind::kMaterializedView;
+  def.definition = stmt.query_text.empty() ? std::string(sql) : stmt.query_text;
+  for (size_t i = 0; i < plan->names.size(); i++) {
+    planner::ColumnDef c;
+    c.name = i < stmt.column_names.size() ? stmt.column_names[i] : plan->names[i];
+    c.type = plan->types[i];
+    def.columns.push_back(c);
+  }
+  // Refuse shapes that cannot be maintained before anything is written.
+  RETURN_IF_ERROR(executor::IncrementalView::Compile(std::move(plan)).status());
+  std::set<std::string> deps;
+  CollectRelations(*stmt.query, &deps, {});
+  def.depends_on.assign(deps.begin(), deps.end());
+  def.id = db_.catalog().AllocateId();
+  RETURN_IF_ERROR(PutCatalog(def));
+  auto shared = std::make_shared<TableDef>(std::move(def));
+  db_.catalog().Put(shared);
+  RETURN_IF_ERROR(db_.BuildView(shared));
+  sink.Complete("CREATE MATERIALIZED VIEW");
   return Status::OK();
 }
 
@@ -397,6 +448,7 @@ Status Session::HandleDrop(const parser::DropStatement& stmt, pgwire::ResultSink
     if (def.kind == RelationKind::kTable) RETURN_IF_ERROR(DeleteTableData(def));
     RETURN_IF_ERROR(DeleteCatalog(def));
     db_.catalog().Remove(def.name);
+    if (def.kind == RelationKind::kMaterializedView) db_.DropView(def.name);
     return Status::OK();
   };
   for (const auto& t : targets) RETURN_IF_ERROR(drop(*t));
@@ -500,7 +552,8 @@ Status Session::HandleAlterTable(const parser::AlterTableStatement& stmt,
             "column \"" + stmt.column_name + "\" of relation \"" + def.name + "\" does not exist");
       }
       for (const auto& other : db_.catalog().All()) {
-        if (other->kind == RelationKind::kView &&
+        if ((other->kind == RelationKind::kView ||
+             other->kind == RelationKind::kMaterializedView) &&
             std::find(other->depends_on.begin(), other->depends_on.end(), def.name) !=
                 other->depends_on.end()) {
           return Status::Error(sqlstate::kDependentObjectsStillExist,
@@ -553,6 +606,17 @@ Status Session::HandleAlterTable(const parser::AlterTableStatement& stmt,
       break;
     }
     case A::kRenameTable: {
+      for (const auto& other : db_.catalog().All()) {
+        if (std::find(other->depends_on.begin(), other->depends_on.end(), def.name) !=
+                other->depends_on.end() &&
+            other->kind != RelationKind::kIndex) {
+          return Status::Error(
+                     sqlstate::kDependentObjectsStillExist,
+                     "cannot rename table " + def.name + " because other objects depend on it")
+              .WithDetail(std::string(KindName(other->kind)) + " " + other->name +
+                          " depends on table " + def.name);
+        }
+      }
       if (db_.catalog().Find(stmt.new_name)) {
         return Status::Error(sqlstate::kDuplicateTable,
                              "relation \"" + stmt.new_name + "\" already exists");

@@ -178,6 +178,7 @@ Status Session::InsertRow(const planner::TableDef& table, Row row) {
   }
   RETURN_IF_ERROR(PutUniqueEntries(table, key, row));
   storage::TableStore::Put(Txn(), key, row);
+  RecordChange(table, row, 1);
   return Status::OK();
 }
 
@@ -205,6 +206,7 @@ void Session::DeleteRow(const planner::TableDef& table, const std::string& key, 
     if (entry) Txn().Delete(storage::Space::kData, *entry);
   }
   Txn().Delete(storage::Space::kData, key);
+  RecordChange(table, row, -1);
 }
 
 Status Session::ReplaceRow(const planner::TableDef& table, const std::string& key,
@@ -224,6 +226,7 @@ Status Session::ReplaceRow(const planner::TableDef& table, const std::string& ke
   DeleteRow(table, key, old_row);
   RETURN_IF_ERROR(PutUniqueEntries(table, key, new_row));
   storage::TableStore::Put(Txn(), key, new_row);
+  RecordChange(table, new_row, 1);
   return Status::OK();
 }
 

@@ -367,6 +367,10 @@ Result<RowSet> Executor::Execute(const LogicalPlan& plan) {
 }
 
 Result<RowSet> Executor::ExecScan(const LogicalPlan& plan) {
+  if (plan.table->kind == planner::RelationKind::kMaterializedView) {
+    if (!ctx_.read_view) return Status::Internal("no materialized view reader");
+    return ctx_.read_view(*plan.table);
+  }
   RowSet out;
   if (!ctx_.txn) return Status::Internal("scan without a transaction");
   RETURN_IF_ERROR(storage::TableStore::Scan(*ctx_.txn, plan.table->id, plan.types,

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <unordered_map>
 #include <vector>
@@ -24,6 +25,8 @@ struct ExecContext {
   storage::Transaction* txn = nullptr;
   function::EvalContext eval;
   std::vector<Value> params;  // $1.. as text-typed or typed values
+  /// Reads a materialized view's maintained contents (set by the engine).
+  std::function<Result<RowSet>(const planner::TableDef&)> read_view;
 };
 
 /// Runs logical plans over stored tables (the batch engine for SELECT and the inputs of DML).

@@ -882,7 +882,7 @@ Result<PlanPtr> Binder::BindTableRef(const TableRef& ref, const Scope* outer, Sc
           return Err(sqlstate::kUndefinedTable, "relation \"" + name + "\" does not exist",
                      ref.position);
         }
-        if (table->kind == RelationKind::kView || table->kind == RelationKind::kMaterializedView) {
+        if (table->kind == RelationKind::kView) {
           ASSIGN_OR_RETURN(plan, ExpandView(*table, outer));
         } else {
           plan = std::make_unique<LogicalPlan>(PlanKind::kScan);
