@@ -55,7 +55,7 @@ Status Database::ReloadCatalog() {
 
 bool Database::HasViewsOn(uint64_t table_id) const {
   for (const auto& [name, mv] : views_) {
-    if (mv.view && mv.view->source_table_id() == table_id) return true;
+    if (mv.view && mv.view->sources().count(table_id)) return true;
   }
   return false;
 }
@@ -69,19 +69,18 @@ Status Database::BuildView(std::shared_ptr<const planner::TableDef> def) {
   ASSIGN_OR_RETURN(planner::PlanPtr plan,
                    binder.BindQuery(*static_cast<parser::SelectStatement&>(*stmts[0]).query));
   ASSIGN_OR_RETURN(auto view, executor::IncrementalView::Compile(std::move(plan)));
-  // Backfill from the committed contents of the source table.
-  std::shared_ptr<const planner::TableDef> table;
-  for (const auto& t : catalog_.All()) {
-    if (t->id == view->source_table_id()) table = t;
-  }
-  if (!table) return Status::Internal("materialized view source table is missing");
-  executor::ChangeSet rows;
+  // Backfill from the committed contents of the source tables, as one batch of insertions.
+  executor::BaseChanges rows;
   auto txn = store_->Begin();
-  RETURN_IF_ERROR(storage::TableStore::Scan(*txn, table->id, table->ColumnTypes(),
-                                            [&](std::string_view, Row& row) -> Result<bool> {
-                                              rows.push_back({std::move(row), 1});
-                                              return true;
-                                            }));
+  for (const auto& t : catalog_.All()) {
+    if (!view->sources().count(t->id)) continue;
+    executor::ChangeSet& changes = rows[t->id];
+    RETURN_IF_ERROR(storage::TableStore::Scan(*txn, t->id, t->ColumnTypes(),
+                                              [&](std::string_view, Row& row) -> Result<bool> {
+                                                changes.push_back({std::move(row), 1});
+                                                return true;
+                                              }));
+  }
   txn->Rollback();
   executor::ExecContext ctx;
   executor::Executor exec(ctx);
@@ -93,7 +92,7 @@ Status Database::BuildView(std::shared_ptr<const planner::TableDef> def) {
 
 void Database::DropView(const std::string& name) { views_.erase(name); }
 
-void Database::ApplyChanges(const std::map<uint64_t, executor::ChangeSet>& changes,
+void Database::ApplyChanges(const executor::BaseChanges& changes,
                             const function::EvalContext& eval) {
   executor::ExecContext ctx;
   ctx.eval = eval;
@@ -103,9 +102,10 @@ void Database::ApplyChanges(const std::map<uint64_t, executor::ChangeSet>& chang
   std::vector<std::string> failed;
   for (auto& [name, mv] : views_) {
     if (!mv.view) continue;
-    auto it = changes.find(mv.view->source_table_id());
-    if (it == changes.end()) continue;
-    if (!mv.view->Apply(it->second, exec).ok()) failed.push_back(name);
+    bool affected = false;
+    for (const auto& [table, rows] : changes) affected |= mv.view->sources().count(table) > 0;
+    if (!affected) continue;
+    if (!mv.view->Apply(changes, exec).ok()) failed.push_back(name);
   }
   for (const auto& name : failed) {
     auto def = views_[name].def;

@@ -41,8 +41,7 @@ class Database : public pgwire::Backend {
   void DropView(const std::string& name);
   /// Applies committed base-table changes to every view that reads them (one batch per table).
   /// A view that fails is rebuilt from its table; if that fails too, reads of it return the error.
-  void ApplyChanges(const std::map<uint64_t, executor::ChangeSet>& changes,
-                    const function::EvalContext& eval);
+  void ApplyChanges(const executor::BaseChanges& changes, const function::EvalContext& eval);
   Result<executor::RowSet> ReadView(const planner::TableDef& def) const;
 
  private:

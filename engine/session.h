@@ -143,7 +143,7 @@ class Session : public pgwire::BackendSession {
   int64_t txn_start_ = 0;
   std::vector<std::string> savepoints_;
   /// Changes of this transaction to tables that materialized views read, applied at commit.
-  std::map<uint64_t, executor::ChangeSet> pending_changes_;
+  executor::BaseChanges pending_changes_;
   std::vector<std::map<uint64_t, size_t>> change_marks_;  // pending_changes_ sizes per savepoint
   std::map<std::string, Prepared> prepared_;
   std::unique_ptr<CopyState> copy_;

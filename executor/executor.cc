@@ -524,11 +524,9 @@ Result<RowSet> Executor::ExecAggregate(const LogicalPlan& plan) {
   return out;
 }
 
-namespace {
-
 /// Which join input an expression reads: 0 neither (constants, outer references), 1 only the
 /// left, 2 only the right, 3 both or something unsafe to hoist (subqueries, volatile calls).
-int JoinSide(const BoundExpr& e, size_t left_width) {
+static int JoinSide(const BoundExpr& e, size_t left_width) {
   if (e.kind == BoundExprKind::kSubquery) return 3;
   if (e.kind == BoundExprKind::kFunction && e.function.is_volatile) return 3;
   int side = 0;
@@ -552,8 +550,6 @@ void ExtractEquiKeys(const BoundExpr& pred, size_t left_width,
   if (a == 1 && b == 2) keys->emplace_back(pred.children[0].get(), pred.children[1].get());
   if (a == 2 && b == 1) keys->emplace_back(pred.children[1].get(), pred.children[0].get());
 }
-
-}  // namespace
 
 Result<RowSet> Executor::ExecJoin(const LogicalPlan& plan) {
   using planner::JoinKind;

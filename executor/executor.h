@@ -67,6 +67,12 @@ class Executor {
   int64_t rows_since_cancel_check_ = 0;
 };
 
+/// Splits a join condition over (left ++ right) rows into equality conjuncts whose sides read
+/// only the left and only the right input: the keys a hash join (or join state) can index by.
+void ExtractEquiKeys(
+    const planner::BoundExpr& pred, size_t left_width,
+    std::vector<std::pair<const planner::BoundExpr*, const planner::BoundExpr*>>* keys);
+
 /// Hash and equality over whole rows with GROUP BY semantics (NULLs equal).
 struct RowHash {
   size_t operator()(const Row& r) const {
