@@ -522,6 +522,93 @@ class AggregateOp : public DeltaOperator {
   bool started_ = false;
 };
 
+// --- Top-N ---------------------------------------------------------------------------------------
+
+/// ORDER BY ... LIMIT n [OFFSET m]: every input row kept in sort order (as a multiset); a batch
+/// emits only the difference between the old and the new window of rows m..m+n. Ties are
+/// broken by the whole row, so the window is deterministic.
+class TopNOp : public DeltaOperator {
+ public:
+  TopNOp(const std::vector<planner::SortKey>& keys, int64_t limit, int64_t offset,
+         std::unique_ptr<DeltaOperator> child)
+      : keys_(keys),
+        limit_(limit),
+        offset_(offset),
+        child_(std::move(child)),
+        rows_(EntryLess{&keys_}) {}
+
+  Status Apply(const BaseChanges& base, Executor& exec, ChangeSet* out) override {
+    ChangeSet in;
+    RETURN_IF_ERROR(child_->Apply(base, exec, &in));
+    if (in.empty()) return Status::OK();
+    Bag before = Window();
+    for (Change& c : in) {
+      Entry e;
+      for (const auto& k : keys_) {
+        ASSIGN_OR_RETURN(Value v, exec.Evaluate(*k.expr, c.row));
+        e.first.push_back(std::move(v));
+      }
+      e.second = std::move(c.row);
+      int64_t& n = rows_[e];
+      n += c.weight;
+      if (n == 0) rows_.erase(e);
+    }
+    Bag after = Window();
+    for (auto& [row, n] : after) {
+      auto it = before.find(row);
+      int64_t old = it == before.end() ? 0 : it->second;
+      if (n != old) out->push_back({row, n - old});
+    }
+    for (auto& [row, n] : before) {
+      if (!after.count(row)) out->push_back({row, -n});
+    }
+    return Status::OK();
+  }
+  size_t StateSize() const override { return rows_.size() + child_->StateSize(); }
+
+ private:
+  using Entry = std::pair<Row, Row>;  // (sort key, row)
+  struct EntryLess {
+    const std::vector<planner::SortKey>* keys;
+    bool operator()(const Entry& a, const Entry& b) const {
+      for (size_t k = 0; k < keys->size(); k++) {
+        const Value& x = a.first[k];
+        const Value& y = b.first[k];
+        const planner::SortKey& key = (*keys)[k];
+        if (x.is_null() || y.is_null()) {
+          if (x.is_null() && y.is_null()) continue;
+          return x.is_null() ? key.nulls_first : !key.nulls_first;
+        }
+        int c = Value::Compare(x, y);
+        if (c != 0) return key.descending ? c > 0 : c < 0;
+      }
+      for (size_t i = 0; i < a.second.size(); i++) {
+        int c = Value::Compare(a.second[i], b.second[i]);
+        if (c != 0) return c < 0;
+      }
+      return false;
+    }
+  };
+
+  /// The rows in positions [offset, offset + limit) with their multiplicities.
+  Bag Window() const {
+    Bag w;
+    int64_t pos = 0, end = limit_ < 0 ? INT64_MAX : offset_ + limit_;
+    for (const auto& [e, n] : rows_) {
+      int64_t from = std::max(pos, offset_), to = std::min(pos + n, end);
+      if (to > from) w[e.second] += to - from;
+      pos += n;
+      if (pos >= end) break;
+    }
+    return w;
+  }
+
+  const std::vector<planner::SortKey>& keys_;
+  int64_t limit_, offset_;
+  std::unique_ptr<DeltaOperator> child_;
+  std::map<Entry, int64_t, EntryLess> rows_;
+};
+
 // --- Compilation ---------------------------------------------------------------------------------
 
 Status CheckAggregates(const LogicalPlan& p) {
@@ -609,8 +696,24 @@ Result<std::unique_ptr<DeltaOperator>> Build(const LogicalPlan& p, std::set<uint
       }
       return Status::Internal("unknown set operation");
     }
-    case PlanKind::kLimit:
-      return Unsupported("ORDER BY ... LIMIT (top-N)");
+    case PlanKind::kLimit: {
+      const LogicalPlan& below = *p.children[0];
+      if (below.kind != PlanKind::kSort) return Unsupported("LIMIT without ORDER BY");
+      for (const auto& k : below.sort_keys) RETURN_IF_ERROR(CheckDeterministic(*k.expr));
+      ExecContext ctx;
+      Executor exec(ctx);
+      int64_t limit = -1, offset = 0;
+      for (auto [expr, target] : {std::pair{p.limit.get(), &limit}, {p.offset.get(), &offset}}) {
+        if (!expr) continue;
+        RETURN_IF_ERROR(CheckDeterministic(*expr));
+        ASSIGN_OR_RETURN(Value v, exec.Evaluate(*expr, Row{}));
+        if (!v.is_null()) *target = v.GetInt();
+      }
+      if (limit < -1 || offset < 0) return Unsupported("negative LIMIT or OFFSET");
+      ASSIGN_OR_RETURN(auto child, Build(*below.children[0], sources));
+      return std::unique_ptr<DeltaOperator>(
+          new TopNOp(below.sort_keys, limit, offset, std::move(child)));
+    }
     case PlanKind::kWindow:
       return Unsupported("window functions");
   }
