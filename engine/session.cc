@@ -590,6 +590,8 @@ Status Session::HandleShow(const parser::ShowStatement& stmt, pgwire::ResultSink
     std::string text;
     if (def->kind == planner::RelationKind::kView) {
       text = "CREATE VIEW " + def->name + " AS " + def->definition;
+    } else if (def->kind == planner::RelationKind::kMaterializedView) {
+      text = "CREATE MATERIALIZED VIEW " + def->name + " AS " + def->definition;
     } else {
       text = "CREATE TABLE " + def->name + " (";
       for (size_t i = 0; i < def->columns.size(); i++) {

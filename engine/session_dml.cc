@@ -2,6 +2,7 @@
 
 #include "engine/database.h"
 #include "engine/session.h"
+#include "executor/incremental_view.h"
 #include "parser/parser.h"
 #include "storage/key_codec.h"
 #include "storage/row_codec.h"
@@ -56,8 +57,21 @@ Status Session::HandleSelect(const parser::SelectStatement& stmt, pgwire::Result
 }
 
 Status Session::HandleExplain(const parser::ExplainStatement& stmt, pgwire::ResultSink& sink) {
+  if (stmt.statement->kind == parser::StmtKind::kCreateView &&
+      static_cast<const parser::CreateViewStatement&>(*stmt.statement).materialized) {
+    // The incremental dataflow the view would run, with the state each operator keeps.
+    auto& create = static_cast<const parser::CreateViewStatement&>(*stmt.statement);
+    Binder binder(db_.catalog());
+    ASSIGN_OR_RETURN(auto plan, binder.BindQuery(*create.query));
+    ASSIGN_OR_RETURN(auto view, executor::IncrementalView::Compile(std::move(plan)));
+    RowSet rows;
+    for (const auto& line : view->Explain()) rows.push_back(Row{Value::Text(line)});
+    SendRows({"QUERY PLAN"}, {SqlType(TypeId::kText)}, rows, sink);
+    sink.Complete("EXPLAIN");
+    return Status::OK();
+  }
   if (stmt.statement->kind != parser::StmtKind::kSelect) {
-    return Status::NotSupported("EXPLAIN supports SELECT only for now");
+    return Status::NotSupported("EXPLAIN supports SELECT and CREATE MATERIALIZED VIEW for now");
   }
   Binder binder(db_.catalog());
   ASSIGN_OR_RETURN(auto plan,

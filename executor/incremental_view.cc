@@ -61,16 +61,20 @@ void Accumulate(Bag* bag, const ChangeSet& changes) {
 /// A base table: its changes as they are.
 class ScanOp : public DeltaOperator {
  public:
-  explicit ScanOp(uint64_t table_id) : table_id_(table_id) {}
+  ScanOp(uint64_t table_id, std::string name) : table_id_(table_id), name_(std::move(name)) {}
   Status Apply(const BaseChanges& base, Executor&, ChangeSet* out) override {
     auto it = base.find(table_id_);
     if (it != base.end()) *out = it->second;
     return Status::OK();
   }
+  void Describe(int indent, std::vector<std::string>* out) const override {
+    out->push_back(std::string(indent * 2, ' ') + "Scan " + name_ + "  (changes of the table)");
+  }
   size_t StateSize() const override { return 0; }
 
  private:
   uint64_t table_id_;
+  std::string name_;
 };
 
 /// A constant relation (VALUES, generate_series with constant arguments): emitted once.
@@ -83,6 +87,9 @@ class ConstantOp : public DeltaOperator {
     for (Row& r : rows) out->push_back({std::move(r), 1});
     emitted_ = true;
     return Status::OK();
+  }
+  void Describe(int indent, std::vector<std::string>* out) const override {
+    out->push_back(std::string(indent * 2, ' ') + "Constant (emitted once)");
   }
   size_t StateSize() const override { return 0; }
 
@@ -103,6 +110,10 @@ class FilterOp : public DeltaOperator {
       if (keep) out->push_back(std::move(c));
     }
     return Status::OK();
+  }
+  void Describe(int indent, std::vector<std::string>* out) const override {
+    out->push_back(std::string(indent * 2, ' ') + "Filter " + pred_.ToString() + "  (stateless)");
+    child_->Describe(indent + 1, out);
   }
   size_t StateSize() const override { return child_->StateSize(); }
 
@@ -129,6 +140,12 @@ class ProjectOp : public DeltaOperator {
     }
     return Status::OK();
   }
+  void Describe(int indent, std::vector<std::string>* out) const override {
+    std::string cols;
+    for (size_t i = 0; i < exprs_.size(); i++) cols += (i ? ", " : "") + exprs_[i]->ToString();
+    out->push_back(std::string(indent * 2, ' ') + "Project " + cols + "  (stateless)");
+    child_->Describe(indent + 1, out);
+  }
   size_t StateSize() const override { return child_->StateSize(); }
 
  private:
@@ -146,6 +163,11 @@ class UnionAllOp : public DeltaOperator {
     RETURN_IF_ERROR(right_->Apply(base, exec, &r));
     for (Change& c : r) out->push_back(std::move(c));
     return Status::OK();
+  }
+  void Describe(int indent, std::vector<std::string>* out) const override {
+    out->push_back(std::string(indent * 2, ' ') + "UnionAll  (stateless)");
+    left_->Describe(indent + 1, out);
+    right_->Describe(indent + 1, out);
   }
   size_t StateSize() const override { return left_->StateSize() + right_->StateSize(); }
 
@@ -179,6 +201,13 @@ class CountingOp : public DeltaOperator {
       if (now != old) out->push_back({row, now - old});
     }
     return Status::OK();
+  }
+  void Describe(int indent, std::vector<std::string>* out) const override {
+    static const char* kNames[] = {"Distinct", "Intersect", "IntersectAll", "Except", "ExceptAll"};
+    out->push_back(std::string(indent * 2, ' ') + kNames[static_cast<int>(mode_)] +
+                   "  state: count per distinct row (unbounded)");
+    left_->Describe(indent + 1, out);
+    if (right_) right_->Describe(indent + 1, out);
   }
   size_t StateSize() const override { return lcount_.size() + rcount_.size(); }
 
@@ -236,6 +265,19 @@ class JoinOp : public DeltaOperator {
     for (const Change& c : dl) RETURN_IF_ERROR(ApplySide(c, true, exec, out));
     for (const Change& c : dr) RETURN_IF_ERROR(ApplySide(c, false, exec, out));
     return Status::OK();
+  }
+  void Describe(int indent, std::vector<std::string>* out) const override {
+    static const char* kNames[] = {"Inner", "Left", "Right", "Full", "Cross", "Semi", "Anti"};
+    std::string keys;
+    for (size_t i = 0; i < keys_.size(); i++) {
+      keys += (i ? ", " : "") + keys_[i].first->ToString() + " = " + keys_[i].second->ToString();
+    }
+    out->push_back(std::string(indent * 2, ' ') + kNames[static_cast<int>(plan_.join_kind)] +
+                   "Join keys=[" + keys + "]" +
+                   (plan_.predicate ? " on " + plan_.predicate->ToString() : "") +
+                   "  state: both inputs indexed by key, with match degrees (unbounded)");
+    left_->Describe(indent + 1, out);
+    right_->Describe(indent + 1, out);
   }
   size_t StateSize() const override {
     size_t n = left_->StateSize() + right_->StateSize();
@@ -396,6 +438,20 @@ class AggregateOp : public DeltaOperator {
       if (now) out->push_back({std::move(*now), 1});
     }
     return Status::OK();
+  }
+  void Describe(int indent, std::vector<std::string>* out) const override {
+    std::string groups, aggs;
+    for (size_t i = 0; i < plan_.exprs.size(); i++) {
+      groups += (i ? ", " : "") + plan_.exprs[i]->ToString();
+    }
+    for (size_t i = 0; i < plan_.aggregates.size(); i++) {
+      aggs += (i ? ", " : "") + plan_.aggregates[i].agg.name;
+    }
+    out->push_back(std::string(indent * 2, ' ') + "Aggregate groups=[" + groups + "] aggs=[" +
+                   aggs +
+                   "]  state: per group row count and retractable aggregate state "
+                   "(min/max keep value counts) (unbounded)");
+    child_->Describe(indent + 1, out);
   }
   size_t StateSize() const override { return groups_.size() + child_->StateSize(); }
 
@@ -564,6 +620,12 @@ class TopNOp : public DeltaOperator {
     }
     return Status::OK();
   }
+  void Describe(int indent, std::vector<std::string>* out) const override {
+    out->push_back(std::string(indent * 2, ' ') + "TopN limit=" + std::to_string(limit_) +
+                   " offset=" + std::to_string(offset_) +
+                   "  state: every input row in sort order (unbounded)");
+    child_->Describe(indent + 1, out);
+  }
   size_t StateSize() const override { return rows_.size() + child_->StateSize(); }
 
  private:
@@ -638,7 +700,7 @@ Result<std::unique_ptr<DeltaOperator>> Build(const LogicalPlan& p, std::set<uint
         return Unsupported("materialized views over materialized views");
       }
       sources->insert(p.table->id);
-      return std::unique_ptr<DeltaOperator>(new ScanOp(p.table->id));
+      return std::unique_ptr<DeltaOperator>(new ScanOp(p.table->id, p.table->name));
     case PlanKind::kValues:
       for (const auto& row : p.values) RETURN_IF_ERROR(CheckAll(row));
       return std::unique_ptr<DeltaOperator>(new ConstantOp(p));
@@ -723,6 +785,12 @@ Result<std::unique_ptr<DeltaOperator>> Build(const LogicalPlan& p, std::set<uint
 }  // namespace
 
 IncrementalView::~IncrementalView() = default;
+
+std::vector<std::string> IncrementalView::Explain() const {
+  std::vector<std::string> lines{"Materialize  state: view rows with multiplicities"};
+  root_->Describe(1, &lines);
+  return lines;
+}
 
 Result<std::unique_ptr<IncrementalView>> IncrementalView::Compile(
     std::shared_ptr<const LogicalPlan> plan) {

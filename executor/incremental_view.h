@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -38,6 +39,8 @@ class DeltaOperator {
   virtual Status Apply(const BaseChanges& base, Executor& exec, ChangeSet* out) = 0;
   /// Entries of state kept (rows, groups); for tests and EXPLAIN.
   virtual size_t StateSize() const = 0;
+  /// EXPLAIN lines for this operator and its inputs: what it does and what state it keeps.
+  virtual void Describe(int indent, std::vector<std::string>* out) const = 0;
 };
 
 /// A materialized view maintained change by change. Compiled from a bound query into a tree of
@@ -65,6 +68,8 @@ class IncrementalView {
   RowSet Contents() const;
   /// Total state entries over all operators.
   size_t StateSize() const;
+  /// The dataflow, one line per operator (EXPLAIN CREATE MATERIALIZED VIEW).
+  std::vector<std::string> Explain() const;
 
  private:
   IncrementalView() = default;

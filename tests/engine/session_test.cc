@@ -429,6 +429,16 @@ TEST_F(EngineTest, UnsupportedMaterializedViewsAreRefusedWith0A000) {
         "SELECT sum(x::float8) FROM a"}) {
     EXPECT_EQ(Exec(std::string("CREATE MATERIALIZED VIEW m AS ") + q), "0A000") << q;
   }
+  ASSERT_EQ(Exec("EXPLAIN CREATE MATERIALIZED VIEW m AS SELECT a.y, count(*) FROM a LEFT JOIN b "
+                 "ON a.x = b.x GROUP BY a.y"),
+            "");
+  std::string plan;
+  for (const auto& line : sink_.rows) plan += line + "\n";
+  EXPECT_NE(plan.find("Aggregate"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("LeftJoin"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("Scan b"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("unbounded"), std::string::npos) << plan;
+  EXPECT_EQ(Exec("EXPLAIN CREATE MATERIALIZED VIEW m AS SELECT x FROM a LIMIT 1"), "0A000");
   EXPECT_EQ(Exec("BEGIN; CREATE MATERIALIZED VIEW m AS SELECT x FROM a"), "25001");
   ASSERT_EQ(Exec("ROLLBACK"), "");
   ASSERT_EQ(Exec("CREATE MATERIALIZED VIEW m AS SELECT x FROM a"), "");
