@@ -1,5 +1,6 @@
 #include "executor/incremental_view.h"
 
+#include <functional>
 #include <optional>
 
 namespace freshet::executor {
@@ -377,6 +378,124 @@ class JoinOp : public DeltaOperator {
 
 /// GROUP BY with retractable aggregates: per group the row count and, per aggregate, counts,
 /// exact sums, value->count multisets (min, max, count DISTINCT) and true/false counts.
+/// Retractable state of one aggregate (see AggregateOp).
+struct AggState {
+  int64_t count = 0;  // non-NULL inputs (rows, for count(*) with FILTER)
+  __int128 int_sum = 0;
+  Decimal dec_sum;
+  std::map<Value, int64_t, ValueLess> values;
+  int64_t true_count = 0;
+  int64_t false_count = 0;
+};
+struct Group {
+  int64_t rows = 0;
+  std::vector<AggState> aggs;
+};
+
+Status AggUpdateState(const planner::AggregateCall& call, AggState* s, const Change& c,
+                      Executor& exec) {
+  if (call.agg.kind == AggKind::kCountStar && !call.filter) return Status::OK();
+  if (call.filter) {
+    ASSIGN_OR_RETURN(bool pass, exec.EvaluatePredicate(*call.filter, c.row));
+    if (!pass) return Status::OK();
+  }
+  if (call.agg.kind == AggKind::kCountStar) {
+    s->count += c.weight;
+    return Status::OK();
+  }
+  ASSIGN_OR_RETURN(Value v, exec.Evaluate(*call.arg, c.row));
+  if (v.is_null()) return Status::OK();
+  s->count += c.weight;
+  switch (call.agg.kind) {
+    case AggKind::kSum:
+    case AggKind::kAvg:
+      if (v.type().IsInteger()) {
+        s->int_sum += static_cast<__int128>(v.GetInt()) * c.weight;
+      } else {
+        ASSIGN_OR_RETURN(Decimal d, v.GetDecimal().Mul(Decimal::FromInt64(c.weight)));
+        ASSIGN_OR_RETURN(s->dec_sum, s->dec_sum.Add(d));
+      }
+      break;
+    case AggKind::kCount:
+      if (!call.distinct) break;
+      [[fallthrough]];
+    case AggKind::kMin:
+    case AggKind::kMax: {
+      int64_t& n = s->values[v];
+      n += c.weight;
+      if (n == 0) s->values.erase(v);
+      break;
+    }
+    case AggKind::kBoolAnd:
+    case AggKind::kBoolOr:
+      (v.GetBool() ? s->true_count : s->false_count) += c.weight;
+      break;
+    default:
+      break;
+  }
+  return Status::OK();
+}
+
+Result<Row> AggOutputRow(const LogicalPlan& plan_, const Row& key, const Group& group) {
+  Row row = key;
+  for (size_t a = 0; a < plan_.aggregates.size(); a++) {
+    const planner::AggregateCall& call = plan_.aggregates[a];
+    const function::BoundAggregate& agg = call.agg;
+    const AggState& s = group.aggs[a];
+    SqlType rt = agg.result_type;
+    switch (agg.kind) {
+      case AggKind::kCountStar:
+        row.push_back(Value::Int64(call.filter ? s.count : group.rows));
+        break;
+      case AggKind::kCount:
+        row.push_back(
+            Value::Int64(call.distinct ? static_cast<int64_t>(s.values.size()) : s.count));
+        break;
+      case AggKind::kSum:
+        if (s.count == 0) {
+          row.push_back(Value::Null(rt));
+        } else if (agg.input_type.IsInteger()) {
+          if (rt.id == TypeId::kInt64) {
+            if (s.int_sum > INT64_MAX || s.int_sum < INT64_MIN) {
+              return Status::Error(sqlstate::kNumericValueOutOfRange, "bigint out of range");
+            }
+            row.push_back(Value::Int64(static_cast<int64_t>(s.int_sum)));
+          } else {
+            row.push_back(Value::Numeric(Decimal(s.int_sum, 0)));
+          }
+        } else {
+          row.push_back(Value::Numeric(s.dec_sum));
+        }
+        break;
+      case AggKind::kAvg: {
+        if (s.count == 0) {
+          row.push_back(Value::Null(rt));
+          break;
+        }
+        Decimal sum = agg.input_type.IsInteger() ? Decimal(s.int_sum, 0) : s.dec_sum;
+        ASSIGN_OR_RETURN(Decimal avg, sum.Div(Decimal::FromInt64(s.count)));
+        row.push_back(Value::Numeric(avg));
+        break;
+      }
+      case AggKind::kMin:
+        row.push_back(s.values.empty() ? Value::Null(rt) : s.values.begin()->first);
+        break;
+      case AggKind::kMax:
+        row.push_back(s.values.empty() ? Value::Null(rt) : s.values.rbegin()->first);
+        break;
+      case AggKind::kBoolAnd:
+        row.push_back(s.count == 0 ? Value::Null(rt) : Value::Bool(s.false_count == 0));
+        break;
+      case AggKind::kBoolOr:
+        row.push_back(s.count == 0 ? Value::Null(rt) : Value::Bool(s.true_count > 0));
+        break;
+      default:
+        return Status::Internal("unsupported incremental aggregate");
+    }
+  }
+  return row;
+}
+
 class AggregateOp : public DeltaOperator {
  public:
   AggregateOp(const LogicalPlan& plan, std::unique_ptr<DeltaOperator> child)
@@ -420,7 +539,7 @@ class AggregateOp : public DeltaOperator {
       }
       group.rows += c.weight;
       for (size_t a = 0; a < calls.size(); a++) {
-        RETURN_IF_ERROR(Update(calls[a], &group.aggs[a], c, exec));
+        RETURN_IF_ERROR(AggUpdateState(calls[a], &group.aggs[a], c, exec));
       }
     }
     for (auto& [key, old] : before) {
@@ -456,120 +575,8 @@ class AggregateOp : public DeltaOperator {
   size_t StateSize() const override { return groups_.size() + child_->StateSize(); }
 
  private:
-  struct AggState {
-    int64_t count = 0;  // non-NULL inputs (rows, for count(*) with FILTER)
-    __int128 int_sum = 0;
-    Decimal dec_sum;
-    std::map<Value, int64_t, ValueLess> values;
-    int64_t true_count = 0;
-    int64_t false_count = 0;
-  };
-  struct Group {
-    int64_t rows = 0;
-    std::vector<AggState> aggs;
-  };
-
-  Status Update(const planner::AggregateCall& call, AggState* s, const Change& c, Executor& exec) {
-    if (call.agg.kind == AggKind::kCountStar && !call.filter) return Status::OK();
-    if (call.filter) {
-      ASSIGN_OR_RETURN(bool pass, exec.EvaluatePredicate(*call.filter, c.row));
-      if (!pass) return Status::OK();
-    }
-    if (call.agg.kind == AggKind::kCountStar) {
-      s->count += c.weight;
-      return Status::OK();
-    }
-    ASSIGN_OR_RETURN(Value v, exec.Evaluate(*call.arg, c.row));
-    if (v.is_null()) return Status::OK();
-    s->count += c.weight;
-    switch (call.agg.kind) {
-      case AggKind::kSum:
-      case AggKind::kAvg:
-        if (v.type().IsInteger()) {
-          s->int_sum += static_cast<__int128>(v.GetInt()) * c.weight;
-        } else {
-          ASSIGN_OR_RETURN(Decimal d, v.GetDecimal().Mul(Decimal::FromInt64(c.weight)));
-          ASSIGN_OR_RETURN(s->dec_sum, s->dec_sum.Add(d));
-        }
-        break;
-      case AggKind::kCount:
-        if (!call.distinct) break;
-        [[fallthrough]];
-      case AggKind::kMin:
-      case AggKind::kMax: {
-        int64_t& n = s->values[v];
-        n += c.weight;
-        if (n == 0) s->values.erase(v);
-        break;
-      }
-      case AggKind::kBoolAnd:
-      case AggKind::kBoolOr:
-        (v.GetBool() ? s->true_count : s->false_count) += c.weight;
-        break;
-      default:
-        break;
-    }
-    return Status::OK();
-  }
-
   Result<Row> Output(const Row& key, const Group& group) const {
-    Row row = key;
-    for (size_t a = 0; a < plan_.aggregates.size(); a++) {
-      const planner::AggregateCall& call = plan_.aggregates[a];
-      const function::BoundAggregate& agg = call.agg;
-      const AggState& s = group.aggs[a];
-      SqlType rt = agg.result_type;
-      switch (agg.kind) {
-        case AggKind::kCountStar:
-          row.push_back(Value::Int64(call.filter ? s.count : group.rows));
-          break;
-        case AggKind::kCount:
-          row.push_back(
-              Value::Int64(call.distinct ? static_cast<int64_t>(s.values.size()) : s.count));
-          break;
-        case AggKind::kSum:
-          if (s.count == 0) {
-            row.push_back(Value::Null(rt));
-          } else if (agg.input_type.IsInteger()) {
-            if (rt.id == TypeId::kInt64) {
-              if (s.int_sum > INT64_MAX || s.int_sum < INT64_MIN) {
-                return Status::Error(sqlstate::kNumericValueOutOfRange, "bigint out of range");
-              }
-              row.push_back(Value::Int64(static_cast<int64_t>(s.int_sum)));
-            } else {
-              row.push_back(Value::Numeric(Decimal(s.int_sum, 0)));
-            }
-          } else {
-            row.push_back(Value::Numeric(s.dec_sum));
-          }
-          break;
-        case AggKind::kAvg: {
-          if (s.count == 0) {
-            row.push_back(Value::Null(rt));
-            break;
-          }
-          Decimal sum = agg.input_type.IsInteger() ? Decimal(s.int_sum, 0) : s.dec_sum;
-          ASSIGN_OR_RETURN(Decimal avg, sum.Div(Decimal::FromInt64(s.count)));
-          row.push_back(Value::Numeric(avg));
-          break;
-        }
-        case AggKind::kMin:
-          row.push_back(s.values.empty() ? Value::Null(rt) : s.values.begin()->first);
-          break;
-        case AggKind::kMax:
-          row.push_back(s.values.empty() ? Value::Null(rt) : s.values.rbegin()->first);
-          break;
-        case AggKind::kBoolAnd:
-          row.push_back(s.count == 0 ? Value::Null(rt) : Value::Bool(s.false_count == 0));
-          break;
-        case AggKind::kBoolOr:
-          row.push_back(s.count == 0 ? Value::Null(rt) : Value::Bool(s.true_count > 0));
-          break;
-        default:
-          return Status::Internal("unsupported incremental aggregate");
-      }
-    }
-    return row;
+    return AggOutputRow(plan_, key, group);
   }
 
   const LogicalPlan& plan_;
@@ -671,6 +678,241 @@ class TopNOp : public DeltaOperator {
   std::map<Entry, int64_t, EntryLess> rows_;
 };
 
+// --- Subqueries in expressions ----------------------------------------------------------------
+
+/// Rewrites an expression of a correlated subquery for evaluation over (outer row ++ inner row):
+/// inner columns shift right by the outer width; depth-1 outer references become outer columns.
+Result<BoundExprPtr> RemapCorrelated(const BoundExpr& e, size_t outer_width) {
+  BoundExprPtr out = e.Clone();
+  std::function<Status(BoundExpr*)> walk = [&](BoundExpr* x) -> Status {
+    if (x->kind == BoundExprKind::kSubquery) return Unsupported("nested subqueries");
+    if (x->kind == BoundExprKind::kColumn) {
+      x->column += static_cast<int>(outer_width);
+    } else if (x->kind == BoundExprKind::kOuterColumn) {
+      if (x->depth != 1) return Unsupported("references more than one query level out");
+      x->kind = BoundExprKind::kColumn;
+      x->depth = 0;
+    }
+    for (auto& c : x->children) RETURN_IF_ERROR(walk(c.get()));
+    return Status::OK();
+  };
+  RETURN_IF_ERROR(walk(out.get()));
+  return out;
+}
+
+bool PlanHasOuterReferences(const LogicalPlan& p) {
+  auto check = [](const BoundExpr* e) { return e && e->HasOuterReference(1); };
+  if (check(p.predicate.get()) || check(p.limit.get()) || check(p.offset.get())) return true;
+  for (const auto& e : p.exprs)
+    if (check(e.get())) return true;
+  for (const auto& row : p.values)
+    for (const auto& e : row)
+      if (check(e.get())) return true;
+  for (const auto& a : p.aggregates) {
+    if (check(a.arg.get()) || check(a.filter.get()) || check(a.sep.get())) return true;
+  }
+  for (const auto& k : p.sort_keys)
+    if (check(k.expr.get())) return true;
+  for (const auto& c : p.children)
+    if (PlanHasOuterReferences(*c)) return true;
+  return false;
+}
+
+/// One subquery expression (scalar, EXISTS or IN) evaluated for every row of its input, which
+/// the operator extends by one column holding the subquery's value. It keeps the inner rows and,
+/// per distinct outer row, a retractable summary of the inner rows that match the correlation
+/// predicate (an aggregate state, a match count, or IN's true/NULL counts), so an inner change
+/// touches only the outer rows it matches and an outer change reads only the inner rows.
+class SubqueryOp : public DeltaOperator {
+ public:
+  struct Spec {
+    planner::SubqueryKind kind;
+    bool negated = false;
+    const LogicalPlan* aggregate = nullptr;  // scalar subquery over a global aggregate
+    const BoundExpr* value = nullptr;        // scalar/IN: select expression (inner row or agg row)
+    const BoundExpr* lhs = nullptr;          // IN: left operand (outer row)
+    BoundExprPtr correlation;                // over (outer ++ inner); null = every inner row
+    SqlType type;
+  };
+
+  SubqueryOp(Spec spec, size_t outer_width, std::unique_ptr<DeltaOperator> outer,
+             std::unique_ptr<DeltaOperator> inner)
+      : spec_(std::move(spec)),
+        outer_width_(outer_width),
+        outer_(std::move(outer)),
+        inner_(std::move(inner)) {}
+
+  Status Apply(const BaseChanges& base, Executor& exec, ChangeSet* out) override {
+    ChangeSet douter, dinner;
+    RETURN_IF_ERROR(outer_->Apply(base, exec, &douter));
+    RETURN_IF_ERROR(inner_->Apply(base, exec, &dinner));
+    // Value of every affected outer row before this batch.
+    std::unordered_map<Row, std::pair<int64_t, Value>, RowHash, RowEq> before;
+    auto remember = [&](const Row& o, Entry& e) -> Status {
+      if (before.count(o)) return Status::OK();
+      ASSIGN_OR_RETURN(Value v, ValueOf(e));
+      before.emplace(o, std::make_pair(e.mult, std::move(v)));
+      return Status::OK();
+    };
+    // Inner changes update the summaries of the outer rows they match.
+    if (!dinner.empty()) {
+      for (auto& [o, e] : outers_) {
+        for (const Change& c : dinner) {
+          ASSIGN_OR_RETURN(bool match, Matches(o, c.row, exec));
+          if (!match) continue;
+          RETURN_IF_ERROR(remember(o, e));
+          RETURN_IF_ERROR(Update(&e, o, c, exec));
+        }
+      }
+      Accumulate(&inner_rows_, dinner);
+    }
+    // Outer changes: a new outer row reads the inner rows once.
+    for (const Change& c : douter) {
+      auto it = outers_.find(c.row);
+      if (it == outers_.end()) {
+        Entry e;
+        if (spec_.aggregate) e.group.aggs.resize(spec_.aggregate->aggregates.size());
+        for (const auto& [x, n] : inner_rows_) {
+          ASSIGN_OR_RETURN(bool match, Matches(c.row, x, exec));
+          if (match) RETURN_IF_ERROR(Update(&e, c.row, Change{x, n}, exec));
+        }
+        it = outers_.emplace(c.row, std::move(e)).first;
+        before.emplace(c.row, std::make_pair(int64_t{0}, Value::Null(spec_.type)));
+      } else {
+        RETURN_IF_ERROR(remember(c.row, it->second));
+      }
+      it->second.mult += c.weight;
+    }
+    for (auto& [o, old] : before) {
+      auto it = outers_.find(o);
+      Entry& e = it->second;
+      ASSIGN_OR_RETURN(Value now, ValueOf(e));
+      int64_t mult = e.mult;
+      if (mult == 0) outers_.erase(it);
+      bool same_value = (old.second.is_null() && now.is_null()) ||
+                        (!old.second.is_null() && !now.is_null() &&
+                         Value::Compare(old.second, now) == 0 && old.second.type() == now.type());
+      if (same_value && old.first == mult) continue;
+      if (old.first != 0) {
+        Row r = o;
+        r.push_back(old.second);
+        out->push_back({std::move(r), -old.first});
+      }
+      if (mult != 0) {
+        Row r = o;
+        r.push_back(std::move(now));
+        out->push_back({std::move(r), mult});
+      }
+    }
+    return Status::OK();
+  }
+
+  size_t StateSize() const override {
+    return outers_.size() + inner_rows_.size() + outer_->StateSize() + inner_->StateSize();
+  }
+  void Describe(int indent, std::vector<std::string>* out) const override {
+    static const char* kNames[] = {"Scalar", "Exists", "In", "Any", "All", "Array"};
+    out->push_back(std::string(indent * 2, ' ') + kNames[static_cast<int>(spec_.kind)] +
+                   "Subquery" + (spec_.correlation ? " on " + spec_.correlation->ToString() : "") +
+                   "  state: inner rows and one summary per distinct outer row (unbounded)");
+    outer_->Describe(indent + 1, out);
+    inner_->Describe(indent + 1, out);
+  }
+
+ private:
+  struct Entry {
+    int64_t mult = 0;
+    Group group;                                 // scalar aggregate
+    int64_t matches = 0;                         // EXISTS: matching inner rows
+    int64_t in_true = 0;                         // IN: rows equal to lhs
+    int64_t in_null = 0;                         // IN: rows compared with NULL
+    std::map<Value, int64_t, ValueLess> values;  // plain scalar subquery: the values it yields
+    int64_t null_values = 0;
+  };
+
+  Result<bool> Matches(const Row& o, const Row& x, Executor& exec) {
+    if (!spec_.correlation) return true;
+    combined_.assign(o.begin(), o.end());
+    combined_.insert(combined_.end(), x.begin(), x.end());
+    return exec.EvaluatePredicate(*spec_.correlation, combined_);
+  }
+
+  Status Update(Entry* e, const Row& o, const Change& c, Executor& exec) {
+    using planner::SubqueryKind;
+    if (spec_.aggregate) {
+      e->group.rows += c.weight;
+      for (size_t a = 0; a < spec_.aggregate->aggregates.size(); a++) {
+        RETURN_IF_ERROR(AggUpdateState(spec_.aggregate->aggregates[a], &e->group.aggs[a], c, exec));
+      }
+      return Status::OK();
+    }
+    switch (spec_.kind) {
+      case SubqueryKind::kExists:
+        e->matches += c.weight;
+        return Status::OK();
+      case SubqueryKind::kIn: {
+        ASSIGN_OR_RETURN(Value v, exec.Evaluate(*spec_.value, c.row));
+        ASSIGN_OR_RETURN(Value l, exec.Evaluate(*spec_.lhs, o));
+        if (v.is_null() || l.is_null()) {
+          e->in_null += c.weight;
+        } else if (Value::Compare(v, l) == 0) {
+          e->in_true += c.weight;
+        }
+        e->matches += c.weight;
+        return Status::OK();
+      }
+      default: {
+        ASSIGN_OR_RETURN(Value v, exec.Evaluate(*spec_.value, c.row));
+        if (v.is_null()) {
+          e->null_values += c.weight;
+        } else {
+          int64_t& n = e->values[v];
+          n += c.weight;
+          if (n == 0) e->values.erase(v);
+        }
+        return Status::OK();
+      }
+    }
+  }
+
+  /// The subquery's value for an outer row, from its summary.
+  Result<Value> ValueOf(const Entry& e) const {
+    using planner::SubqueryKind;
+    if (spec_.aggregate) {
+      ASSIGN_OR_RETURN(Row agg_row, AggOutputRow(*spec_.aggregate, Row{}, e.group));
+      ExecContext ctx;
+      Executor exec(ctx);
+      return exec.Evaluate(*spec_.value, agg_row);
+    }
+    switch (spec_.kind) {
+      case SubqueryKind::kExists:
+        return Value::Bool((e.matches > 0) != spec_.negated);
+      case SubqueryKind::kIn:
+        if (e.matches == 0) return Value::Bool(spec_.negated);
+        if (e.in_true > 0) return Value::Bool(!spec_.negated);
+        if (e.in_null > 0) return Value::Null(TypeId::kBool);
+        return Value::Bool(spec_.negated);
+      default: {
+        int64_t n = e.null_values;
+        for (const auto& [v, k] : e.values) n += k;
+        if (n == 0) return Value::Null(spec_.type);
+        if (n > 1) {
+          return Status::Error(sqlstate::kCardinalityViolation,
+                               "more than one row returned by a subquery used as an expression");
+        }
+        return e.values.empty() ? Value::Null(spec_.type) : e.values.begin()->first;
+      }
+    }
+  }
+
+  Spec spec_;
+  size_t outer_width_;
+  std::unique_ptr<DeltaOperator> outer_, inner_;
+  std::unordered_map<Row, Entry, RowHash, RowEq> outers_;
+  Bag inner_rows_;
+  Row combined_;
+};
+
 // --- Compilation ---------------------------------------------------------------------------------
 
 Status CheckAggregates(const LogicalPlan& p) {
@@ -693,7 +935,96 @@ Status CheckAggregates(const LogicalPlan& p) {
   return CheckAll(p.exprs);
 }
 
-Result<std::unique_ptr<DeltaOperator>> Build(const LogicalPlan& p, std::set<uint64_t>* sources) {
+Result<std::unique_ptr<DeltaOperator>> Build(const LogicalPlan& p, Arena* arena);
+
+/// Compiles the subqueries inside `exprs` (over rows of `input`, `width` columns wide) into
+/// SubqueryOps that extend each row with one column per subquery, and rewrites the expressions to
+/// read those columns. `op` is replaced by the extended input.
+Status CompileSubqueries(const std::vector<const BoundExpr*>& exprs, size_t width,
+                         std::unique_ptr<DeltaOperator>* op, Arena* arena,
+                         std::vector<BoundExprPtr>* rewritten) {
+  std::vector<const BoundExpr*> subqueries;
+  std::function<void(const BoundExpr&)> collect = [&](const BoundExpr& e) {
+    if (e.kind == BoundExprKind::kSubquery) {
+      subqueries.push_back(&e);
+      return;  // its left operand (IN) is checked with the subquery
+    }
+    for (const auto& c : e.children) collect(*c);
+  };
+  for (const BoundExpr* e : exprs) collect(*e);
+  for (size_t i = 0; i < subqueries.size(); i++) {
+    const BoundExpr& e = *subqueries[i];
+    using planner::SubqueryKind;
+    if (e.subquery_kind != SubqueryKind::kScalar && e.subquery_kind != SubqueryKind::kExists &&
+        e.subquery_kind != SubqueryKind::kIn) {
+      return Unsupported("ANY/ALL/ARRAY subqueries");
+    }
+    size_t outer_width = width + i;
+    SubqueryOp::Spec spec;
+    spec.kind = e.subquery_kind;
+    spec.negated = e.negated;
+    spec.type = e.type;
+    const LogicalPlan* node = e.plan.get();
+    while (node->kind == PlanKind::kSort) node = node->children[0].get();
+    if (node->kind != PlanKind::kProject) return Unsupported("this subquery shape");
+    spec.value = node->exprs.empty() ? nullptr : node->exprs[0].get();
+    node = node->children[0].get();
+    if (node->kind == PlanKind::kAggregate && node->exprs.empty()) {
+      for (const auto& call : node->aggregates) {
+        if (call.arg && call.arg->HasOuterReference(1)) {
+          return Unsupported("outer references inside subquery aggregates");
+        }
+      }
+      RETURN_IF_ERROR(CheckAggregates(*node));
+      spec.aggregate = node;
+      node = node->children[0].get();
+    }
+    if (node->kind == PlanKind::kFilter && node->predicate->HasOuterReference(1)) {
+      ASSIGN_OR_RETURN(spec.correlation, RemapCorrelated(*node->predicate, outer_width));
+      RETURN_IF_ERROR(CheckDeterministic(*spec.correlation));
+      node = node->children[0].get();
+    }
+    if (PlanHasOuterReferences(*node)) return Unsupported("this correlated subquery");
+    if (spec.kind != SubqueryKind::kExists) {
+      if (!spec.value || spec.value->HasOuterReference(1)) {
+        return Unsupported("outer references in a subquery's select list");
+      }
+      RETURN_IF_ERROR(CheckDeterministic(*spec.value));
+    }
+    if (spec.kind == SubqueryKind::kIn) {
+      spec.lhs = e.children[0].get();
+      RETURN_IF_ERROR(CheckDeterministic(*spec.lhs));
+    }
+    ASSIGN_OR_RETURN(auto inner, Build(*node, arena));
+    *op = std::make_unique<SubqueryOp>(std::move(spec), outer_width, std::move(*op),
+                                       std::move(inner));
+  }
+  // Rewrite: the i-th subquery (pre-order) becomes column width + i.
+  size_t next = 0;
+  std::function<BoundExprPtr(const BoundExpr&)> rewrite = [&](const BoundExpr& e) -> BoundExprPtr {
+    if (e.kind == BoundExprKind::kSubquery) {
+      return planner::MakeColumn(static_cast<int>(width + next++), e.type);
+    }
+    BoundExprPtr clone = e.Clone();
+    clone->children.clear();
+    for (const auto& c : e.children) clone->children.push_back(rewrite(*c));
+    return clone;
+  };
+  for (const BoundExpr* e : exprs) rewritten->push_back(rewrite(*e));
+  for (const auto& r : *rewritten) RETURN_IF_ERROR(CheckDeterministic(*r));
+  return Status::OK();
+}
+
+bool HasSubquery(const BoundExpr& e) {
+  if (e.kind == BoundExprKind::kSubquery) return true;
+  for (const auto& c : e.children) {
+    if (HasSubquery(*c)) return true;
+  }
+  return false;
+}
+
+Result<std::unique_ptr<DeltaOperator>> Build(const LogicalPlan& p, Arena* arena) {
+  std::set<uint64_t>* sources = &arena->sources;
   switch (p.kind) {
     case PlanKind::kScan:
       if (p.table->kind != planner::RelationKind::kTable) {
@@ -702,24 +1033,52 @@ Result<std::unique_ptr<DeltaOperator>> Build(const LogicalPlan& p, std::set<uint
       sources->insert(p.table->id);
       return std::unique_ptr<DeltaOperator>(new ScanOp(p.table->id, p.table->name));
     case PlanKind::kValues:
+      if (p.system_relation) return Unsupported("views over system catalogs");
       for (const auto& row : p.values) RETURN_IF_ERROR(CheckAll(row));
       return std::unique_ptr<DeltaOperator>(new ConstantOp(p));
     case PlanKind::kTableFunction:
       RETURN_IF_ERROR(CheckAll(p.exprs));
       return std::unique_ptr<DeltaOperator>(new ConstantOp(p));
     case PlanKind::kFilter: {
-      RETURN_IF_ERROR(CheckDeterministic(*p.predicate));
-      ASSIGN_OR_RETURN(auto child, Build(*p.children[0], sources));
-      return std::unique_ptr<DeltaOperator>(new FilterOp(*p.predicate, std::move(child)));
+      ASSIGN_OR_RETURN(auto child, Build(*p.children[0], arena));
+      if (!HasSubquery(*p.predicate)) {
+        RETURN_IF_ERROR(CheckDeterministic(*p.predicate));
+        return std::unique_ptr<DeltaOperator>(new FilterOp(*p.predicate, std::move(child)));
+      }
+      size_t width = p.children[0]->types.size();
+      auto exprs = std::make_unique<std::vector<BoundExprPtr>>();
+      RETURN_IF_ERROR(CompileSubqueries({p.predicate.get()}, width, &child, arena, exprs.get()));
+      auto filtered = std::make_unique<FilterOp>(*(*exprs)[0], std::move(child));
+      // Drop the subquery columns again.
+      auto strip = std::make_unique<std::vector<BoundExprPtr>>();
+      for (size_t i = 0; i < width; i++) {
+        strip->push_back(planner::MakeColumn(static_cast<int>(i), p.children[0]->types[i]));
+      }
+      auto op = std::make_unique<ProjectOp>(*strip, std::move(filtered));
+      arena->lists.push_back(std::move(exprs));
+      arena->lists.push_back(std::move(strip));
+      return std::unique_ptr<DeltaOperator>(std::move(op));
     }
     case PlanKind::kProject: {
-      RETURN_IF_ERROR(CheckAll(p.exprs));
-      ASSIGN_OR_RETURN(auto child, Build(*p.children[0], sources));
-      return std::unique_ptr<DeltaOperator>(new ProjectOp(p.exprs, std::move(child)));
+      ASSIGN_OR_RETURN(auto child, Build(*p.children[0], arena));
+      bool any = false;
+      for (const auto& e : p.exprs) any |= HasSubquery(*e);
+      if (!any) {
+        RETURN_IF_ERROR(CheckAll(p.exprs));
+        return std::unique_ptr<DeltaOperator>(new ProjectOp(p.exprs, std::move(child)));
+      }
+      std::vector<const BoundExpr*> raw;
+      for (const auto& e : p.exprs) raw.push_back(e.get());
+      auto exprs = std::make_unique<std::vector<BoundExprPtr>>();
+      RETURN_IF_ERROR(
+          CompileSubqueries(raw, p.children[0]->types.size(), &child, arena, exprs.get()));
+      auto op = std::make_unique<ProjectOp>(*exprs, std::move(child));
+      arena->lists.push_back(std::move(exprs));
+      return std::unique_ptr<DeltaOperator>(std::move(op));
     }
     case PlanKind::kAggregate: {
       RETURN_IF_ERROR(CheckAggregates(p));
-      ASSIGN_OR_RETURN(auto child, Build(*p.children[0], sources));
+      ASSIGN_OR_RETURN(auto child, Build(*p.children[0], arena));
       return std::unique_ptr<DeltaOperator>(new AggregateOp(p, std::move(child)));
     }
     case PlanKind::kJoin: {
@@ -727,21 +1086,21 @@ Result<std::unique_ptr<DeltaOperator>> Build(const LogicalPlan& p, std::set<uint
       if (p.join_kind == JoinKind::kSemi || p.join_kind == JoinKind::kAnti) {
         return Unsupported("semi and anti joins");
       }
-      ASSIGN_OR_RETURN(auto l, Build(*p.children[0], sources));
-      ASSIGN_OR_RETURN(auto r, Build(*p.children[1], sources));
+      ASSIGN_OR_RETURN(auto l, Build(*p.children[0], arena));
+      ASSIGN_OR_RETURN(auto r, Build(*p.children[1], arena));
       return std::unique_ptr<DeltaOperator>(new JoinOp(p, std::move(l), std::move(r)));
     }
     case PlanKind::kSort:  // order does not change a multiset
-      return Build(*p.children[0], sources);
+      return Build(*p.children[0], arena);
     case PlanKind::kDistinct: {
       if (!p.exprs.empty()) return Unsupported("DISTINCT ON");
-      ASSIGN_OR_RETURN(auto child, Build(*p.children[0], sources));
+      ASSIGN_OR_RETURN(auto child, Build(*p.children[0], arena));
       return std::unique_ptr<DeltaOperator>(
           new CountingOp(CountingOp::Mode::kDistinct, std::move(child), nullptr));
     }
     case PlanKind::kSetOp: {
-      ASSIGN_OR_RETURN(auto l, Build(*p.children[0], sources));
-      ASSIGN_OR_RETURN(auto r, Build(*p.children[1], sources));
+      ASSIGN_OR_RETURN(auto l, Build(*p.children[0], arena));
+      ASSIGN_OR_RETURN(auto r, Build(*p.children[1], arena));
       using M = CountingOp::Mode;
       switch (p.set_op) {
         case planner::SetOpKind::kUnion:
@@ -772,7 +1131,7 @@ Result<std::unique_ptr<DeltaOperator>> Build(const LogicalPlan& p, std::set<uint
         if (!v.is_null()) *target = v.GetInt();
       }
       if (limit < -1 || offset < 0) return Unsupported("negative LIMIT or OFFSET");
-      ASSIGN_OR_RETURN(auto child, Build(*below.children[0], sources));
+      ASSIGN_OR_RETURN(auto child, Build(*below.children[0], arena));
       return std::unique_ptr<DeltaOperator>(
           new TopNOp(below.sort_keys, limit, offset, std::move(child)));
     }
@@ -795,7 +1154,7 @@ std::vector<std::string> IncrementalView::Explain() const {
 Result<std::unique_ptr<IncrementalView>> IncrementalView::Compile(
     std::shared_ptr<const LogicalPlan> plan) {
   auto view = std::unique_ptr<IncrementalView>(new IncrementalView());
-  ASSIGN_OR_RETURN(view->root_, Build(*plan, &view->sources_));
+  ASSIGN_OR_RETURN(view->root_, Build(*plan, &view->arena_));
   view->plan_ = std::move(plan);
   return view;
 }

@@ -50,6 +50,13 @@ class DeltaOperator {
 /// -old/+new for touched groups; DISTINCT and set operations keep row counts. The contents always
 /// equal the query's answer over the base tables; shapes this cannot guarantee are refused with
 /// 0A000 when the view is created.
+/// What a compiled view owns besides its operators: its source tables and the expressions the
+/// compiler rewrote (operators refer to them).
+struct Arena {
+  std::set<uint64_t> sources;
+  std::vector<std::unique_ptr<std::vector<planner::BoundExprPtr>>> lists;
+};
+
 class IncrementalView {
  public:
   ~IncrementalView();
@@ -58,7 +65,7 @@ class IncrementalView {
       std::shared_ptr<const planner::LogicalPlan> plan);
 
   /// The base tables whose changes feed the view.
-  const std::set<uint64_t>& sources() const { return sources_; }
+  const std::set<uint64_t>& sources() const { return arena_.sources; }
 
   /// Applies one batch of committed base-table changes. After an error the state is undefined
   /// and the owner must rebuild the view.
@@ -75,8 +82,8 @@ class IncrementalView {
   IncrementalView() = default;
 
   std::shared_ptr<const planner::LogicalPlan> plan_;  // owns the expressions the operators use
+  Arena arena_;  // declared before root_: operators refer into it
   std::unique_ptr<DeltaOperator> root_;
-  std::set<uint64_t> sources_;
   std::unordered_map<Row, int64_t, RowHash, RowEq> contents_;
 };
 

@@ -154,6 +154,7 @@ struct LogicalPlan {
   bool set_all = false;
   std::vector<WindowCall> window_calls;  // kWindow
   std::string function_name;             // kTableFunction
+  bool system_relation = false;  // kValues built from the catalog (pg_catalog, ...): a snapshot
 
   explicit LogicalPlan(PlanKind k) : kind(k) {}
   /// EXPLAIN rendering, indented.

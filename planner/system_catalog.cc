@@ -30,6 +30,7 @@ class RelationBuilder {
     plan->types = types_;
     plan->names = names_;
     plan->values = std::move(rows_);
+    plan->system_relation = true;
     return plan;
   }
 
