@@ -68,7 +68,7 @@ Status Database::BuildView(std::shared_ptr<const planner::TableDef> def) {
   planner::Binder binder(catalog_);
   ASSIGN_OR_RETURN(planner::PlanPtr plan,
                    binder.BindQuery(*static_cast<parser::SelectStatement&>(*stmts[0]).query));
-  ASSIGN_OR_RETURN(auto view, executor::IncrementalView::Compile(std::move(plan)));
+  ASSIGN_OR_RETURN(auto view, CompileView(std::move(plan)));
   // Backfill from the committed contents of the source tables, as one batch of insertions.
   executor::BaseChanges rows;
   auto txn = store_->Begin();
@@ -91,6 +91,27 @@ Status Database::BuildView(std::shared_ptr<const planner::TableDef> def) {
 }
 
 void Database::DropView(const std::string& name) { views_.erase(name); }
+
+Result<std::unique_ptr<executor::IncrementalView>> Database::CompileView(planner::PlanPtr plan) {
+  auto depth = std::make_shared<int>(0);
+  std::function<Result<std::shared_ptr<const planner::LogicalPlan>>(const planner::TableDef&)>
+      expand =
+          [this, depth](
+              const planner::TableDef& def) -> Result<std::shared_ptr<const planner::LogicalPlan>> {
+    if (++*depth > 32) {
+      return Status::Error(sqlstate::kProgramLimitExceeded, "views nested too deeply");
+    }
+    ASSIGN_OR_RETURN(auto stmts, parser::Parser::Parse(def.definition));
+    if (stmts.size() != 1 || stmts[0]->kind != parser::StmtKind::kSelect) {
+      return Status::Internal("corrupt materialized view definition for " + def.name);
+    }
+    planner::Binder binder(catalog_);
+    ASSIGN_OR_RETURN(planner::PlanPtr inner,
+                     binder.BindQuery(*static_cast<parser::SelectStatement&>(*stmts[0]).query));
+    return std::shared_ptr<const planner::LogicalPlan>(std::move(inner));
+  };
+  return executor::IncrementalView::Compile(std::move(plan), expand);
+}
 
 void Database::ApplyChanges(const executor::BaseChanges& changes,
                             const function::EvalContext& eval) {

@@ -43,6 +43,8 @@ class Database : public pgwire::Backend {
   /// A view that fails is rebuilt from its table; if that fails too, reads of it return the error.
   void ApplyChanges(const executor::BaseChanges& changes, const function::EvalContext& eval);
   Result<executor::RowSet> ReadView(const planner::TableDef& def) const;
+  /// Compiles a bound view query (views over materialized views expand to their definitions).
+  Result<std::unique_ptr<executor::IncrementalView>> CompileView(planner::PlanPtr plan);
 
  private:
   struct MaterializedView {

@@ -321,7 +321,7 @@ Status Session::HandleCreateMaterializedView(const parser::CreateViewStatement& 
     def.columns.push_back(c);
   }
   // Refuse shapes that cannot be maintained before anything is written.
-  RETURN_IF_ERROR(executor::IncrementalView::Compile(std::move(plan)).status());
+  RETURN_IF_ERROR(db_.CompileView(std::move(plan)).status());
   std::set<std::string> deps;
   CollectRelations(*stmt.query, &deps, {});
   def.depends_on.assign(deps.begin(), deps.end());

@@ -63,7 +63,7 @@ Status Session::HandleExplain(const parser::ExplainStatement& stmt, pgwire::Resu
     auto& create = static_cast<const parser::CreateViewStatement&>(*stmt.statement);
     Binder binder(db_.catalog());
     ASSIGN_OR_RETURN(auto plan, binder.BindQuery(*create.query));
-    ASSIGN_OR_RETURN(auto view, executor::IncrementalView::Compile(std::move(plan)));
+    ASSIGN_OR_RETURN(auto view, db_.CompileView(std::move(plan)));
     RowSet rows;
     for (const auto& line : view->Explain()) rows.push_back(Row{Value::Text(line)});
     SendRows({"QUERY PLAN"}, {SqlType(TypeId::kText)}, rows, sink);

@@ -1027,8 +1027,14 @@ Result<std::unique_ptr<DeltaOperator>> Build(const LogicalPlan& p, Arena* arena)
   std::set<uint64_t>* sources = &arena->sources;
   switch (p.kind) {
     case PlanKind::kScan:
+      if (p.table->kind == planner::RelationKind::kMaterializedView) {
+        if (!arena->expand_view) return Unsupported("materialized views over materialized views");
+        ASSIGN_OR_RETURN(auto inner, arena->expand_view(*p.table));
+        arena->plans.push_back(inner);
+        return Build(*inner, arena);
+      }
       if (p.table->kind != planner::RelationKind::kTable) {
-        return Unsupported("materialized views over materialized views");
+        return Unsupported("materialized views over " + p.table->name);
       }
       sources->insert(p.table->id);
       return std::unique_ptr<DeltaOperator>(new ScanOp(p.table->id, p.table->name));
@@ -1152,8 +1158,11 @@ std::vector<std::string> IncrementalView::Explain() const {
 }
 
 Result<std::unique_ptr<IncrementalView>> IncrementalView::Compile(
-    std::shared_ptr<const LogicalPlan> plan) {
+    std::shared_ptr<const LogicalPlan> plan,
+    std::function<Result<std::shared_ptr<const planner::LogicalPlan>>(const planner::TableDef&)>
+        expand_view) {
   auto view = std::unique_ptr<IncrementalView>(new IncrementalView());
+  view->arena_.expand_view = std::move(expand_view);
   ASSIGN_OR_RETURN(view->root_, Build(*plan, &view->arena_));
   view->plan_ = std::move(plan);
   return view;

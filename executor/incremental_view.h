@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -55,6 +56,11 @@ class DeltaOperator {
 struct Arena {
   std::set<uint64_t> sources;
   std::vector<std::unique_ptr<std::vector<planner::BoundExprPtr>>> lists;
+  std::vector<std::shared_ptr<const planner::LogicalPlan>> plans;
+  /// Binds another materialized view's definition, so views over views compile down to the base
+  /// tables.
+  std::function<Result<std::shared_ptr<const planner::LogicalPlan>>(const planner::TableDef&)>
+      expand_view;
 };
 
 class IncrementalView {
@@ -62,7 +68,9 @@ class IncrementalView {
   ~IncrementalView();
   /// Compiles a plan; 0A000 naming the unsupported part otherwise.
   static Result<std::unique_ptr<IncrementalView>> Compile(
-      std::shared_ptr<const planner::LogicalPlan> plan);
+      std::shared_ptr<const planner::LogicalPlan> plan,
+      std::function<Result<std::shared_ptr<const planner::LogicalPlan>>(const planner::TableDef&)>
+          expand_view = nullptr);
 
   /// The base tables whose changes feed the view.
   const std::set<uint64_t>& sources() const { return arena_.sources; }
