@@ -31,6 +31,7 @@ for f in constraints materialized_views transactions types_and_nulls; do
   run "slt --incremental $f" "$build/freshet-slt" --incremental "sqllogictest/suites/$f.slt"
 done
 run "psql meta-commands" bash tests/psql_test.sh "$build"
+run "materialized views vs PostgreSQL" bash tests/pg_differential.sh "$build"
 run "kill -9 durability" bash tests/kill9_test.sh "$build"
 run "protocol fuzz" python3 tests/fuzz_protocol.py "$build/freshet" --rounds 250
 echo "${passed} passed, ${failed} failed"
