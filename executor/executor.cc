@@ -833,8 +833,14 @@ Result<RowSet> Executor::ExecTableFunction(const LogicalPlan& plan) {
 
 Result<RowSet> Executor::ExecWindow(const LogicalPlan& plan) {
   ASSIGN_OR_RETURN(RowSet rows, Execute(*plan.children[0]));
+  RETURN_IF_ERROR(ComputeWindows(plan.window_calls, &rows));
+  return rows;
+}
+
+Status Executor::ComputeWindows(const std::vector<planner::WindowCall>& calls, RowSet* rows_in) {
+  RowSet& rows = *rows_in;
   size_t n = rows.size();
-  for (const planner::WindowCall& w : plan.window_calls) {
+  for (const planner::WindowCall& w : calls) {
     // Partition and order keys per row.
     std::vector<Row> pkeys(n), okeys(n);
     for (size_t i = 0; i < n; i++) {
@@ -991,7 +997,7 @@ Result<RowSet> Executor::ExecWindow(const LogicalPlan& plan) {
     }
     for (size_t i = 0; i < n; i++) rows[i].push_back(std::move(result[i]));
   }
-  return rows;
+  return Status::OK();
 }
 
 }  // namespace freshet::executor

@@ -39,6 +39,9 @@ class Executor {
   Result<RowSet> Execute(const planner::LogicalPlan& plan);
   /// Evaluates a bound expression over one row.
   Result<Value> Evaluate(const planner::BoundExpr& e, const Row& row);
+  /// Appends the window functions' results to each row (rows in any order; results follow each
+  /// call's PARTITION BY / ORDER BY / frame).
+  Status ComputeWindows(const std::vector<planner::WindowCall>& calls, RowSet* rows);
   /// Evaluates a predicate: true only when the result is TRUE (NULL counts as false).
   Result<bool> EvaluatePredicate(const planner::BoundExpr& e, const Row& row);
 

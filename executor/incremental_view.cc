@@ -593,47 +593,73 @@ class AggregateOp : public DeltaOperator {
 class TopNOp : public DeltaOperator {
  public:
   TopNOp(const std::vector<planner::SortKey>& keys, int64_t limit, int64_t offset,
-         std::unique_ptr<DeltaOperator> child)
+         std::unique_ptr<DeltaOperator> child,
+         const std::vector<BoundExprPtr>* partition_by = nullptr)
       : keys_(keys),
         limit_(limit),
         offset_(offset),
         child_(std::move(child)),
-        rows_(EntryLess{&keys_}) {}
+        partition_by_(partition_by) {}
 
   Status Apply(const BaseChanges& base, Executor& exec, ChangeSet* out) override {
     ChangeSet in;
     RETURN_IF_ERROR(child_->Apply(base, exec, &in));
     if (in.empty()) return Status::OK();
-    Bag before = Window();
+    // Group the changes by partition (one partition when there is no PARTITION BY).
+    std::unordered_map<Row, std::vector<Change*>, RowHash, RowEq> touched;
     for (Change& c : in) {
-      Entry e;
-      for (const auto& k : keys_) {
-        ASSIGN_OR_RETURN(Value v, exec.Evaluate(*k.expr, c.row));
-        e.first.push_back(std::move(v));
+      Row key;
+      if (partition_by_) {
+        for (const auto& e : *partition_by_) {
+          ASSIGN_OR_RETURN(Value v, exec.Evaluate(*e, c.row));
+          key.push_back(std::move(v));
+        }
       }
-      e.second = std::move(c.row);
-      int64_t& n = rows_[e];
-      n += c.weight;
-      if (n == 0) rows_.erase(e);
+      touched[std::move(key)].push_back(&c);
     }
-    Bag after = Window();
-    for (auto& [row, n] : after) {
-      auto it = before.find(row);
-      int64_t old = it == before.end() ? 0 : it->second;
-      if (n != old) out->push_back({row, n - old});
-    }
-    for (auto& [row, n] : before) {
-      if (!after.count(row)) out->push_back({row, -n});
+    for (auto& [key, changes] : touched) {
+      auto pit = partitions_.find(key);
+      if (pit == partitions_.end()) {
+        pit = partitions_.emplace(key, Ordered(EntryLess{&keys_})).first;
+      }
+      Ordered& rows = pit->second;
+      Bag before = Window(rows);
+      for (Change* c : changes) {
+        Entry e;
+        for (const auto& k : keys_) {
+          ASSIGN_OR_RETURN(Value v, exec.Evaluate(*k.expr, c->row));
+          e.first.push_back(std::move(v));
+        }
+        e.second = std::move(c->row);
+        int64_t& n = rows[e];
+        n += c->weight;
+        if (n == 0) rows.erase(e);
+      }
+      Bag after = Window(rows);
+      for (auto& [row, n] : after) {
+        auto it = before.find(row);
+        int64_t old = it == before.end() ? 0 : it->second;
+        if (n != old) out->push_back({row, n - old});
+      }
+      for (auto& [row, n] : before) {
+        if (!after.count(row)) out->push_back({row, -n});
+      }
+      if (rows.empty()) partitions_.erase(pit);
     }
     return Status::OK();
   }
+  size_t StateSize() const override {
+    size_t n = child_->StateSize();
+    for (const auto& [k, rows] : partitions_) n += rows.size();
+    return n;
+  }
   void Describe(int indent, std::vector<std::string>* out) const override {
-    out->push_back(std::string(indent * 2, ' ') + "TopN limit=" + std::to_string(limit_) +
-                   " offset=" + std::to_string(offset_) +
-                   "  state: every input row in sort order (unbounded)");
+    out->push_back(std::string(indent * 2, ' ') + (partition_by_ ? "DistinctOn" : "TopN") +
+                   " limit=" + std::to_string(limit_) + " offset=" + std::to_string(offset_) +
+                   "  state: every input row in sort order" + (partition_by_ ? ", per key" : "") +
+                   " (unbounded)");
     child_->Describe(indent + 1, out);
   }
-  size_t StateSize() const override { return rows_.size() + child_->StateSize(); }
 
  private:
   using Entry = std::pair<Row, Row>;  // (sort key, row)
@@ -659,11 +685,13 @@ class TopNOp : public DeltaOperator {
     }
   };
 
-  /// The rows in positions [offset, offset + limit) with their multiplicities.
-  Bag Window() const {
+  using Ordered = std::map<Entry, int64_t, EntryLess>;
+
+  /// The rows in positions [offset, offset + limit) of a partition, with multiplicities.
+  Bag Window(const Ordered& rows) const {
     Bag w;
     int64_t pos = 0, end = limit_ < 0 ? INT64_MAX : offset_ + limit_;
-    for (const auto& [e, n] : rows_) {
+    for (const auto& [e, n] : rows) {
       int64_t from = std::max(pos, offset_), to = std::min(pos + n, end);
       if (to > from) w[e.second] += to - from;
       pos += n;
@@ -675,7 +703,87 @@ class TopNOp : public DeltaOperator {
   const std::vector<planner::SortKey>& keys_;
   int64_t limit_, offset_;
   std::unique_ptr<DeltaOperator> child_;
-  std::map<Entry, int64_t, EntryLess> rows_;
+  const std::vector<BoundExprPtr>* partition_by_;  // DISTINCT ON keys, or null
+  std::unordered_map<Row, Ordered, RowHash, RowEq> partitions_;
+};
+
+// --- Window functions ----------------------------------------------------------------------------
+
+/// Window functions whose calls share one PARTITION BY: each partition keeps its rows; a batch
+/// recomputes the window results of the partitions it touched and emits the difference. (Cost
+/// per change is the size of its partition; ranking filtered by rank <= N is the top-N case.)
+class WindowOp : public DeltaOperator {
+ public:
+  WindowOp(const LogicalPlan& plan, std::unique_ptr<DeltaOperator> child)
+      : plan_(plan), child_(std::move(child)) {}
+
+  Status Apply(const BaseChanges& base, Executor& exec, ChangeSet* out) override {
+    ChangeSet in;
+    RETURN_IF_ERROR(child_->Apply(base, exec, &in));
+    std::unordered_map<Row, ChangeSet, RowHash, RowEq> by_partition;
+    for (Change& c : in) {
+      Row key;
+      for (const auto& e : plan_.window_calls[0].partition_by) {
+        ASSIGN_OR_RETURN(Value v, exec.Evaluate(*e, c.row));
+        key.push_back(std::move(v));
+      }
+      by_partition[std::move(key)].push_back(std::move(c));
+    }
+    for (auto& [key, changes] : by_partition) {
+      Partition& part = partitions_[key];
+      Bag old_output = std::move(part.output);
+      Accumulate(&part.rows, changes);
+      // Recompute this partition in a deterministic order (whole-row order breaks ties).
+      RowSet rows;
+      for (const auto& [row, n] : part.rows) {
+        for (int64_t i = 0; i < n; i++) rows.push_back(row);
+      }
+      std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+        for (size_t i = 0; i < a.size(); i++) {
+          int c = Value::Compare(a[i], b[i]);
+          if (c != 0) return c < 0;
+        }
+        return false;
+      });
+      RETURN_IF_ERROR(exec.ComputeWindows(plan_.window_calls, &rows));
+      part.output.clear();
+      for (Row& r : rows) part.output[std::move(r)]++;
+      for (const auto& [row, n] : part.output) {
+        auto it = old_output.find(row);
+        int64_t old = it == old_output.end() ? 0 : it->second;
+        if (n != old) out->push_back({row, n - old});
+      }
+      for (const auto& [row, n] : old_output) {
+        if (!part.output.count(row)) out->push_back({row, -n});
+      }
+      if (part.rows.empty()) partitions_.erase(key);
+    }
+    return Status::OK();
+  }
+  size_t StateSize() const override {
+    size_t n = child_->StateSize();
+    for (const auto& [k, p] : partitions_) n += p.rows.size();
+    return n;
+  }
+  void Describe(int indent, std::vector<std::string>* out) const override {
+    std::string calls;
+    for (size_t i = 0; i < plan_.window_calls.size(); i++) {
+      calls += (i ? ", " : "") + plan_.window_calls[i].name;
+    }
+    out->push_back(std::string(indent * 2, ' ') + "Window [" + calls +
+                   "]  state: the rows of every partition; a change recomputes its partition "
+                   "(unbounded)");
+    child_->Describe(indent + 1, out);
+  }
+
+ private:
+  struct Partition {
+    Bag rows;
+    Bag output;
+  };
+  const LogicalPlan& plan_;
+  std::unique_ptr<DeltaOperator> child_;
+  std::unordered_map<Row, Partition, RowHash, RowEq> partitions_;
 };
 
 // --- Subqueries in expressions ----------------------------------------------------------------
@@ -1099,7 +1207,16 @@ Result<std::unique_ptr<DeltaOperator>> Build(const LogicalPlan& p, Arena* arena)
     case PlanKind::kSort:  // order does not change a multiset
       return Build(*p.children[0], arena);
     case PlanKind::kDistinct: {
-      if (!p.exprs.empty()) return Unsupported("DISTINCT ON");
+      if (!p.exprs.empty()) {
+        // DISTINCT ON (keys) keeps the first row of each key in ORDER BY order: a top-1 per key.
+        const LogicalPlan& below = *p.children[0];
+        if (below.kind != PlanKind::kSort) return Unsupported("DISTINCT ON without ORDER BY");
+        RETURN_IF_ERROR(CheckAll(p.exprs));
+        for (const auto& k : below.sort_keys) RETURN_IF_ERROR(CheckDeterministic(*k.expr));
+        ASSIGN_OR_RETURN(auto child, Build(*below.children[0], arena));
+        return std::unique_ptr<DeltaOperator>(
+            new TopNOp(below.sort_keys, 1, 0, std::move(child), &p.exprs));
+      }
       ASSIGN_OR_RETURN(auto child, Build(*p.children[0], arena));
       return std::unique_ptr<DeltaOperator>(
           new CountingOp(CountingOp::Mode::kDistinct, std::move(child), nullptr));
@@ -1141,8 +1258,28 @@ Result<std::unique_ptr<DeltaOperator>> Build(const LogicalPlan& p, Arena* arena)
       return std::unique_ptr<DeltaOperator>(
           new TopNOp(below.sort_keys, limit, offset, std::move(child)));
     }
-    case PlanKind::kWindow:
-      return Unsupported("window functions");
+    case PlanKind::kWindow: {
+      const auto& calls = p.window_calls;
+      for (const auto& w : calls) {
+        if (w.partition_by.size() != calls[0].partition_by.size()) {
+          return Unsupported("window functions with different PARTITION BY");
+        }
+        for (size_t i = 0; i < w.partition_by.size(); i++) {
+          if (!w.partition_by[i]->Equals(*calls[0].partition_by[i])) {
+            return Unsupported("window functions with different PARTITION BY");
+          }
+        }
+        RETURN_IF_ERROR(CheckAll(w.args));
+        RETURN_IF_ERROR(CheckAll(w.partition_by));
+        for (const auto& k : w.order_by) RETURN_IF_ERROR(CheckDeterministic(*k.expr));
+        if (w.is_aggregate && (w.agg.kind == AggKind::kSum || w.agg.kind == AggKind::kAvg) &&
+            w.agg.input_type.IsFloat()) {
+          return Unsupported("floating-point window aggregates");
+        }
+      }
+      ASSIGN_OR_RETURN(auto child, Build(*p.children[0], arena));
+      return std::unique_ptr<DeltaOperator>(new WindowOp(p, std::move(child)));
+    }
   }
   return Unsupported("this query shape");
 }

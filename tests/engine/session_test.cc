@@ -349,7 +349,12 @@ TEST_F(EngineTest, MaterializedViewsEqualBatchResultsUnderRandomChanges) {
       "SELECT id, g IN (SELECT g FROM d) AS has, g NOT IN (SELECT g FROM d) AS hasnt FROM f",
       "SELECT id, CASE WHEN v > (SELECT avg(v) FROM f) THEN 'hi' ELSE 'lo' END FROM f",
       "SELECT h, count(*) FROM f WHERE g IN (SELECT g FROM d WHERE label <> 'l0') GROUP BY h",
-      "SELECT count(*), max(w) FROM mv3 WHERE w > 50"};  // a view over a view
+      "SELECT count(*), max(w) FROM mv3 WHERE w > 50",  // a view over a view
+      "SELECT * FROM (SELECT id, g, row_number() OVER (PARTITION BY g ORDER BY v DESC NULLS LAST, "
+      "id) AS rn FROM f) x WHERE rn <= 2",
+      "SELECT id, rank() OVER (PARTITION BY h ORDER BY v), sum(v) OVER (PARTITION BY h ORDER BY "
+      "v, id), lag(id) OVER (PARTITION BY h ORDER BY id) FROM f",
+      "SELECT DISTINCT ON (g) g, id, v FROM f ORDER BY g, v DESC NULLS LAST, id"};
   for (size_t i = 0; i < queries.size(); i++) {
     ASSERT_EQ(Exec("CREATE MATERIALIZED VIEW mv" + std::to_string(i) + " AS " + queries[i]), "")
         << last_.ToString();
@@ -431,7 +436,8 @@ TEST_F(EngineTest, UnsupportedMaterializedViewsAreRefusedWith0A000) {
   ASSERT_EQ(Exec("CREATE TABLE a (x int, y text); CREATE TABLE b (x int)"), "");
   for (const char* q :
        {"SELECT x FROM a LIMIT 3", "SELECT DISTINCT ON (x) x, y FROM a",
-        "SELECT string_agg(y, ',') FROM a", "SELECT rank() OVER (ORDER BY x) FROM a",
+        "SELECT string_agg(y, ',') FROM a",
+        "SELECT rank() OVER (ORDER BY x), rank() OVER (PARTITION BY y ORDER BY x) FROM a",
         "SELECT x, now() FROM a", "SELECT x FROM a WHERE x > ALL (SELECT x FROM b)",
         "SELECT sum(x::float8) FROM a"}) {
     EXPECT_EQ(Exec(std::string("CREATE MATERIALIZED VIEW m AS ") + q), "0A000") << q;
