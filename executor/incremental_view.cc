@@ -379,6 +379,17 @@ class JoinOp : public DeltaOperator {
 /// GROUP BY with retractable aggregates: per group the row count and, per aggregate, counts,
 /// exact sums, value->count multisets (min, max, count DISTINCT) and true/false counts.
 /// Retractable state of one aggregate (see AggregateOp).
+/// Lexicographic order on whole rows (SQL order per column).
+struct RowLess {
+  bool operator()(const Row& a, const Row& b) const {
+    for (size_t i = 0; i < a.size() && i < b.size(); i++) {
+      int c = Value::Compare(a[i], b[i]);
+      if (c != 0) return c < 0;
+    }
+    return a.size() < b.size();
+  }
+};
+
 struct AggState {
   int64_t count = 0;  // non-NULL inputs (rows, for count(*) with FILTER)
   __int128 int_sum = 0;
@@ -386,6 +397,7 @@ struct AggState {
   std::map<Value, int64_t, ValueLess> values;
   int64_t true_count = 0;
   int64_t false_count = 0;
+  std::map<Row, int64_t, RowLess> parts;  // string_agg: (order keys..., value, separator)
 };
 struct Group {
   int64_t rows = 0;
@@ -430,6 +442,20 @@ Status AggUpdateState(const planner::AggregateCall& call, AggState* s, const Cha
     case AggKind::kBoolOr:
       (v.GetBool() ? s->true_count : s->false_count) += c.weight;
       break;
+    case AggKind::kStringAgg: {
+      Row key;
+      for (const auto& [e, desc] : call.order_by) {
+        ASSIGN_OR_RETURN(Value o, exec.Evaluate(*e, c.row));
+        key.push_back(std::move(o));
+      }
+      key.push_back(v);
+      ASSIGN_OR_RETURN(Value sep, exec.Evaluate(*call.sep, c.row));
+      key.push_back(std::move(sep));
+      int64_t& n = s->parts[key];
+      n += c.weight;
+      if (n == 0) s->parts.erase(key);
+      break;
+    }
     default:
       break;
   }
@@ -489,6 +515,44 @@ Result<Row> AggOutputRow(const LogicalPlan& plan_, const Row& key, const Group& 
       case AggKind::kBoolOr:
         row.push_back(s.count == 0 ? Value::Null(rt) : Value::Bool(s.true_count > 0));
         break;
+      case AggKind::kStringAgg: {
+        if (s.parts.empty()) {
+          row.push_back(Value::Null(rt));
+          break;
+        }
+        // Order by the ORDER BY keys with their directions (NULLs last ascending, first
+        // descending, as PostgreSQL), ties by value.
+        std::vector<std::pair<const Row*, int64_t>> parts;
+        for (const auto& [k, n] : s.parts) parts.emplace_back(&k, n);
+        const auto& order = call.order_by;
+        std::stable_sort(parts.begin(), parts.end(), [&](const auto& x, const auto& y) {
+          for (size_t i = 0; i < order.size(); i++) {
+            const Value& a = (*x.first)[i];
+            const Value& b = (*y.first)[i];
+            bool desc = order[i].second;
+            if (a.is_null() || b.is_null()) {
+              if (a.is_null() && b.is_null()) continue;
+              return a.is_null() == desc;
+            }
+            int c = Value::Compare(a, b);
+            if (c != 0) return desc ? c > 0 : c < 0;
+          }
+          return false;
+        });
+        std::string text;
+        bool first = true;
+        for (const auto& [k, n] : parts) {
+          const Value& val = (*k)[order.size()];
+          const Value& sep = (*k)[order.size() + 1];
+          for (int64_t i = 0; i < n; i++) {
+            if (!first && !sep.is_null()) text += sep.GetString();
+            text += val.GetString();
+            first = false;
+          }
+        }
+        row.push_back(Value::Text(std::move(text)));
+        break;
+      }
       default:
         return Status::Internal("unsupported incremental aggregate");
     }
@@ -1026,17 +1090,28 @@ class SubqueryOp : public DeltaOperator {
 Status CheckAggregates(const LogicalPlan& p) {
   for (const auto& call : p.aggregates) {
     AggKind k = call.agg.kind;
-    if (k == AggKind::kStringAgg || k == AggKind::kVarSamp || k == AggKind::kVarPop ||
-        k == AggKind::kStddevSamp || k == AggKind::kStddevPop) {
+    if (k == AggKind::kVarSamp || k == AggKind::kVarPop || k == AggKind::kStddevSamp ||
+        k == AggKind::kStddevPop) {
       return Unsupported("aggregate " + call.agg.name);
+    }
+    if (k == AggKind::kStringAgg) {
+      if (call.order_by.empty()) {
+        return Unsupported("string_agg without ORDER BY (its order is not defined)");
+      }
+      if (call.distinct) return Unsupported("string_agg(DISTINCT ...)");
+      for (const auto& [e, desc] : call.order_by) RETURN_IF_ERROR(CheckDeterministic(*e));
+      RETURN_IF_ERROR(CheckDeterministic(*call.sep));
+    } else if (!call.order_by.empty()) {
+      return Unsupported("ordered aggregates other than string_agg");
     }
     if ((k == AggKind::kSum || k == AggKind::kAvg) &&
         (call.agg.input_type.IsFloat() || call.agg.input_type.id == TypeId::kInterval)) {
       return Unsupported(call.agg.name + " over " + call.agg.input_type.ToString() +
                          " (not exact under retraction)");
     }
-    if (call.distinct && k != AggKind::kCount) return Unsupported(call.agg.name + "(DISTINCT ...)");
-    if (!call.order_by.empty()) return Unsupported("ordered aggregates");
+    if (call.distinct && k != AggKind::kCount && k != AggKind::kStringAgg) {
+      return Unsupported(call.agg.name + "(DISTINCT ...)");
+    }
     if (call.arg) RETURN_IF_ERROR(CheckDeterministic(*call.arg));
     if (call.filter) RETURN_IF_ERROR(CheckDeterministic(*call.filter));
   }

@@ -280,6 +280,8 @@ TEST(SqlTextTest, Classification) {
 TEST(SqlTextTest, StripTrailingOrderBy) {
   EXPECT_EQ(SqlText::StripTrailingOrderBy("SELECT a FROM t1\n ORDER BY 1;"), "SELECT a FROM t1");
   EXPECT_EQ(SqlText::StripTrailingOrderBy("SELECT a FROM t1"), "SELECT a FROM t1");
+  EXPECT_EQ(SqlText::StripTrailingOrderBy("SELECT DISTINCT ON (a) a, b FROM t ORDER BY a, b"),
+            "SELECT DISTINCT ON (a) a, b FROM t ORDER BY a, b");
   EXPECT_EQ(SqlText::StripTrailingOrderBy("SELECT a FROM t1 ORDER BY a LIMIT 3"),
             "SELECT a FROM t1 ORDER BY a LIMIT 3");
   EXPECT_EQ(SqlText::StripTrailingOrderBy(

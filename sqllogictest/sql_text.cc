@@ -110,7 +110,11 @@ std::string SqlText::StripTrailingOrderBy(const std::string& sql) {
   std::vector<Word> words = TopLevelWords(body, static_cast<size_t>(-1));
   size_t order_at = std::string::npos;
   bool limited = false;
+  bool distinct_on = false;  // DISTINCT ON picks rows by the ORDER BY: keep it
   for (size_t i = 0; i < words.size(); ++i) {
+    if (words[i].upper == "DISTINCT" && i + 1 < words.size() && words[i + 1].upper == "ON") {
+      distinct_on = true;
+    }
     if (words[i].upper == "ORDER" && i + 1 < words.size() && words[i + 1].upper == "BY") {
       order_at = words[i].offset;
       limited = false;
@@ -120,7 +124,7 @@ std::string SqlText::StripTrailingOrderBy(const std::string& sql) {
       limited = true;
     }
   }
-  if (order_at == std::string::npos || limited) return body;
+  if (order_at == std::string::npos || limited || distinct_on) return body;
   body.resize(order_at);
   while (!body.empty() && std::isspace(static_cast<unsigned char>(body.back()))) body.pop_back();
   return body;
