@@ -398,6 +398,7 @@ struct AggState {
   int64_t true_count = 0;
   int64_t false_count = 0;
   std::map<Row, int64_t, RowLess> parts;  // string_agg: (order keys..., value, separator)
+  Decimal dec_sumsq;                      // stddev/variance: exact sum of squares
 };
 struct Group {
   int64_t rows = 0;
@@ -442,6 +443,19 @@ Status AggUpdateState(const planner::AggregateCall& call, AggState* s, const Cha
     case AggKind::kBoolOr:
       (v.GetBool() ? s->true_count : s->false_count) += c.weight;
       break;
+    case AggKind::kVarSamp:
+    case AggKind::kVarPop:
+    case AggKind::kStddevSamp:
+    case AggKind::kStddevPop: {
+      Decimal d = v.type().IsInteger() ? Decimal::FromInt64(v.GetInt()) : v.GetDecimal();
+      Decimal w = Decimal::FromInt64(c.weight);
+      ASSIGN_OR_RETURN(Decimal dw, d.Mul(w));
+      ASSIGN_OR_RETURN(s->dec_sum, s->dec_sum.Add(dw));
+      ASSIGN_OR_RETURN(Decimal sq, d.Mul(d));
+      ASSIGN_OR_RETURN(Decimal sqw, sq.Mul(w));
+      ASSIGN_OR_RETURN(s->dec_sumsq, s->dec_sumsq.Add(sqw));
+      break;
+    }
     case AggKind::kStringAgg: {
       Row key;
       for (const auto& [e, desc] : call.order_by) {
@@ -515,6 +529,20 @@ Result<Row> AggOutputRow(const LogicalPlan& plan_, const Row& key, const Group& 
       case AggKind::kBoolOr:
         row.push_back(s.count == 0 ? Value::Null(rt) : Value::Bool(s.true_count > 0));
         break;
+      case AggKind::kVarSamp:
+      case AggKind::kVarPop:
+      case AggKind::kStddevSamp:
+      case AggKind::kStddevPop: {
+        // The batch engine's finalization over the same exact sums.
+        function::AggState fs;
+        fs.count = s.count;
+        fs.dec_sum = s.dec_sum;
+        fs.dec_sumsq = s.dec_sumsq;
+        fs.has_value = s.count > 0;
+        ASSIGN_OR_RETURN(Value r, function::AggFinalize(agg, fs));
+        row.push_back(std::move(r));
+        break;
+      }
       case AggKind::kStringAgg: {
         if (s.parts.empty()) {
           row.push_back(Value::Null(rt));
@@ -1090,9 +1118,10 @@ class SubqueryOp : public DeltaOperator {
 Status CheckAggregates(const LogicalPlan& p) {
   for (const auto& call : p.aggregates) {
     AggKind k = call.agg.kind;
-    if (k == AggKind::kVarSamp || k == AggKind::kVarPop || k == AggKind::kStddevSamp ||
-        k == AggKind::kStddevPop) {
-      return Unsupported("aggregate " + call.agg.name);
+    if ((k == AggKind::kVarSamp || k == AggKind::kVarPop || k == AggKind::kStddevSamp ||
+         k == AggKind::kStddevPop) &&
+        call.agg.input_type.IsFloat()) {
+      return Unsupported(call.agg.name + " over floating point (not exact under retraction)");
     }
     if (k == AggKind::kStringAgg) {
       if (call.order_by.empty()) {

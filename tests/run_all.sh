@@ -27,7 +27,7 @@ if [ -d "$shared" ]; then
 fi
 # Our suites whose every query shape can be maintained incrementally also run in that mode
 # (the others use window functions, string_agg, now() or system catalogs, which views refuse).
-for f in constraints materialized_views transactions types_and_nulls; do
+for f in constraints materialized_views queries transactions types_and_nulls; do
   run "slt --incremental $f" "$build/freshet-slt" --incremental "sqllogictest/suites/$f.slt"
 done
 run "psql meta-commands" bash tests/psql_test.sh "$build"

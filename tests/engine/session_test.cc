@@ -355,7 +355,8 @@ TEST_F(EngineTest, MaterializedViewsEqualBatchResultsUnderRandomChanges) {
       "SELECT id, rank() OVER (PARTITION BY h ORDER BY v), sum(v) OVER (PARTITION BY h ORDER BY "
       "v, id), lag(id) OVER (PARTITION BY h ORDER BY id) FROM f",
       "SELECT DISTINCT ON (g) g, id, v FROM f ORDER BY g, v DESC NULLS LAST, id",
-      "SELECT g, string_agg(h, '-' ORDER BY id DESC) FROM f GROUP BY g"};
+      "SELECT g, string_agg(h, '-' ORDER BY id DESC) FROM f GROUP BY g",
+      "SELECT h, stddev(v), variance(n), var_pop(v), stddev_pop(n) FROM f GROUP BY h"};
   for (size_t i = 0; i < queries.size(); i++) {
     ASSERT_EQ(Exec("CREATE MATERIALIZED VIEW mv" + std::to_string(i) + " AS " + queries[i]), "")
         << last_.ToString();
