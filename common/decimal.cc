@@ -1,5 +1,7 @@
 #include "common/decimal.h"
 
+#include <quadmath.h>
+
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -735,6 +737,25 @@ int Decimal::Compare(const Decimal& o) const {
     if (k > 38 || __builtin_mul_overflow(b, static_cast<i128>(kPow10.v[k]), &b)) return -sa;
   }
   return a < b ? -1 : (a > b ? 1 : 0);
+}
+
+Result<Decimal> Decimal::Sqrt(int32_t scale) const {
+  if (Sign() < 0) {
+    return Status::Error(sqlstate::kInvalidArgumentForPower,
+                         "cannot take square root of a negative number");
+  }
+  if (scale < 0) scale = 0;
+  if (scale > kMaxScale) scale = kMaxScale;
+  __float128 ten = 10;
+  __float128 x = static_cast<__float128>(unscaled_);
+  for (int32_t i = 0; i < scale_; i++) x /= ten;
+  __float128 r = sqrtq(x);
+  for (int32_t i = 0; i < scale; i++) r *= ten;
+  r = roundq(r);
+  if (r >= static_cast<__float128>(1e38)) {
+    return Status::Error(sqlstate::kNumericValueOutOfRange, "value overflows numeric format");
+  }
+  return Decimal(static_cast<__int128>(r), scale);
 }
 
 }  // namespace freshet

@@ -57,6 +57,9 @@ class Decimal {
   /// Applies numeric(p,s): rounds to s and checks that the integer part fits p - s digits
   /// (22003 "numeric field overflow" otherwise). precision < 0 means unconstrained.
   Result<Decimal> ApplyTypmod(int32_t precision, int32_t scale) const;
+  /// Square root rounded to `scale` fractional digits (computed in 113-bit binary floating
+  /// point: exact to about 33 significant digits). 2201F for negative input.
+  Result<Decimal> Sqrt(int32_t scale) const;
   /// Removes trailing fractional zeros (used for min-scale display and hashing).
   Decimal Normalized() const;
 

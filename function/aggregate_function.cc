@@ -256,17 +256,15 @@ Result<Value> AggFinalize(const BoundAggregate& agg, const AggState& s) {
       ASSIGN_OR_RETURN(Decimal a, n.Mul(s.dec_sumsq));
       ASSIGN_OR_RETURN(Decimal b, s.dec_sum.Mul(s.dec_sum));
       ASSIGN_OR_RETURN(Decimal num, a.Sub(b));
+      // PostgreSQL: a numerator <= 0 (one value, or round-off) gives exactly 0.
+      if (num.Sign() <= 0) return Value::Numeric(Decimal());
       Decimal denom_n = samp ? Decimal::FromInt64(s.count - 1) : n;
       ASSIGN_OR_RETURN(Decimal denom, n.Mul(denom_n));
       ASSIGN_OR_RETURN(Decimal var, num.Div(denom));
       if (var.Sign() < 0) var = Decimal();
       if (!sd) return Value::Numeric(var);
-      // sqrt in long double (about 19 digits) at the variance's scale, as PostgreSQL does.
-      long double v = std::strtold(var.ToString().c_str(), nullptr);
-      char buf[128];
-      std::snprintf(buf, sizeof(buf), "%.*Lf", std::min(var.scale(), Decimal::kMaxScale),
-                    std::sqrt(v));
-      ASSIGN_OR_RETURN(Decimal r, Decimal::Parse(buf));
+      // PostgreSQL takes the square root at the variance's scale.
+      ASSIGN_OR_RETURN(Decimal r, var.Sqrt(var.scale()));
       return Value::Numeric(r);
     }
     case AggKind::kMin:

@@ -709,7 +709,7 @@ Result<Value> SqrtFn(const Value* a, size_t, const EvalContext&) {
     int weight = weight10 >= 0 ? weight10 / 4 : -((-weight10 + 3) / 4);
     int sweight = (weight + 1) * 4 / 2 - 1;
     int scale = std::max(16 - sweight, arg.scale());
-    ASSIGN_OR_RETURN(Decimal r, DecimalFromLongDouble(std::sqrt(ToLongDouble(arg)), scale));
+    ASSIGN_OR_RETURN(Decimal r, arg.Sqrt(scale));
     return Value::Numeric(r);
   }
   return Value::Float64(std::sqrt(d));

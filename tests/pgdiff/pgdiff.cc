@@ -44,6 +44,13 @@ const char* kViews[] = {
     "SELECT k FROM a UNION SELECT k FROM b",
     "SELECT k FROM a EXCEPT ALL SELECT k FROM b",
     "SELECT k FROM a INTERSECT SELECT k FROM b",
+    // window functions, ordered and statistical aggregates, DISTINCT ON, top-N over groups
+    "SELECT * FROM (SELECT id, k, row_number() OVER (PARTITION BY k ORDER BY v DESC NULLS LAST, "
+    "id) AS rn FROM a) x WHERE rn <= 2",
+    "SELECT k, string_agg(s, ',' ORDER BY id) FROM a GROUP BY k",
+    "SELECT k, stddev(v), var_pop(n) FROM a GROUP BY k",
+    "SELECT DISTINCT ON (k) k, id, v FROM a ORDER BY k, v DESC NULLS LAST, id",
+    "SELECT t, count(*) FROM b GROUP BY t ORDER BY count(*) DESC, t NULLS FIRST LIMIT 2",
 };
 constexpr int kViewCount = sizeof(kViews) / sizeof(kViews[0]);
 
