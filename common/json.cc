@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "common/utf8.h"
+
 namespace freshet {
 
 /// Recursive-descent JSON parser (RFC 8259) producing Json trees.
@@ -35,23 +37,6 @@ class JsonParser {
       return true;
     }
     return false;
-  }
-  static void AppendUtf8(std::string* out, uint32_t cp) {
-    if (cp < 0x80) {
-      out->push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-      out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-      out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-      out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-      out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-      out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-      out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
   }
   Status ParseHex4(uint32_t* out) {
     if (pos_ + 4 > text_.size()) return Error();
@@ -120,7 +105,7 @@ class JsonParser {
           if (cp == 0) {
             return Status::Error("22P05", "unsupported Unicode escape sequence");
           }
-          AppendUtf8(out, cp);
+          utf8::Append(out, cp);
           break;
         }
         default:

@@ -7,6 +7,7 @@
 #include <functional>
 
 #include "common/json.h"
+#include "common/utf8.h"
 
 namespace freshet {
 namespace {
@@ -211,24 +212,6 @@ Result<Value> ParseFloat(std::string_view text, SqlType type) {
   return Value::FromDouble(type, d);
 }
 
-size_t Utf8Length(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
-/// Byte offset of the first `chars` characters.
-size_t Utf8Prefix(std::string_view s, size_t chars) {
-  size_t n = 0;
-  for (size_t i = 0; i < s.size(); i++) {
-    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) {
-      if (n == chars) return i;
-      n++;
-    }
-  }
-  return s.size();
-}
-
 Result<Value> ParseBytea(std::string_view text) {
   std::string out;
   if (text.size() >= 2 && text[0] == '\\' && text[1] == 'x') {
@@ -420,9 +403,9 @@ Result<Value> Value::FromText(std::string_view text, SqlType type, const datetim
       int32_t limit = type.CharLength();
       std::string s(text);
       if (limit >= 0) {
-        size_t len = Utf8Length(s);
+        size_t len = utf8::Length(s);
         if (len > static_cast<size_t>(limit)) {
-          size_t cut = Utf8Prefix(s, limit);
+          size_t cut = utf8::PrefixBytes(s, limit);
           if (s.find_first_not_of(' ', cut) != std::string::npos) {
             return Status::Error(sqlstate::kStringDataRightTruncation,
                                  "value too long for type " + type.ToString());

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "common/utf8.h"
+
 namespace freshet::function {
 namespace {
 
@@ -36,17 +38,6 @@ Result<Value> IntChecked(TypeId id, int64_t v) {
   int64_t hi = id == TypeId::kInt16 ? INT16_MAX : id == TypeId::kInt32 ? INT32_MAX : INT64_MAX;
   if (v < lo || v > hi) return OutOfRange(id);
   return Value::FromInt(id, v);
-}
-
-size_t Utf8Prefix(const std::string& s, size_t chars) {
-  size_t n = 0;
-  for (size_t i = 0; i < s.size(); i++) {
-    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) {
-      if (n == chars) return i;
-      n++;
-    }
-  }
-  return s.size();
 }
 
 }  // namespace
@@ -119,7 +110,7 @@ Result<Value> CastValue(const Value& v, SqlType to, const EvalContext& ctx, bool
       while (!s.empty() && s.back() == ' ') s.pop_back();
     }
     if (explicit_cast && to.CharLength() >= 0) {
-      s.resize(Utf8Prefix(s, to.CharLength()));
+      s.resize(utf8::PrefixBytes(s, to.CharLength()));
     }
     return Value::FromText(s, to, ctx.tz());
   }

@@ -15,6 +15,8 @@
 #include <unordered_map>
 
 #include "common/json.h"
+#include "common/md5.h"
+#include "common/utf8.h"
 #include "function/cast.h"
 
 namespace freshet::function {
@@ -53,23 +55,9 @@ Result<Value> CheckFloat(TypeId id, double d, bool inputs_finite) {
   return Value::Float64(d);
 }
 
-size_t Utf8Len(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
 /// Byte offset of character index `chars` (clamped to the end).
 size_t Utf8Offset(std::string_view s, int64_t chars) {
-  if (chars <= 0) return 0;
-  int64_t n = 0;
-  for (size_t i = 0; i < s.size(); i++) {
-    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) {
-      if (n == chars) return i;
-      n++;
-    }
-  }
-  return s.size();
+  return chars <= 0 ? 0 : utf8::PrefixBytes(s, static_cast<size_t>(chars));
 }
 
 std::string_view Str(const Value& v) { return v.GetString(); }
@@ -317,29 +305,11 @@ Result<Value> LengthFn(const Value* a, size_t, const EvalContext&) {
     while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
   }
   if (a[0].type_id() == T::kBytea) return Value::Int32(static_cast<int32_t>(s.size()));
-  return Value::Int32(static_cast<int32_t>(Utf8Len(s)));
+  return Value::Int32(static_cast<int32_t>(utf8::Length(s)));
 }
 Result<Value> OctetLengthFn(const Value* a, size_t, const EvalContext&) {
   return Value::Int32(static_cast<int32_t>(Str(a[0]).size()));
 }
-void AppendUtf8(std::string* out, uint32_t cp) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
 /// Maps every character through `fn` (towlower/towupper under the C.UTF-8 locale), decoding
 /// and re-encoding UTF-8; ASCII takes a fast path.
 std::string MapCase(std::string_view in, bool upper) {
@@ -362,7 +332,7 @@ std::string MapCase(std::string_view in, bool upper) {
     uint32_t cp = c & (0xFF >> (len + 1));
     for (int k = 1; k < len; k++) cp = (cp << 6) | (static_cast<unsigned char>(in[i + k]) & 0x3F);
     cp = static_cast<uint32_t>(upper ? towupper_l(cp, utf8) : towlower_l(cp, utf8));
-    AppendUtf8(&out, cp);
+    utf8::Append(&out, cp);
     i += len;
   }
   return out;
@@ -390,7 +360,7 @@ Result<Value> InitcapFn(const Value* a, size_t, const EvalContext&) {
 Result<Value> SubstrFn(const Value* a, size_t n, const EvalContext&) {
   std::string_view s = Str(a[0]);
   int64_t start = a[1].GetInt();
-  int64_t len_chars = static_cast<int64_t>(Utf8Len(s));
+  int64_t len_chars = static_cast<int64_t>(utf8::Length(s));
   int64_t end;
   if (n == 3) {
     int64_t len = a[2].GetInt();
@@ -411,7 +381,7 @@ Result<Value> PositionFn(const Value* a, size_t, const EvalContext&) {
   std::string_view sub = Str(a[0]), s = Str(a[1]);
   size_t p = s.find(sub);
   if (p == std::string_view::npos) return Value::Int32(0);
-  return Value::Int32(static_cast<int32_t>(Utf8Len(s.substr(0, p)) + 1));
+  return Value::Int32(static_cast<int32_t>(utf8::Length(s.substr(0, p)) + 1));
 }
 Result<Value> StrposFn(const Value* a, size_t n, const EvalContext& ctx) {
   Value swapped[2] = {a[1], a[0]};
@@ -492,13 +462,13 @@ Result<Value> SplitPartFn(const Value* a, size_t, const EvalContext&) {
 }
 Result<Value> LeftFn(const Value* a, size_t, const EvalContext&) {
   std::string_view s = Str(a[0]);
-  int64_t n = a[1].GetInt(), len = static_cast<int64_t>(Utf8Len(s));
+  int64_t n = a[1].GetInt(), len = static_cast<int64_t>(utf8::Length(s));
   int64_t k = n >= 0 ? std::min(n, len) : std::max<int64_t>(0, len + n);
   return TextV(std::string(s.substr(0, Utf8Offset(s, k))));
 }
 Result<Value> RightFn(const Value* a, size_t, const EvalContext&) {
   std::string_view s = Str(a[0]);
-  int64_t n = a[1].GetInt(), len = static_cast<int64_t>(Utf8Len(s));
+  int64_t n = a[1].GetInt(), len = static_cast<int64_t>(utf8::Length(s));
   int64_t k = n >= 0 ? std::min(n, len) : std::max<int64_t>(0, len + n);
   return TextV(std::string(s.substr(Utf8Offset(s, len - k))));
 }
@@ -521,7 +491,7 @@ Result<Value> PadFn(const Value* a, size_t n, const EvalContext&) {
   std::string s(Str(a[0]));
   int64_t len = a[1].GetInt();
   std::string fill = n > 2 ? std::string(Str(a[2])) : " ";
-  int64_t cur = static_cast<int64_t>(Utf8Len(s));
+  int64_t cur = static_cast<int64_t>(utf8::Length(s));
   if (len <= cur) return TextV(s.substr(0, Utf8Offset(s, std::max<int64_t>(len, 0))));
   if (fill.empty()) return TextV(s);
   std::string pad;
@@ -539,7 +509,7 @@ Result<Value> ChrFn(const Value* a, size_t, const EvalContext&) {
                          "requested character too large for encoding");
   }
   std::string out;
-  AppendUtf8(&out, static_cast<uint32_t>(c));
+  utf8::Append(&out, static_cast<uint32_t>(c));
   return TextV(std::move(out));
 }
 Result<Value> StartsWithFn(const Value* a, size_t, const EvalContext&) {
@@ -571,78 +541,9 @@ Result<Value> QuoteLiteralFn(const Value* a, size_t, const EvalContext& ctx) {
   return TextV(out + "'");
 }
 
-// md5 (RFC 1321)
-std::string Md5Hex(std::string_view msg) {
-  static const uint32_t k[64] = {
-      0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee, 0xf57c0faf, 0x4787c62a, 0xa8304613,
-      0xfd469501, 0x698098d8, 0x8b44f7af, 0xffff5bb1, 0x895cd7be, 0x6b901122, 0xfd987193,
-      0xa679438e, 0x49b40821, 0xf61e2562, 0xc040b340, 0x265e5a51, 0xe9b6c7aa, 0xd62f105d,
-      0x02441453, 0xd8a1e681, 0xe7d3fbc8, 0x21e1cde6, 0xc33707d6, 0xf4d50d87, 0x455a14ed,
-      0xa9e3e905, 0xfcefa3f8, 0x676f02d9, 0x8d2a4c8a, 0xfffa3942, 0x8771f681, 0x6d9d6122,
-      0xfde5380c, 0xa4beea44, 0x4bdecfa9, 0xf6bb4b60, 0xbebfbc70, 0x289b7ec6, 0xeaa127fa,
-      0xd4ef3085, 0x04881d05, 0xd9d4d039, 0xe6db99e5, 0x1fa27cf8, 0xc4ac5665, 0xf4292244,
-      0x432aff97, 0xab9423a7, 0xfc93a039, 0x655b59c3, 0x8f0ccc92, 0xffeff47d, 0x85845dd1,
-      0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1, 0xf7537e82, 0xbd3af235, 0x2ad7d2bb,
-      0xeb86d391};
-  static const int r[64] = {7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22,
-                            5, 9,  14, 20, 5, 9,  14, 20, 5, 9,  14, 20, 5, 9,  14, 20,
-                            4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23,
-                            6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21};
-  uint32_t h[4] = {0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476};
-  std::string m(msg);
-  uint64_t bits = static_cast<uint64_t>(msg.size()) * 8;
-  m.push_back(static_cast<char>(0x80));
-  while (m.size() % 64 != 56) m.push_back(0);
-  for (int i = 0; i < 8; i++) m.push_back(static_cast<char>((bits >> (8 * i)) & 0xff));
-  for (size_t off = 0; off < m.size(); off += 64) {
-    uint32_t w[16];
-    for (int i = 0; i < 16; i++) {
-      w[i] = 0;
-      for (int j = 0; j < 4; j++) {
-        w[i] |= static_cast<uint32_t>(static_cast<unsigned char>(m[off + i * 4 + j])) << (8 * j);
-      }
-    }
-    uint32_t a = h[0], b = h[1], c = h[2], d = h[3];
-    for (int i = 0; i < 64; i++) {
-      uint32_t f;
-      int g;
-      if (i < 16) {
-        f = (b & c) | (~b & d);
-        g = i;
-      } else if (i < 32) {
-        f = (d & b) | (~d & c);
-        g = (5 * i + 1) % 16;
-      } else if (i < 48) {
-        f = b ^ c ^ d;
-        g = (3 * i + 5) % 16;
-      } else {
-        f = c ^ (b | ~d);
-        g = (7 * i) % 16;
-      }
-      uint32_t tmp = d;
-      d = c;
-      c = b;
-      uint32_t x = a + f + k[i] + w[g];
-      b = b + ((x << r[i]) | (x >> (32 - r[i])));
-      a = tmp;
-    }
-    h[0] += a;
-    h[1] += b;
-    h[2] += c;
-    h[3] += d;
-  }
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (uint32_t v : h) {
-    for (int j = 0; j < 4; j++) {
-      unsigned char byte = (v >> (8 * j)) & 0xff;
-      out.push_back(hex[byte >> 4]);
-      out.push_back(hex[byte & 15]);
-    }
-  }
-  return out;
+Result<Value> Md5Fn(const Value* a, size_t, const EvalContext&) {
+  return TextV(Md5::Hex(Str(a[0])));
 }
-Result<Value> Md5Fn(const Value* a, size_t, const EvalContext&) { return TextV(Md5Hex(Str(a[0]))); }
 
 // ---------------------------------------------------------------------------------------------
 // Math

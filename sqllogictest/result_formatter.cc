@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <sstream>
 
-#include "sqllogictest/md5.h"
+#include "common/md5.h"
 
 namespace freshet::slt {
 namespace {

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "sqllogictest/md5.h"
+#include "common/md5.h"
 #include "sqllogictest/result_formatter.h"
 #include "sqllogictest/slt_parser.h"
 #include "sqllogictest/slt_runner.h"

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace freshet::slt {
+namespace freshet {
 
 /// Incremental MD5 (RFC 1321), used for the "<n> values hashing to <md5>" result summaries.
 class Md5 {
@@ -31,4 +31,4 @@ class Md5 {
   size_t buffered_ = 0;
 };
 
-}  // namespace freshet::slt
+}  // namespace freshet

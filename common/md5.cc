@@ -1,9 +1,9 @@
-#include "sqllogictest/md5.h"
+#include "common/md5.h"
 
 #include <algorithm>
 #include <cstring>
 
-namespace freshet::slt {
+namespace freshet {
 namespace {
 
 constexpr uint32_t kSineTable[64] = {
@@ -109,4 +109,4 @@ std::string Md5::Hex(std::string_view data) {
   return md5.HexDigest();
 }
 
-}  // namespace freshet::slt
+}  // namespace freshet
