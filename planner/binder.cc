@@ -18,32 +18,6 @@ using parser::TableRef;
 
 namespace {
 
-Status Err(const char* code, std::string msg, int pos = 0) {
-  return Status::Error(code, std::move(msg), pos);
-}
-
-std::string FuncName(const Expr& e) { return e.names.empty() ? "" : e.names.back(); }
-
-/// True when the AST (outside subqueries) calls an aggregate function without OVER.
-bool ContainsAggregate(const Expr& e) {
-  if (e.kind == ExprKind::kFunction && !e.over && function::IsAggregateFunction(FuncName(e))) {
-    return true;
-  }
-  for (const auto& c : e.children) {
-    if (c && ContainsAggregate(*c)) return true;
-  }
-  if (e.filter && ContainsAggregate(*e.filter)) return true;
-  return false;
-}
-
-bool ContainsWindow(const Expr& e) {
-  if (e.kind == ExprKind::kFunction && e.over) return true;
-  for (const auto& c : e.children) {
-    if (c && ContainsWindow(*c)) return true;
-  }
-  return false;
-}
-
 /// The output name PostgreSQL gives an unaliased select item.
 std::string DefaultColumnName(const Expr& e) {
   switch (e.kind) {

@@ -2,6 +2,9 @@
 
 // Private to the binder's .cc files.
 
+#include <string>
+
+#include "function/aggregate_function.h"
 #include "planner/binder.h"
 
 namespace freshet::planner {
@@ -21,5 +24,34 @@ struct Binder::ExprContext {
   std::vector<WindowCall>* windows = nullptr;
   bool allow_windows = false;
 };
+
+/// Shorthand for a user error with a SQLSTATE and a 1-based position.
+inline Status Err(const char* code, std::string msg, int pos = 0) {
+  return Status::Error(code, std::move(msg), pos);
+}
+
+/// The unqualified name of a function call.
+inline std::string FuncName(const parser::Expr& e) { return e.names.empty() ? "" : e.names.back(); }
+
+/// True when the AST (outside subqueries) calls an aggregate function without OVER.
+inline bool ContainsAggregate(const parser::Expr& e) {
+  if (e.kind == parser::ExprKind::kFunction && !e.over &&
+      function::IsAggregateFunction(FuncName(e))) {
+    return true;
+  }
+  for (const auto& c : e.children) {
+    if (c && ContainsAggregate(*c)) return true;
+  }
+  return e.filter && ContainsAggregate(*e.filter);
+}
+
+/// True when the AST (outside subqueries) calls a window function.
+inline bool ContainsWindow(const parser::Expr& e) {
+  if (e.kind == parser::ExprKind::kFunction && e.over) return true;
+  for (const auto& c : e.children) {
+    if (c && ContainsWindow(*c)) return true;
+  }
+  return false;
+}
 
 }  // namespace freshet::planner

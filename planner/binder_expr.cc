@@ -15,30 +15,6 @@ using parser::LiteralKind;
 
 namespace {
 
-Status Err(const char* code, std::string msg, int pos = 0) {
-  return Status::Error(code, std::move(msg), pos);
-}
-
-std::string FuncName(const Expr& e) { return e.names.empty() ? "" : e.names.back(); }
-
-bool ContainsAggregateCall(const Expr& e) {
-  if (e.kind == ExprKind::kFunction && !e.over && function::IsAggregateFunction(FuncName(e))) {
-    return true;
-  }
-  for (const auto& c : e.children) {
-    if (c && ContainsAggregateCall(*c)) return true;
-  }
-  return false;
-}
-
-bool ContainsWindowCall(const Expr& e) {
-  if (e.kind == ExprKind::kFunction && e.over) return true;
-  for (const auto& c : e.children) {
-    if (c && ContainsWindowCall(*c)) return true;
-  }
-  return false;
-}
-
 BoundExprPtr MakeBool(BoundExprKind kind) {
   return std::make_unique<BoundExpr>(kind, SqlType(TypeId::kBool));
 }
@@ -47,7 +23,7 @@ BoundExprPtr MakeBool(BoundExprKind kind) {
 
 Result<BoundExprPtr> Binder::BindExpr(const Expr& expr, ExprContext& ctx) {
   if (ctx.agg_mode && !ctx.in_aggregate && expr.kind != ExprKind::kLiteral &&
-      !ContainsAggregateCall(expr) && !ContainsWindowCall(expr)) {
+      !ContainsAggregate(expr) && !ContainsWindow(expr)) {
     // A grouped expression? Bind it over the FROM row and compare with GROUP BY items.
     ExprContext plain;
     plain.scope = ctx.from_scope;
@@ -440,7 +416,7 @@ Result<BoundExprPtr> Binder::BindAggregateCall(const Expr& expr, ExprContext& ct
   AggregateCall call;
   std::vector<BoundExprPtr> args;
   for (const auto& a : expr.children) {
-    if (ContainsAggregateCall(*a)) {
+    if (ContainsAggregate(*a)) {
       return Err(sqlstate::kGroupingError, "aggregate function calls cannot be nested",
                  a->position);
     }
