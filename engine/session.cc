@@ -158,6 +158,11 @@ storage::Transaction& Session::Txn() {
 
 function::EvalContext Session::MakeEvalContext() {
   function::EvalContext eval;
+  eval.setting = [this](const std::string& name) -> std::optional<std::string> {
+    auto it = settings_.find(Lower(name));
+    if (it == settings_.end()) return std::nullopt;
+    return it->second;
+  };
   eval.time_zone = &time_zone_;
   eval.statement_timestamp = NowMicros();
   eval.transaction_timestamp = txn_start_;

@@ -2,6 +2,9 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
 
 #include "common/datetime.h"
 
@@ -14,6 +17,8 @@ struct EvalContext {
   int64_t statement_timestamp = 0;    // microseconds since 2000-01-01 UTC
   int64_t transaction_timestamp = 0;  // now() / current_timestamp
   const std::atomic<bool>* cancel = nullptr;
+  /// current_setting(): a session parameter's value, nullopt when there is no such parameter.
+  std::function<std::optional<std::string>(const std::string&)> setting;
   /// statement_timeout: steady-clock deadline in microseconds, 0 = none.
   int64_t deadline_micros = 0;
   int extra_float_digits = 1;

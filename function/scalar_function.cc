@@ -975,6 +975,19 @@ Result<Value> CurrentDatabaseFn(const Value*, size_t, const EvalContext&) {
   return TextV("freshet");
 }
 Result<Value> CurrentSchemaFn(const Value*, size_t, const EvalContext&) { return TextV("public"); }
+Result<Value> CurrentSettingFn(const Value* a, size_t n, const EvalContext& ctx) {
+  std::string name(Str(a[0]));
+  std::optional<std::string> v = ctx.setting ? ctx.setting(name) : std::nullopt;
+  if (!v) {
+    if (n > 1 && !a[1].is_null() && a[1].GetBool()) return Value::Null(T::kText);
+    return Status::Error(sqlstate::kUndefinedObject,
+                         "unrecognized configuration parameter \"" + name + "\"");
+  }
+  return TextV(std::move(*v));
+}
+Result<Value> CurrentSchemasFn(const Value* a, size_t, const EvalContext&) {
+  return TextV(a[0].GetBool() ? "{pg_catalog,public}" : "{public}");
+}
 Result<Value> CurrentUserFn(const Value*, size_t, const EvalContext&) { return TextV("freshet"); }
 
 // ---------------------------------------------------------------------------------------------
@@ -1239,6 +1252,9 @@ Registry BuildRegistry() {
   add("current_catalog", {}, kText, CurrentDatabaseFn);
   add("current_schema", {}, kText, CurrentSchemaFn);
   add("current_user", {}, kText, CurrentUserFn);
+  add("current_setting", {kText}, kText, CurrentSettingFn);
+  add("current_setting", {kText, kBool}, kText, CurrentSettingFn);
+  add("current_schemas", {kBool}, kText, CurrentSchemasFn);
   add("session_user", {}, kText, CurrentUserFn);
   add("user", {}, kText, CurrentUserFn);
   add("array_literal", {kAny}, kText, ArrayLiteralFn, false, true);

@@ -643,7 +643,7 @@ Result<BoundExprPtr> Binder::BindFunction(const Expr& expr, ExprContext& ctx) {
     }
     return MakeConstant(Value::Null(TypeId::kText));
   }
-  if (name == "current_setting" || name == "set_config") {
+  if (name == "set_config") {
     return Status::NotSupported("function " + name + " is not supported yet");
   }
   if (name == "substring" && args.size() >= 2 && args[1]->type.IsString()) {
