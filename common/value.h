@@ -25,8 +25,8 @@ struct TextFormatOptions {
 /// (jsonb in its normalized text form); interval as Interval.
 class Value {
  public:
-  Value() = default;
-  explicit Value(SqlType type) : type_(type) {}  // a NULL of `type`
+  Value() : i_(0) {}
+  explicit Value(SqlType type) : type_(type), i_(0) {}  // a NULL of `type`
 
   static Value Null(SqlType type = SqlType()) { return Value(type); }
   static Value Bool(bool v) { return FromInt({TypeId::kBool}, v ? 1 : 0); }
@@ -116,12 +116,13 @@ class Value {
  private:
   SqlType type_;
   bool null_ = true;
+  // One payload per physical representation; which one is live follows type_.
   union {
-    int64_t i_ = 0;
+    int64_t i_;
     double d_;
+    Decimal dec_;
+    Interval iv_;
   };
-  Decimal dec_;
-  Interval iv_;
   std::string s_;
 };
 
