@@ -55,7 +55,8 @@ Status Database::ReloadCatalog() {
 
 bool Database::HasViewsOn(uint64_t table_id) const {
   for (const auto& [name, mv] : views_) {
-    if (mv.view && mv.view->sources().count(table_id)) return true;
+    // A broken view is retried at every commit that writes anything.
+    if (!mv.view || mv.view->sources().count(table_id)) return true;
   }
   return false;
 }
@@ -122,7 +123,10 @@ void Database::ApplyChanges(const executor::BaseChanges& changes,
   executor::Executor exec(ctx);
   std::vector<std::string> failed;
   for (auto& [name, mv] : views_) {
-    if (!mv.view) continue;
+    if (!mv.view) {
+      failed.push_back(name);  // broken earlier: the data may allow it now, so try again
+      continue;
+    }
     bool affected = false;
     for (const auto& [table, rows] : changes) affected |= mv.view->sources().count(table) > 0;
     if (!affected) continue;

@@ -434,6 +434,15 @@ TEST_F(EngineTest, MaterializedViewsEqualBatchResultsUnderRandomChanges) {
   check("refill");
 }
 
+TEST_F(EngineTest, AViewBrokenByItsDataReportsTheErrorAndRecovers) {
+  ASSERT_EQ(Exec("CREATE TABLE z (id int PRIMARY KEY, v int); INSERT INTO z VALUES (1, 2)"), "");
+  ASSERT_EQ(Exec("CREATE MATERIALIZED VIEW zz AS SELECT id, 10 / v AS q FROM z"), "");
+  ASSERT_EQ(Exec("INSERT INTO z VALUES (2, 0)"), "") << "the write itself is fine";
+  EXPECT_EQ(Exec("SELECT * FROM zz"), "22012") << "reading the view reports why it is broken";
+  ASSERT_EQ(Exec("DELETE FROM z WHERE id = 2"), "");
+  EXPECT_EQ(Query("SELECT * FROM zz"), Rows{"1|5"});
+}
+
 TEST_F(EngineTest, UnsupportedMaterializedViewsAreRefusedWith0A000) {
   ASSERT_EQ(Exec("CREATE TABLE a (x int, y text); CREATE TABLE b (x int)"), "");
   for (const char* q :
