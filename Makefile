@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc)
 
 DEB_PACKAGES := cmake g++ ninja-build ccache antlr4 libantlr4-runtime-dev librocksdb-dev \
   libpqxx-dev libboost-dev libboost-system-dev libspdlog-dev libgtest-dev libgmock-dev \
-  libbenchmark-dev libpq-dev pkg-config postgresql-client postgresql python3 tzdata
+  libbenchmark-dev libabsl-dev libpq-dev pkg-config postgresql-client postgresql python3 tzdata
 
 .PHONY: all deps build run test unit slt format clean
 

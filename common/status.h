@@ -59,6 +59,7 @@ inline constexpr const char* kDependentObjectsStillExist = "2BP01";
 inline constexpr const char* kProtocolViolation = "08P01";
 inline constexpr const char* kQueryCanceled = "57014";
 inline constexpr const char* kAdminShutdown = "57P01";
+inline constexpr const char* kObjectNotInPrerequisiteState = "55000";
 inline constexpr const char* kProgramLimitExceeded = "54000";
 inline constexpr const char* kInsufficientResources = "53000";
 inline constexpr const char* kDiskFull = "53100";

@@ -38,13 +38,6 @@ std::string_view RTrimSpaces(std::string_view s) {
   return s;
 }
 
-int CompareDoubles(double a, double b) {
-  // PostgreSQL: NaN sorts above everything and equals itself; -0 == 0.
-  bool an = std::isnan(a), bn = std::isnan(b);
-  if (an || bn) return an == bn ? 0 : (an ? 1 : -1);
-  return a < b ? -1 : (a > b ? 1 : 0);
-}
-
 template <typename T>
 int Cmp(T a, T b) {
   return a < b ? -1 : (a > b ? 1 : 0);
@@ -261,6 +254,13 @@ Result<Value> ParseBytea(std::string_view text) {
 }
 
 }  // namespace
+
+int Value::CompareDoubles(double a, double b) {
+  // PostgreSQL: NaN sorts above everything and equals itself; -0 == 0.
+  bool an = std::isnan(a), bn = std::isnan(b);
+  if (an || bn) return an == bn ? 0 : (an ? 1 : -1);
+  return a < b ? -1 : (a > b ? 1 : 0);
+}
 
 int Value::Compare(const Value& a, const Value& b) {
   if (a.null_ || b.null_) return a.null_ == b.null_ ? 0 : (a.null_ ? 1 : -1);

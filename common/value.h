@@ -95,6 +95,8 @@ class Value {
   /// Three-way comparison of two non-NULL values of the same physical type family, in SQL order
   /// (text by bytes, as the C collation). NULLs sort after everything (as PostgreSQL's ASC).
   static int Compare(const Value& a, const Value& b);
+  /// PostgreSQL's float order: NaN above everything and equal to itself; -0 == 0.
+  static int CompareDoubles(double a, double b);
   /// SQL-equality for grouping/DISTINCT purposes: NULL equals NULL here.
   static bool GroupEquals(const Value& a, const Value& b) { return Compare(a, b) == 0; }
   /// Hash consistent with GroupEquals (1.0 and 1.00 hash the same).

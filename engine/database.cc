@@ -1,5 +1,9 @@
 #include "engine/database.h"
 
+#include <spdlog/spdlog.h>
+
+#include <set>
+
 #include "engine/session.h"
 #include "parser/parser.h"
 #include "planner/binder.h"
@@ -8,10 +12,31 @@
 
 namespace freshet::engine {
 
-Result<std::unique_ptr<Database>> Database::Open(const std::string& data_dir) {
+namespace {
+constexpr uint32_t kTablePartitions = 1;
+}  // namespace
+
+Database::~Database() {
+  if (engine_) engine_->Stop();
+}
+
+Result<std::unique_ptr<Database>> Database::Open(const std::string& data_dir,
+                                                 StreamEngineOptions options) {
   auto db = std::unique_ptr<Database>(new Database());
   ASSIGN_OR_RETURN(db->store_, storage::Store::Open(data_dir));
+  db->log_ = std::make_unique<storage::Log>(*db->store_);
+  Database* raw = db.get();
+  db->engine_ = std::make_unique<StreamEngine>(
+      *db->store_, *db->log_, [raw](uint64_t id) { return raw->CompileById(id); }, options);
   RETURN_IF_ERROR(db->ReloadCatalog());
+  // State of views the catalog no longer has (a DROP whose cleanup a crash interrupted).
+  ASSIGN_OR_RETURN(auto persisted, db->engine_->PersistedIds());
+  std::set<uint64_t> live;
+  for (const auto& def : db->catalog_.All()) live.insert(def->id);
+  for (uint64_t id : persisted) {
+    if (!live.count(id)) RETURN_IF_ERROR(db->engine_->DropState(id));
+  }
+  db->engine_->Start();
   return db;
 }
 
@@ -31,121 +56,85 @@ Status Database::ReloadCatalog() {
   RETURN_IF_ERROR(decode_status);
   catalog_.Clear();
   for (auto& def : defs) {
-    if (def.kind == planner::RelationKind::kTable && def.primary_key.empty()) {
-      ASSIGN_OR_RETURN(uint64_t max_id, storage::TableStore::MaxRowId(*store_, def.id));
-      def.next_row_id->store(max_id + 1);
+    if (def.kind == planner::RelationKind::kTable) {
+      if (def.primary_key.empty()) {
+        ASSIGN_OR_RETURN(uint64_t max_id, storage::TableStore::MaxRowId(*store_, def.id));
+        def.next_row_id->store(max_id + 1);
+      }
+      if (!log_->HasTopic(def.id)) RETURN_IF_ERROR(log_->OpenTopic(def.id, kTablePartitions));
     }
     catalog_.Put(std::make_shared<planner::TableDef>(std::move(def)));
   }
-  // Views: drop the ones the catalog no longer has, build the ones it gained.
-  for (auto it = views_.begin(); it != views_.end();) {
-    auto def = catalog_.Find(it->first);
-    bool keep = def && def->kind == planner::RelationKind::kMaterializedView &&
-                def->id == it->second.def->id;
-    it = keep ? std::next(it) : views_.erase(it);
+  // Views: stop the ones the catalog no longer has (their state goes: they never committed or
+  // were dropped), start the ones it gained.
+  std::set<uint64_t> wanted;
+  for (const auto& def : catalog_.All()) {
+    if (def->kind == planner::RelationKind::kMaterializedView) wanted.insert(def->id);
+  }
+  for (const auto& info : engine_->Info()) {
+    if (wanted.count(info.id)) continue;
+    engine_->Remove(info.id);
+    RETURN_IF_ERROR(engine_->DropState(info.id));
   }
   for (const auto& def : catalog_.All()) {
-    if (def->kind == planner::RelationKind::kMaterializedView && !views_.count(def->name)) {
-      Status s = BuildView(def);
-      if (!s.ok()) views_[def->name] = MaterializedView{def, nullptr, s};
-    }
+    if (def->kind != planner::RelationKind::kMaterializedView || engine_->Has(def->id)) continue;
+    Status s = StartView(*def);
+    if (!s.ok())
+      spdlog::warn("materialized view {} cannot be maintained: {}", def->name, s.message());
   }
   return Status::OK();
 }
 
-bool Database::HasViewsOn(uint64_t table_id) const {
-  for (const auto& [name, mv] : views_) {
-    // A broken view is retried at every commit that writes anything.
-    if (!mv.view || mv.view->sources().count(table_id)) return true;
-  }
-  return false;
-}
-
-Status Database::BuildView(std::shared_ptr<const planner::TableDef> def) {
-  ASSIGN_OR_RETURN(auto stmts, parser::Parser::Parse(def->definition));
+Result<planner::PlanPtr> Database::BindDefinition(const planner::TableDef& def) {
+  ASSIGN_OR_RETURN(auto stmts, parser::Parser::Parse(def.definition));
   if (stmts.size() != 1 || stmts[0]->kind != parser::StmtKind::kSelect) {
-    return Status::Internal("corrupt materialized view definition for " + def->name);
+    return Status::Internal("corrupt materialized view definition for " + def.name);
   }
   planner::Binder binder(catalog_);
-  ASSIGN_OR_RETURN(planner::PlanPtr plan,
-                   binder.BindQuery(*static_cast<parser::SelectStatement&>(*stmts[0]).query));
-  ASSIGN_OR_RETURN(auto view, CompileView(std::move(plan)));
-  // Backfill from the committed contents of the source tables, as one batch of insertions.
-  executor::BaseChanges rows;
-  auto txn = store_->Begin();
-  for (const auto& t : catalog_.All()) {
-    if (!view->sources().count(t->id)) continue;
-    executor::ChangeSet& changes = rows[t->id];
-    RETURN_IF_ERROR(storage::TableStore::Scan(*txn, t->id, t->ColumnTypes(),
-                                              [&](std::string_view, Row& row) -> Result<bool> {
-                                                changes.push_back({std::move(row), 1});
-                                                return true;
-                                              }));
-  }
-  txn->Rollback();
-  executor::ExecContext ctx;
-  executor::Executor exec(ctx);
-  RETURN_IF_ERROR(view->Apply(rows, exec));
-  std::string name = def->name;
-  views_[name] = MaterializedView{std::move(def), std::move(view), Status::OK()};
-  return Status::OK();
+  return binder.BindQuery(*static_cast<parser::SelectStatement&>(*stmts[0]).query);
 }
 
-void Database::DropView(const std::string& name) { views_.erase(name); }
-
-Result<std::unique_ptr<executor::IncrementalView>> Database::CompileView(planner::PlanPtr plan) {
+Result<std::unique_ptr<executor::Dataflow>> Database::CompileView(uint64_t id,
+                                                                  planner::PlanPtr plan) {
   auto depth = std::make_shared<int>(0);
-  std::function<Result<std::shared_ptr<const planner::LogicalPlan>>(const planner::TableDef&)>
-      expand =
-          [this, depth](
-              const planner::TableDef& def) -> Result<std::shared_ptr<const planner::LogicalPlan>> {
+  executor::ExpandView expand =
+      [this,
+       depth](const planner::TableDef& def) -> Result<std::shared_ptr<const planner::LogicalPlan>> {
     if (++*depth > 32) {
       return Status::Error(sqlstate::kProgramLimitExceeded, "views nested too deeply");
     }
-    ASSIGN_OR_RETURN(auto stmts, parser::Parser::Parse(def.definition));
-    if (stmts.size() != 1 || stmts[0]->kind != parser::StmtKind::kSelect) {
-      return Status::Internal("corrupt materialized view definition for " + def.name);
-    }
-    planner::Binder binder(catalog_);
-    ASSIGN_OR_RETURN(planner::PlanPtr inner,
-                     binder.BindQuery(*static_cast<parser::SelectStatement&>(*stmts[0]).query));
+    ASSIGN_OR_RETURN(planner::PlanPtr inner, BindDefinition(def));
     return std::shared_ptr<const planner::LogicalPlan>(std::move(inner));
   };
-  return executor::IncrementalView::Compile(std::move(plan), expand);
+  return executor::Dataflow::Build(id, std::shared_ptr<const planner::LogicalPlan>(std::move(plan)),
+                                   *store_, *log_, expand);
 }
 
-void Database::ApplyChanges(const executor::BaseChanges& changes,
-                            const function::EvalContext& eval) {
-  executor::ExecContext ctx;
-  ctx.eval = eval;
-  ctx.eval.cancel = nullptr;  // maintenance must not be cancelled half-way
-  ctx.eval.deadline_micros = 0;
-  executor::Executor exec(ctx);
-  std::vector<std::string> failed;
-  for (auto& [name, mv] : views_) {
-    if (!mv.view) {
-      failed.push_back(name);  // broken earlier: the data may allow it now, so try again
-      continue;
-    }
-    bool affected = false;
-    for (const auto& [table, rows] : changes) affected |= mv.view->sources().count(table) > 0;
-    if (!affected) continue;
-    if (!mv.view->Apply(changes, exec).ok()) failed.push_back(name);
+Result<std::unique_ptr<executor::Dataflow>> Database::CompileById(uint64_t id) {
+  for (const auto& def : catalog_.All()) {
+    if (def->id != id) continue;
+    ASSIGN_OR_RETURN(planner::PlanPtr plan, BindDefinition(*def));
+    return CompileView(id, std::move(plan));
   }
-  for (const auto& name : failed) {
-    auto def = views_[name].def;
-    Status s = BuildView(def);
-    if (!s.ok()) views_[name] = MaterializedView{def, nullptr, s};
-  }
+  return Status::Internal("materialized view " + std::to_string(id) + " is not in the catalog");
 }
 
-Result<executor::RowSet> Database::ReadView(const planner::TableDef& def) const {
-  auto it = views_.find(def.name);
-  if (it == views_.end()) {
-    return Status::Internal("materialized view \"" + def.name + "\" is not maintained");
-  }
-  if (!it->second.view) return it->second.broken;
-  return it->second.view->Contents();
+Status Database::StartView(const planner::TableDef& def) {
+  auto df = CompileById(def.id);
+  if (!df.ok()) return df.status();
+  return engine_->Add(def.id, std::move(*df));
+}
+
+Status Database::OpenTopic(uint64_t table_id) {
+  return log_->OpenTopic(table_id, kTablePartitions);
+}
+
+Status Database::DropTopic(uint64_t table_id) {
+  log_->DropTopic(table_id);
+  storage::WriteBatch batch(*store_);
+  std::string prefix = storage::Log::TopicPrefix(table_id);
+  batch.DeleteRange(storage::Space::kLog, prefix, storage::KeyCodec::PrefixSuccessor(prefix));
+  return store_->Write(batch, true);
 }
 
 Result<std::unique_ptr<pgwire::BackendSession>> Database::StartSession(

@@ -6,26 +6,34 @@
 #include <string>
 
 #include "common/status.h"
-#include "executor/incremental_view.h"
+#include "engine/stream_engine.h"
+#include "executor/dataflow.h"
 #include "pgwire/backend.h"
 #include "planner/catalog.h"
+#include "storage/log.h"
 #include "storage/store.h"
 
 namespace freshet::engine {
 
-/// Owns everything a running Freshet has: the store, the catalog, and the sessions' shared
-/// execution lock. Implements pgwire::Backend so the protocol layer can open sessions.
+/// Owns everything a running Freshet has: the store, the partitioned log, the catalog, the
+/// stream engine that maintains materialized views, and the sessions' shared execution lock.
+/// Implements pgwire::Backend so the protocol layer can open sessions.
 class Database : public pgwire::Backend {
  public:
   static constexpr const char* kDatabaseName = "freshet";
 
-  /// Opens the data directory and loads the catalog.
-  static Result<std::unique_ptr<Database>> Open(const std::string& data_dir);
+  ~Database() override;
+  /// Opens the data directory, loads the catalog and restarts every view's dataflow from its
+  /// persisted state.
+  static Result<std::unique_ptr<Database>> Open(const std::string& data_dir,
+                                                StreamEngineOptions options = {});
 
   Result<std::unique_ptr<pgwire::BackendSession>> StartSession(
       const std::vector<std::pair<std::string, std::string>>& params) override;
 
   storage::Store& store() { return *store_; }
+  storage::Log& log() { return *log_; }
+  StreamEngine& engine() { return *engine_; }
   planner::Catalog& catalog() { return catalog_; }
   /// Statements run one at a time (the batch engine is single-writer for now).
   std::mutex& exec_mutex() { return exec_mu_; }
@@ -33,30 +41,32 @@ class Database : public pgwire::Backend {
   /// maintained views in line with it.
   Status ReloadCatalog();
 
-  // --- Materialized views (all calls under exec_mutex) ---
-  /// True when some materialized view reads table `table_id` (its changes must be captured).
-  bool HasViewsOn(uint64_t table_id) const;
-  /// Compiles `def`'s query and fills it from the committed contents of its source table.
-  Status BuildView(std::shared_ptr<const planner::TableDef> def);
-  void DropView(const std::string& name);
-  /// Applies committed base-table changes to every view that reads them (one batch per table).
-  /// A view that fails is rebuilt from its table; if that fails too, reads of it return the error.
-  void ApplyChanges(const executor::BaseChanges& changes, const function::EvalContext& eval);
-  Result<executor::RowSet> ReadView(const planner::TableDef& def) const;
-  /// Compiles a bound view query (views over materialized views expand to their definitions).
-  Result<std::unique_ptr<executor::IncrementalView>> CompileView(planner::PlanPtr plan);
+  // --- Materialized views ---
+  /// Compiles a bound view query into a (not yet running) dataflow for view `id`; views over
+  /// materialized views expand to their definitions. 0A000 for what cannot be maintained.
+  Result<std::unique_ptr<executor::Dataflow>> CompileView(uint64_t id, planner::PlanPtr plan);
+  /// Starts maintaining a materialized view of the catalog (restoring or backfilling it).
+  Status StartView(const planner::TableDef& def);
+  /// Stops maintaining a view; its state stays until DropViewState.
+  void StopView(uint64_t id) { engine_->Remove(id); }
+  Status DropViewState(uint64_t id) { return engine_->DropState(id); }
+  /// Registers a new table's changelog topic.
+  Status OpenTopic(uint64_t table_id);
+  /// Forgets a dropped table's topic and deletes its records.
+  Status DropTopic(uint64_t table_id);
 
  private:
-  struct MaterializedView {
-    std::shared_ptr<const planner::TableDef> def;
-    std::unique_ptr<executor::IncrementalView> view;
-    Status broken;
-  };
+  Database() = default;
+  /// Binds a materialized view's stored definition.
+  Result<planner::PlanPtr> BindDefinition(const planner::TableDef& def);
+  /// Compiles the dataflow of catalog view `id` (the stream engine's compiler).
+  Result<std::unique_ptr<executor::Dataflow>> CompileById(uint64_t id);
 
   std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<storage::Log> log_;
   planner::Catalog catalog_;
   std::mutex exec_mu_;
-  std::map<std::string, MaterializedView> views_;
+  std::unique_ptr<StreamEngine> engine_;
 };
 
 }  // namespace freshet::engine

@@ -5,6 +5,7 @@
 #include "engine/database.h"
 #include "parser/parser.h"
 #include "pgwire/value_codec.h"
+#include "storage/row_codec.h"
 
 namespace freshet::engine {
 namespace {
@@ -172,7 +173,7 @@ function::EvalContext Session::MakeEvalContext() {
 
 executor::ExecContext Session::MakeExecContext(const std::vector<Value>& params) {
   executor::ExecContext ctx;
-  ctx.read_view = [this](const planner::TableDef& def) { return db_.ReadView(def); };
+  ctx.read_view = [this](const planner::TableDef& def) { return ReadView(def); };
   ctx.txn = &Txn();
   ctx.eval = MakeEvalContext();
   ctx.eval.cancel = &cancel_;
@@ -184,8 +185,10 @@ executor::ExecContext Session::MakeExecContext(const std::vector<Value>& params)
 }
 
 void Session::AbortTransaction() {
-  pending_changes_.clear();
-  change_marks_.clear();
+  pending_log_.clear();
+  log_marks_.clear();
+  after_commit_.clear();
+  txn_created_views_.clear();
   if (txn_) {
     txn_->Rollback();
     txn_.reset();
@@ -198,10 +201,30 @@ void Session::AbortTransaction() {
   savepoints_.clear();
 }
 
-Status Session::CommitImplicit() {
-  if (!txn_) return Status::OK();
-  bool sync = GetParameter("synchronous_commit") != "off";
-  Status s = txn_->Commit(sync);
+void Session::WriteLogBatches(std::vector<std::pair<storage::TopicPartition, uint64_t>>* ends) {
+  for (auto& [table, batches] : pending_log_) {
+    storage::TopicPartition tp{table, 0};
+    uint64_t offset = db_.log().EndOffset(tp);
+    for (auto& b : batches) {
+      if (b.count() == 0) continue;
+      txn_->Put(storage::Space::kLog, storage::Log::BatchKey(table, 0, offset), b.Finish());
+      offset += b.count();
+    }
+    ends->emplace_back(tp, offset);
+  }
+}
+
+Status Session::CommitTransaction(bool sync) {
+  Status s;
+  {
+    // The changelog gets its offsets, commits with the rows, and becomes visible to the
+    // dataflows in one step (statements are serialized, so offsets cannot interleave).
+    std::lock_guard<std::mutex> commit(db_.engine().commit_mutex());
+    std::vector<std::pair<storage::TopicPartition, uint64_t>> ends;
+    WriteLogBatches(&ends);
+    s = txn_->Commit(sync);
+    if (s.ok() && !ends.empty()) db_.log().Publish(ends);
+  }
   if (!s.ok()) {
     AbortTransaction();
     return s;
@@ -209,42 +232,94 @@ Status Session::CommitImplicit() {
   txn_.reset();
   txn_has_ddl_ = false;
   savepoints_.clear();
-  change_marks_.clear();
-  if (!pending_changes_.empty()) {
-    // Committed: every materialized view over the changed tables moves forward together.
-    db_.ApplyChanges(pending_changes_, MakeEvalContext());
-    pending_changes_.clear();
+  log_marks_.clear();
+  bool published = !pending_log_.empty();
+  pending_log_.clear();
+  txn_created_views_.clear();
+  if (published) db_.engine().NotifyCommit();
+  std::vector<std::function<Status()>> actions;
+  actions.swap(after_commit_);
+  Status first;
+  for (auto& action : actions) {
+    Status a = action();
+    if (!a.ok() && first.ok()) first = a;
   }
-  return Status::OK();
+  return first;
+}
+
+Result<executor::RowSet> Session::ReadView(const planner::TableDef& def) {
+  if (txn_created_views_.count(def.id)) {
+    // Created in this transaction: it is maintained once the transaction commits; until then
+    // its definition answers, over what this transaction sees.
+    ASSIGN_OR_RETURN(auto stmts, parser::Parser::Parse(def.definition));
+    if (stmts.size() != 1 || stmts[0]->kind != parser::StmtKind::kSelect) {
+      return Status::Internal("corrupt materialized view definition for " + def.name);
+    }
+    planner::Binder binder(db_.catalog());
+    ASSIGN_OR_RETURN(auto plan,
+                     binder.BindQuery(*static_cast<parser::SelectStatement&>(*stmts[0]).query));
+    executor::ExecContext ctx = MakeExecContext({});
+    executor::Executor exec(ctx);
+    return exec.Execute(*plan);
+  }
+  if (!view_snapshot_) {
+    // The first view a statement reads fixes the snapshot for all of them: every view at the
+    // same epoch. In consistent mode (the default) that epoch reflects every write committed
+    // before the statement.
+    if (GetParameter("freshet.read_mode") != "latest") {
+      int64_t deadline =
+          statement_timeout_ms_ > 0 ? statement_start_ + statement_timeout_ms_ * 1000 : 0;
+      RETURN_IF_ERROR(db_.engine().WaitFor(db_.log().sequence(), &cancel_, deadline));
+    }
+    view_snapshot_ = db_.store().GetSnapshot();
+  }
+  return db_.engine().Read(def.id, def.ColumnTypes(), *view_snapshot_);
+}
+
+Status Session::CommitImplicit() {
+  if (!txn_) return Status::OK();
+  return CommitTransaction(GetParameter("synchronous_commit") != "off");
 }
 
 void Session::RecordChange(const planner::TableDef& table, const Row& row, int64_t weight) {
-  if (db_.HasViewsOn(table.id)) pending_changes_[table.id].push_back({row, weight});
+  auto& batches = pending_log_[table.id];
+  if (batches.empty() || batches.back().count() >= StreamChunk::kChunkSize) batches.emplace_back();
+  std::string encoded;
+  storage::RowCodec::Encode(row, &encoded);
+  batches.back().Add(weight, 0, encoded);
 }
 
 void Session::SavePoint() {
   Txn().SetSavePoint();
-  std::map<uint64_t, size_t> mark;
-  for (const auto& [id, changes] : pending_changes_) mark[id] = changes.size();
-  change_marks_.push_back(std::move(mark));
+  std::map<uint64_t, std::tuple<size_t, size_t, size_t>> mark;
+  for (const auto& [id, batches] : pending_log_) {
+    mark[id] = {batches.size(), batches.empty() ? 0 : batches.back().count(),
+                batches.empty() ? 0 : batches.back().bytes()};
+  }
+  log_marks_.push_back(std::move(mark));
 }
 
 void Session::PopSavePoint() {
   Txn().PopSavePoint();
-  if (!change_marks_.empty()) change_marks_.pop_back();
+  if (!log_marks_.empty()) log_marks_.pop_back();
 }
 
 Status Session::RollbackToSavePoint() {
   RETURN_IF_ERROR(Txn().RollbackToSavePoint());
-  if (!change_marks_.empty()) {
-    const auto& mark = change_marks_.back();
-    for (auto it = pending_changes_.begin(); it != pending_changes_.end();) {
+  if (!log_marks_.empty()) {
+    const auto& mark = log_marks_.back();
+    for (auto it = pending_log_.begin(); it != pending_log_.end();) {
       auto m = mark.find(it->first);
-      size_t keep = m == mark.end() ? 0 : m->second;
-      it->second.resize(std::min(keep, it->second.size()));
-      it = it->second.empty() ? pending_changes_.erase(it) : std::next(it);
+      if (m == mark.end()) {
+        it = pending_log_.erase(it);
+        continue;
+      }
+      auto [n, count, bytes] = m->second;
+      it->second.resize(n);
+      if (n > 0) it->second.back().Truncate(count, bytes);
+      it = it->second.empty() ? pending_log_.erase(it) : std::next(it);
     }
-    change_marks_.pop_back();
+    log_marks_.pop_back();
   }
   return Status::OK();
 }
@@ -315,6 +390,7 @@ Status Session::ExecuteInTransaction(const parser::Statement& stmt, std::string_
 Status Session::Execute(const parser::Statement& stmt, std::string_view sql,
                         pgwire::ResultSink& sink, const std::vector<Value>& params) {
   using parser::StmtKind;
+  view_snapshot_.reset();
   switch (stmt.kind) {
     case StmtKind::kSelect:
       return HandleSelect(static_cast<const parser::SelectStatement&>(stmt), sink, params);

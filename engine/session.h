@@ -1,17 +1,19 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "common/datetime.h"
 #include "executor/executor.h"
-#include "executor/incremental_view.h"
 #include "parser/ast.h"
 #include "pgwire/backend.h"
 #include "planner/binder.h"
+#include "storage/log.h"
 #include "storage/store.h"
 
 namespace freshet::engine {
@@ -113,8 +115,9 @@ class Session : public pgwire::BackendSession {
   Status HandleAlterTable(const parser::AlterTableStatement& stmt, pgwire::ResultSink& sink);
   Status HandleTruncate(const parser::TruncateStatement& stmt, pgwire::ResultSink& sink);
   Status PutCatalog(const planner::TableDef& def);
-  /// Deletes a table's rows and its unique-index entries (DROP, TRUNCATE).
-  Status DeleteTableData(const planner::TableDef& def);
+  /// Deletes a table's rows and its unique-index entries (DROP, TRUNCATE); `record` puts every
+  /// deletion in the changelog.
+  Status DeleteTableData(const planner::TableDef& def, bool record);
   Status DeleteCatalog(const planner::TableDef& def);
 
   // COPY (session_copy.cc).
@@ -126,8 +129,18 @@ class Session : public pgwire::BackendSession {
   void SavePoint();
   void PopSavePoint();
   Status RollbackToSavePoint();
-  /// Captures a base-table change for the materialized views that read the table.
+  /// Appends a change of a table to its changelog (written to the log at commit).
   void RecordChange(const planner::TableDef& table, const Row& row, int64_t weight);
+  /// Runs `action` once the current transaction commits (dropped on rollback).
+  void AfterCommit(std::function<Status()> action) { after_commit_.push_back(std::move(action)); }
+  /// Writes the transaction's changelog batches into it (offsets from the log's end).
+  void WriteLogBatches(std::vector<std::pair<storage::TopicPartition, uint64_t>>* ends);
+  /// Commits the storage transaction with its changelog, publishes the new log offsets and runs
+  /// the after-commit actions.
+  Status CommitTransaction(bool sync);
+  /// A materialized view's rows for a query: waits for the view to reflect every write
+  /// committed before (unless freshet.read_mode = 'latest').
+  Result<executor::RowSet> ReadView(const planner::TableDef& def);
   function::EvalContext MakeEvalContext();
   executor::ExecContext MakeExecContext(const std::vector<Value>& params);
   Status CommitImplicit();
@@ -142,9 +155,15 @@ class Session : public pgwire::BackendSession {
   bool txn_has_ddl_ = false;
   int64_t txn_start_ = 0;
   std::vector<std::string> savepoints_;
-  /// Changes of this transaction to tables that materialized views read, applied at commit.
-  executor::BaseChanges pending_changes_;
-  std::vector<std::map<uint64_t, size_t>> change_marks_;  // pending_changes_ sizes per savepoint
+  /// This transaction's changes per table, encoded as log batches (written at commit).
+  std::map<uint64_t, std::vector<storage::LogBatchBuilder>> pending_log_;
+  /// Per savepoint: per table (batches, records in the last one, its bytes).
+  std::vector<std::map<uint64_t, std::tuple<size_t, size_t, size_t>>> log_marks_;
+  std::vector<std::function<Status()>> after_commit_;
+  /// Materialized views created by the open transaction (maintained once it commits).
+  std::set<uint64_t> txn_created_views_;
+  /// The snapshot the current statement reads materialized views at.
+  std::shared_ptr<storage::Snapshot> view_snapshot_;
   std::map<std::string, Prepared> prepared_;
   std::unique_ptr<CopyState> copy_;
   std::atomic<bool> cancel_{false};

@@ -100,9 +100,9 @@ Status Session::DeleteCatalog(const TableDef& def) {
   return Status::OK();
 }
 
-Status Session::DeleteTableData(const TableDef& def) {
-  if (db_.HasViewsOn(def.id)) {
-    // The views over it see every row go.
+Status Session::DeleteTableData(const TableDef& def, bool record) {
+  if (record) {
+    // The changelog sees every row go.
     RETURN_IF_ERROR(storage::TableStore::Scan(Txn(), def.id, def.ColumnTypes(),
                                               [&](std::string_view, Row& row) -> Result<bool> {
                                                 RecordChange(def, row, -1);
@@ -232,6 +232,7 @@ Status Session::HandleCreateTable(const parser::CreateTableStatement& stmt,
   RETURN_IF_ERROR(PutCatalog(def));
   auto shared = std::make_shared<TableDef>(std::move(def));
   db_.catalog().Put(shared);
+  RETURN_IF_ERROR(db_.OpenTopic(shared->id));
   if (as_plan) {
     executor::ExecContext ctx = MakeExecContext({});
     executor::Executor exec(ctx);
@@ -299,11 +300,21 @@ Status Session::HandleCreateMaterializedView(const parser::CreateViewStatement& 
     }
     return Status::Error(sqlstate::kDuplicateTable, "relation \"" + name + "\" already exists");
   }
-  // The backfill reads committed data; writes of this transaction would be counted twice.
-  if (state_ == TxnState::kBlock || (txn_ && txn_->HasWrites())) {
-    return Status::Error(sqlstate::kActiveTransaction,
-                         "CREATE MATERIALIZED VIEW cannot run inside a transaction block or after "
-                         "writes in the same statement string");
+  bool background = false;
+  for (const auto& opt : stmt.with_options) {
+    if (opt.key == "background") {
+      std::string v = opt.value;
+      for (auto& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (v == "true" || v == "on" || v == "1") {
+        background = true;
+      } else if (!(v == "false" || v == "off" || v == "0")) {
+        return Status::Error(sqlstate::kInvalidParameterValue,
+                             "invalid value for option \"background\": \"" + opt.value + "\"");
+      }
+    } else {
+      return Status::Error(sqlstate::kInvalidParameterValue,
+                           "unrecognized materialized view option \"" + opt.key + "\"");
+    }
   }
   planner::Binder binder(db_.catalog());
   ASSIGN_OR_RETURN(auto plan, binder.BindQuery(*stmt.query));
@@ -321,7 +332,7 @@ Status Session::HandleCreateMaterializedView(const parser::CreateViewStatement& 
     def.columns.push_back(c);
   }
   // Refuse shapes that cannot be maintained before anything is written.
-  RETURN_IF_ERROR(db_.CompileView(std::move(plan)).status());
+  RETURN_IF_ERROR(db_.CompileView(0, std::move(plan)).status());
   std::set<std::string> deps;
   CollectRelations(*stmt.query, &deps, {});
   def.depends_on.assign(deps.begin(), deps.end());
@@ -329,7 +340,29 @@ Status Session::HandleCreateMaterializedView(const parser::CreateViewStatement& 
   RETURN_IF_ERROR(PutCatalog(def));
   auto shared = std::make_shared<TableDef>(std::move(def));
   db_.catalog().Put(shared);
-  RETURN_IF_ERROR(db_.BuildView(shared));
+  uint64_t id = shared->id;
+  txn_created_views_.insert(id);
+  // The dataflow starts once the catalog entry commits, from a snapshot that includes everything
+  // committed before it (this transaction's writes too).
+  AfterCommit([this, shared] { return db_.StartView(*shared); });
+  if (state_ == TxnState::kBlock || background) {
+    sink.Complete("CREATE MATERIALIZED VIEW");
+    return Status::OK();
+  }
+  // Outside a block the statement commits here and returns once the backfill is done.
+  state_ = TxnState::kIdle;
+  RETURN_IF_ERROR(CommitImplicit());
+  int64_t deadline =
+      statement_timeout_ms_ > 0 ? statement_start_ + statement_timeout_ms_ * 1000 : 0;
+  RETURN_IF_ERROR(db_.engine().WaitBackfill(
+      id,
+      [&](size_t rows) {
+        sink.Notice("NOTICE", sqlstate::kSuccess,
+                    "materialized view \"" + name + "\": backfill " + std::to_string(rows) +
+                        " rows so far");
+        sink.Flush();
+      },
+      &cancel_, deadline));
   sink.Complete("CREATE MATERIALIZED VIEW");
   return Status::OK();
 }
@@ -445,10 +478,20 @@ Status Session::HandleDrop(const parser::DropStatement& stmt, pgwire::ResultSink
       RETURN_IF_ERROR(drop(*other));
     }
     if (!db_.catalog().Find(def.name)) return Status::OK();
-    if (def.kind == RelationKind::kTable) RETURN_IF_ERROR(DeleteTableData(def));
+    if (def.kind == RelationKind::kTable) RETURN_IF_ERROR(DeleteTableData(def, false));
     RETURN_IF_ERROR(DeleteCatalog(def));
     db_.catalog().Remove(def.name);
-    if (def.kind == RelationKind::kMaterializedView) db_.DropView(def.name);
+    uint64_t id = def.id;
+    if (def.kind == RelationKind::kMaterializedView) {
+      // Maintenance stops now; the state goes once the DROP commits (a rollback restarts the
+      // view from it).
+      db_.StopView(id);
+      txn_created_views_.erase(id);
+      AfterCommit([this, id] { return db_.DropViewState(id); });
+    } else if (def.kind == RelationKind::kTable) {
+      pending_log_.erase(id);
+      AfterCommit([this, id] { return db_.DropTopic(id); });
+    }
     return Status::OK();
   };
   for (const auto& t : targets) RETURN_IF_ERROR(drop(*t));
@@ -641,7 +684,7 @@ Status Session::HandleTruncate(const parser::TruncateStatement& stmt, pgwire::Re
     }
     tables.push_back(t);
   }
-  for (const auto& t : tables) RETURN_IF_ERROR(DeleteTableData(*t));
+  for (const auto& t : tables) RETURN_IF_ERROR(DeleteTableData(*t, true));
   sink.Complete("TRUNCATE TABLE");
   return Status::OK();
 }

@@ -2,7 +2,6 @@
 
 #include "engine/database.h"
 #include "engine/session.h"
-#include "executor/incremental_view.h"
 #include "parser/parser.h"
 #include "storage/key_codec.h"
 #include "storage/row_codec.h"
@@ -63,7 +62,7 @@ Status Session::HandleExplain(const parser::ExplainStatement& stmt, pgwire::Resu
     auto& create = static_cast<const parser::CreateViewStatement&>(*stmt.statement);
     Binder binder(db_.catalog());
     ASSIGN_OR_RETURN(auto plan, binder.BindQuery(*create.query));
-    ASSIGN_OR_RETURN(auto view, db_.CompileView(std::move(plan)));
+    ASSIGN_OR_RETURN(auto view, db_.CompileView(0, std::move(plan)));
     RowSet rows;
     for (const auto& line : view->Explain()) rows.push_back(Row{Value::Text(line)});
     SendRows({"QUERY PLAN"}, {SqlType(TypeId::kText)}, rows, sink);

@@ -64,8 +64,13 @@ enum class LiteralKind : uint8_t {
 enum class BoolTest : uint8_t { kTrue, kFalse, kUnknown };
 
 struct WindowFrameBound {
-  enum class Kind : uint8_t { kUnboundedPreceding, kPreceding, kCurrentRow, kFollowing,
-                              kUnboundedFollowing };
+  enum class Kind : uint8_t {
+    kUnboundedPreceding,
+    kPreceding,
+    kCurrentRow,
+    kFollowing,
+    kUnboundedFollowing
+  };
   Kind kind = Kind::kUnboundedPreceding;
   ExprPtr offset;  // for kPreceding / kFollowing
 };
@@ -117,9 +122,9 @@ struct Expr {
   bool case_has_operand = false;
   bool case_has_else = false;
   // kFunction
-  bool distinct = false;  // count(DISTINCT x)
-  bool star = false;      // count(*)
-  ExprPtr filter;         // agg(x) FILTER (WHERE ...)
+  bool distinct = false;                // count(DISTINCT x)
+  bool star = false;                    // count(*)
+  ExprPtr filter;                       // agg(x) FILTER (WHERE ...)
   std::vector<OrderItem> agg_order_by;  // string_agg(x, ',' ORDER BY y)
   std::unique_ptr<WindowSpec> over;     // OVER (...)
 
@@ -127,7 +132,7 @@ struct Expr {
 };
 
 struct SelectItem {
-  ExprPtr expr;  // may be kStar
+  ExprPtr expr;       // may be kStar
   std::string alias;  // empty when none (lower-cased unless quoted)
   int position = 0;
 };
@@ -158,7 +163,7 @@ struct TableRef {
   JoinType join_type = JoinType::kInner;
   TableRefPtr left;
   TableRefPtr right;
-  ExprPtr join_condition;             // ON
+  ExprPtr join_condition;                  // ON
   std::vector<std::string> using_columns;  // USING (...)
   bool natural = false;
 };
@@ -209,7 +214,7 @@ struct SelectStmt {
 
   // whole query
   std::vector<OrderItem> order_by;
-  ExprPtr limit;   // LIMIT n / FETCH FIRST n ROWS ONLY; LIMIT ALL leaves it null
+  ExprPtr limit;  // LIMIT n / FETCH FIRST n ROWS ONLY; LIMIT ALL leaves it null
   ExprPtr offset;
 };
 
@@ -371,8 +376,15 @@ struct CreateIndexStatement : Statement {
   CreateIndexStatement() : Statement(StmtKind::kCreateIndex) {}
 };
 
-enum class ObjectKind : uint8_t { kTable, kView, kMaterializedView, kIndex, kSource, kSink,
-                                  kSchema };
+enum class ObjectKind : uint8_t {
+  kTable,
+  kView,
+  kMaterializedView,
+  kIndex,
+  kSource,
+  kSink,
+  kSchema
+};
 
 struct DropStatement : Statement {
   ObjectKind object = ObjectKind::kTable;
@@ -387,11 +399,11 @@ struct AlterTableStatement : Statement {
   std::vector<std::string> table;
   bool if_exists = false;
   Action action = Action::kAddColumn;
-  ColumnDef column;         // kAddColumn
+  ColumnDef column;            // kAddColumn
   bool if_not_exists = false;  // ADD COLUMN IF NOT EXISTS
-  std::string column_name;  // kDropColumn / kRenameColumn (old name)
+  std::string column_name;     // kDropColumn / kRenameColumn (old name)
   bool column_if_exists = false;
-  std::string new_name;     // kRenameColumn / kRenameTable
+  std::string new_name;  // kRenameColumn / kRenameTable
   bool cascade = false;
   AlterTableStatement() : Statement(StmtKind::kAlterTable) {}
 };
@@ -402,8 +414,14 @@ struct TruncateStatement : Statement {
 };
 
 struct TransactionStatement : Statement {
-  enum class Kind : uint8_t { kBegin, kCommit, kRollback, kSavepoint, kRelease,
-                              kRollbackToSavepoint };
+  enum class Kind : uint8_t {
+    kBegin,
+    kCommit,
+    kRollback,
+    kSavepoint,
+    kRelease,
+    kRollbackToSavepoint
+  };
   Kind txn_kind = Kind::kBegin;
   std::string savepoint;
   // kBegin: the transaction modes, lower-cased, one per mode: "isolation level serializable",
@@ -447,11 +465,11 @@ struct ExplainStatement : Statement {
 struct CopyStatement : Statement {
   std::vector<std::string> table;  // empty when copying a query
   std::vector<std::string> columns;
-  SelectPtr query;                 // COPY (query) TO STDOUT
-  bool subscribe = false;          // COPY (SUBSCRIBE TO v) TO STDOUT
+  SelectPtr query;         // COPY (query) TO STDOUT
+  bool subscribe = false;  // COPY (SUBSCRIBE TO v) TO STDOUT
   std::vector<std::string> subscribe_target;
-  bool from = true;                // FROM STDIN (true) or TO STDOUT (false)
-  std::vector<WithOption> options; // format, header, delimiter, null, quote, escape
+  bool from = true;                 // FROM STDIN (true) or TO STDOUT (false)
+  std::vector<WithOption> options;  // format, header, delimiter, null, quote, escape
   CopyStatement() : Statement(StmtKind::kCopy) {}
 };
 

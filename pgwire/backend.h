@@ -54,6 +54,8 @@ class ResultSink {
   virtual void CopyOut(const CopyFormat& format) = 0;
   virtual void CopyOutData(std::string_view data) = 0;
   virtual void CopyOutDone() = 0;
+  /// Pushes what was produced so far to the client (progress notices of a long statement).
+  virtual void Flush() {}
 };
 
 /// A statement parsed and described for the extended protocol.

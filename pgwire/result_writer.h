@@ -60,6 +60,9 @@ class ResultWriter : public ResultSink {
   void CopyOut(const CopyFormat& format) override;
   void CopyOutData(std::string_view data) override;
   void CopyOutDone() override;
+  void Flush() override {
+    if (on_overflow_) on_overflow_();
+  }
 
  private:
   void Reset(const TextFormatOptions& options);

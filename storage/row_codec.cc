@@ -2,37 +2,9 @@
 
 #include <cstring>
 
+#include "common/varint.h"
+
 namespace freshet::storage {
-namespace {
-
-void PutVarint(std::string* out, uint64_t v) {
-  while (v >= 0x80) {
-    out->push_back(static_cast<char>(v | 0x80));
-    v >>= 7;
-  }
-  out->push_back(static_cast<char>(v));
-}
-
-bool GetVarint(std::string_view* in, uint64_t* v) {
-  uint64_t result = 0;
-  for (int shift = 0; shift < 64 && !in->empty(); shift += 7) {
-    uint64_t b = static_cast<unsigned char>(in->front());
-    in->remove_prefix(1);
-    result |= (b & 0x7f) << shift;
-    if (!(b & 0x80)) {
-      *v = result;
-      return true;
-    }
-  }
-  return false;
-}
-
-uint64_t ZigZag(int64_t v) {
-  return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
-}
-int64_t UnZigZag(uint64_t v) { return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1); }
-
-}  // namespace
 
 void RowCodec::Encode(const Row& row, std::string* out) {
   PutVarint(out, row.size());
@@ -146,6 +118,121 @@ Status RowCodec::Decode(std::string_view in, const std::vector<SqlType>& types, 
     }
   }
   // Columns beyond types.size() (dropped columns are rewritten away) are ignored.
+  return Status::OK();
+}
+
+void RowCodec::EncodeChunkRow(const StreamChunk& chunk, size_t row, std::string* out,
+                              const std::vector<int>* cols) {
+  size_t n = cols ? cols->size() : chunk.column_count();
+  PutVarint(out, n);
+  for (size_t k = 0; k < n; k++) {
+    const Vector& v = chunk.column(cols ? (*cols)[k] : k);
+    if (v.IsNull(row)) {
+      out->push_back(0);
+      continue;
+    }
+    out->push_back(1);
+    switch (v.physical()) {
+      case PhysicalType::kFloat64: {
+        double d = v.GetDouble(row);
+        char buf[8];
+        std::memcpy(buf, &d, 8);
+        out->append(buf, 8);
+        break;
+      }
+      case PhysicalType::kDecimal: {
+        const Decimal& d = v.GetDecimal(row);
+        auto u = static_cast<unsigned __int128>(d.unscaled());
+        PutVarint(out, static_cast<uint64_t>(u));
+        PutVarint(out, static_cast<uint64_t>(u >> 64));
+        PutVarint(out, static_cast<uint64_t>(d.scale()));
+        break;
+      }
+      case PhysicalType::kInterval: {
+        const Interval& iv = v.GetInterval(row);
+        PutVarint(out, ZigZag(iv.months));
+        PutVarint(out, ZigZag(iv.days));
+        PutVarint(out, ZigZag(iv.micros));
+        break;
+      }
+      case PhysicalType::kString: {
+        std::string_view s = v.GetString(row);
+        PutVarint(out, s.size());
+        out->append(s);
+        break;
+      }
+      case PhysicalType::kInt64:
+        PutVarint(out, ZigZag(v.GetInt(row)));
+        break;
+    }
+  }
+}
+
+Status RowCodec::DecodeInto(std::string_view in, StreamChunk* chunk, int64_t weight) {
+  size_t row = chunk->size();
+  size_t cols = chunk->column_count();
+  for (size_t c = 0; c < cols; c++) chunk->column(c).Resize(row + 1);
+  RETURN_IF_ERROR(DecodeColumns(in, chunk, 0, cols, row));
+  chunk->SetSize(row + 1);
+  chunk->SetWeight(row, weight);
+  return Status::OK();
+}
+
+Status RowCodec::DecodeColumns(std::string_view in, StreamChunk* chunk, size_t first, size_t count,
+                               size_t row) {
+  auto corrupt = [] { return Status::Error(sqlstate::kDataCorrupted, "corrupt row encoding"); };
+  uint64_t n;
+  if (!GetVarint(&in, &n)) return corrupt();
+  for (size_t c = 0; c < count; c++) {
+    Vector& v = chunk->column(first + c);
+    if (c >= n) {
+      v.SetNull(row);
+      continue;
+    }
+    if (in.empty()) return corrupt();
+    char flag = in.front();
+    in.remove_prefix(1);
+    if (flag == 0) {
+      v.SetNull(row);
+      continue;
+    }
+    uint64_t a, b, s;
+    switch (v.physical()) {
+      case PhysicalType::kFloat64: {
+        if (in.size() < 8) return corrupt();
+        double d;
+        std::memcpy(&d, in.data(), 8);
+        in.remove_prefix(8);
+        v.SetDouble(row, d);
+        break;
+      }
+      case PhysicalType::kDecimal: {
+        if (!GetVarint(&in, &a) || !GetVarint(&in, &b) || !GetVarint(&in, &s)) return corrupt();
+        auto u = (static_cast<unsigned __int128>(b) << 64) | a;
+        v.SetDecimal(row, Decimal(static_cast<__int128>(u), static_cast<int32_t>(s)));
+        break;
+      }
+      case PhysicalType::kInterval: {
+        if (!GetVarint(&in, &a) || !GetVarint(&in, &b) || !GetVarint(&in, &s)) return corrupt();
+        Interval iv;
+        iv.months = static_cast<int32_t>(UnZigZag(a));
+        iv.days = static_cast<int32_t>(UnZigZag(b));
+        iv.micros = UnZigZag(s);
+        v.SetInterval(row, iv);
+        break;
+      }
+      case PhysicalType::kString: {
+        if (!GetVarint(&in, &a) || in.size() < a) return corrupt();
+        v.SetString(row, in.substr(0, a));
+        in.remove_prefix(a);
+        break;
+      }
+      case PhysicalType::kInt64:
+        if (!GetVarint(&in, &a)) return corrupt();
+        v.SetInt(row, UnZigZag(a));
+        break;
+    }
+  }
   return Status::OK();
 }
 

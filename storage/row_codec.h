@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "common/stream_chunk.h"
 #include "common/value.h"
 
 namespace freshet::storage {
@@ -17,6 +18,16 @@ class RowCodec {
   /// Decodes a row with `types.size()` columns. Columns missing at the end (rows written before
   /// ADD COLUMN) decode as NULL.
   static Status Decode(std::string_view in, const std::vector<SqlType>& types, Row* out);
+  /// Encodes row `row` of `chunk` (columns `cols`, or all when null) without building Values.
+  static void EncodeChunkRow(const StreamChunk& chunk, size_t row, std::string* out,
+                             const std::vector<int>* cols = nullptr);
+  /// Decodes a row straight into the columns of `chunk` (appending one row of weight `weight`),
+  /// without building Values. The columns' types drive decoding.
+  static Status DecodeInto(std::string_view in, StreamChunk* chunk, int64_t weight);
+  /// Decodes a row into slot `row` of columns [first, first + count) of `chunk` (the columns
+  /// must already hold that slot); values missing at the end decode as NULL.
+  static Status DecodeColumns(std::string_view in, StreamChunk* chunk, size_t first, size_t count,
+                              size_t row);
 };
 
 }  // namespace freshet::storage

@@ -4,6 +4,7 @@
 #include <rocksdb/options.h>
 #include <rocksdb/utilities/optimistic_transaction_db.h>
 #include <rocksdb/utilities/transaction.h>
+#include <rocksdb/write_batch.h>
 
 #include <filesystem>
 #include <vector>
@@ -13,7 +14,7 @@
 namespace freshet::storage {
 namespace {
 
-constexpr const char* kSpaceNames[] = {"catalog", "data", "meta"};
+constexpr const char* kSpaceNames[] = {"catalog", "data", "meta", "log", "state"};
 constexpr const char* kFormatKey = "format_version";
 
 /// Converts a RocksDB status into a Freshet one (RocksDB types never leave storage/).
@@ -118,17 +119,65 @@ Status Store::Scan(Space space, std::string_view begin, std::string_view end,
   return FromRocks(it->status(), "scan failed");
 }
 
-// --- Transaction ---
+// --- WriteBatch, snapshots, cursors ---
 
-struct Transaction::Impl {
+struct WriteBatch::Impl {
   Store::Impl* store;
-  std::unique_ptr<rocksdb::Transaction> txn;
-  bool wrote = false;
+  rocksdb::WriteBatch batch;
 };
+
+WriteBatch::WriteBatch(Store& store) : impl_(std::make_unique<Impl>()) {
+  impl_->store = store.impl_.get();
+}
+WriteBatch::~WriteBatch() = default;
+
+void WriteBatch::Put(Space space, std::string_view key, std::string_view value) {
+  (void)impl_->batch.Put(impl_->store->Handle(space), rocksdb::Slice(key.data(), key.size()),
+                         rocksdb::Slice(value.data(), value.size()));
+}
+void WriteBatch::Delete(Space space, std::string_view key) {
+  (void)impl_->batch.Delete(impl_->store->Handle(space), rocksdb::Slice(key.data(), key.size()));
+}
+void WriteBatch::DeleteRange(Space space, std::string_view begin, std::string_view end) {
+  (void)impl_->batch.DeleteRange(impl_->store->Handle(space),
+                                 rocksdb::Slice(begin.data(), begin.size()),
+                                 rocksdb::Slice(end.data(), end.size()));
+}
+size_t WriteBatch::Count() const { return impl_->batch.Count(); }
+size_t WriteBatch::ByteSize() const { return impl_->batch.GetDataSize(); }
+void WriteBatch::Clear() { impl_->batch.Clear(); }
+void WriteBatch::SetSavePoint() { impl_->batch.SetSavePoint(); }
+Status WriteBatch::RollbackToSavePoint() {
+  return FromRocks(impl_->batch.RollbackToSavePoint(), "batch rollback failed");
+}
+void WriteBatch::PopSavePoint() { (void)impl_->batch.PopSavePoint(); }
+
+Status Store::Write(WriteBatch& batch, bool sync) {
+  rocksdb::WriteOptions wo;
+  wo.sync = sync;
+  // Through the base DB: the optimistic-transaction layer rejects range deletions, and its
+  // conflict checks still see these writes (they compare memtable sequence numbers).
+  return FromRocks(impl_->db->GetBaseDB()->Write(wo, &batch.impl_->batch), "write failed");
+}
+
+struct Snapshot::Impl {
+  rocksdb::DB* db;
+  const rocksdb::Snapshot* snapshot;
+  ~Impl() { db->ReleaseSnapshot(snapshot); }
+};
+Snapshot::Snapshot(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Snapshot::~Snapshot() = default;
+
+std::unique_ptr<Snapshot> Store::GetSnapshot() {
+  auto impl = std::make_unique<Snapshot::Impl>();
+  impl->db = impl_->db.get();
+  impl->snapshot = impl_->db->GetSnapshot();
+  return std::unique_ptr<Snapshot>(new Snapshot(std::move(impl)));
+}
 
 namespace {
 
-/// Cursor over a RocksDB transaction iterator, bounded above by `end`.
+/// Cursor over a RocksDB iterator on [begin, end) (end empty: unbounded).
 class RocksCursor : public Cursor {
  public:
   RocksCursor(rocksdb::Iterator* it, std::string begin, std::string end)
@@ -150,7 +199,86 @@ class RocksCursor : public Cursor {
   std::string end_;
 };
 
+/// A cursor that owns the upper-bound slice its ReadOptions point to.
+class BoundedCursor : public Cursor {
+ public:
+  BoundedCursor(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, std::string begin,
+                std::string end, const rocksdb::Snapshot* snapshot)
+      : end_(std::move(end)), upper_(end_) {
+    rocksdb::ReadOptions ro;
+    ro.snapshot = snapshot;
+    if (!end_.empty()) ro.iterate_upper_bound = &upper_;
+    it_.reset(db->NewIterator(ro, cf));
+    it_->Seek(begin);
+  }
+  bool Valid() const override { return it_->Valid(); }
+  std::string_view key() const override { return {it_->key().data(), it_->key().size()}; }
+  std::string_view value() const override { return {it_->value().data(), it_->value().size()}; }
+  void Next() override { it_->Next(); }
+  Status status() const override { return FromRocks(it_->status(), "scan failed"); }
+
+ private:
+  std::string end_;
+  rocksdb::Slice upper_;
+  std::unique_ptr<rocksdb::Iterator> it_;
+};
+
 }  // namespace
+
+std::unique_ptr<Cursor> Store::NewCursor(Space space, std::string_view begin, std::string_view end,
+                                         const Snapshot* snapshot) {
+  return std::make_unique<BoundedCursor>(impl_->db.get(), impl_->Handle(space), std::string(begin),
+                                         std::string(end),
+                                         snapshot ? snapshot->impl_->snapshot : nullptr);
+}
+
+Result<bool> Store::Last(Space space, std::string_view begin, std::string_view end,
+                         std::string* key, std::string* value) {
+  rocksdb::ReadOptions ro;
+  std::string b(begin);
+  rocksdb::Slice lower(b);
+  ro.iterate_lower_bound = &lower;
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(ro, impl_->Handle(space)));
+  if (end.empty()) {
+    it->SeekToLast();
+  } else {
+    it->SeekForPrev(rocksdb::Slice(end.data(), end.size()));
+    if (it->Valid() && it->key() == rocksdb::Slice(end.data(), end.size())) it->Prev();
+  }
+  RETURN_IF_ERROR(FromRocks(it->status(), "scan failed"));
+  if (!it->Valid()) return false;
+  key->assign(it->key().data(), it->key().size());
+  value->assign(it->value().data(), it->value().size());
+  return true;
+}
+
+Status Store::Flush() {
+  rocksdb::FlushOptions fo;
+  fo.wait = true;
+  for (size_t i = 1; i < impl_->handles.size(); i++) {
+    RETURN_IF_ERROR(FromRocks(impl_->db->Flush(fo, impl_->handles[i]), "flush failed"));
+  }
+  return Status::OK();
+}
+
+uint64_t Store::ApproximateSize(Space space, std::string_view begin, std::string_view end) {
+  std::string e = end.empty() ? std::string(1, '\xff') : std::string(end);
+  rocksdb::Range r(rocksdb::Slice(begin.data(), begin.size()), rocksdb::Slice(e));
+  uint64_t size = 0;
+  rocksdb::SizeApproximationOptions o;
+  o.include_memtables = true;
+  o.include_files = true;
+  (void)impl_->db->GetApproximateSizes(o, impl_->Handle(space), &r, 1, &size);
+  return size;
+}
+
+// --- Transaction ---
+
+struct Transaction::Impl {
+  Store::Impl* store;
+  std::unique_ptr<rocksdb::Transaction> txn;
+  bool wrote = false;
+};
 
 std::unique_ptr<Transaction> Store::Begin() {
   auto impl = std::make_unique<Transaction::Impl>();

@@ -14,11 +14,38 @@ namespace freshet::storage {
 enum class Space : uint8_t {
   kCatalog,  // object definitions, by id
   kData,     // table rows: table id (8 bytes BE) + primary key or row id
-  kMeta,     // format version, id counters
+  kMeta,     // format version, id counters, dataflow positions
+  kLog,      // the partitioned log: topic id + partition + base offset -> record batch
+  kState,    // dataflow state: state table id + key -> value (operator state, view rows)
   kCount,
 };
 
+class Store;
 class Transaction;
+class Snapshot;
+
+/// A set of writes applied atomically by Store::Write (the dataflow's per-epoch commit).
+class WriteBatch {
+ public:
+  explicit WriteBatch(Store& store);
+  ~WriteBatch();
+  void Put(Space space, std::string_view key, std::string_view value);
+  void Delete(Space space, std::string_view key);
+  /// Deletes every key in [begin, end) (a range tombstone: cheap however many keys it covers).
+  void DeleteRange(Space space, std::string_view begin, std::string_view end);
+  size_t Count() const;
+  size_t ByteSize() const;
+  void Clear();
+  /// Marks a point to roll back to (the writes of one dataflow within an epoch's batch).
+  void SetSavePoint();
+  Status RollbackToSavePoint();
+  void PopSavePoint();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  friend class Store;
+};
 
 /// Ordered cursor over one key range of a transaction's view (its own writes merged over the
 /// committed data).
@@ -37,7 +64,7 @@ class Cursor {
 /// RocksDB lives in storage/. Thread-safe.
 class Store {
  public:
-  static constexpr uint32_t kFormatVersion = 1;
+  static constexpr uint32_t kFormatVersion = 2;
 
   ~Store();
   /// Opens (creating if needed) the store in `dir`. Refuses a directory written by another
@@ -56,6 +83,22 @@ class Store {
   Status Scan(Space space, std::string_view begin, std::string_view end,
               const std::function<bool(std::string_view, std::string_view)>& visit);
 
+  /// Applies a batch atomically; durable (fsync'd WAL) when `sync`.
+  Status Write(WriteBatch& batch, bool sync);
+  /// A consistent point-in-time view of the committed data; released when destroyed.
+  std::unique_ptr<Snapshot> GetSnapshot();
+  /// Cursor over committed keys in [begin, end) (end empty = to the end of the space), at
+  /// `snapshot` when given.
+  std::unique_ptr<Cursor> NewCursor(Space space, std::string_view begin, std::string_view end,
+                                    const Snapshot* snapshot = nullptr);
+  /// The last committed key in [begin, end) and its value; false when the range is empty.
+  Result<bool> Last(Space space, std::string_view begin, std::string_view end, std::string* key,
+                    std::string* value);
+  /// Flushes memtables and waits, so a later kill -9 needs no WAL replay (clean shutdown).
+  Status Flush();
+  /// Approximate on-disk bytes of [begin, end) in a space.
+  uint64_t ApproximateSize(Space space, std::string_view begin, std::string_view end);
+
   const std::string& dir() const { return dir_; }
 
  private:
@@ -64,6 +107,20 @@ class Store {
   std::unique_ptr<Impl> impl_;
   std::string dir_;
   friend class Transaction;
+  friend class Snapshot;
+  friend class WriteBatch;
+};
+
+/// A point-in-time view of the store (see Store::GetSnapshot).
+class Snapshot {
+ public:
+  ~Snapshot();
+
+ private:
+  struct Impl;
+  explicit Snapshot(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+  friend class Store;
 };
 
 /// A set of writes that becomes visible and durable atomically at Commit.

@@ -1,0 +1,404 @@
+#include "engine/stream_engine.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "storage/key_codec.h"
+
+namespace freshet::engine {
+
+namespace {
+
+constexpr const char* kMetaPrefix = "dataflow/";
+
+int64_t SteadyMicros() { return executor::SteadyMicros(); }
+
+}  // namespace
+
+StreamEngine::StreamEngine(storage::Store& store, storage::Log& log, Compiler compiler,
+                           StreamEngineOptions options)
+    : store_(store), log_(log), compiler_(std::move(compiler)), options_(options) {}
+
+StreamEngine::~StreamEngine() { Stop(); }
+
+void StreamEngine::Start() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (worker_.joinable()) return;
+  stop_ = false;
+  worker_ = std::thread([this] { Run(); });
+}
+
+void StreamEngine::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  work_cv_.notify_all();
+  done_cv_.notify_all();
+  if (worker_.joinable()) worker_.join();
+}
+
+std::string StreamEngine::MetaKey(uint64_t id) {
+  std::string k = kMetaPrefix;
+  storage::KeyCodec::AppendU64(&k, id);
+  return k;
+}
+
+Status StreamEngine::Add(uint64_t id, std::unique_ptr<executor::Dataflow> df) {
+  std::string done;
+  ASSIGN_OR_RETURN(bool restored, store_.Get(storage::Space::kMeta, MetaKey(id), &done));
+  Entry e;
+  if (restored) {
+    // The backfill finished in an earlier run: reload the state instead of recomputing.
+    RETURN_IF_ERROR(df->Restore(store_));
+  } else {
+    storage::WriteBatch clear(store_);
+    clear.DeleteRange(storage::Space::kState, executor::Dataflow::StateBegin(id),
+                      executor::Dataflow::StateEnd(id));
+    RETURN_IF_ERROR(store_.Write(clear, false));
+    e.needs_backfill = true;
+    e.backfilling = true;
+  }
+  e.df = std::move(df);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    dataflows_[id] = std::move(e);
+  }
+  work_cv_.notify_all();
+  return Status::OK();
+}
+
+void StreamEngine::Remove(uint64_t id) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    dataflows_.erase(id);
+  }
+  done_cv_.notify_all();
+}
+
+bool StreamEngine::Has(uint64_t id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return dataflows_.count(id) > 0;
+}
+
+Status StreamEngine::DropState(uint64_t id) {
+  storage::WriteBatch batch(store_);
+  batch.DeleteRange(storage::Space::kState, executor::Dataflow::StateBegin(id),
+                    executor::Dataflow::StateEnd(id));
+  batch.Delete(storage::Space::kMeta, MetaKey(id));
+  return store_.Write(batch, true);
+}
+
+Result<std::vector<uint64_t>> StreamEngine::PersistedIds() {
+  std::vector<uint64_t> ids;
+  std::string prefix = kMetaPrefix;
+  RETURN_IF_ERROR(
+      store_.Scan(storage::Space::kMeta, prefix, storage::KeyCodec::PrefixSuccessor(prefix),
+                  [&](std::string_view key, std::string_view) {
+                    if (key.size() == prefix.size() + 8) {
+                      ids.push_back(storage::KeyCodec::DecodeU64(key.substr(prefix.size())));
+                    }
+                    return true;
+                  }));
+  return ids;
+}
+
+void StreamEngine::NotifyCommit() {
+  bool wake;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    wake = demand_seq_ > visible_seq_;
+  }
+  if (wake) work_cv_.notify_all();
+}
+
+Status StreamEngine::WaitFor(uint64_t seq, const std::atomic<bool>* cancel,
+                             int64_t deadline_micros) {
+  std::unique_lock<std::mutex> lock(mu_);
+  if (visible_seq_ >= seq) return Status::OK();
+  if (seq > demand_seq_) demand_seq_ = seq;
+  work_cv_.notify_all();
+  while (visible_seq_ < seq) {
+    if (stop_) return Status::Error(sqlstate::kAdminShutdown, "the server is shutting down");
+    if (cancel && cancel->load()) {
+      return Status::Error(sqlstate::kQueryCanceled, "canceling statement due to user request");
+    }
+    if (deadline_micros && SteadyMicros() > deadline_micros) {
+      return Status::Error(sqlstate::kQueryCanceled,
+                           "canceling statement due to statement timeout");
+    }
+    done_cv_.wait_for(lock, std::chrono::milliseconds(20));
+  }
+  return Status::OK();
+}
+
+Status StreamEngine::WaitBackfill(uint64_t id, const std::function<void(size_t rows)>& progress,
+                                  const std::atomic<bool>* cancel, int64_t deadline_micros) {
+  std::unique_lock<std::mutex> lock(mu_);
+  int64_t next_report = SteadyMicros() + 2000000;
+  while (true) {
+    auto it = dataflows_.find(id);
+    if (it == dataflows_.end()) return Status::Internal("materialized view is not maintained");
+    if (!it->second.broken.ok()) return it->second.broken;
+    if (!it->second.backfilling) return Status::OK();
+    if (stop_) return Status::Error(sqlstate::kAdminShutdown, "the server is shutting down");
+    if (cancel && cancel->load()) {
+      return Status::Error(sqlstate::kQueryCanceled, "canceling statement due to user request");
+    }
+    if (deadline_micros && SteadyMicros() > deadline_micros) {
+      return Status::Error(sqlstate::kQueryCanceled,
+                           "canceling statement due to statement timeout");
+    }
+    if (progress && SteadyMicros() > next_report) {
+      size_t rows = 0;
+      for (auto* src : it->second.df->sources()) rows += src->BackfillRowsDone();
+      lock.unlock();
+      progress(rows);
+      lock.lock();
+      next_report = SteadyMicros() + 2000000;
+      continue;
+    }
+    work_cv_.notify_all();
+    done_cv_.wait_for(lock, std::chrono::milliseconds(20));
+  }
+}
+
+Result<executor::RowSet> StreamEngine::Read(uint64_t id, const std::vector<SqlType>& types,
+                                            const storage::Snapshot& snapshot) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = dataflows_.find(id);
+    if (it == dataflows_.end()) {
+      return Status::Error(sqlstate::kObjectNotInPrerequisiteState,
+                           "materialized view is not being maintained");
+    }
+    if (!it->second.broken.ok()) return it->second.broken;
+    if (it->second.backfilling) {
+      return Status::Error(sqlstate::kObjectNotInPrerequisiteState,
+                           "materialized view has not been populated yet (its backfill is "
+                           "running)");
+    }
+  }
+  executor::RowSet rows;
+  RETURN_IF_ERROR(executor::MaterializeOp::Read(
+      store_, &snapshot, executor::Dataflow::ContentsStateId(id), types, &rows));
+  return rows;
+}
+
+std::vector<DataflowInfo> StreamEngine::Info() {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<DataflowInfo> out;
+  for (auto& [id, e] : dataflows_) {
+    DataflowInfo info;
+    info.id = id;
+    info.backfilling = e.backfilling;
+    info.error = e.broken.ok() ? "" : e.broken.message();
+    info.state_entries = e.df->StateSize();
+    for (auto* src : e.df->sources()) {
+      info.backfill_rows += src->BackfillRowsDone();
+      auto tps = src->Partitions();
+      auto pos = src->Positions();
+      for (size_t i = 0; i < tps.size() && i < pos.size(); i++) {
+        info.positions.emplace_back(tps[i].topic, tps[i].partition, pos[i]);
+      }
+    }
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+Result<std::vector<std::string>> StreamEngine::Explain(uint64_t id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = dataflows_.find(id);
+  if (it == dataflows_.end()) return Status::Internal("materialized view is not maintained");
+  return it->second.df->Explain();
+}
+
+bool StreamEngine::HasWork() {
+  // Called with mu_ held.
+  if (more_ || demand_seq_ > visible_seq_) return true;
+  for (auto& [id, e] : dataflows_) {
+    if (e.needs_backfill) return true;
+  }
+  return log_.sequence() > processed_seq_;
+}
+
+void StreamEngine::Run() {
+  std::unique_lock<std::mutex> lock(mu_);
+  auto last = std::chrono::steady_clock::now();
+  while (!stop_) {
+    // Run an epoch at once when someone waits for it, else once per barrier interval.
+    bool urgent = demand_seq_ > visible_seq_ || more_;
+    if (!urgent) {
+      for (auto& [id, e] : dataflows_) urgent |= e.needs_backfill;
+    }
+    auto due = last + std::chrono::milliseconds(options_.barrier_interval_ms);
+    if (!urgent) {
+      if (!HasWork()) {
+        work_cv_.wait_for(lock, std::chrono::milliseconds(options_.barrier_interval_ms));
+        continue;
+      }
+      if (std::chrono::steady_clock::now() < due) {
+        work_cv_.wait_until(lock, due);
+        continue;
+      }
+    }
+    last = std::chrono::steady_clock::now();
+    RunEpoch();
+    done_cv_.notify_all();
+  }
+}
+
+void StreamEngine::ResetForBackfill(Entry& e, storage::WriteBatch& batch) {
+  uint64_t id = e.df->id();
+  batch.DeleteRange(storage::Space::kState, executor::Dataflow::StateBegin(id),
+                    executor::Dataflow::StateEnd(id));
+  batch.Delete(storage::Space::kMeta, MetaKey(id));
+  e.needs_backfill = true;
+  e.backfilling = true;
+}
+
+void StreamEngine::RunEpoch() {
+  // Called with mu_ held.
+  uint64_t epoch = epoch_.fetch_add(1) + 1;
+  storage::WriteBatch batch(store_);
+  // Broken views are rebuilt from scratch once their inputs moved on (the data that broke them
+  // may be gone).
+  uint64_t current_seq = log_.sequence();
+  for (auto& [id, e] : dataflows_) {
+    if (e.broken.ok() || current_seq <= e.broken_at_seq) continue;
+    auto fresh = compiler_(id);
+    if (!fresh.ok()) {
+      e.broken = fresh.status();
+      e.broken_at_seq = current_seq;
+      continue;
+    }
+    e.df = std::move(*fresh);
+    e.broken = Status::OK();
+    ResetForBackfill(e, batch);
+  }
+  // The end offsets this epoch reads up to, and a snapshot for backfills starting now, taken
+  // together so no commit falls between them.
+  std::vector<storage::TopicPartition> tps;
+  for (auto& [id, e] : dataflows_) {
+    if (!e.broken.ok()) continue;
+    for (auto* src : e.df->sources()) {
+      for (const auto& tp : src->Partitions()) tps.push_back(tp);
+    }
+  }
+  std::vector<uint64_t> end_list;
+  uint64_t seq;
+  {
+    std::lock_guard<std::mutex> commit(commit_mu_);
+    seq = log_.Snapshot(tps, &end_list);
+    std::shared_ptr<storage::Snapshot> snapshot;
+    for (auto& [id, e] : dataflows_) {
+      if (!e.broken.ok() || !e.needs_backfill) continue;
+      if (!snapshot) snapshot = store_.GetSnapshot();
+      for (auto* src : e.df->sources()) src->StartBackfill(snapshot);
+      e.needs_backfill = false;
+    }
+  }
+  std::map<storage::TopicPartition, uint64_t> ends;
+  for (size_t i = 0; i < tps.size(); i++) ends[tps[i]] = end_list[i];
+  more_ = false;
+  for (auto& [id, e] : dataflows_) {
+    if (!e.broken.ok()) continue;
+    batch.SetSavePoint();
+    Status s = RunDataflow(e, batch, ends, seq);
+    if (!s.ok()) {
+      (void)batch.RollbackToSavePoint();
+      e.broken = s;
+      e.broken_at_seq = seq;
+      spdlog::warn("materialized view {} failed: {}", id, s.message());
+      continue;
+    }
+    batch.PopSavePoint();
+  }
+  bool sync = options_.checkpoint_every <= 1 || epoch % options_.checkpoint_every == 0;
+  Status s = batch.Count() > 0 ? store_.Write(batch, sync) : Status::OK();
+  if (!s.ok()) {
+    spdlog::error("epoch {} could not be committed: {}", epoch, s.message());
+    ReloadAll();
+    more_ = true;
+    return;
+  }
+  processed_seq_ = seq;
+  UpdateVisible(seq);
+}
+
+Status StreamEngine::RunDataflow(Entry& e, storage::WriteBatch& batch,
+                                 const std::map<storage::TopicPartition, uint64_t>& ends,
+                                 uint64_t seq) {
+  executor::Dataflow& df = *e.df;
+  df.ctx().batch = &batch;
+  df.ctx().epoch = epoch_.load();
+  df.ctx().backfilling = e.backfilling;
+  for (auto* src : df.sources()) {
+    std::vector<uint64_t> targets;
+    for (const auto& tp : src->Partitions()) {
+      auto it = ends.find(tp);
+      targets.push_back(it == ends.end() ? 0 : it->second);
+    }
+    src->SetTargets(targets);
+  }
+  // Backfill rows are replayed with a budget; the log is read up to the targets in full, so an
+  // epoch never ends inside a transaction.
+  size_t budget = options_.backfill_budget;
+  for (auto* src : df.sources()) {
+    while (true) {
+      bool was_backfilling = src->Backfilling();
+      if (was_backfilling && budget == 0) break;
+      ASSIGN_OR_RETURN(size_t n, src->Poll(was_backfilling ? budget : SIZE_MAX));
+      if (was_backfilling) budget -= std::min(budget, n);
+      if (n == 0 && !src->Backfilling()) break;
+    }
+  }
+  for (auto* src : df.sources()) RETURN_IF_ERROR(src->InjectBarrier());
+  bool backfilling = false;
+  for (auto* src : df.sources()) backfilling |= src->Backfilling();
+  if (e.backfilling && !backfilling) {
+    batch.Put(storage::Space::kMeta, MetaKey(df.id()), "done");
+  }
+  e.backfilling = backfilling;
+  if (backfilling) {
+    more_ = true;
+  } else {
+    e.covered_seq = seq;
+  }
+  df.ctx().batch = nullptr;
+  return Status::OK();
+}
+
+void StreamEngine::UpdateVisible(uint64_t seq) {
+  uint64_t visible = seq;
+  for (auto& [id, e] : dataflows_) {
+    if (!e.broken.ok()) continue;
+    visible = std::min(visible, e.covered_seq);
+  }
+  if (visible > visible_seq_) visible_seq_ = visible;
+}
+
+void StreamEngine::ReloadAll() {
+  for (auto& [id, e] : dataflows_) {
+    auto fresh = compiler_(id);
+    if (!fresh.ok()) {
+      e.broken = fresh.status();
+      continue;
+    }
+    std::string done;
+    auto found = store_.Get(storage::Space::kMeta, MetaKey(id), &done);
+    Status s = found.ok() ? Status::OK() : found.status();
+    if (s.ok() && *found) s = (*fresh)->Restore(store_);
+    if (!s.ok()) {
+      e.broken = s;
+      continue;
+    }
+    e.df = std::move(*fresh);
+    e.needs_backfill = !*found;
+    e.backfilling = !*found;
+  }
+}
+
+}  // namespace freshet::engine

@@ -1,0 +1,135 @@
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/status.h"
+#include "executor/dataflow.h"
+#include "executor/executor.h"
+#include "storage/log.h"
+#include "storage/store.h"
+
+namespace freshet::engine {
+
+struct StreamEngineOptions {
+  /// Time between barriers while there is data to process.
+  int barrier_interval_ms = 100;
+  /// Backfill rows replayed per source per epoch (bounds an epoch's memory).
+  size_t backfill_budget = 64 * 1024;
+  /// Every Nth epoch commit is synced (a checkpoint); the others reach the OS at once, which
+  /// survives a process crash, and are replayed from the log after a power loss.
+  int checkpoint_every = 10;
+};
+
+/// What the engine reports about one dataflow (freshet_catalog relations, tests).
+struct DataflowInfo {
+  uint64_t id = 0;
+  bool backfilling = false;
+  size_t backfill_rows = 0;
+  size_t state_entries = 0;
+  std::string error;  // non-empty when broken
+  /// (topic, partition, consumed offset) per partition read.
+  std::vector<std::tuple<uint64_t, uint32_t, uint64_t>> positions;
+};
+
+/// Runs every materialized view's dataflow on one worker thread, in epochs. An epoch reads the
+/// log up to the end offsets published when it began, pushes the changes through every dataflow,
+/// injects a barrier, and commits all dataflows' state changes, view rows and consumed offsets in
+/// one RocksDB write batch, so all views advance together and a reader at any snapshot sees every
+/// view at the same epoch. Recovery restores each dataflow's state and replays the log from its
+/// committed offsets. Thread-safe.
+class StreamEngine {
+ public:
+  /// Compiles the dataflow of view `id` from the catalog (new object, not yet started).
+  using Compiler = std::function<Result<std::unique_ptr<executor::Dataflow>>(uint64_t id)>;
+
+  StreamEngine(storage::Store& store, storage::Log& log, Compiler compiler,
+               StreamEngineOptions options = {});
+  ~StreamEngine();
+
+  void Start();
+  /// Finishes the current epoch and stops the worker.
+  void Stop();
+
+  /// Starts maintaining view `id` with `df`: restores its persisted state when an earlier run
+  /// finished its backfill, otherwise clears partial state and backfills from a snapshot.
+  Status Add(uint64_t id, std::unique_ptr<executor::Dataflow> df);
+  /// Stops maintaining a view (its state stays until DropState).
+  void Remove(uint64_t id);
+  bool Has(uint64_t id);
+  /// Deletes the persisted state of a view that no longer exists.
+  Status DropState(uint64_t id);
+  /// Ids of views with persisted state (to sweep state of views the catalog lost).
+  Result<std::vector<uint64_t>> PersistedIds();
+
+  /// Blocks until every dataflow reflects all log publications up to `seq`.
+  Status WaitFor(uint64_t seq, const std::atomic<bool>* cancel, int64_t deadline_micros);
+  /// Blocks until view `id` has finished its backfill; `progress` is called every few seconds.
+  Status WaitBackfill(uint64_t id, const std::function<void(size_t rows)>& progress,
+                      const std::atomic<bool>* cancel, int64_t deadline_micros);
+  /// The view's rows at `snapshot` (one per statement, so all views a statement reads are at the
+  /// same epoch); its error when the view is broken.
+  Result<executor::RowSet> Read(uint64_t id, const std::vector<SqlType>& types,
+                                const storage::Snapshot& snapshot);
+
+  /// Held by writers across commit + Log::Publish, and by the engine when it takes a backfill
+  /// snapshot, so a snapshot and the published end offsets always agree.
+  std::mutex& commit_mutex() { return commit_mu_; }
+  /// Wakes the worker after a publication when someone waits for it.
+  void NotifyCommit();
+
+  std::vector<DataflowInfo> Info();
+  /// EXPLAIN lines of a running view.
+  Result<std::vector<std::string>> Explain(uint64_t id);
+  uint64_t epoch() const { return epoch_.load(); }
+
+ private:
+  struct Entry {
+    std::unique_ptr<executor::Dataflow> df;
+    bool needs_backfill = false;  // to start at the next epoch
+    bool backfilling = false;
+    uint64_t covered_seq = 0;
+    Status broken;
+    uint64_t broken_at_seq = 0;
+  };
+
+  void Run();
+  void RunEpoch();
+  Status RunDataflow(Entry& e, storage::WriteBatch& batch,
+                     const std::map<storage::TopicPartition, uint64_t>& ends, uint64_t seq);
+  /// Rebuilds every dataflow from its persisted state (after a failed epoch commit).
+  void ReloadAll();
+  /// Marks a dataflow for a fresh backfill (its state range is cleared in `batch`).
+  void ResetForBackfill(Entry& e, storage::WriteBatch& batch);
+  bool HasWork();
+  void UpdateVisible(uint64_t seq);
+  static std::string MetaKey(uint64_t id);
+
+  storage::Store& store_;
+  storage::Log& log_;
+  Compiler compiler_;
+  StreamEngineOptions options_;
+
+  std::mutex mu_;  // dataflows and epoch state; held by the worker during an epoch
+  std::condition_variable work_cv_;
+  std::condition_variable done_cv_;
+  std::map<uint64_t, Entry> dataflows_;
+  uint64_t visible_seq_ = 0;
+  uint64_t demand_seq_ = 0;
+  uint64_t processed_seq_ = 0;  // publication sequence the last epoch read up to
+  bool stop_ = false;
+  bool more_ = false;  // an epoch left work behind (backfill in progress)
+  std::atomic<uint64_t> epoch_{0};
+  std::mutex commit_mu_;
+  std::thread worker_;
+};
+
+}  // namespace freshet::engine

@@ -1,0 +1,76 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "executor/materialize_op.h"
+#include "executor/source_operator.h"
+#include "executor/stream_operator.h"
+#include "function/eval_context.h"
+#include "planner/logical_plan.h"
+#include "storage/log.h"
+#include "storage/store.h"
+
+namespace freshet::executor {
+
+/// Binds another materialized view's definition, so views over views compile down to tables.
+using ExpandView =
+    std::function<Result<std::shared_ptr<const planner::LogicalPlan>>(const planner::TableDef&)>;
+
+/// A compiled materialized view: a tree of stream operators from its sources (table scans,
+/// constants) to the MaterializeOp that keeps its rows, plus what the operators refer to (bound
+/// plans, rewritten expressions, the evaluation context). Every operator's state lives under the
+/// dataflow's id in Space::kState: state table (id << 16) + k, k = 0 being the view's rows.
+/// Driven by one thread at a time (the stream engine's worker).
+class Dataflow {
+ public:
+  ~Dataflow();
+  /// Compiles a bound query for view `id`; 0A000 naming what cannot be maintained.
+  static Result<std::unique_ptr<Dataflow>> Build(uint64_t id,
+                                                 std::shared_ptr<const planner::LogicalPlan> plan,
+                                                 storage::Store& store, storage::Log& log,
+                                                 ExpandView expand);
+
+  uint64_t id() const { return id_; }
+  EpochContext& ctx() { return ctx_; }
+  const std::vector<SourceOperator*>& sources() const { return sources_; }
+  MaterializeOp& sink() { return *sink_; }
+  /// The tables whose changes feed the view.
+  const std::set<uint64_t>& tables() const { return tables_; }
+  const std::vector<SqlType>& types() const { return types_; }
+
+  /// Reloads every operator's persisted state.
+  Status Restore(storage::Store& store);
+  /// EXPLAIN lines, from the view down to its sources.
+  std::vector<std::string> Explain() const;
+  /// In-memory state entries over all operators.
+  size_t StateSize() const;
+
+  static uint64_t StateId(uint64_t id, uint32_t k) { return (id << 16) | k; }
+  /// The view's rows (MaterializeOp's state table).
+  static uint64_t ContentsStateId(uint64_t id) { return StateId(id, 0); }
+  /// Key range in Space::kState holding all of a dataflow's state.
+  static std::string StateBegin(uint64_t id);
+  static std::string StateEnd(uint64_t id);
+
+ private:
+  friend class DataflowBuilder;
+  Dataflow() = default;
+
+  uint64_t id_ = 0;
+  EpochContext ctx_;
+  function::EvalContext eval_;
+  std::vector<std::shared_ptr<const planner::LogicalPlan>> plans_;
+  std::vector<std::unique_ptr<std::vector<planner::BoundExprPtr>>> lists_;
+  std::vector<std::unique_ptr<StreamOperator>> ops_;
+  std::vector<SourceOperator*> sources_;
+  MaterializeOp* sink_ = nullptr;
+  std::set<uint64_t> tables_;
+  std::vector<SqlType> types_;
+};
+
+}  // namespace freshet::executor

@@ -1,0 +1,481 @@
+#include "executor/dataflow_builder.h"
+
+#include <functional>
+
+#include "executor/constant_op.h"
+#include "executor/counting_op.h"
+#include "executor/executor.h"
+#include "executor/filter_op.h"
+#include "executor/hash_agg_op.h"
+#include "executor/hash_join_op.h"
+#include "executor/over_window_op.h"
+#include "executor/project_op.h"
+#include "executor/subquery_op.h"
+#include "executor/table_scan_op.h"
+#include "executor/top_n_op.h"
+#include "executor/union_op.h"
+
+namespace freshet::executor {
+
+using function::AggKind;
+using planner::BoundExpr;
+using planner::BoundExprKind;
+using planner::BoundExprPtr;
+using planner::JoinKind;
+using planner::LogicalPlan;
+using planner::PlanKind;
+
+namespace {
+
+Status Unsupported(const std::string& what) {
+  return Status::NotSupported("materialized view cannot be maintained incrementally yet: " + what);
+}
+
+/// Rejects expressions whose value is not a function of the row alone.
+Status CheckDeterministic(const BoundExpr& e) {
+  if (e.kind == BoundExprKind::kSubquery) return Unsupported("subqueries in expressions");
+  if (e.kind == BoundExprKind::kParam) return Unsupported("parameters");
+  if (e.kind == BoundExprKind::kOuterColumn) return Unsupported("outer references");
+  if (e.kind == BoundExprKind::kFunction) {
+    const std::string& n = e.function.name;
+    if (e.function.is_volatile || n == "now" || n == "current_timestamp" || n == "current_date" ||
+        n == "current_time" || n == "localtimestamp" || n == "localtime" ||
+        n == "transaction_timestamp" || n == "statement_timestamp" || n == "age") {
+      return Unsupported("time-dependent function " + n + "() (temporal filters come later)");
+    }
+  }
+  for (const auto& c : e.children) RETURN_IF_ERROR(CheckDeterministic(*c));
+  return Status::OK();
+}
+
+Status CheckAll(const std::vector<BoundExprPtr>& exprs) {
+  for (const auto& e : exprs) RETURN_IF_ERROR(CheckDeterministic(*e));
+  return Status::OK();
+}
+
+Status CheckAggregates(const LogicalPlan& p) {
+  for (const auto& call : p.aggregates) {
+    AggKind k = call.agg.kind;
+    if ((k == AggKind::kVarSamp || k == AggKind::kVarPop || k == AggKind::kStddevSamp ||
+         k == AggKind::kStddevPop) &&
+        call.agg.input_type.IsFloat()) {
+      return Unsupported(call.agg.name + " over floating point (not exact under retraction)");
+    }
+    if (k == AggKind::kStringAgg) {
+      if (call.order_by.empty()) {
+        return Unsupported("string_agg without ORDER BY (its order is not defined)");
+      }
+      if (call.distinct) return Unsupported("string_agg(DISTINCT ...)");
+      for (const auto& [e, desc] : call.order_by) RETURN_IF_ERROR(CheckDeterministic(*e));
+      RETURN_IF_ERROR(CheckDeterministic(*call.sep));
+    } else if (!call.order_by.empty()) {
+      return Unsupported("ordered aggregates other than string_agg");
+    }
+    if ((k == AggKind::kSum || k == AggKind::kAvg) &&
+        (call.agg.input_type.IsFloat() || call.agg.input_type.id == TypeId::kInterval)) {
+      return Unsupported(call.agg.name + " over " + call.agg.input_type.ToString() +
+                         " (not exact under retraction)");
+    }
+    if (call.distinct && k != AggKind::kCount && k != AggKind::kStringAgg) {
+      return Unsupported(call.agg.name + "(DISTINCT ...)");
+    }
+    if (call.arg) RETURN_IF_ERROR(CheckDeterministic(*call.arg));
+    if (call.filter) RETURN_IF_ERROR(CheckDeterministic(*call.filter));
+  }
+  return CheckAll(p.exprs);
+}
+
+/// Rewrites an expression of a correlated subquery for evaluation over (outer row ++ inner row):
+/// inner columns shift right by the outer width; depth-1 outer references become outer columns.
+Result<BoundExprPtr> RemapCorrelated(const BoundExpr& e, size_t outer_width) {
+  BoundExprPtr out = e.Clone();
+  std::function<Status(BoundExpr*)> walk = [&](BoundExpr* x) -> Status {
+    if (x->kind == BoundExprKind::kSubquery) return Unsupported("nested subqueries");
+    if (x->kind == BoundExprKind::kColumn) {
+      x->column += static_cast<int>(outer_width);
+    } else if (x->kind == BoundExprKind::kOuterColumn) {
+      if (x->depth != 1) return Unsupported("references more than one query level out");
+      x->kind = BoundExprKind::kColumn;
+      x->depth = 0;
+    }
+    for (auto& c : x->children) RETURN_IF_ERROR(walk(c.get()));
+    return Status::OK();
+  };
+  RETURN_IF_ERROR(walk(out.get()));
+  return out;
+}
+
+bool PlanHasOuterReferences(const LogicalPlan& p) {
+  auto check = [](const BoundExpr* e) { return e && e->HasOuterReference(1); };
+  if (check(p.predicate.get()) || check(p.limit.get()) || check(p.offset.get())) return true;
+  for (const auto& e : p.exprs)
+    if (check(e.get())) return true;
+  for (const auto& row : p.values)
+    for (const auto& e : row)
+      if (check(e.get())) return true;
+  for (const auto& a : p.aggregates) {
+    if (check(a.arg.get()) || check(a.filter.get()) || check(a.sep.get())) return true;
+  }
+  for (const auto& k : p.sort_keys)
+    if (check(k.expr.get())) return true;
+  for (const auto& c : p.children)
+    if (PlanHasOuterReferences(*c)) return true;
+  return false;
+}
+
+bool HasSubquery(const BoundExpr& e) {
+  if (e.kind == BoundExprKind::kSubquery) return true;
+  for (const auto& c : e.children) {
+    if (HasSubquery(*c)) return true;
+  }
+  return false;
+}
+
+std::string JoinTexts(const std::vector<const BoundExpr*>& exprs) {
+  std::string s;
+  for (size_t i = 0; i < exprs.size(); i++) s += (i ? ", " : "") + exprs[i]->ToString();
+  return s;
+}
+
+}  // namespace
+
+Result<StreamOperator*> DataflowBuilder::Filter(const BoundExpr& pred, StreamOperator* input) {
+  RETURN_IF_ERROR(CheckDeterministic(pred));
+  ASSIGN_OR_RETURN(auto ev, ExpressionEvaluator::Compile(pred, df_.eval_));
+  auto* op = Own(std::make_unique<FilterOp>(df_.ctx_, std::move(ev), pred.ToString()));
+  op->AddInput(input);
+  return op;
+}
+
+Result<StreamOperator*> DataflowBuilder::Project(const std::vector<const BoundExpr*>& exprs,
+                                                 StreamOperator* input) {
+  for (const BoundExpr* e : exprs) RETURN_IF_ERROR(CheckDeterministic(*e));
+  ASSIGN_OR_RETURN(auto proj, ProjectionEvaluator::Compile(exprs, df_.eval_));
+  auto* op = Own(std::make_unique<ProjectOp>(df_.ctx_, std::move(proj), JoinTexts(exprs)));
+  op->AddInput(input);
+  return op;
+}
+
+Status DataflowBuilder::CompileSubqueries(const std::vector<const BoundExpr*>& exprs,
+                                          const std::vector<SqlType>& input_types,
+                                          StreamOperator** op,
+                                          std::vector<BoundExprPtr>* rewritten) {
+  size_t width = input_types.size();
+  std::vector<const BoundExpr*> subqueries;
+  std::function<void(const BoundExpr&)> collect = [&](const BoundExpr& e) {
+    if (e.kind == BoundExprKind::kSubquery) {
+      subqueries.push_back(&e);
+      return;  // its left operand (IN) is checked with the subquery
+    }
+    for (const auto& c : e.children) collect(*c);
+  };
+  for (const BoundExpr* e : exprs) collect(*e);
+  std::vector<SqlType> outer_types = input_types;
+  for (size_t i = 0; i < subqueries.size(); i++) {
+    const BoundExpr& e = *subqueries[i];
+    using planner::SubqueryKind;
+    if (e.subquery_kind != SubqueryKind::kScalar && e.subquery_kind != SubqueryKind::kExists &&
+        e.subquery_kind != SubqueryKind::kIn) {
+      return Unsupported("ANY/ALL/ARRAY subqueries");
+    }
+    size_t outer_width = width + i;
+    SubqueryOp::Spec spec;
+    spec.kind = e.subquery_kind;
+    spec.negated = e.negated;
+    spec.type = e.type;
+    const LogicalPlan* node = e.plan.get();
+    while (node->kind == PlanKind::kSort) node = node->children[0].get();
+    if (node->kind != PlanKind::kProject) return Unsupported("this subquery shape");
+    spec.value = node->exprs.empty() ? nullptr : node->exprs[0].get();
+    node = node->children[0].get();
+    if (node->kind == PlanKind::kAggregate && node->exprs.empty()) {
+      for (const auto& call : node->aggregates) {
+        if (call.arg && call.arg->HasOuterReference(1)) {
+          return Unsupported("outer references inside subquery aggregates");
+        }
+      }
+      RETURN_IF_ERROR(CheckAggregates(*node));
+      spec.aggregate = node;
+      node = node->children[0].get();
+    }
+    if (node->kind == PlanKind::kFilter && node->predicate->HasOuterReference(1)) {
+      ASSIGN_OR_RETURN(spec.correlation, RemapCorrelated(*node->predicate, outer_width));
+      RETURN_IF_ERROR(CheckDeterministic(*spec.correlation));
+      node = node->children[0].get();
+    }
+    if (PlanHasOuterReferences(*node)) return Unsupported("this correlated subquery");
+    if (spec.kind != SubqueryKind::kExists) {
+      if (!spec.value || spec.value->HasOuterReference(1)) {
+        return Unsupported("outer references in a subquery's select list");
+      }
+      RETURN_IF_ERROR(CheckDeterministic(*spec.value));
+    }
+    if (spec.kind == SubqueryKind::kIn) {
+      spec.lhs = e.children[0].get();
+      RETURN_IF_ERROR(CheckDeterministic(*spec.lhs));
+    }
+    ASSIGN_OR_RETURN(StreamOperator * inner, Build(*node));
+    SqlType type = spec.type;
+    auto sub = std::make_unique<SubqueryOp>(df_.ctx_, std::move(spec), outer_types, node->types,
+                                            StateId());
+    sub->AddInput(*op);
+    sub->AddInput(inner);
+    *op = Own(std::move(sub));
+    outer_types.push_back(type);
+  }
+  // Rewrite: the i-th subquery (pre-order) becomes column width + i.
+  size_t next = 0;
+  std::function<BoundExprPtr(const BoundExpr&)> rewrite = [&](const BoundExpr& e) -> BoundExprPtr {
+    if (e.kind == BoundExprKind::kSubquery) {
+      return planner::MakeColumn(static_cast<int>(width + next++), e.type);
+    }
+    BoundExprPtr clone = e.Clone();
+    clone->children.clear();
+    for (const auto& c : e.children) clone->children.push_back(rewrite(*c));
+    return clone;
+  };
+  for (const BoundExpr* e : exprs) rewritten->push_back(rewrite(*e));
+  for (const auto& r : *rewritten) RETURN_IF_ERROR(CheckDeterministic(*r));
+  return Status::OK();
+}
+
+Result<StreamOperator*> DataflowBuilder::Build(const LogicalPlan& p) {
+  switch (p.kind) {
+    case PlanKind::kScan: {
+      if (p.table->kind == planner::RelationKind::kMaterializedView) {
+        if (!expand_) return Unsupported("materialized views over materialized views");
+        if (++expand_depth_ > 32) {
+          return Status::Error(sqlstate::kProgramLimitExceeded, "views nested too deeply");
+        }
+        ASSIGN_OR_RETURN(auto inner, expand_(*p.table));
+        df_.plans_.push_back(inner);
+        return Build(*inner);
+      }
+      if (p.table->kind != planner::RelationKind::kTable) {
+        return Unsupported("materialized views over " + p.table->name);
+      }
+      df_.tables_.insert(p.table->id);
+      auto scan = std::make_unique<TableScanOp>(df_.ctx_, store_, log_, p.table->id, p.table->name,
+                                                p.table->ColumnTypes(), StateId());
+      TableScanOp* raw = Own(std::move(scan));
+      df_.sources_.push_back(raw);
+      // The scan yields whole table rows; the plan's columns are the table's.
+      return static_cast<StreamOperator*>(raw);
+    }
+    case PlanKind::kValues:
+      if (p.system_relation) return Unsupported("views over system catalogs");
+      for (const auto& row : p.values) RETURN_IF_ERROR(CheckAll(row));
+      [[fallthrough]];
+    case PlanKind::kTableFunction: {
+      RETURN_IF_ERROR(CheckAll(p.exprs));
+      auto* op = Own(std::make_unique<ConstantOp>(df_.ctx_, p));
+      df_.sources_.push_back(op);
+      return static_cast<StreamOperator*>(op);
+    }
+    case PlanKind::kFilter: {
+      ASSIGN_OR_RETURN(StreamOperator * child, Build(*p.children[0]));
+      if (!HasSubquery(*p.predicate)) return Filter(*p.predicate, child);
+      const auto& types = p.children[0]->types;
+      auto exprs = std::make_unique<std::vector<BoundExprPtr>>();
+      RETURN_IF_ERROR(CompileSubqueries({p.predicate.get()}, types, &child, exprs.get()));
+      ASSIGN_OR_RETURN(StreamOperator * filtered, Filter(*(*exprs)[0], child));
+      // Drop the subquery columns again.
+      auto strip = std::make_unique<std::vector<BoundExprPtr>>();
+      std::vector<const BoundExpr*> raw;
+      for (size_t i = 0; i < types.size(); i++) {
+        strip->push_back(planner::MakeColumn(static_cast<int>(i), types[i]));
+        raw.push_back(strip->back().get());
+      }
+      ASSIGN_OR_RETURN(StreamOperator * out, Project(raw, filtered));
+      df_.lists_.push_back(std::move(exprs));
+      df_.lists_.push_back(std::move(strip));
+      return out;
+    }
+    case PlanKind::kProject: {
+      ASSIGN_OR_RETURN(StreamOperator * child, Build(*p.children[0]));
+      bool any = false;
+      std::vector<const BoundExpr*> raw;
+      for (const auto& e : p.exprs) {
+        any |= HasSubquery(*e);
+        raw.push_back(e.get());
+      }
+      if (!any) return Project(raw, child);
+      auto exprs = std::make_unique<std::vector<BoundExprPtr>>();
+      RETURN_IF_ERROR(CompileSubqueries(raw, p.children[0]->types, &child, exprs.get()));
+      std::vector<const BoundExpr*> rewritten;
+      for (const auto& e : *exprs) rewritten.push_back(e.get());
+      ASSIGN_OR_RETURN(StreamOperator * out, Project(rewritten, child));
+      df_.lists_.push_back(std::move(exprs));
+      return out;
+    }
+    case PlanKind::kAggregate: {
+      RETURN_IF_ERROR(CheckAggregates(p));
+      ASSIGN_OR_RETURN(StreamOperator * child, Build(*p.children[0]));
+      ASSIGN_OR_RETURN(auto agg, HashAggOp::Make(df_.ctx_, p, df_.eval_, StateId()));
+      agg->AddInput(child);
+      return static_cast<StreamOperator*>(Own(std::move(agg)));
+    }
+    case PlanKind::kJoin: {
+      if (p.predicate) RETURN_IF_ERROR(CheckDeterministic(*p.predicate));
+      if (p.join_kind == JoinKind::kSemi || p.join_kind == JoinKind::kAnti) {
+        return Unsupported("semi and anti joins");
+      }
+      ASSIGN_OR_RETURN(StreamOperator * l, Build(*p.children[0]));
+      ASSIGN_OR_RETURN(StreamOperator * r, Build(*p.children[1]));
+      ASSIGN_OR_RETURN(auto join, HashJoinOp::Make(df_.ctx_, p, df_.eval_, StateId()));
+      join->AddInput(l);
+      join->AddInput(r);
+      return static_cast<StreamOperator*>(Own(std::move(join)));
+    }
+    case PlanKind::kSort:  // order does not change a multiset
+      return Build(*p.children[0]);
+    case PlanKind::kDistinct: {
+      if (!p.exprs.empty()) {
+        // DISTINCT ON (keys) keeps the first row of each key in ORDER BY order: a top-1 per key.
+        const LogicalPlan& below = *p.children[0];
+        if (below.kind != PlanKind::kSort) return Unsupported("DISTINCT ON without ORDER BY");
+        RETURN_IF_ERROR(CheckAll(p.exprs));
+        for (const auto& k : below.sort_keys) RETURN_IF_ERROR(CheckDeterministic(*k.expr));
+        ASSIGN_OR_RETURN(StreamOperator * child, Build(*below.children[0]));
+        ASSIGN_OR_RETURN(auto top, TopNOp::Make(df_.ctx_, below.sort_keys, 1, 0, &p.exprs, p.types,
+                                                df_.eval_, StateId()));
+        top->AddInput(child);
+        return static_cast<StreamOperator*>(Own(std::move(top)));
+      }
+      ASSIGN_OR_RETURN(StreamOperator * child, Build(*p.children[0]));
+      auto* op = Own(
+          std::make_unique<CountingOp>(df_.ctx_, CountingOp::Mode::kDistinct, p.types, StateId()));
+      op->AddInput(child);
+      return static_cast<StreamOperator*>(op);
+    }
+    case PlanKind::kSetOp: {
+      ASSIGN_OR_RETURN(StreamOperator * l, Build(*p.children[0]));
+      ASSIGN_OR_RETURN(StreamOperator * r, Build(*p.children[1]));
+      using M = CountingOp::Mode;
+      if (p.set_op == planner::SetOpKind::kUnion) {
+        auto* u = Own(std::make_unique<UnionOp>(df_.ctx_, 2));
+        u->AddInput(l);
+        u->AddInput(r);
+        if (p.set_all) return static_cast<StreamOperator*>(u);
+        auto* d = Own(std::make_unique<CountingOp>(df_.ctx_, M::kDistinct, p.types, StateId()));
+        d->AddInput(u);
+        return static_cast<StreamOperator*>(d);
+      }
+      M mode = p.set_op == planner::SetOpKind::kIntersect
+                   ? (p.set_all ? M::kIntersectAll : M::kIntersect)
+                   : (p.set_all ? M::kExceptAll : M::kExcept);
+      auto* op = Own(std::make_unique<CountingOp>(df_.ctx_, mode, p.types, StateId()));
+      op->AddInput(l);
+      op->AddInput(r);
+      return static_cast<StreamOperator*>(op);
+    }
+    case PlanKind::kLimit: {
+      const LogicalPlan& below = *p.children[0];
+      if (below.kind != PlanKind::kSort) return Unsupported("LIMIT without ORDER BY");
+      for (const auto& k : below.sort_keys) RETURN_IF_ERROR(CheckDeterministic(*k.expr));
+      ExecContext ctx;
+      Executor exec(ctx);
+      int64_t limit = -1, offset = 0;
+      for (auto [expr, target] : {std::pair{p.limit.get(), &limit}, {p.offset.get(), &offset}}) {
+        if (!expr) continue;
+        RETURN_IF_ERROR(CheckDeterministic(*expr));
+        ASSIGN_OR_RETURN(Value v, exec.Evaluate(*expr, Row{}));
+        if (!v.is_null()) *target = v.GetInt();
+      }
+      if (limit < -1 || offset < 0) return Unsupported("negative LIMIT or OFFSET");
+      ASSIGN_OR_RETURN(StreamOperator * child, Build(*below.children[0]));
+      ASSIGN_OR_RETURN(auto top, TopNOp::Make(df_.ctx_, below.sort_keys, limit, offset, nullptr,
+                                              p.types, df_.eval_, StateId()));
+      top->AddInput(child);
+      return static_cast<StreamOperator*>(Own(std::move(top)));
+    }
+    case PlanKind::kWindow: {
+      const auto& calls = p.window_calls;
+      for (const auto& w : calls) {
+        if (w.partition_by.size() != calls[0].partition_by.size()) {
+          return Unsupported("window functions with different PARTITION BY");
+        }
+        for (size_t i = 0; i < w.partition_by.size(); i++) {
+          if (!w.partition_by[i]->Equals(*calls[0].partition_by[i])) {
+            return Unsupported("window functions with different PARTITION BY");
+          }
+        }
+        RETURN_IF_ERROR(CheckAll(w.args));
+        RETURN_IF_ERROR(CheckAll(w.partition_by));
+        for (const auto& k : w.order_by) RETURN_IF_ERROR(CheckDeterministic(*k.expr));
+        if (w.is_aggregate && (w.agg.kind == AggKind::kSum || w.agg.kind == AggKind::kAvg) &&
+            w.agg.input_type.IsFloat()) {
+          return Unsupported("floating-point window aggregates");
+        }
+      }
+      ASSIGN_OR_RETURN(StreamOperator * child, Build(*p.children[0]));
+      ASSIGN_OR_RETURN(auto win, OverWindowOp::Make(df_.ctx_, p, df_.eval_, StateId()));
+      win->AddInput(child);
+      return static_cast<StreamOperator*>(Own(std::move(win)));
+    }
+  }
+  return Unsupported("this query shape");
+}
+
+std::optional<std::vector<int>> DataflowBuilder::UniqueKey(const LogicalPlan& p) {
+  using Key = std::optional<std::vector<int>>;
+  auto all = [&]() {
+    std::vector<int> k;
+    for (size_t i = 0; i < p.types.size(); i++) k.push_back(static_cast<int>(i));
+    return Key(k);
+  };
+  switch (p.kind) {
+    case PlanKind::kScan:
+      if (p.table->kind == planner::RelationKind::kTable && !p.table->primary_key.empty()) {
+        return p.table->primary_key;
+      }
+      return std::nullopt;
+    case PlanKind::kFilter:
+    case PlanKind::kSort:
+    case PlanKind::kLimit:
+    case PlanKind::kWindow:
+      return UniqueKey(*p.children[0]);
+    case PlanKind::kProject: {
+      Key child = UniqueKey(*p.children[0]);
+      if (!child) return std::nullopt;
+      std::vector<int> out;
+      for (int c : *child) {
+        int found = -1;
+        for (size_t i = 0; i < p.exprs.size(); i++) {
+          if (p.exprs[i]->kind == BoundExprKind::kColumn && p.exprs[i]->column == c) {
+            found = static_cast<int>(i);
+            break;
+          }
+        }
+        if (found < 0) return std::nullopt;
+        out.push_back(found);
+      }
+      return out;
+    }
+    case PlanKind::kAggregate: {
+      std::vector<int> k;
+      for (size_t i = 0; i < p.exprs.size(); i++) k.push_back(static_cast<int>(i));
+      return k;
+    }
+    case PlanKind::kDistinct:
+      if (!p.exprs.empty()) return UniqueKey(*p.children[0]);
+      return all();
+    case PlanKind::kSetOp:
+      if (p.set_all) return std::nullopt;
+      return all();
+    case PlanKind::kJoin: {
+      if (p.join_kind == JoinKind::kSemi || p.join_kind == JoinKind::kAnti) return std::nullopt;
+      Key l = UniqueKey(*p.children[0]);
+      Key r = UniqueKey(*p.children[1]);
+      if (!l || !r) return std::nullopt;
+      std::vector<int> k = *l;
+      int lw = static_cast<int>(p.children[0]->types.size());
+      for (int c : *r) k.push_back(lw + c);
+      return k;
+    }
+    default:
+      return std::nullopt;
+  }
+}
+
+}  // namespace freshet::executor

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "executor/dataflow.h"
+
+namespace freshet::executor {
+
+/// Compiles a bound query into a Dataflow, one delta rule per plan node (DBSP): scans become
+/// table sources, filters and projections stay linear, aggregates / joins / DISTINCT / set
+/// operations / top-N / window functions / subqueries get their stateful operators, and views over
+/// materialized views expand to their definitions. Refuses, with 0A000 naming the reason, any
+/// shape whose maintenance would not be exact (time-dependent functions, float sums, string_agg
+/// without ORDER BY, LIMIT without ORDER BY, ...).
+class DataflowBuilder {
+ public:
+  DataflowBuilder(Dataflow& df, storage::Store& store, storage::Log& log, ExpandView expand)
+      : df_(df), store_(store), log_(log), expand_(std::move(expand)) {}
+
+  /// Builds the operators for `plan` and returns the one producing its rows.
+  Result<StreamOperator*> Build(const planner::LogicalPlan& plan);
+  /// A unique key of the plan's output rows (column indexes), when one is known; an empty key
+  /// means at most one row.
+  static std::optional<std::vector<int>> UniqueKey(const planner::LogicalPlan& plan);
+
+  uint32_t NextStateId() { return next_state_++; }
+
+ private:
+  template <typename T>
+  T* Own(std::unique_ptr<T> op) {
+    T* raw = op.get();
+    df_.ops_.push_back(std::move(op));
+    return raw;
+  }
+  uint64_t StateId() { return Dataflow::StateId(df_.id_, NextStateId()); }
+  /// Compiles the subqueries inside `exprs` (over rows `width` columns wide, produced by `*op`)
+  /// into SubqueryOps extending each row by one column per subquery, and rewrites the
+  /// expressions to read those columns.
+  Status CompileSubqueries(const std::vector<const planner::BoundExpr*>& exprs,
+                           const std::vector<SqlType>& input_types, StreamOperator** op,
+                           std::vector<planner::BoundExprPtr>* rewritten);
+  Result<StreamOperator*> Filter(const planner::BoundExpr& pred, StreamOperator* input);
+  Result<StreamOperator*> Project(const std::vector<const planner::BoundExpr*>& exprs,
+                                  StreamOperator* input);
+
+  Dataflow& df_;
+  storage::Store& store_;
+  storage::Log& log_;
+  ExpandView expand_;
+  uint32_t next_state_ = 1;  // 0 is the view's rows
+  int expand_depth_ = 0;
+};
+
+}  // namespace freshet::executor

@@ -1,0 +1,98 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "executor/expression_evaluator.h"
+#include "executor/stream_operator.h"
+#include "planner/logical_plan.h"
+
+namespace freshet::executor {
+
+/// GROUP BY with retractable aggregates. Per group it keeps the row count and, per aggregate,
+/// counts, exact integer / numeric sums (and sums of squares), true/false counts; min, max,
+/// count(DISTINCT) and string_agg keep an ordered value -> count multiset shared by all groups,
+/// so deleting the current extreme finds the next one. Changes only update state; at the barrier
+/// every group touched in the epoch emits -old +new once (nothing when unchanged). A global
+/// aggregate (no GROUP BY) always has exactly one row, also over an empty input. State persists
+/// at barriers: dirty groups are written once per epoch, multiset entries as they change.
+class HashAggOp : public StreamOperator {
+ public:
+  /// 0A000 for aggregates a dataflow cannot maintain exactly.
+  static Result<std::unique_ptr<HashAggOp>> Make(EpochContext& ctx,
+                                                 const planner::LogicalPlan& plan,
+                                                 const function::EvalContext& eval,
+                                                 uint64_t state_id);
+
+  Status Push(int port, StreamChunk& chunk) override;
+  Status Restore(storage::Store& store) override;
+  std::string Describe() const override;
+  size_t StateSize() const override { return index_.size(); }
+  bool Unbounded() const override { return !global_; }
+
+ protected:
+  Status OnBarrier() override;
+
+ private:
+  struct Acc {
+    int64_t count = 0;  // non-NULL inputs (rows passing FILTER for count(*))
+    __int128 int_sum = 0;
+    Decimal dec_sum;
+    Decimal dec_sumsq;
+    int64_t true_count = 0;
+    int64_t false_count = 0;
+    int64_t distinct = 0;  // count(DISTINCT): values with a positive count
+  };
+  struct Group {
+    std::string key;     // canonical group key
+    std::string values;  // the group-by values as first seen (RowCodec)
+    int64_t rows = 0;
+    int32_t before = -1;  // row of before_ with this group's output at the epoch's start
+    bool dirty = false;
+    std::vector<Acc> accs;
+  };
+  struct Agg {
+    const planner::AggregateCall* call;
+    std::unique_ptr<ExpressionEvaluator> arg, filter, sep;
+    std::vector<std::unique_ptr<ExpressionEvaluator>> order;
+    int multiset = -1;  // index into multisets_ (min/max/count DISTINCT/string_agg)
+  };
+  struct Entry {
+    int64_t count = 0;
+    Row value;  // the value (string_agg: value, separator) as first seen
+  };
+  using Multiset = std::map<std::string, Entry>;
+
+  HashAggOp(EpochContext& ctx, const planner::LogicalPlan& plan, uint64_t state_id);
+  uint32_t FindOrCreate(const std::string& key, const StreamChunk& groups, size_t row);
+  /// Appends the group's current output row to `out`.
+  Status AppendOutput(const Group& g, StreamChunk* out);
+  Status UpdateMultiset(size_t a, Group& g, Acc& acc, const std::string& okey, const Vector& value,
+                        const Vector* sep, size_t row, int64_t w);
+  void PersistGroup(const Group& g);
+  std::string EncodeGroup(const Group& g) const;
+  Status DecodeGroup(std::string_view in, Group* g) const;
+
+  const planner::LogicalPlan& plan_;
+  StateTable state_;
+  bool global_;
+  bool started_ = false;  // the global row has been emitted
+  std::vector<std::unique_ptr<ExpressionEvaluator>> group_exprs_;
+  std::vector<SqlType> group_types_;
+  std::vector<Agg> aggs_;
+  std::vector<Multiset> multisets_;
+  absl::flat_hash_map<std::string, uint32_t> index_;
+  std::vector<Group> groups_;
+  std::vector<uint32_t> free_;
+  std::vector<uint32_t> dirty_;
+  StreamChunk group_values_;  // this chunk's group-by values
+  StreamChunk before_, after_, out_;
+  std::string key_buf_, okey_buf_, value_buf_;
+  std::vector<const Vector*> args_, filters_, seps_;
+  std::vector<std::vector<const Vector*>> orders_;
+};
+
+}  // namespace freshet::executor

@@ -1,0 +1,50 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "executor/executor.h"
+#include "executor/stream_operator.h"
+
+namespace freshet::executor {
+
+/// The end of a materialized view's dataflow: keeps the view's rows in its state table, where
+/// readers find them at a consistent epoch. Each entry is a canonical row identity -> (count,
+/// row). When the planner knows a unique key for the view's rows, the entry is keyed by it and
+/// changes are consolidated per epoch into one put or delete per key (no in-memory state);
+/// otherwise the view is a bag and keeps, in memory, the count of each distinct row.
+class MaterializeOp : public StreamOperator {
+ public:
+  MaterializeOp(EpochContext& ctx, uint64_t state_id, std::optional<std::vector<int>> key,
+                std::vector<SqlType> types);
+
+  Status Push(int port, StreamChunk& chunk) override;
+  Status Restore(storage::Store& store) override;
+  std::string Describe() const override;
+  size_t StateSize() const override { return counts_.size(); }
+
+  /// The rows of a view's state table as of `snapshot`, each repeated by its count.
+  static Status Read(storage::Store& store, const storage::Snapshot* snapshot, uint64_t state_id,
+                     const std::vector<SqlType>& types, RowSet* out);
+
+ protected:
+  Status OnBarrier() override;
+
+ private:
+  /// The changes of one key in this epoch, consolidated per distinct row (an update arrives as
+  /// -old +new in either order).
+  struct Pending {
+    std::vector<std::pair<std::string, int64_t>> rows;
+  };
+
+  StateTable state_;
+  std::optional<std::vector<int>> key_;
+  std::vector<SqlType> types_;
+  absl::flat_hash_map<std::string, Pending> pending_;  // keyed mode, this epoch
+  absl::flat_hash_map<std::string, int64_t> counts_;   // bag mode
+  std::string key_buf_, row_buf_, value_buf_;
+};
+
+}  // namespace freshet::executor

@@ -1,0 +1,67 @@
+#include "executor/stream_operator.h"
+
+#include "storage/key_codec.h"
+
+namespace freshet::executor {
+
+StateTable::StateTable(uint64_t id) : id_(id) { storage::KeyCodec::AppendU64(&prefix_, id); }
+
+const std::string& StateTable::Key(std::string_view key) {
+  key_.assign(prefix_);
+  key_.append(key);
+  return key_;
+}
+
+void StateTable::Put(EpochContext& ctx, std::string_view key, std::string_view value) {
+  ctx.batch->Put(storage::Space::kState, Key(key), value);
+}
+
+void StateTable::Delete(EpochContext& ctx, std::string_view key) {
+  ctx.batch->Delete(storage::Space::kState, Key(key));
+}
+
+std::string StateTable::End() const { return storage::KeyCodec::PrefixSuccessor(prefix_); }
+
+Status StateTable::Scan(
+    storage::Store& store,
+    const std::function<Status(std::string_view key, std::string_view value)>& visit) const {
+  auto cursor = store.NewCursor(storage::Space::kState, prefix_, End());
+  for (; cursor->Valid(); cursor->Next()) {
+    RETURN_IF_ERROR(visit(cursor->key().substr(prefix_.size()), cursor->value()));
+  }
+  return cursor->status();
+}
+
+void StreamOperator::AddInput(StreamOperator* input) {
+  input->output_ = this;
+  input->output_port_ = static_cast<int>(inputs_.size());
+  inputs_.push_back(input);
+}
+
+Status StreamOperator::Barrier(int) {
+  if (++arrived_ < input_count_) return Status::OK();
+  arrived_ = 0;
+  RETURN_IF_ERROR(OnBarrier());
+  return ForwardBarrier();
+}
+
+Status StreamOperator::ForwardBarrier() {
+  if (!output_) return Status::OK();
+  return output_->Barrier(output_port_);
+}
+
+void StreamOperator::Explain(int indent, std::vector<std::string>* out) const {
+  std::string line(indent * 2, ' ');
+  line += Describe();
+  if (Unbounded()) line += " (unbounded)";
+  out->push_back(std::move(line));
+  for (const StreamOperator* in : inputs_) in->Explain(indent + 1, out);
+}
+
+size_t StreamOperator::TotalStateSize() const {
+  size_t n = StateSize();
+  for (const StreamOperator* in : inputs_) n += in->TotalStateSize();
+  return n;
+}
+
+}  // namespace freshet::executor

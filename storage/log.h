@@ -1,0 +1,128 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "storage/store.h"
+
+namespace freshet::storage {
+
+/// One partition of a topic.
+struct TopicPartition {
+  uint64_t topic = 0;
+  uint32_t partition = 0;
+  bool operator<(const TopicPartition& o) const {
+    return topic != o.topic ? topic < o.topic : partition < o.partition;
+  }
+  bool operator==(const TopicPartition& o) const {
+    return topic == o.topic && partition == o.partition;
+  }
+};
+
+/// Builds the value of one log key: a batch of records appended together. Layout:
+/// [u8 format=1][varint ingest time][varint record count], then per record
+/// [zigzag weight][zigzag event time][varint length][row bytes (RowCodec)].
+class LogBatchBuilder {
+ public:
+  explicit LogBatchBuilder(int64_t ingest_time = 0) { Reset(ingest_time); }
+  void Reset(int64_t ingest_time);
+  void Add(int64_t weight, int64_t event_time, std::string_view row);
+  /// Drops the records after the first `count` (whose encoding took `bytes`).
+  void Truncate(size_t count, size_t bytes) {
+    count_ = count;
+    body_.resize(bytes);
+  }
+  size_t count() const { return count_; }
+  size_t bytes() const { return body_.size(); }
+  /// The encoded batch.
+  std::string Finish() const;
+
+ private:
+  int64_t ingest_time_ = 0;
+  size_t count_ = 0;
+  std::string body_;
+};
+
+/// Iterates the records of an encoded batch.
+class LogBatchReader {
+ public:
+  /// Fails with XX001 on a malformed header.
+  Status Open(std::string_view batch);
+  int64_t ingest_time() const { return ingest_time_; }
+  size_t count() const { return count_; }
+  /// The next record; false at the end. XX001 when a record is malformed.
+  Result<bool> Next(int64_t* weight, int64_t* event_time, std::string_view* row);
+
+ private:
+  std::string_view in_;
+  int64_t ingest_time_ = 0;
+  size_t count_ = 0;
+  size_t read_ = 0;
+};
+
+/// The partitioned log (Space::kLog): a topic per table and per source, N partitions each,
+/// records appended in batches. A batch is stored under topic (8 bytes BE) + partition (4) +
+/// offset of its first record (8), so one RocksDB key carries many records and readers move a
+/// batch at a time. Offsets per partition are dense. The in-memory end offsets are what readers
+/// may consume: appenders write batches inside their transaction and Publish after it
+/// committed, with a global sequence number that orders publications. Thread-safe.
+class Log {
+ public:
+  explicit Log(Store& store) : store_(store) {}
+
+  static std::string BatchKey(uint64_t topic, uint32_t partition, uint64_t offset);
+  static std::string PartitionPrefix(uint64_t topic, uint32_t partition);
+  static std::string TopicPrefix(uint64_t topic);
+
+  /// Registers a topic with `partitions` partitions, recovering each partition's start and end
+  /// offsets from the stored batches.
+  Status OpenTopic(uint64_t topic, uint32_t partitions);
+  /// Forgets a topic (its data is deleted by the caller's transaction).
+  void DropTopic(uint64_t topic);
+  bool HasTopic(uint64_t topic) const;
+  uint32_t PartitionCount(uint64_t topic) const;
+
+  /// The offset the next record appended to a partition will get (its published end).
+  uint64_t EndOffset(TopicPartition tp) const;
+  /// The first retained offset of a partition.
+  uint64_t StartOffset(TopicPartition tp) const;
+  /// Makes the given new end offsets visible (after the batches committed) and advances the
+  /// sequence; returns the new sequence.
+  uint64_t Publish(const std::vector<std::pair<TopicPartition, uint64_t>>& ends);
+  /// Advances a partition's start offset after retention deleted its head.
+  void SetStartOffset(TopicPartition tp, uint64_t start);
+  /// Number of publications so far.
+  uint64_t sequence() const;
+  /// End offsets of every partition of `topics` together with the sequence they reflect.
+  uint64_t Snapshot(const std::vector<TopicPartition>& tps, std::vector<uint64_t>* ends) const;
+
+  /// Visits the batches of a partition that hold records in [from, to), in order, each with its
+  /// first offset, until the visitor returns false. Records outside [from, to) inside a batch
+  /// are the visitor's to skip.
+  Status ReadBatches(
+      TopicPartition tp, uint64_t from, uint64_t to,
+      const std::function<Result<bool>(uint64_t base, std::string_view batch)>& visit);
+
+  /// Every partition known, with (start, end) offsets.
+  std::map<TopicPartition, std::pair<uint64_t, uint64_t>> Partitions() const;
+
+ private:
+  struct PartitionState {
+    uint64_t start = 0;
+    uint64_t end = 0;
+  };
+  Store& store_;
+  mutable std::mutex mu_;
+  std::map<TopicPartition, PartitionState> partitions_;
+  // Publication 1 is what the log held when it was opened: readers that wait for it wait for the
+  // replay after a restart.
+  uint64_t sequence_ = 1;
+};
+
+}  // namespace freshet::storage
