@@ -28,6 +28,9 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& data_dir,
   Database* raw = db.get();
   db->engine_ = std::make_unique<StreamEngine>(
       *db->store_, *db->log_, [raw](uint64_t id) { return raw->CompileById(id); }, options);
+  db->catalog_.SetSystemRelations([raw](const std::string& name) {
+    return raw->SystemRelation(name);
+  });
   RETURN_IF_ERROR(db->ReloadCatalog());
   // State of views the catalog no longer has (a DROP whose cleanup a crash interrupted).
   ASSIGN_OR_RETURN(auto persisted, db->engine_->PersistedIds());
@@ -123,6 +126,88 @@ Status Database::StartView(const planner::TableDef& def) {
   auto df = CompileById(def.id);
   if (!df.ok()) return df.status();
   return engine_->Add(def.id, std::move(*df));
+}
+
+std::optional<planner::SystemRelationData> Database::SystemRelation(const std::string& name) {
+  using T = TypeId;
+  auto name_of = [&](uint64_t id) {
+    for (const auto& def : catalog_.All()) {
+      if (def->id == id) return def->name;
+    }
+    return std::to_string(id);
+  };
+  planner::SystemRelationData d;
+  auto col = [&](const char* n, TypeId t) {
+    d.names.push_back(n);
+    d.types.push_back(SqlType(t));
+  };
+  if (name == "dataflows") {
+    col("name", T::kText);
+    col("id", T::kInt64);
+    col("backfilling", T::kBool);
+    col("state_entries", T::kInt64);
+    col("error", T::kText);
+    for (const auto& info : engine_->Info()) {
+      d.rows.push_back({Value::Text(name_of(info.id)), Value::Int64(static_cast<int64_t>(info.id)),
+                        Value::Bool(info.backfilling),
+                        Value::Int64(static_cast<int64_t>(info.state_entries)),
+                        info.error.empty() ? Value::Null(T::kText) : Value::Text(info.error)});
+    }
+    return d;
+  }
+  if (name == "backfills") {
+    col("name", T::kText);
+    col("state", T::kText);
+    col("rows_done", T::kInt64);
+    col("rows_total", T::kInt64);
+    for (const auto& info : engine_->Info()) {
+      const char* state = !info.error.empty() ? "failed" : info.backfilling ? "running" : "done";
+      int64_t total = static_cast<int64_t>(info.backfill_total);
+      int64_t done = info.backfilling ? static_cast<int64_t>(info.backfill_rows) : total;
+      d.rows.push_back({Value::Text(name_of(info.id)), Value::Text(state), Value::Int64(done),
+                        Value::Int64(total)});
+    }
+    return d;
+  }
+  if (name == "topics") {
+    col("name", T::kText);
+    col("topic_id", T::kInt64);
+    col("partition", T::kInt32);
+    col("start_offset", T::kInt64);
+    col("end_offset", T::kInt64);
+    col("approx_bytes", T::kInt64);
+    for (const auto& [tp, range] : log_->Partitions()) {
+      std::string prefix = storage::Log::PartitionPrefix(tp.topic, tp.partition);
+      uint64_t bytes = store_->ApproximateSize(storage::Space::kLog, prefix,
+                                               storage::KeyCodec::PrefixSuccessor(prefix));
+      d.rows.push_back({Value::Text(name_of(tp.topic)), Value::Int64(static_cast<int64_t>(tp.topic)),
+                        Value::Int32(static_cast<int32_t>(tp.partition)),
+                        Value::Int64(static_cast<int64_t>(range.first)),
+                        Value::Int64(static_cast<int64_t>(range.second)),
+                        Value::Int64(static_cast<int64_t>(bytes))});
+    }
+    return d;
+  }
+  if (name == "consumer_lag") {
+    col("name", T::kText);
+    col("topic", T::kText);
+    col("partition", T::kInt32);
+    col("committed_offset", T::kInt64);
+    col("end_offset", T::kInt64);
+    col("lag", T::kInt64);
+    for (const auto& info : engine_->Info()) {
+      for (const auto& [topic, partition, pos] : info.positions) {
+        uint64_t end = log_->EndOffset({topic, partition});
+        d.rows.push_back({Value::Text(name_of(info.id)), Value::Text(name_of(topic)),
+                          Value::Int32(static_cast<int32_t>(partition)),
+                          Value::Int64(static_cast<int64_t>(pos)),
+                          Value::Int64(static_cast<int64_t>(end)),
+                          Value::Int64(static_cast<int64_t>(end > pos ? end - pos : 0))});
+      }
+    }
+    return d;
+  }
+  return std::nullopt;
 }
 
 Status Database::OpenTopic(uint64_t table_id) {

@@ -59,6 +59,8 @@ class Database : public pgwire::Backend {
   Database() = default;
   /// Binds a materialized view's stored definition.
   Result<planner::PlanPtr> BindDefinition(const planner::TableDef& def);
+  /// freshet_catalog relations: dataflows, backfills, topics, consumer_lag.
+  std::optional<planner::SystemRelationData> SystemRelation(const std::string& name);
   /// Compiles the dataflow of catalog view `id` (the stream engine's compiler).
   Result<std::unique_ptr<executor::Dataflow>> CompileById(uint64_t id);
 

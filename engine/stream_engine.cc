@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "storage/key_codec.h"
+#include "storage/table_store.h"
 
 namespace freshet::engine {
 
@@ -59,6 +60,13 @@ Status StreamEngine::Add(uint64_t id, std::unique_ptr<executor::Dataflow> df) {
     RETURN_IF_ERROR(store_.Write(clear, false));
     e.needs_backfill = true;
     e.backfilling = true;
+    // Progress reports need a total: the rows of the view's tables now.
+    for (uint64_t table : df->tables()) {
+      auto cursor = store_.NewCursor(storage::Space::kData, storage::TableStore::Prefix(table),
+                                     storage::TableStore::PrefixEnd(table));
+      for (; cursor->Valid(); cursor->Next()) e.backfill_total++;
+      RETURN_IF_ERROR(cursor->status());
+    }
   }
   e.df = std::move(df);
   {
@@ -136,7 +144,8 @@ Status StreamEngine::WaitFor(uint64_t seq, const std::atomic<bool>* cancel,
 Status StreamEngine::WaitBackfill(uint64_t id, const std::function<void(size_t rows)>& progress,
                                   const std::atomic<bool>* cancel, int64_t deadline_micros) {
   std::unique_lock<std::mutex> lock(mu_);
-  int64_t next_report = SteadyMicros() + 2000000;
+  const int64_t interval = options_.progress_interval_ms * int64_t{1000};
+  int64_t next_report = SteadyMicros() + interval;
   while (true) {
     auto it = dataflows_.find(id);
     if (it == dataflows_.end()) return Status::Internal("materialized view is not maintained");
@@ -150,13 +159,13 @@ Status StreamEngine::WaitBackfill(uint64_t id, const std::function<void(size_t r
       return Status::Error(sqlstate::kQueryCanceled,
                            "canceling statement due to statement timeout");
     }
-    if (progress && SteadyMicros() > next_report) {
+    if (progress && SteadyMicros() >= next_report) {
       size_t rows = 0;
       for (auto* src : it->second.df->sources()) rows += src->BackfillRowsDone();
       lock.unlock();
       progress(rows);
       lock.lock();
-      next_report = SteadyMicros() + 2000000;
+      next_report = SteadyMicros() + interval;
       continue;
     }
     work_cv_.notify_all();
@@ -193,6 +202,7 @@ std::vector<DataflowInfo> StreamEngine::Info() {
     DataflowInfo info;
     info.id = id;
     info.backfilling = e.backfilling;
+    info.backfill_total = e.backfill_total;
     info.error = e.broken.ok() ? "" : e.broken.message();
     info.state_entries = e.df->StateSize();
     for (auto* src : e.df->sources()) {

@@ -27,6 +27,8 @@ struct StreamEngineOptions {
   /// Every Nth epoch commit is synced (a checkpoint); the others reach the OS at once, which
   /// survives a process crash, and are replayed from the log after a power loss.
   int checkpoint_every = 10;
+  /// How often a foreground CREATE MATERIALIZED VIEW reports backfill progress.
+  int progress_interval_ms = 2000;
 };
 
 /// What the engine reports about one dataflow (freshet_catalog relations, tests).
@@ -34,6 +36,7 @@ struct DataflowInfo {
   uint64_t id = 0;
   bool backfilling = false;
   size_t backfill_rows = 0;
+  size_t backfill_total = 0;  // rows of the view's tables when its backfill started
   size_t state_entries = 0;
   std::string error;  // non-empty when broken
   /// (topic, partition, consumed offset) per partition read.
@@ -96,6 +99,7 @@ class StreamEngine {
     std::unique_ptr<executor::Dataflow> df;
     bool needs_backfill = false;  // to start at the next epoch
     bool backfilling = false;
+    size_t backfill_total = 0;
     uint64_t covered_seq = 0;
     Status broken;
     uint64_t broken_at_seq = 0;

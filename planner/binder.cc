@@ -820,12 +820,21 @@ Result<PlanPtr> Binder::BindTableRef(const TableRef& ref, const Scope* outer, Sc
       std::string name = ref.names.back();
       std::string schema = ref.names.size() > 1 ? ref.names[ref.names.size() - 2] : "";
       if (!schema.empty() && schema != "public" && schema != "pg_catalog" &&
-          schema != "information_schema") {
+          schema != "information_schema" && schema != "freshet_catalog") {
         return Err(sqlstate::kUndefinedTable,
                    "relation \"" + schema + "." + name + "\" does not exist", ref.position);
       }
       std::string alias = ref.alias.empty() ? name : ref.alias;
       PlanPtr plan;
+      if (schema == "freshet_catalog") {
+        // The engine's own relations (dataflows, backfills, topics, lag), computed now.
+        auto data = catalog_.SystemRelation(name);
+        if (!data) {
+          return Err(sqlstate::kUndefinedTable,
+                     "relation \"" + schema + "." + name + "\" does not exist", ref.position);
+        }
+        plan = SystemCatalog::FromData(*data);
+      }
       // CTEs shadow tables.
       for (auto it = ctes_.rbegin(); it != ctes_.rend() && schema.empty(); ++it) {
         if (it->name != name) continue;

@@ -2,14 +2,17 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "common/status.h"
 #include "common/types.h"
+#include "common/value.h"
 
 namespace freshet::planner {
 
@@ -53,10 +56,26 @@ struct TableDef {
   static Result<TableDef> Deserialize(std::string_view data);
 };
 
+/// The rows of a relation the engine computes when a query reads it (freshet_catalog.*).
+struct SystemRelationData {
+  std::vector<std::string> names;
+  std::vector<SqlType> types;
+  std::vector<std::vector<Value>> rows;
+};
+/// Produces freshet_catalog relations by name; nullopt when there is no such relation.
+using SystemRelationProvider =
+    std::function<std::optional<SystemRelationData>(const std::string& name)>;
+
 /// The in-memory catalog: relations by name. Thread-safe. The persisted copy lives in
 /// storage::Space::kCatalog; the engine writes both in the same transaction.
 class Catalog {
  public:
+  /// The engine's freshet_catalog relations (set once, before sessions start).
+  void SetSystemRelations(SystemRelationProvider provider) { system_ = std::move(provider); }
+  std::optional<SystemRelationData> SystemRelation(const std::string& name) const {
+    if (!system_) return std::nullopt;
+    return system_(name);
+  }
   std::shared_ptr<const TableDef> Find(const std::string& name) const;
   std::vector<std::shared_ptr<const TableDef>> All() const;
   void Put(std::shared_ptr<const TableDef> def);
@@ -76,6 +95,7 @@ class Catalog {
   std::map<std::string, std::shared_ptr<const TableDef>> by_name_;
   std::atomic<uint64_t> next_id_{1};
   std::atomic<uint64_t> version_{0};
+  SystemRelationProvider system_;
 };
 
 }  // namespace freshet::planner

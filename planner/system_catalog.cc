@@ -597,4 +597,11 @@ std::unique_ptr<LogicalPlan> SystemCatalog::Relation(const std::string& schema,
   return nullptr;
 }
 
+std::unique_ptr<LogicalPlan> SystemCatalog::FromData(const SystemRelationData& data) {
+  RelationBuilder b;
+  for (size_t i = 0; i < data.names.size(); i++) b.Col(data.names[i], data.types[i]);
+  for (const auto& row : data.rows) b.Row(row);
+  return b.Build();
+}
+
 }  // namespace freshet::planner

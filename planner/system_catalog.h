@@ -19,6 +19,8 @@ class SystemCatalog {
   /// relation.
   static std::unique_ptr<LogicalPlan> Relation(const std::string& schema, const std::string& name,
                                                const Catalog& catalog);
+  /// A constant relation holding rows the engine computed (freshet_catalog.*).
+  static std::unique_ptr<LogicalPlan> FromData(const SystemRelationData& data);
   /// OID of the namespace "public" and "pg_catalog" (as PostgreSQL's).
   static constexpr int64_t kPublicNamespace = 2200;
   static constexpr int64_t kCatalogNamespace = 11;

@@ -530,8 +530,32 @@ TEST_F(EngineTest, BackgroundBackfillReturnsAtOnceAndReadsWaitForIt) {
             "");
   ASSERT_EQ(Exec("INSERT INTO t VALUES (5001)"), "");
   EXPECT_EQ(Query("SELECT * FROM b"), Rows{"5001|12507501"});
+  EXPECT_EQ(Query("SELECT name, state, rows_done, rows_total FROM freshet_catalog.backfills"),
+            Rows{"b|done|5000|5000"});
   EXPECT_EQ(Exec("CREATE MATERIALIZED VIEW bad WITH (background = maybe) AS SELECT 1"), "22023");
   EXPECT_EQ(Exec("CREATE MATERIALIZED VIEW bad WITH (colour = 'red') AS SELECT 1"), "22023");
+}
+
+TEST_F(EngineTest, ForegroundBackfillReportsProgressAndSystemRelationsShowTheLog) {
+  options_.backfill_budget = 100;  // many epochs
+  options_.progress_interval_ms = 0;
+  Reopen();
+  ASSERT_EQ(Exec("CREATE TABLE t (x int PRIMARY KEY); INSERT INTO t SELECT * FROM "
+                 "generate_series(1, 3000)"),
+            "");
+  ASSERT_EQ(Exec("CREATE MATERIALIZED VIEW c AS SELECT count(*) FROM t"), "");
+  EXPECT_FALSE(sink_.notices.empty()) << "progress NOTICEs while the backfill runs";
+  EXPECT_EQ(Query("SELECT * FROM c"), Rows{"3000"});
+  ASSERT_EQ(Exec("DELETE FROM t WHERE x <= 10"), "");
+  EXPECT_EQ(Query("SELECT * FROM c"), Rows{"2990"});
+  // The table's topic holds the changelog since the view started; the view consumed all of it.
+  EXPECT_EQ(Query("SELECT name, partition, end_offset FROM freshet_catalog.topics"),
+            Rows{"t|0|3010"});
+  EXPECT_EQ(Query("SELECT name, topic, committed_offset, lag FROM freshet_catalog.consumer_lag"),
+            Rows{"c|t|3010|0"});
+  EXPECT_EQ(Query("SELECT name, backfilling, error FROM freshet_catalog.dataflows"),
+            Rows{"c|f|NULL"});
+  EXPECT_EQ(Exec("SELECT * FROM freshet_catalog.nothing"), "42P01");
 }
 
 }  // namespace
