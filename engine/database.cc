@@ -28,9 +28,8 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& data_dir,
   Database* raw = db.get();
   db->engine_ = std::make_unique<StreamEngine>(
       *db->store_, *db->log_, [raw](uint64_t id) { return raw->CompileById(id); }, options);
-  db->catalog_.SetSystemRelations([raw](const std::string& name) {
-    return raw->SystemRelation(name);
-  });
+  db->catalog_.SetSystemRelations(
+      [raw](const std::string& name) { return raw->SystemRelation(name); });
   RETURN_IF_ERROR(db->ReloadCatalog());
   // State of views the catalog no longer has (a DROP whose cleanup a crash interrupted).
   ASSIGN_OR_RETURN(auto persisted, db->engine_->PersistedIds());
@@ -180,7 +179,8 @@ std::optional<planner::SystemRelationData> Database::SystemRelation(const std::s
       std::string prefix = storage::Log::PartitionPrefix(tp.topic, tp.partition);
       uint64_t bytes = store_->ApproximateSize(storage::Space::kLog, prefix,
                                                storage::KeyCodec::PrefixSuccessor(prefix));
-      d.rows.push_back({Value::Text(name_of(tp.topic)), Value::Int64(static_cast<int64_t>(tp.topic)),
+      d.rows.push_back({Value::Text(name_of(tp.topic)),
+                        Value::Int64(static_cast<int64_t>(tp.topic)),
                         Value::Int32(static_cast<int32_t>(tp.partition)),
                         Value::Int64(static_cast<int64_t>(range.first)),
                         Value::Int64(static_cast<int64_t>(range.second)),

@@ -110,6 +110,19 @@ Session::Session(Database& db, std::string user,
 
 Session::~Session() { Close(); }
 
+Session::ExecLock::ExecLock(Session& s) : s_(s), lock_(s.db_.exec_mutex()) {
+  s_.exec_lock_ = &lock_;
+}
+Session::ExecLock::~ExecLock() { s_.exec_lock_ = nullptr; }
+
+Status Session::WaitUnlocked(const std::function<Status()>& wait) {
+  if (!exec_lock_ || !exec_lock_->owns_lock()) return wait();
+  exec_lock_->unlock();
+  Status s = wait();
+  exec_lock_->lock();
+  return s;
+}
+
 void Session::Close() {
   if (closed_) return;
   closed_ = true;
@@ -269,7 +282,8 @@ Result<executor::RowSet> Session::ReadView(const planner::TableDef& def) {
     if (GetParameter("freshet.read_mode") != "latest") {
       int64_t deadline =
           statement_timeout_ms_ > 0 ? statement_start_ + statement_timeout_ms_ * 1000 : 0;
-      RETURN_IF_ERROR(db_.engine().WaitFor(db_.log().sequence(), &cancel_, deadline));
+      uint64_t seq = db_.log().sequence();
+      RETURN_IF_ERROR(WaitUnlocked([&] { return db_.engine().WaitFor(seq, &cancel_, deadline); }));
     }
     view_snapshot_ = db_.store().GetSnapshot();
   }
@@ -332,7 +346,7 @@ Status Session::ExecuteSimple(std::string_view sql, pgwire::ResultSink& sink) {
     if (state_ == TxnState::kBlock) state_ = TxnState::kFailed;
     return parsed.status();
   }
-  std::lock_guard<std::mutex> lock(db_.exec_mutex());
+  ExecLock lock(*this);
   for (const auto& stmt : *parsed) {
     std::string_view text = sql.substr(stmt->start, stmt->end - stmt->start);
     Status s = ExecuteInTransaction(*stmt, text, sink, {});
@@ -836,7 +850,7 @@ Status Session::ExecutePrepared(const std::string& name,
     }
   }
   NoDescribeSink inner(sink);
-  std::lock_guard<std::mutex> lock(db_.exec_mutex());
+  ExecLock lock(*this);
   Status s = ExecuteInTransaction(*p.stmt, p.sql, inner, values);
   if (!s.ok()) {
     if (state_ == TxnState::kImplicit) {

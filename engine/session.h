@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
@@ -47,6 +48,16 @@ class Session : public pgwire::BackendSession {
 
  private:
   enum class TxnState { kIdle, kImplicit, kBlock, kFailed };
+  /// Holds the statement lock for one call from pgwire; long waits release it (WaitUnlocked).
+  class ExecLock {
+   public:
+    explicit ExecLock(Session& s);
+    ~ExecLock();
+
+   private:
+    Session& s_;
+    std::unique_lock<std::mutex> lock_;
+  };
   struct Prepared {
     std::string sql;
     parser::StatementPtr stmt;
@@ -135,6 +146,9 @@ class Session : public pgwire::BackendSession {
   void AfterCommit(std::function<Status()> action) { after_commit_.push_back(std::move(action)); }
   /// Writes the transaction's changelog batches into it (offsets from the log's end).
   void WriteLogBatches(std::vector<std::pair<storage::TopicPartition, uint64_t>>* ends);
+  /// Runs a long wait (a backfill, an epoch) with the statement lock released, so other sessions
+  /// keep working meanwhile.
+  Status WaitUnlocked(const std::function<Status()>& wait);
   /// Commits the storage transaction with its changelog, publishes the new log offsets and runs
   /// the after-commit actions.
   Status CommitTransaction(bool sync);
@@ -164,6 +178,7 @@ class Session : public pgwire::BackendSession {
   std::set<uint64_t> txn_created_views_;
   /// The snapshot the current statement reads materialized views at.
   std::shared_ptr<storage::Snapshot> view_snapshot_;
+  std::unique_lock<std::mutex>* exec_lock_ = nullptr;
   std::map<std::string, Prepared> prepared_;
   std::unique_ptr<CopyState> copy_;
   std::atomic<bool> cancel_{false};

@@ -354,15 +354,19 @@ Status Session::HandleCreateMaterializedView(const parser::CreateViewStatement& 
   RETURN_IF_ERROR(CommitImplicit());
   int64_t deadline =
       statement_timeout_ms_ > 0 ? statement_start_ + statement_timeout_ms_ * 1000 : 0;
-  RETURN_IF_ERROR(db_.engine().WaitBackfill(
-      id,
-      [&](size_t rows) {
-        sink.Notice("NOTICE", sqlstate::kSuccess,
-                    "materialized view \"" + name + "\": backfill " + std::to_string(rows) +
-                        " rows so far");
-        sink.Flush();
-      },
-      &cancel_, deadline));
+  // Writes racing the backfill are fine (they reach the view through the log), so other
+  // sessions keep working while it runs.
+  RETURN_IF_ERROR(WaitUnlocked([&] {
+    return db_.engine().WaitBackfill(
+        id,
+        [&](size_t rows) {
+          sink.Notice("NOTICE", sqlstate::kSuccess,
+                      "materialized view \"" + name + "\": backfill " + std::to_string(rows) +
+                          " rows so far");
+          sink.Flush();
+        },
+        &cancel_, deadline);
+  }));
   sink.Complete("CREATE MATERIALIZED VIEW");
   return Status::OK();
 }

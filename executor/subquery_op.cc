@@ -1,6 +1,7 @@
 #include "executor/subquery_op.h"
 
 #include <algorithm>
+#include <functional>
 
 #include "common/varint.h"
 #include "storage/row_codec.h"
@@ -257,15 +258,82 @@ SubqueryOp::SubqueryOp(EpochContext& ctx, Spec spec, std::vector<SqlType> outer_
   std::vector<SqlType> out = outer_types_;
   out.push_back(spec_.type);
   out_.Init(out);
+  if (!spec_.correlation) return;
+  // Equalities between an outer-only and an inner-only expression become keys.
+  int ow = static_cast<int>(outer_types_.size());
+  std::vector<const BoundExpr*> conjuncts, rest;
+  std::function<void(const BoundExpr&)> split = [&](const BoundExpr& e) {
+    if (e.kind == planner::BoundExprKind::kAnd) {
+      for (const auto& c : e.children) split(*c);
+    } else {
+      conjuncts.push_back(&e);
+    }
+  };
+  split(*spec_.correlation);
+  std::function<bool(const BoundExpr&, int*, int*)> span = [&](const BoundExpr& e, int* lo,
+                                                               int* hi) {
+    if (e.kind == planner::BoundExprKind::kOuterColumn ||
+        e.kind == planner::BoundExprKind::kParam || e.kind == planner::BoundExprKind::kSubquery) {
+      return false;
+    }
+    if (e.kind == planner::BoundExprKind::kColumn) {
+      *lo = std::min(*lo, e.column);
+      *hi = std::max(*hi, e.column);
+    }
+    for (const auto& c : e.children) {
+      if (!span(*c, lo, hi)) return false;
+    }
+    return true;
+  };
+  auto side = [&](const BoundExpr& e) {
+    int lo = INT32_MAX, hi = -1;
+    if (!span(e, &lo, &hi) || hi < 0) return -1;
+    return hi < ow ? 0 : (lo >= ow ? 1 : -1);
+  };
+  for (const BoundExpr* c : conjuncts) {
+    if (c->kind == planner::BoundExprKind::kCompare && c->op == "=") {
+      const BoundExpr* a = c->children[0].get();
+      const BoundExpr* b = c->children[1].get();
+      int sa = side(*a), sb = side(*b);
+      if (sa == 1 && sb == 0) std::swap(a, b), std::swap(sa, sb);
+      if (sa == 0 && sb == 1 && PhysicalTypeOf(a->type.id) == PhysicalTypeOf(b->type.id)) {
+        planner::BoundExprPtr inner = b->Clone();
+        std::function<void(BoundExpr*)> shift = [&](BoundExpr* x) {
+          if (x->kind == planner::BoundExprKind::kColumn) x->column -= ow;
+          for (auto& ch : x->children) shift(ch.get());
+        };
+        shift(inner.get());
+        keys_.emplace_back(a->Clone(), std::move(inner));
+        continue;
+      }
+    }
+    rest.push_back(c);
+  }
+  if (rest.size() == 1) {
+    residual_ = rest[0]->Clone();
+  } else if (rest.size() > 1) {
+    residual_ = std::make_unique<BoundExpr>(planner::BoundExprKind::kAnd, SqlType(TypeId::kBool));
+    for (const BoundExpr* c : rest) residual_->children.push_back(c->Clone());
+  }
 }
 
 SubqueryOp::~SubqueryOp() = default;
 
+Result<std::optional<std::string>> SubqueryOp::KeyOf(const Row& row, bool outer) {
+  std::string key;
+  for (const auto& [o, i] : keys_) {
+    ASSIGN_OR_RETURN(Value v, exec_.Evaluate(outer ? *o : *i, row));
+    if (v.is_null()) return std::optional<std::string>();
+    AppendHashKey(v, &key);
+  }
+  return std::optional<std::string>(std::move(key));
+}
+
 Result<bool> SubqueryOp::Matches(const Row& o, const Row& x) {
-  if (!spec_.correlation) return true;
+  if (!residual_) return true;
   combined_.assign(o.begin(), o.end());
   combined_.insert(combined_.end(), x.begin(), x.end());
-  return exec_.EvaluatePredicate(*spec_.correlation, combined_);
+  return exec_.EvaluatePredicate(*residual_, combined_);
 }
 
 Status SubqueryOp::Update(Entry* e, const Row& o, const Row& x, int64_t w) {
@@ -356,37 +424,61 @@ void SubqueryOp::PersistRow(char tag, const Row& row, int64_t count) {
   state_.Put(ctx_, key, value);
 }
 
+Status SubqueryOp::AddOuter(const Row& row, const std::string* key, std::unique_ptr<Entry>* out) {
+  auto e = std::make_unique<Entry>();
+  if (spec_.aggregate) e->group.aggs.resize(spec_.aggregate->aggregates.size());
+  if (key) {
+    auto it = inner_by_key_.find(*key);
+    if (it != inner_by_key_.end()) {
+      for (const auto& [x, n] : it->second) {
+        ASSIGN_OR_RETURN(bool match, Matches(row, x));
+        if (match) RETURN_IF_ERROR(Update(e.get(), row, x, n));
+      }
+    }
+  }
+  *out = std::move(e);
+  return Status::OK();
+}
+
 Status SubqueryOp::Push(int port, StreamChunk& chunk) {
   for (size_t i = 0; i < chunk.size(); i++) {
     int64_t w = chunk.weight(i);
     if (w == 0) continue;
     Row row = chunk.GetRow(i);
     if (port == 1) {
-      // An inner change updates the summaries of the outer rows it matches.
-      for (auto& [o, e] : outers_) {
-        ASSIGN_OR_RETURN(bool match, Matches(o, row));
-        if (!match) continue;
-        RETURN_IF_ERROR(Remember(o, *e));
-        RETURN_IF_ERROR(Update(e.get(), o, row, w));
+      ASSIGN_OR_RETURN(std::optional<std::string> key, KeyOf(row, false));
+      if (key) {
+        // An inner change updates the summaries of the outer rows with its key that it matches.
+        auto os = outers_by_key_.find(*key);
+        if (os != outers_by_key_.end()) {
+          for (const Row* o : os->second) {
+            ASSIGN_OR_RETURN(bool match, Matches(*o, row));
+            if (!match) continue;
+            Entry& e = *outers_.find(*o)->second;
+            RETURN_IF_ERROR(Remember(*o, e));
+            RETURN_IF_ERROR(Update(&e, *o, row, w));
+          }
+        }
       }
-      int64_t& n = inner_rows_[row];
+      Bag& bag = key ? inner_by_key_[*key] : null_key_inner_;
+      int64_t& n = bag[row];
       n += w;
       PersistRow('i', row, n);
-      if (n == 0) inner_rows_.erase(row);
+      if (n == 0) bag.erase(row);
+      if (key && bag.empty()) inner_by_key_.erase(*key);
       continue;
     }
     auto it = outers_.find(row);
     if (it == outers_.end()) {
-      // A new outer row reads the inner rows once.
-      auto e = std::make_unique<Entry>();
-      if (spec_.aggregate) e->group.aggs.resize(spec_.aggregate->aggregates.size());
-      for (const auto& [x, n] : inner_rows_) {
-        ASSIGN_OR_RETURN(bool match, Matches(row, x));
-        if (match) RETURN_IF_ERROR(Update(e.get(), row, x, n));
-      }
-      if (!before_.count(row))
+      // A new outer row reads the inner rows with its key once.
+      ASSIGN_OR_RETURN(std::optional<std::string> key, KeyOf(row, true));
+      std::unique_ptr<Entry> e;
+      RETURN_IF_ERROR(AddOuter(row, key ? &*key : nullptr, &e));
+      if (!before_.count(row)) {
         before_.emplace(row, std::make_pair(int64_t{0}, Value::Null(spec_.type)));
+      }
       it = outers_.emplace(row, std::move(e)).first;
+      if (key) outers_by_key_[*key].push_back(&it->first);
     } else {
       RETURN_IF_ERROR(Remember(row, *it->second));
     }
@@ -414,7 +506,15 @@ Status SubqueryOp::OnBarrier() {
     Entry& e = *it->second;
     ASSIGN_OR_RETURN(Value now, ValueOf(e));
     int64_t mult = e.mult;
-    if (mult == 0) outers_.erase(it);
+    if (mult == 0) {
+      ASSIGN_OR_RETURN(std::optional<std::string> key, KeyOf(o, true));
+      if (key) {
+        auto& list = outers_by_key_[*key];
+        list.erase(std::remove(list.begin(), list.end(), &it->first), list.end());
+        if (list.empty()) outers_by_key_.erase(*key);
+      }
+      outers_.erase(it);
+    }
     bool same_value = (old.second.is_null() && now.is_null()) ||
                       (!old.second.is_null() && !now.is_null() &&
                        Value::Compare(old.second, now) == 0 && old.second.type() == now.type());
@@ -430,7 +530,9 @@ Status SubqueryOp::OnBarrier() {
 
 Status SubqueryOp::Restore(storage::Store& store) {
   outers_.clear();
-  inner_rows_.clear();
+  outers_by_key_.clear();
+  inner_by_key_.clear();
+  null_key_inner_.clear();
   std::vector<std::pair<Row, int64_t>> outers;
   RETURN_IF_ERROR(state_.Scan(store, [&](std::string_view key, std::string_view value) -> Status {
     uint64_t n;
@@ -440,7 +542,8 @@ Status SubqueryOp::Restore(storage::Store& store) {
     Row row;
     if (key[0] == 'i') {
       RETURN_IF_ERROR(storage::RowCodec::Decode(value, inner_types_, &row));
-      inner_rows_[std::move(row)] += UnZigZag(n);
+      ASSIGN_OR_RETURN(std::optional<std::string> k, KeyOf(row, false));
+      (k ? inner_by_key_[*k] : null_key_inner_)[std::move(row)] += UnZigZag(n);
     } else {
       RETURN_IF_ERROR(storage::RowCodec::Decode(value, outer_types_, &row));
       outers.emplace_back(std::move(row), UnZigZag(n));
@@ -449,19 +552,21 @@ Status SubqueryOp::Restore(storage::Store& store) {
   }));
   // Summaries are derived state: rebuild them from the persisted inner rows.
   for (auto& [row, mult] : outers) {
-    auto e = std::make_unique<Entry>();
-    if (spec_.aggregate) e->group.aggs.resize(spec_.aggregate->aggregates.size());
-    for (const auto& [x, n] : inner_rows_) {
-      ASSIGN_OR_RETURN(bool match, Matches(row, x));
-      if (match) RETURN_IF_ERROR(Update(e.get(), row, x, n));
-    }
+    ASSIGN_OR_RETURN(std::optional<std::string> key, KeyOf(row, true));
+    std::unique_ptr<Entry> e;
+    RETURN_IF_ERROR(AddOuter(row, key ? &*key : nullptr, &e));
     e->mult = mult;
-    outers_.emplace(std::move(row), std::move(e));
+    auto it = outers_.emplace(std::move(row), std::move(e)).first;
+    if (key) outers_by_key_[*key].push_back(&it->first);
   }
   return Status::OK();
 }
 
-size_t SubqueryOp::StateSize() const { return outers_.size() + inner_rows_.size(); }
+size_t SubqueryOp::StateSize() const {
+  size_t n = outers_.size() + null_key_inner_.size();
+  for (const auto& [k, bag] : inner_by_key_) n += bag.size();
+  return n;
+}
 
 std::string SubqueryOp::Describe() const {
   static const char* kNames[] = {"Scalar", "Exists", "In", "Any", "All", "Array"};

@@ -2,6 +2,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -15,10 +16,12 @@ namespace freshet::executor {
 /// One subquery expression (scalar, EXISTS or IN) evaluated for every row of its outer input,
 /// which the operator extends by one column holding the subquery's value. It keeps the inner rows
 /// and, per distinct outer row, a retractable summary of the inner rows that match the
-/// correlation predicate (an aggregate state, a match count, or IN's true/NULL counts), so an
-/// inner change touches only the summaries it matches and an outer change reads the inner rows
-/// once. Port 0 is the outer input, port 1 the inner one. The inner and outer rows persist; the
-/// summaries are derived from them again at restore.
+/// correlation predicate (an aggregate state, a match count, or IN's true/NULL counts). The
+/// correlation is decorrelated like a join: its equalities between outer and inner columns key
+/// both sides, so an inner change visits only the outer rows with its key and a new outer row
+/// reads only the inner rows with its key; the rest of the predicate is checked per pair. Port 0
+/// is the outer input, port 1 the inner one. The inner and outer rows persist; the summaries are
+/// derived from them again at restore.
 class SubqueryOp : public StreamOperator {
  public:
   struct Spec {
@@ -49,6 +52,10 @@ class SubqueryOp : public StreamOperator {
   using Bag = std::unordered_map<Row, int64_t, RowHash, RowEq>;
 
   Result<bool> Matches(const Row& o, const Row& x);
+  /// The correlation key of an outer (or inner) row; nullopt when a key value is NULL (such a row
+  /// matches nothing).
+  Result<std::optional<std::string>> KeyOf(const Row& row, bool outer);
+  Status AddOuter(const Row& row, const std::string* key, std::unique_ptr<Entry>* out);
   Status Update(Entry* e, const Row& o, const Row& x, int64_t w);
   Result<Value> ValueOf(const Entry& e) const;
   Status Remember(const Row& o, const Entry& e);
@@ -58,7 +65,14 @@ class SubqueryOp : public StreamOperator {
   std::vector<SqlType> outer_types_, inner_types_;
   StateTable state_;
   std::unordered_map<Row, std::unique_ptr<Entry>, RowHash, RowEq> outers_;
-  Bag inner_rows_;
+  /// Correlation equalities: (outer expression over the outer row, inner one over the inner row).
+  std::vector<std::pair<planner::BoundExprPtr, planner::BoundExprPtr>> keys_;
+  planner::BoundExprPtr residual_;  // the rest of the correlation, over (outer ++ inner)
+  /// Inner rows by correlation key ("" when uncorrelated); rows with a NULL key are kept apart.
+  std::unordered_map<std::string, Bag> inner_by_key_;
+  Bag null_key_inner_;
+  /// Outer rows by correlation key.
+  std::unordered_map<std::string, std::vector<const Row*>> outers_by_key_;
   std::unordered_map<Row, std::pair<int64_t, Value>, RowHash, RowEq> before_;
   Row combined_;
   ExecContext exec_ctx_;

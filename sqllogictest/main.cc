@@ -230,7 +230,10 @@ int Run(const CommandLine& cl) {
 
   std::cout << total.passed << " passed, " << total.failed << " failed, " << total.skipped
             << " skipped";
-  if (cl.runner.incremental) std::cout << ", " << total.incremental_failed << " incremental failed";
+  if (cl.runner.incremental) {
+    std::cout << ", " << total.incremental_failed << " incremental failed, "
+              << total.incremental_refused << " refused as views (0A000)";
+  }
   std::cout << std::endl;
   if (exit_code != 0) return exit_code;
   return total.failed == 0 ? 0 : kExitFailures;

@@ -30,12 +30,14 @@ struct RunStats {
   int64_t failed = 0;
   int64_t skipped = 0;
   int64_t incremental_failed = 0;
+  int64_t incremental_refused = 0;  // queries whose view was refused with 0A000
 
   void Add(const RunStats& other) {
     passed += other.passed;
     failed += other.failed;
     skipped += other.skipped;
     incremental_failed += other.incremental_failed;
+    incremental_refused += other.incremental_refused;
   }
 };
 
@@ -69,8 +71,9 @@ class SltRunner {
   // Outcome of a single check.
   struct Check {
     bool ok = true;
-    std::string what;    // one-line reason
-    std::string detail;  // indented expected/actual text
+    bool refused = false;  // incremental mode: the view was refused with 0A000 (not maintainable)
+    std::string what;      // one-line reason
+    std::string detail;    // indented expected/actual text
   };
 
   RunStats RunRecordsAt(const std::vector<SltRecord>& records, const std::string& path, int depth);

@@ -25,10 +25,12 @@ if [ -d "$shared" ]; then
     run "slt --incremental $f" "$build/freshet-slt" --incremental "$f"
   done < <(find "$shared" -name '*.test' | sort)
 fi
-# Our suites whose every query shape can be maintained incrementally also run in that mode
-# (the others use window functions, string_agg, now() or system catalogs, which views refuse).
-for f in constraints materialized_views queries transactions types_and_nulls; do
-  run "slt --incremental $f" "$build/freshet-slt" --incremental "sqllogictest/suites/$f.slt"
+# Our suites in incremental mode too: every query is also maintained as a view created before the
+# data (shapes views refuse with 0A000 are counted apart). catalog.slt is left out: its queries
+# list the catalog, where the test's own views would show up.
+for f in sqllogictest/suites/*.slt; do
+  [ "$(basename "$f")" = catalog.slt ] && continue
+  run "slt --incremental $f" "$build/freshet-slt" --incremental "$f"
 done
 run "psql meta-commands" bash tests/psql_test.sh "$build"
 run "materialized views vs PostgreSQL" bash tests/pg_differential.sh "$build"
