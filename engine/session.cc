@@ -187,6 +187,9 @@ function::EvalContext Session::MakeEvalContext() {
 executor::ExecContext Session::MakeExecContext(const std::vector<Value>& params) {
   executor::ExecContext ctx;
   ctx.read_view = [this](const planner::TableDef& def) { return ReadView(def); };
+  ctx.read_view_key = [this](const planner::TableDef& def, const Row& key) {
+    return ReadViewKey(def, key);
+  };
   ctx.txn = &Txn();
   ctx.eval = MakeEvalContext();
   ctx.eval.cancel = &cancel_;
@@ -275,6 +278,17 @@ Result<executor::RowSet> Session::ReadView(const planner::TableDef& def) {
     executor::Executor exec(ctx);
     return exec.Execute(*plan);
   }
+  ASSIGN_OR_RETURN(const storage::Snapshot* snapshot, ViewSnapshot());
+  return db_.engine().Read(def.id, def.ColumnTypes(), *snapshot);
+}
+
+Result<executor::RowSet> Session::ReadViewKey(const planner::TableDef& def, const Row& key) {
+  if (txn_created_views_.count(def.id)) return ReadView(def);  // the caller filters
+  ASSIGN_OR_RETURN(const storage::Snapshot* snapshot, ViewSnapshot());
+  return db_.engine().ReadKey(def.id, key, def.ColumnTypes(), *snapshot);
+}
+
+Result<const storage::Snapshot*> Session::ViewSnapshot() {
   if (!view_snapshot_) {
     // The first view a statement reads fixes the snapshot for all of them: every view at the
     // same epoch. In consistent mode (the default) that epoch reflects every write committed
@@ -283,11 +297,12 @@ Result<executor::RowSet> Session::ReadView(const planner::TableDef& def) {
       int64_t deadline =
           statement_timeout_ms_ > 0 ? statement_start_ + statement_timeout_ms_ * 1000 : 0;
       uint64_t seq = db_.log().sequence();
-      RETURN_IF_ERROR(WaitUnlocked([&] { return db_.engine().WaitFor(seq, &cancel_, deadline); }));
+      RETURN_IF_ERROR(
+          WaitUnlocked([&] { return db_.engine().WaitFor(seq, &cancel_, deadline); }));
     }
     view_snapshot_ = db_.store().GetSnapshot();
   }
-  return db_.engine().Read(def.id, def.ColumnTypes(), *view_snapshot_);
+  return view_snapshot_.get();
 }
 
 Status Session::CommitImplicit() {

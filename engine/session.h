@@ -155,6 +155,10 @@ class Session : public pgwire::BackendSession {
   /// A materialized view's rows for a query: waits for the view to reflect every write
   /// committed before (unless freshet.read_mode = 'latest').
   Result<executor::RowSet> ReadView(const planner::TableDef& def);
+  /// The row of a keyed materialized view with these key values (a point lookup).
+  Result<executor::RowSet> ReadViewKey(const planner::TableDef& def, const Row& key);
+  /// The snapshot the statement reads views at (waiting for the epoch in consistent mode).
+  Result<const storage::Snapshot*> ViewSnapshot();
   function::EvalContext MakeEvalContext();
   executor::ExecContext MakeExecContext(const std::vector<Value>& params);
   Status CommitImplicit();

@@ -5,6 +5,7 @@
 
 #include "engine/database.h"
 #include "engine/session.h"
+#include "executor/dataflow_builder.h"
 #include "parser/parser.h"
 #include "storage/key_codec.h"
 #include "storage/row_codec.h"
@@ -331,6 +332,8 @@ Status Session::HandleCreateMaterializedView(const parser::CreateViewStatement& 
     c.type = plan->types[i];
     def.columns.push_back(c);
   }
+  // The view's rows are stored by a unique key when one is known (point lookups use it).
+  if (auto key = executor::DataflowBuilder::UniqueKey(*plan)) def.primary_key = *key;
   // Refuse shapes that cannot be maintained before anything is written.
   RETURN_IF_ERROR(db_.CompileView(0, std::move(plan)).status());
   std::set<std::string> deps;

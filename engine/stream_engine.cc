@@ -173,8 +173,7 @@ Status StreamEngine::WaitBackfill(uint64_t id, const std::function<void(size_t r
   }
 }
 
-Result<executor::RowSet> StreamEngine::Read(uint64_t id, const std::vector<SqlType>& types,
-                                            const storage::Snapshot& snapshot) {
+Status StreamEngine::CheckReadable(uint64_t id) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = dataflows_.find(id);
@@ -189,6 +188,22 @@ Result<executor::RowSet> StreamEngine::Read(uint64_t id, const std::vector<SqlTy
                            "running)");
     }
   }
+  return Status::OK();
+}
+
+Result<executor::RowSet> StreamEngine::ReadKey(uint64_t id, const Row& key,
+                                               const std::vector<SqlType>& types,
+                                               const storage::Snapshot& snapshot) {
+  RETURN_IF_ERROR(CheckReadable(id));
+  executor::RowSet rows;
+  RETURN_IF_ERROR(executor::MaterializeOp::ReadKey(
+      store_, &snapshot, executor::Dataflow::ContentsStateId(id), key, types, &rows));
+  return rows;
+}
+
+Result<executor::RowSet> StreamEngine::Read(uint64_t id, const std::vector<SqlType>& types,
+                                            const storage::Snapshot& snapshot) {
+  RETURN_IF_ERROR(CheckReadable(id));
   executor::RowSet rows;
   RETURN_IF_ERROR(executor::MaterializeOp::Read(
       store_, &snapshot, executor::Dataflow::ContentsStateId(id), types, &rows));

@@ -82,6 +82,9 @@ class StreamEngine {
   /// same epoch); its error when the view is broken.
   Result<executor::RowSet> Read(uint64_t id, const std::vector<SqlType>& types,
                                 const storage::Snapshot& snapshot);
+  /// The row of a keyed view with the given key values, at `snapshot`.
+  Result<executor::RowSet> ReadKey(uint64_t id, const Row& key, const std::vector<SqlType>& types,
+                                   const storage::Snapshot& snapshot);
 
   /// Held by writers across commit + Log::Publish, and by the engine when it takes a backfill
   /// snapshot, so a snapshot and the published end offsets always agree.
@@ -105,6 +108,8 @@ class StreamEngine {
     uint64_t broken_at_seq = 0;
   };
 
+  /// OK when view `id` can be read: maintained, populated and not broken.
+  Status CheckReadable(uint64_t id);
   void Run();
   void RunEpoch();
   Status RunDataflow(Entry& e, storage::WriteBatch& batch,

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
+#include <optional>
 #include <cmath>
 #include <unordered_set>
 
@@ -401,7 +403,75 @@ Result<RowSet> Executor::ExecValues(const LogicalPlan& plan) {
   return out;
 }
 
+namespace {
+
+/// The key values of a keyed materialized view fixed by `pred` (conjuncts `key_col = constant`
+/// for every key column), or nullopt.
+std::optional<Row> ViewKeyFromPredicate(const LogicalPlan& scan, const BoundExpr& pred,
+                                        Executor& exec) {
+  const auto& key = scan.table->primary_key;
+  if (key.empty()) return std::nullopt;
+  std::vector<const BoundExpr*> conjuncts;
+  std::function<void(const BoundExpr&)> split = [&](const BoundExpr& e) {
+    if (e.kind == BoundExprKind::kAnd) {
+      for (const auto& c : e.children) split(*c);
+    } else {
+      conjuncts.push_back(&e);
+    }
+  };
+  split(pred);
+  std::function<bool(const BoundExpr&)> constant = [&](const BoundExpr& e) {
+    if (e.kind == BoundExprKind::kColumn || e.kind == BoundExprKind::kOuterColumn ||
+        e.kind == BoundExprKind::kSubquery ||
+        (e.kind == BoundExprKind::kFunction && e.function.is_volatile)) {
+      return false;
+    }
+    for (const auto& c : e.children) {
+      if (!constant(*c)) return false;
+    }
+    return true;
+  };
+  Row values(key.size());
+  for (size_t k = 0; k < key.size(); k++) {
+    bool found = false;
+    for (const BoundExpr* c : conjuncts) {
+      if (c->kind != BoundExprKind::kCompare || c->op != "=") continue;
+      for (int side = 0; side < 2 && !found; side++) {
+        const BoundExpr& col = *c->children[side];
+        const BoundExpr& val = *c->children[1 - side];
+        if (col.kind != BoundExprKind::kColumn || col.column != key[k] || !constant(val) ||
+            val.type != scan.types[key[k]]) {
+          continue;
+        }
+        auto v = exec.Evaluate(val, Row{});
+        if (!v.ok() || v->is_null()) return std::nullopt;
+        values[k] = std::move(*v);
+        found = true;
+      }
+      if (found) break;
+    }
+    if (!found) return std::nullopt;
+  }
+  return values;
+}
+
+}  // namespace
+
 Result<RowSet> Executor::ExecFilter(const LogicalPlan& plan) {
+  const LogicalPlan& child = *plan.children[0];
+  if (child.kind == PlanKind::kScan &&
+      child.table->kind == planner::RelationKind::kMaterializedView && ctx_.read_view_key) {
+    // A point lookup on a keyed view reads one row instead of the whole view.
+    if (auto key = ViewKeyFromPredicate(child, *plan.predicate, *this)) {
+      ASSIGN_OR_RETURN(RowSet in, ctx_.read_view_key(*child.table, *key));
+      RowSet out;
+      for (Row& r : in) {
+        ASSIGN_OR_RETURN(bool keep, EvaluatePredicate(*plan.predicate, r));
+        if (keep) out.push_back(std::move(r));
+      }
+      return out;
+    }
+  }
   ASSIGN_OR_RETURN(RowSet in, Execute(*plan.children[0]));
   RowSet out;
   for (Row& r : in) {

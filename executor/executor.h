@@ -27,6 +27,9 @@ struct ExecContext {
   std::vector<Value> params;  // $1.. as text-typed or typed values
   /// Reads a materialized view's maintained contents (set by the engine).
   std::function<Result<RowSet>(const planner::TableDef&)> read_view;
+  /// Reads the row of a materialized view with the given values of its key (TableDef
+  /// primary_key columns), when the engine can look rows up by key.
+  std::function<Result<RowSet>(const planner::TableDef&, const Row& key)> read_view_key;
 };
 
 /// Runs logical plans over stored tables (the batch engine for SELECT and the inputs of DML).

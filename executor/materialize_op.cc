@@ -1,6 +1,7 @@
 #include "executor/materialize_op.h"
 
 #include "common/varint.h"
+#include "storage/key_codec.h"
 #include "storage/row_codec.h"
 
 namespace freshet::executor {
@@ -15,7 +16,8 @@ Status MaterializeOp::Push(int, StreamChunk& chunk) {
     if (w == 0) continue;
     key_buf_.clear();
     if (key_) {
-      for (int c : *key_) AppendHashKey(chunk.column(c), i, &key_buf_);
+      // Order-preserving key bytes: readers look rows up by the key (WHERE k = ...).
+      for (int c : *key_) storage::KeyCodec::AppendValue(&key_buf_, chunk.column(c).GetValue(i));
       Pending& p = pending_[key_buf_];
       row_buf_.clear();
       storage::RowCodec::EncodeChunkRow(chunk, i, &row_buf_);
@@ -84,6 +86,26 @@ Status MaterializeOp::Restore(storage::Store& store) {
 std::string MaterializeOp::Describe() const {
   if (key_) return "Materialize  (view rows by unique key, consolidated per epoch)";
   return "Materialize  state: count per distinct view row";
+}
+
+Status MaterializeOp::ReadKey(storage::Store& store, const storage::Snapshot* snapshot,
+                              uint64_t state_id, const Row& key,
+                              const std::vector<SqlType>& types, RowSet* out) {
+  StateTable table(state_id);
+  std::string k;
+  for (const Value& v : key) storage::KeyCodec::AppendValue(&k, v);
+  std::string value;
+  ASSIGN_OR_RETURN(bool found, store.Get(storage::Space::kState, table.Key(k), &value, snapshot));
+  if (!found) return Status::OK();
+  std::string_view in = value;
+  uint64_t n;
+  if (!GetVarint(&in, &n)) {
+    return Status::Error(sqlstate::kDataCorrupted, "corrupt materialized view entry");
+  }
+  Row row;
+  RETURN_IF_ERROR(storage::RowCodec::Decode(in, types, &row));
+  for (int64_t i = 0; i < UnZigZag(n); i++) out->push_back(row);
+  return Status::OK();
 }
 
 Status MaterializeOp::Read(storage::Store& store, const storage::Snapshot* snapshot,

@@ -32,7 +32,9 @@ struct TableDef {
   std::string name;
   RelationKind kind = RelationKind::kTable;
   std::vector<ColumnDef> columns;
-  std::vector<int> primary_key;  // column indexes; empty = hidden row id
+  /// Column indexes; empty = hidden row id. For a materialized view: a unique key of its rows
+  /// when the planner knows one (its rows are stored and looked up by it).
+  std::vector<int> primary_key;
   /// UNIQUE constraints (column indexes each) and the key-space id of each one's index.
   std::vector<std::vector<int>> unique_keys;
   std::vector<uint64_t> unique_ids;

@@ -318,7 +318,8 @@ std::unique_ptr<LogicalPlan> PgConstraint(const Catalog& catalog) {
       .Col("confkey", kText)
       .Col("conislocal", kBool);
   for (const auto& def : Relations(catalog)) {
-    if (def->primary_key.empty()) continue;
+    // A materialized view's key (the unique key of its rows) is not a constraint.
+    if (def->primary_key.empty() || def->kind != RelationKind::kTable) continue;
     std::string key = "{";
     for (size_t i = 0; i < def->primary_key.size(); i++) {
       if (i) key += ",";

@@ -47,6 +47,12 @@ struct Store::Impl {
   }
 };
 
+struct Snapshot::Impl {
+  rocksdb::DB* db;
+  const rocksdb::Snapshot* snapshot;
+  ~Impl() { db->ReleaseSnapshot(snapshot); }
+};
+
 Store::Store(std::unique_ptr<Impl> impl, std::string dir)
     : impl_(std::move(impl)), dir_(std::move(dir)) {}
 Store::~Store() = default;
@@ -91,8 +97,11 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir) {
   return store;
 }
 
-Result<bool> Store::Get(Space space, std::string_view key, std::string* value) {
-  rocksdb::Status s = impl_->db->Get(rocksdb::ReadOptions(), impl_->Handle(space),
+Result<bool> Store::Get(Space space, std::string_view key, std::string* value,
+                        const Snapshot* snapshot) {
+  rocksdb::ReadOptions ro;
+  if (snapshot) ro.snapshot = snapshot->impl_->snapshot;
+  rocksdb::Status s = impl_->db->Get(ro, impl_->Handle(space),
                                      rocksdb::Slice(key.data(), key.size()), value);
   if (s.IsNotFound()) return false;
   RETURN_IF_ERROR(FromRocks(s, "read failed"));
@@ -160,11 +169,6 @@ Status Store::Write(WriteBatch& batch, bool sync) {
   return FromRocks(impl_->db->GetBaseDB()->Write(wo, &batch.impl_->batch), "write failed");
 }
 
-struct Snapshot::Impl {
-  rocksdb::DB* db;
-  const rocksdb::Snapshot* snapshot;
-  ~Impl() { db->ReleaseSnapshot(snapshot); }
-};
 Snapshot::Snapshot(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Snapshot::~Snapshot() = default;
 

@@ -75,8 +75,9 @@ class Store {
   /// key it read for update or wrote was changed by another transaction that committed first.
   std::unique_ptr<Transaction> Begin();
 
-  /// Reads a committed value outside any transaction.
-  Result<bool> Get(Space space, std::string_view key, std::string* value);
+  /// Reads a committed value outside any transaction (at `snapshot` when given).
+  Result<bool> Get(Space space, std::string_view key, std::string* value,
+                   const Snapshot* snapshot = nullptr);
   /// Writes one key durably (sync), outside any transaction.
   Status Put(Space space, std::string_view key, std::string_view value);
   /// Visits committed keys in [begin, end) in order; stop early by returning false.

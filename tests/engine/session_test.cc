@@ -588,5 +588,26 @@ TEST_F(EngineTest, WritesRacingABackfillAreNeitherLostNorCountedTwice) {
   EXPECT_GT(during, 0) << "other sessions keep writing while a backfill runs";
 }
 
+TEST_F(EngineTest, PointLookupsOnKeyedViewsReadOneRow) {
+  ASSERT_EQ(Exec("CREATE TABLE t (id int PRIMARY KEY, g int, v int); INSERT INTO t VALUES "
+                 "(1, 1, 10), (2, 1, 20), (3, 2, 30)"),
+            "");
+  ASSERT_EQ(Exec("CREATE MATERIALIZED VIEW a AS SELECT g, count(*) AS n, sum(v) AS s FROM t "
+                 "GROUP BY g"),
+            "");
+  ASSERT_EQ(Exec("CREATE MATERIALIZED VIEW j AS SELECT x.id, y.id AS other FROM t x JOIN t y ON "
+                 "x.g = y.g"),
+            "");
+  EXPECT_EQ(Query("SELECT n, s FROM a WHERE g = 1"), Rows{"2|30"});
+  EXPECT_EQ(Query("SELECT n FROM a WHERE g = 7"), Rows{});
+  EXPECT_EQ(Query("SELECT n FROM a WHERE g = 1 AND s > 100"), Rows{}) << "other conjuncts apply";
+  ASSERT_EQ(Exec("UPDATE t SET g = 2 WHERE id = 2"), "");
+  EXPECT_EQ(Query("SELECT n, s FROM a WHERE g = 1"), Rows{"1|10"});
+  EXPECT_EQ(Query("SELECT n, s FROM a WHERE 2 = g"), Rows{"2|50"});
+  EXPECT_EQ(Query("SELECT other FROM j WHERE id = 3 AND other = 2"), Rows{"2"});
+  ASSERT_EQ(Exec("DELETE FROM t WHERE id = 2"), "");
+  EXPECT_EQ(Query("SELECT other FROM j WHERE id = 3 AND other = 2"), Rows{});
+}
+
 }  // namespace
 }  // namespace freshet::engine
