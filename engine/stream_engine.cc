@@ -71,6 +71,7 @@ Status StreamEngine::Add(uint64_t id, std::unique_ptr<executor::Dataflow> df) {
   e.df = std::move(df);
   {
     std::lock_guard<std::mutex> lock(mu_);
+    holds_.erase(id);
     dataflows_[id] = std::move(e);
   }
   work_cv_.notify_all();
@@ -80,7 +81,17 @@ Status StreamEngine::Add(uint64_t id, std::unique_ptr<executor::Dataflow> df) {
 void StreamEngine::Remove(uint64_t id) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    dataflows_.erase(id);
+    auto it = dataflows_.find(id);
+    if (it == dataflows_.end()) return;
+    if (it->second.broken.ok() && !it->second.needs_backfill) {
+      auto& hold = holds_[id];
+      for (auto* src : it->second.df->sources()) {
+        auto tps = src->Partitions();
+        auto pos = src->Positions();
+        for (size_t i = 0; i < tps.size() && i < pos.size(); i++) hold.emplace_back(tps[i], pos[i]);
+      }
+    }
+    dataflows_.erase(it);
   }
   done_cv_.notify_all();
 }
@@ -91,6 +102,10 @@ bool StreamEngine::Has(uint64_t id) {
 }
 
 Status StreamEngine::DropState(uint64_t id) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    holds_.erase(id);
+  }
   storage::WriteBatch batch(store_);
   batch.DeleteRange(storage::Space::kState, executor::Dataflow::StateBegin(id),
                     executor::Dataflow::StateEnd(id));
@@ -351,6 +366,39 @@ void StreamEngine::RunEpoch() {
   }
   processed_seq_ = seq;
   UpdateVisible(seq);
+  if (options_.retention_every > 0 && epoch % options_.retention_every == 0) ApplyRetention();
+}
+
+void StreamEngine::ApplyRetention() {
+  // Called with mu_ held, between epochs: positions are the committed ones.
+  std::map<storage::TopicPartition, uint64_t> low;
+  for (const auto& [tp, range] : log_.Partitions()) low[tp] = range.second;
+  for (auto& [id, e] : dataflows_) {
+    if (!e.broken.ok() || e.needs_backfill) continue;  // these start again from a snapshot
+    for (auto* src : e.df->sources()) {
+      auto tps = src->Partitions();
+      auto pos = src->Positions();
+      for (size_t i = 0; i < tps.size() && i < pos.size(); i++) {
+        auto it = low.find(tps[i]);
+        if (it != low.end()) it->second = std::min(it->second, pos[i]);
+      }
+    }
+  }
+  for (const auto& [id, hold] : holds_) {
+    for (const auto& [tp, pos] : hold) {
+      auto it = low.find(tp);
+      if (it != low.end()) it->second = std::min(it->second, pos);
+    }
+  }
+  storage::WriteBatch batch(store_);
+  std::vector<std::pair<storage::TopicPartition, uint64_t>> starts;
+  for (const auto& [tp, below] : low) {
+    auto start = log_.Truncate(tp, below, batch);
+    if (start.ok()) starts.emplace_back(tp, *start);
+  }
+  if (batch.Count() == 0) return;
+  if (!store_.Write(batch, false).ok()) return;  // retried at the next pass
+  for (const auto& [tp, start] : starts) log_.SetStartOffset(tp, start);
 }
 
 Status StreamEngine::RunDataflow(Entry& e, storage::WriteBatch& batch,

@@ -29,6 +29,8 @@ struct StreamEngineOptions {
   int checkpoint_every = 10;
   /// How often a foreground CREATE MATERIALIZED VIEW reports backfill progress.
   int progress_interval_ms = 2000;
+  /// Epochs between log retention passes (table topics keep what some view has not consumed).
+  int retention_every = 20;
 };
 
 /// What the engine reports about one dataflow (freshet_catalog relations, tests).
@@ -120,6 +122,8 @@ class StreamEngine {
   void ResetForBackfill(Entry& e, storage::WriteBatch& batch);
   bool HasWork();
   void UpdateVisible(uint64_t seq);
+  /// Deletes log records every dataflow has consumed (a table's rows live in the table).
+  void ApplyRetention();
   static std::string MetaKey(uint64_t id);
 
   storage::Store& store_;
@@ -131,6 +135,9 @@ class StreamEngine {
   std::condition_variable work_cv_;
   std::condition_variable done_cv_;
   std::map<uint64_t, Entry> dataflows_;
+  /// Log positions of stopped views whose state is kept (a DROP that may roll back): retention
+  /// keeps the records they would need to resume.
+  std::map<uint64_t, std::vector<std::pair<storage::TopicPartition, uint64_t>>> holds_;
   uint64_t visible_seq_ = 0;
   uint64_t demand_seq_ = 0;
   uint64_t processed_seq_ = 0;  // publication sequence the last epoch read up to

@@ -166,6 +166,21 @@ void Log::SetStartOffset(TopicPartition tp, uint64_t start) {
   if (it != partitions_.end() && start > it->second.start) it->second.start = start;
 }
 
+Result<uint64_t> Log::Truncate(TopicPartition tp, uint64_t below, WriteBatch& batch) {
+  uint64_t start = StartOffset(tp);
+  if (below <= start) return start;
+  std::string prefix = PartitionPrefix(tp.topic, tp.partition);
+  std::string key, value;
+  ASSIGN_OR_RETURN(bool found, store_.Last(Space::kLog, prefix,
+                                           BatchKey(tp.topic, tp.partition, below + 1), &key,
+                                           &value));
+  if (!found) return start;
+  uint64_t base = KeyCodec::DecodeU64(std::string_view(key).substr(prefix.size()));
+  if (base <= start) return start;
+  batch.DeleteRange(Space::kLog, prefix, key);
+  return base;
+}
+
 uint64_t Log::sequence() const {
   std::lock_guard<std::mutex> lock(mu_);
   return sequence_;

@@ -97,6 +97,10 @@ class Log {
   uint64_t Publish(const std::vector<std::pair<TopicPartition, uint64_t>>& ends);
   /// Advances a partition's start offset after retention deleted its head.
   void SetStartOffset(TopicPartition tp, uint64_t start);
+  /// Adds to `batch` the deletion of every batch of a partition that holds only records below
+  /// `below` (the batch holding `below`, and the last batch, stay); returns the partition's start
+  /// offset once `batch` is written (call SetStartOffset with it then).
+  Result<uint64_t> Truncate(TopicPartition tp, uint64_t below, WriteBatch& batch);
   /// Number of publications so far.
   uint64_t sequence() const;
   /// End offsets of every partition of `topics` together with the sequence they reflect.
