@@ -144,11 +144,12 @@ std::optional<planner::SystemRelationData> Database::SystemRelation(const std::s
     col("name", T::kText);
     col("id", T::kInt64);
     col("backfilling", T::kBool);
+    col("restored", T::kBool);
     col("state_entries", T::kInt64);
     col("error", T::kText);
     for (const auto& info : engine_->Info()) {
       d.rows.push_back({Value::Text(name_of(info.id)), Value::Int64(static_cast<int64_t>(info.id)),
-                        Value::Bool(info.backfilling),
+                        Value::Bool(info.backfilling), Value::Bool(info.restored),
                         Value::Int64(static_cast<int64_t>(info.state_entries)),
                         info.error.empty() ? Value::Null(T::kText) : Value::Text(info.error)});
     }

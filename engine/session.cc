@@ -297,8 +297,7 @@ Result<const storage::Snapshot*> Session::ViewSnapshot() {
       int64_t deadline =
           statement_timeout_ms_ > 0 ? statement_start_ + statement_timeout_ms_ * 1000 : 0;
       uint64_t seq = db_.log().sequence();
-      RETURN_IF_ERROR(
-          WaitUnlocked([&] { return db_.engine().WaitFor(seq, &cancel_, deadline); }));
+      RETURN_IF_ERROR(WaitUnlocked([&] { return db_.engine().WaitFor(seq, &cancel_, deadline); }));
     }
     view_snapshot_ = db_.store().GetSnapshot();
   }

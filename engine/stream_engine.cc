@@ -53,6 +53,7 @@ Status StreamEngine::Add(uint64_t id, std::unique_ptr<executor::Dataflow> df) {
   if (restored) {
     // The backfill finished in an earlier run: reload the state instead of recomputing.
     RETURN_IF_ERROR(df->Restore(store_));
+    e.restored = true;
   } else {
     storage::WriteBatch clear(store_);
     clear.DeleteRange(storage::Space::kState, executor::Dataflow::StateBegin(id),
@@ -232,6 +233,7 @@ std::vector<DataflowInfo> StreamEngine::Info() {
     DataflowInfo info;
     info.id = id;
     info.backfilling = e.backfilling;
+    info.restored = e.restored;
     info.backfill_total = e.backfill_total;
     info.error = e.broken.ok() ? "" : e.broken.message();
     info.state_entries = e.df->StateSize();
@@ -297,6 +299,7 @@ void StreamEngine::ResetForBackfill(Entry& e, storage::WriteBatch& batch) {
   batch.Delete(storage::Space::kMeta, MetaKey(id));
   e.needs_backfill = true;
   e.backfilling = true;
+  e.restored = false;
 }
 
 void StreamEngine::RunEpoch() {

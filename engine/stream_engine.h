@@ -37,6 +37,7 @@ struct StreamEngineOptions {
 struct DataflowInfo {
   uint64_t id = 0;
   bool backfilling = false;
+  bool restored = false;  // started from persisted state (not recomputed)
   size_t backfill_rows = 0;
   size_t backfill_total = 0;  // rows of the view's tables when its backfill started
   size_t state_entries = 0;
@@ -104,6 +105,7 @@ class StreamEngine {
     std::unique_ptr<executor::Dataflow> df;
     bool needs_backfill = false;  // to start at the next epoch
     bool backfilling = false;
+    bool restored = false;
     size_t backfill_total = 0;
     uint64_t covered_seq = 0;
     Status broken;

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <functional>
 #include <optional>
-#include <cmath>
 #include <unordered_set>
 
 #include "function/cast.h"

@@ -89,8 +89,8 @@ std::string MaterializeOp::Describe() const {
 }
 
 Status MaterializeOp::ReadKey(storage::Store& store, const storage::Snapshot* snapshot,
-                              uint64_t state_id, const Row& key,
-                              const std::vector<SqlType>& types, RowSet* out) {
+                              uint64_t state_id, const Row& key, const std::vector<SqlType>& types,
+                              RowSet* out) {
   StateTable table(state_id);
   std::string k;
   for (const Value& v : key) storage::KeyCodec::AppendValue(&k, v);

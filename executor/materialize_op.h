@@ -26,9 +26,8 @@ class MaterializeOp : public StreamOperator {
   size_t StateSize() const override { return counts_.size(); }
 
   /// The row of a keyed view with key values `key` (in key column order), if any.
-  static Status ReadKey(storage::Store& store, const storage::Snapshot* snapshot,
-                        uint64_t state_id, const Row& key, const std::vector<SqlType>& types,
-                        RowSet* out);
+  static Status ReadKey(storage::Store& store, const storage::Snapshot* snapshot, uint64_t state_id,
+                        const Row& key, const std::vector<SqlType>& types, RowSet* out);
   /// The rows of a view's state table as of `snapshot`, each repeated by its count.
   static Status Read(storage::Store& store, const storage::Snapshot* snapshot, uint64_t state_id,
                      const std::vector<SqlType>& types, RowSet* out);

@@ -171,9 +171,9 @@ Result<uint64_t> Log::Truncate(TopicPartition tp, uint64_t below, WriteBatch& ba
   if (below <= start) return start;
   std::string prefix = PartitionPrefix(tp.topic, tp.partition);
   std::string key, value;
-  ASSIGN_OR_RETURN(bool found, store_.Last(Space::kLog, prefix,
-                                           BatchKey(tp.topic, tp.partition, below + 1), &key,
-                                           &value));
+  ASSIGN_OR_RETURN(
+      bool found,
+      store_.Last(Space::kLog, prefix, BatchKey(tp.topic, tp.partition, below + 1), &key, &value));
   if (!found) return start;
   uint64_t base = KeyCodec::DecodeU64(std::string_view(key).substr(prefix.size()));
   if (base <= start) return start;

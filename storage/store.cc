@@ -101,8 +101,8 @@ Result<bool> Store::Get(Space space, std::string_view key, std::string* value,
                         const Snapshot* snapshot) {
   rocksdb::ReadOptions ro;
   if (snapshot) ro.snapshot = snapshot->impl_->snapshot;
-  rocksdb::Status s = impl_->db->Get(ro, impl_->Handle(space),
-                                     rocksdb::Slice(key.data(), key.size()), value);
+  rocksdb::Status s =
+      impl_->db->Get(ro, impl_->Handle(space), rocksdb::Slice(key.data(), key.size()), value);
   if (s.IsNotFound()) return false;
   RETURN_IF_ERROR(FromRocks(s, "read failed"));
   return true;

@@ -33,6 +33,7 @@ missing=$(q "SELECT count(*) FROM generate_series(1, $acked) g(i) WHERE i NOT IN
 bad=$(q "SELECT count(*) FROM acked WHERE payload <> 'row ' || id")
 # The view comes back with exactly the query's answer over the surviving rows, and keeps updating.
 view=$(q "SELECT bucket, n, top FROM acked_stats ORDER BY bucket" | tr '\n' ' ')
+restored=$(q "SELECT restored FROM freshet_catalog.dataflows WHERE name = 'acked_stats'")
 batch=$(q "SELECT id % 10, count(*), max(id) FROM acked GROUP BY id % 10 ORDER BY 1" | tr '\n' ' ')
 q "DELETE FROM acked WHERE id % 10 = 3; INSERT INTO acked VALUES (1000003, 'row 1000003')" >/dev/null || fail "write after restart"
 view2=$(q "SELECT bucket, n, top FROM acked_stats ORDER BY bucket" | tr '\n' ' ')
@@ -42,8 +43,9 @@ kill "$pid"; wait "$pid" 2>/dev/null
 [ "$missing" = "0" ] || fail "$missing acknowledged rows lost (acked=$acked, stored=$count)"
 [ "$bad" = "0" ] || fail "$bad corrupted rows"
 [ "$view" = "$batch" ] || fail "view after restart: '$view' but the query gives '$batch'"
+[ "$restored" = "t" ] || fail "the view was recomputed after the restart instead of restored ('$restored')"
 [ "$view2" = "$batch2" ] || fail "view after restart and a write: '$view2' but the query gives '$batch2'"
 [ "$count" -le $((acked + 1)) ] || fail "stored $count rows but only $acked were acknowledged"
-echo "kill9_test: $acked acknowledged rows survived kill -9 (stored $count); the view matches its query after restart and after a new write"
+echo "kill9_test: $acked acknowledged rows survived kill -9 (stored $count); the view came back from its persisted state, matches its query after restart and after a new write"
 rm -rf "$dir"
 echo "1 passed, 0 failed"

@@ -562,7 +562,8 @@ TEST_F(EngineTest, LogRetentionDropsWhatEveryViewConsumed) {
   options_.retention_every = 1;
   Reopen();
   ASSERT_EQ(Exec("CREATE TABLE t (x int)"), "");
-  for (int i = 0; i < 5; i++) ASSERT_EQ(Exec("INSERT INTO t VALUES (" + std::to_string(i) + ")"), "");
+  for (int i = 0; i < 5; i++)
+    ASSERT_EQ(Exec("INSERT INTO t VALUES (" + std::to_string(i) + ")"), "");
   ASSERT_EQ(Exec("CREATE MATERIALIZED VIEW c AS SELECT count(*) FROM t"), "");
   // A view stopped by a DROP that may still roll back holds the records it would resume from.
   ASSERT_EQ(Exec("BEGIN; DROP MATERIALIZED VIEW c"), "");
