@@ -65,6 +65,10 @@ Status Database::ReloadCatalog() {
       }
       if (!log_->HasTopic(def.id)) RETURN_IF_ERROR(log_->OpenTopic(def.id, kTablePartitions));
     }
+    if (def.kind == planner::RelationKind::kSource && def.Option("connector", "log") == "log" &&
+        !log_->HasTopic(def.id)) {
+      RETURN_IF_ERROR(OpenSourceTopic(def));
+    }
     catalog_.Put(std::make_shared<planner::TableDef>(std::move(def)));
   }
   // Views: stop the ones the catalog no longer has (their state goes: they never committed or
@@ -209,6 +213,19 @@ std::optional<planner::SystemRelationData> Database::SystemRelation(const std::s
     return d;
   }
   return std::nullopt;
+}
+
+Status Database::OpenSourceTopic(const planner::TableDef& source) {
+  int64_t partitions = std::atoll(source.Option("partitions", "1").c_str());
+  return log_->OpenTopic(source.id, static_cast<uint32_t>(std::max<int64_t>(1, partitions)));
+}
+
+Result<std::unique_ptr<ingest::Generator>> Database::SourceGenerator(
+    const planner::TableDef& source) {
+  std::vector<ingest::GeneratorColumn> cols;
+  for (const auto& c : source.columns) cols.push_back({c.name, c.type});
+  int64_t created_at = std::atoll(source.Option("_created_at", "0").c_str());
+  return ingest::MakeGenerator(source.Option("connector"), source.options, cols, created_at);
 }
 
 Status Database::OpenTopic(uint64_t table_id) {

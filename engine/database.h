@@ -8,6 +8,7 @@
 #include "common/status.h"
 #include "engine/stream_engine.h"
 #include "executor/dataflow.h"
+#include "ingest/generator.h"
 #include "pgwire/backend.h"
 #include "planner/catalog.h"
 #include "storage/log.h"
@@ -52,6 +53,10 @@ class Database : public pgwire::Backend {
   Status DropViewState(uint64_t id) { return engine_->DropState(id); }
   /// Registers a new table's changelog topic.
   Status OpenTopic(uint64_t table_id);
+  /// Registers a 'log' source's topic (its declared partitions).
+  Status OpenSourceTopic(const planner::TableDef& source);
+  /// The generator behind a 'nexmark' or 'datagen' source.
+  Result<std::unique_ptr<ingest::Generator>> SourceGenerator(const planner::TableDef& source);
   /// Forgets a dropped table's topic and deletes its records.
   Status DropTopic(uint64_t table_id);
 

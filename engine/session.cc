@@ -190,6 +190,7 @@ executor::ExecContext Session::MakeExecContext(const std::vector<Value>& params)
   ctx.read_view_key = [this](const planner::TableDef& def, const Row& key) {
     return ReadViewKey(def, key);
   };
+  ctx.read_source = [this](const planner::TableDef& def) { return ReadSource(def); };
   ctx.txn = &Txn();
   ctx.eval = MakeEvalContext();
   ctx.eval.cancel = &cancel_;
@@ -218,12 +219,14 @@ void Session::AbortTransaction() {
 }
 
 void Session::WriteLogBatches(std::vector<std::pair<storage::TopicPartition, uint64_t>>* ends) {
-  for (auto& [table, batches] : pending_log_) {
-    storage::TopicPartition tp{table, 0};
+  int64_t now = NowMicros();
+  for (auto& [tp, batches] : pending_log_) {
     uint64_t offset = db_.log().EndOffset(tp);
     for (auto& b : batches) {
       if (b.count() == 0) continue;
-      txn_->Put(storage::Space::kLog, storage::Log::BatchKey(table, 0, offset), b.Finish());
+      b.set_ingest_time(now);
+      txn_->Put(storage::Space::kLog, storage::Log::BatchKey(tp.topic, tp.partition, offset),
+                b.Finish());
       offset += b.count();
     }
     ends->emplace_back(tp, offset);
@@ -310,7 +313,7 @@ Status Session::CommitImplicit() {
 }
 
 void Session::RecordChange(const planner::TableDef& table, const Row& row, int64_t weight) {
-  auto& batches = pending_log_[table.id];
+  auto& batches = pending_log_[storage::TopicPartition{table.id, 0}];
   if (batches.empty() || batches.back().count() >= StreamChunk::kChunkSize) batches.emplace_back();
   std::string encoded;
   storage::RowCodec::Encode(row, &encoded);
@@ -319,7 +322,7 @@ void Session::RecordChange(const planner::TableDef& table, const Row& row, int64
 
 void Session::SavePoint() {
   Txn().SetSavePoint();
-  std::map<uint64_t, std::tuple<size_t, size_t, size_t>> mark;
+  std::map<storage::TopicPartition, std::tuple<size_t, size_t, size_t>> mark;
   for (const auto& [id, batches] : pending_log_) {
     mark[id] = {batches.size(), batches.empty() ? 0 : batches.back().count(),
                 batches.empty() ? 0 : batches.back().bytes()};
@@ -467,6 +470,7 @@ Status Session::Execute(const parser::Statement& stmt, std::string_view sql,
       return Status::OK();
     }
     case StmtKind::kCreateSource:
+      return HandleCreateSource(static_cast<const parser::CreateSourceStatement&>(stmt), sink);
     case StmtKind::kCreateSink:
     case StmtKind::kSubscribe:
       return Status::NotSupported("sources, sinks and SUBSCRIBE are not supported yet");

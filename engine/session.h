@@ -116,6 +116,8 @@ class Session : public pgwire::BackendSession {
                 const executor::RowSet& rows, pgwire::ResultSink& sink, bool describe = true);
 
   // DDL (session_ddl.cc).
+  /// A column type from its name (42704 when unknown, 22023 for bad modifiers).
+  static Result<SqlType> ResolveType(const parser::TypeName& name);
   Status HandleCreateTable(const parser::CreateTableStatement& stmt, pgwire::ResultSink& sink);
   Status HandleCreateView(const parser::CreateViewStatement& stmt, std::string_view sql,
                           pgwire::ResultSink& sink);
@@ -130,6 +132,13 @@ class Session : public pgwire::BackendSession {
   /// deletion in the changelog.
   Status DeleteTableData(const planner::TableDef& def, bool record);
   Status DeleteCatalog(const planner::TableDef& def);
+
+  // Sources (session_source.cc).
+  Status HandleCreateSource(const parser::CreateSourceStatement& stmt, pgwire::ResultSink& sink);
+  /// Appends a row to a 'log' source's topic (routed to a partition; written at commit).
+  Status AppendToSource(const planner::TableDef& source, const Row& row);
+  /// A batch read of a source: what its log retains, or what its generator has produced so far.
+  Result<executor::RowSet> ReadSource(const planner::TableDef& source);
 
   // COPY (session_copy.cc).
   Status HandleCopy(const parser::CopyStatement& stmt, pgwire::ResultSink& sink);
@@ -174,9 +183,11 @@ class Session : public pgwire::BackendSession {
   int64_t txn_start_ = 0;
   std::vector<std::string> savepoints_;
   /// This transaction's changes per table, encoded as log batches (written at commit).
-  std::map<uint64_t, std::vector<storage::LogBatchBuilder>> pending_log_;
-  /// Per savepoint: per table (batches, records in the last one, its bytes).
-  std::vector<std::map<uint64_t, std::tuple<size_t, size_t, size_t>>> log_marks_;
+  std::map<storage::TopicPartition, std::vector<storage::LogBatchBuilder>> pending_log_;
+  /// Per savepoint: per partition (batches, records in the last one, its bytes).
+  std::vector<std::map<storage::TopicPartition, std::tuple<size_t, size_t, size_t>>> log_marks_;
+  /// Round-robin position per source without a partition key.
+  std::map<uint64_t, uint32_t> round_robin_;
   std::vector<std::function<Status()>> after_commit_;
   /// Materialized views created by the open transaction (maintained once it commits).
   std::set<uint64_t> txn_created_views_;

@@ -166,6 +166,13 @@ Status Session::HandleCopy(const parser::CopyStatement& stmt, pgwire::ResultSink
                                                     rows.push_back(std::move(r));
                                                     return true;
                                                   }));
+      } else if (table->kind == planner::RelationKind::kSource) {
+        ASSIGN_OR_RETURN(executor::RowSet all, ReadSource(*table));
+        for (Row& row : all) {
+          Row r;
+          for (int c : cols) r.push_back(std::move(row[c]));
+          rows.push_back(std::move(r));
+        }
       } else {
         return Status::NotSupported("COPY from a view: use COPY (SELECT ...) TO STDOUT");
       }
@@ -223,7 +230,8 @@ Status Session::HandleCopy(const parser::CopyStatement& stmt, pgwire::ResultSink
 
   // COPY ... FROM STDIN
   ASSIGN_OR_RETURN(state->table, FindTable(stmt.table, 0));
-  if (state->table->kind != planner::RelationKind::kTable) {
+  if (state->table->kind != planner::RelationKind::kTable &&
+      state->table->kind != planner::RelationKind::kSource) {
     return Status::Error(sqlstate::kWrongObjectType,
                          "cannot copy to non-table relation \"" + state->table->name + "\"");
   }

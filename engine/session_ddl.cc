@@ -89,6 +89,29 @@ void CollectRelations(const parser::SelectStmt& s, std::set<std::string>* out,
 
 }  // namespace
 
+Result<SqlType> Session::ResolveType(const parser::TypeName& name) {
+  int32_t m1 = name.modifiers.size() > 0 ? name.modifiers[0] : -1;
+  int32_t m2 = name.modifiers.size() > 1 ? name.modifiers[1] : -1;
+  SqlType type = TypeFromName(name.name, m1, m2);
+  if (type.id == TypeId::kUnknown || name.is_array) {
+    return Status::Error(sqlstate::kUndefinedObject,
+                         "type \"" + name.name + (name.is_array ? "[]" : "") + "\" does not exist",
+                         name.position);
+  }
+  if (type.id == TypeId::kNumeric && m1 >= 0 && (m1 < 1 || m1 > Decimal::kMaxDigits)) {
+    return Status::Error(sqlstate::kInvalidParameterValue,
+                         "NUMERIC precision " + std::to_string(m1) + " must be between 1 and " +
+                             std::to_string(Decimal::kMaxDigits));
+  }
+  if ((type.id == TypeId::kVarchar || type.id == TypeId::kChar) && m1 == 0) {
+    return Status::Error(sqlstate::kInvalidParameterValue,
+                         "length for type " +
+                             std::string(type.id == TypeId::kVarchar ? "varchar" : "char") +
+                             " must be at least 1");
+  }
+  return type;
+}
+
 Status Session::PutCatalog(const TableDef& def) {
   Txn().Put(storage::Space::kCatalog, CatalogKey(def.id), def.Serialize());
   txn_has_ddl_ = true;
@@ -151,26 +174,7 @@ Status Session::HandleCreateTable(const parser::CreateTableStatement& stmt,
   for (const auto& col : stmt.columns) {
     planner::ColumnDef c;
     c.name = col.name;
-    int32_t m1 = col.type.modifiers.size() > 0 ? col.type.modifiers[0] : -1;
-    int32_t m2 = col.type.modifiers.size() > 1 ? col.type.modifiers[1] : -1;
-    c.type = TypeFromName(col.type.name, m1, m2);
-    if (c.type.id == TypeId::kUnknown || col.type.is_array) {
-      return Status::Error(
-          sqlstate::kUndefinedObject,
-          "type \"" + col.type.name + (col.type.is_array ? "[]" : "") + "\" does not exist",
-          col.type.position);
-    }
-    if (c.type.id == TypeId::kNumeric && m1 >= 0 && (m1 < 1 || m1 > Decimal::kMaxDigits)) {
-      return Status::Error(sqlstate::kInvalidParameterValue,
-                           "NUMERIC precision " + std::to_string(m1) + " must be between 1 and " +
-                               std::to_string(Decimal::kMaxDigits));
-    }
-    if ((c.type.id == TypeId::kVarchar || c.type.id == TypeId::kChar) && m1 == 0) {
-      return Status::Error(sqlstate::kInvalidParameterValue,
-                           "length for type " +
-                               std::string(c.type.id == TypeId::kVarchar ? "varchar" : "char") +
-                               " must be at least 1");
-    }
+    ASSIGN_OR_RETURN(c.type, ResolveType(col.type));
     c.not_null = col.not_null || col.primary_key;
     c.default_expr = col.default_text;
     for (const auto& existing : def.columns) {
@@ -495,8 +499,10 @@ Status Session::HandleDrop(const parser::DropStatement& stmt, pgwire::ResultSink
       db_.StopView(id);
       txn_created_views_.erase(id);
       AfterCommit([this, id] { return db_.DropViewState(id); });
-    } else if (def.kind == RelationKind::kTable) {
-      pending_log_.erase(id);
+    } else if (def.kind == RelationKind::kTable || def.kind == RelationKind::kSource) {
+      for (auto it = pending_log_.begin(); it != pending_log_.end();) {
+        it = it->first.topic == id ? pending_log_.erase(it) : std::next(it);
+      }
       AfterCommit([this, id] { return db_.DropTopic(id); });
     }
     return Status::OK();
@@ -553,13 +559,7 @@ Status Session::HandleAlterTable(const parser::AlterTableStatement& stmt,
       }
       planner::ColumnDef c;
       c.name = col.name;
-      int32_t m1 = col.type.modifiers.size() > 0 ? col.type.modifiers[0] : -1;
-      int32_t m2 = col.type.modifiers.size() > 1 ? col.type.modifiers[1] : -1;
-      c.type = TypeFromName(col.type.name, m1, m2);
-      if (c.type.id == TypeId::kUnknown) {
-        return Status::Error(sqlstate::kUndefinedObject,
-                             "type \"" + col.type.name + "\" does not exist");
-      }
+      ASSIGN_OR_RETURN(c.type, ResolveType(col.type));
       c.not_null = col.not_null;
       c.default_expr = col.default_text;
       Value fill = Value::Null(c.type);

@@ -91,6 +91,18 @@ Status Session::HandleExplain(const parser::ExplainStatement& stmt, pgwire::Resu
 
 namespace {
 
+/// How errors name a relation that is not a table.
+const char* RelationWord(const planner::TableDef& def) {
+  switch (def.kind) {
+    case planner::RelationKind::kSource:
+      return "source (append-only)";
+    case planner::RelationKind::kMaterializedView:
+      return "materialized view";
+    default:
+      return "view";
+  }
+}
+
 std::string KeyDescription(const planner::TableDef& table, const Row& row,
                            const std::vector<int>& key_columns) {
   std::string cols, vals;
@@ -168,6 +180,7 @@ Result<BoundExprPtr> BindWhere(Binder& binder, const parser::Expr* where,
 }  // namespace
 
 Status Session::InsertRow(const planner::TableDef& table, Row row) {
+  if (table.kind == planner::RelationKind::kSource) return AppendToSource(table, row);
   for (size_t i = 0; i < table.columns.size(); i++) {
     if (row[i].is_null() && table.columns[i].not_null) {
       return Status::Error(sqlstate::kNotNullViolation,
@@ -246,7 +259,13 @@ Status Session::ReplaceRow(const planner::TableDef& table, const std::string& ke
 Status Session::HandleInsert(const parser::InsertStatement& stmt, pgwire::ResultSink& sink,
                              const std::vector<Value>& params) {
   ASSIGN_OR_RETURN(auto table, FindTable(stmt.table, stmt.start + 1));
-  if (table->kind != planner::RelationKind::kTable) {
+  if (table->kind == planner::RelationKind::kSource && stmt.on_conflict) {
+    return Status::Error(sqlstate::kWrongObjectType,
+                         "ON CONFLICT does not apply to source \"" + table->name +
+                             "\" (it is append-only)");
+  }
+  if (table->kind != planner::RelationKind::kTable &&
+      table->kind != planner::RelationKind::kSource) {
     return Status::Error(
         sqlstate::kWrongObjectType,
         "cannot insert into " +
@@ -468,7 +487,9 @@ Status Session::HandleUpdate(const parser::UpdateStatement& stmt, pgwire::Result
                              const std::vector<Value>& params) {
   ASSIGN_OR_RETURN(auto table, FindTable(stmt.table, stmt.start + 1));
   if (table->kind != planner::RelationKind::kTable) {
-    return Status::Error(sqlstate::kWrongObjectType, "cannot update view \"" + table->name + "\"");
+    return Status::Error(sqlstate::kWrongObjectType,
+                         std::string("cannot update ") + RelationWord(*table) + " \"" +
+                             table->name + "\"");
   }
   if (!stmt.from.empty()) return Status::NotSupported("UPDATE ... FROM is not supported yet");
   Binder binder(db_.catalog());
@@ -538,7 +559,8 @@ Status Session::HandleDelete(const parser::DeleteStatement& stmt, pgwire::Result
   ASSIGN_OR_RETURN(auto table, FindTable(stmt.table, stmt.start + 1));
   if (table->kind != planner::RelationKind::kTable) {
     return Status::Error(sqlstate::kWrongObjectType,
-                         "cannot delete from view \"" + table->name + "\"");
+                         std::string("cannot delete from ") + RelationWord(*table) + " \"" +
+                             table->name + "\"");
   }
   if (!stmt.using_tables.empty())
     return Status::NotSupported("DELETE ... USING is not supported yet");

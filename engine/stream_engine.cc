@@ -15,6 +15,13 @@ constexpr const char* kMetaPrefix = "dataflow/";
 
 int64_t SteadyMicros() { return executor::SteadyMicros(); }
 
+/// Wall clock in microseconds since 2000-01-01 (the epoch of SQL timestamps).
+int64_t WallMicros() {
+  auto now = std::chrono::system_clock::now().time_since_epoch();
+  return std::chrono::duration_cast<std::chrono::microseconds>(now).count() -
+         datetime::kUnixEpochDays * datetime::kMicrosPerDay;
+}
+
 }  // namespace
 
 StreamEngine::StreamEngine(storage::Store& store, storage::Log& log, Compiler compiler,
@@ -261,6 +268,12 @@ bool StreamEngine::HasWork() {
   // Called with mu_ held.
   if (more_ || demand_seq_ > visible_seq_) return true;
   for (auto& [id, e] : dataflows_) {
+    if (!e.broken.ok()) continue;
+    for (auto* src : e.df->sources()) {
+      if (src->Replayable()) return true;  // generators produce rows as time passes
+    }
+  }
+  for (auto& [id, e] : dataflows_) {
     if (e.needs_backfill) return true;
   }
   return log_.sequence() > processed_seq_;
@@ -289,6 +302,10 @@ void StreamEngine::Run() {
     last = std::chrono::steady_clock::now();
     RunEpoch();
     done_cv_.notify_all();
+    // Let sessions waiting on the engine (reads, CREATE, DROP) in between back-to-back epochs.
+    lock.unlock();
+    std::this_thread::yield();
+    lock.lock();
   }
 }
 
@@ -411,6 +428,8 @@ Status StreamEngine::RunDataflow(Entry& e, storage::WriteBatch& batch,
   df.ctx().batch = &batch;
   df.ctx().epoch = epoch_.load();
   df.ctx().backfilling = e.backfilling;
+  int64_t now = WallMicros();
+  for (auto* src : df.sources()) src->BeginEpoch(now);
   for (auto* src : df.sources()) {
     std::vector<uint64_t> targets;
     for (const auto& tp : src->Partitions()) {
@@ -438,6 +457,7 @@ Status StreamEngine::RunDataflow(Entry& e, storage::WriteBatch& batch,
     batch.Put(storage::Space::kMeta, MetaKey(df.id()), "done");
   }
   e.backfilling = backfilling;
+  for (auto* src : df.sources()) more_ |= src->HasMore();
   if (backfilling) {
     more_ = true;
   } else {

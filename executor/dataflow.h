@@ -9,6 +9,7 @@
 #include "common/status.h"
 #include "executor/materialize_op.h"
 #include "executor/source_operator.h"
+#include "executor/source_scan_op.h"
 #include "executor/stream_operator.h"
 #include "function/eval_context.h"
 #include "planner/logical_plan.h"
@@ -53,6 +54,10 @@ class Dataflow {
   static uint64_t StateId(uint64_t id, uint32_t k) { return (id << 16) | k; }
   /// The view's rows (MaterializeOp's state table).
   static uint64_t ContentsStateId(uint64_t id) { return StateId(id, 0); }
+  /// The rows its sources diverted as late.
+  static uint64_t LateRowsStateId(uint64_t id) { return StateId(id, 0xffff); }
+  /// The scans of sources (watermarks, late rows).
+  const std::vector<SourceScanOp*>& source_scans() const { return source_scans_; }
   /// Key range in Space::kState holding all of a dataflow's state.
   static std::string StateBegin(uint64_t id);
   static std::string StateEnd(uint64_t id);
@@ -68,6 +73,7 @@ class Dataflow {
   std::vector<std::unique_ptr<std::vector<planner::BoundExprPtr>>> lists_;
   std::vector<std::unique_ptr<StreamOperator>> ops_;
   std::vector<SourceOperator*> sources_;
+  std::vector<SourceScanOp*> source_scans_;
   MaterializeOp* sink_ = nullptr;
   std::set<uint64_t> tables_;
   std::vector<SqlType> types_;

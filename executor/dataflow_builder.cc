@@ -11,6 +11,7 @@
 #include "executor/over_window_op.h"
 #include "executor/project_op.h"
 #include "executor/subquery_op.h"
+#include "executor/source_scan_op.h"
 #include "executor/table_scan_op.h"
 #include "executor/top_n_op.h"
 #include "executor/union_op.h"
@@ -250,6 +251,24 @@ Result<StreamOperator*> DataflowBuilder::Build(const LogicalPlan& p) {
         ASSIGN_OR_RETURN(auto inner, expand_(*p.table));
         df_.plans_.push_back(inner);
         return Build(*inner);
+      }
+      if (p.table->kind == planner::RelationKind::kSource) {
+        std::unique_ptr<ingest::Generator> generator;
+        std::string connector = p.table->Option("connector", "log");
+        if (connector != "log") {
+          std::vector<ingest::GeneratorColumn> cols;
+          for (const auto& c : p.table->columns) cols.push_back({c.name, c.type});
+          int64_t created_at = std::atoll(p.table->Option("_created_at", "0").c_str());
+          ASSIGN_OR_RETURN(generator,
+                           ingest::MakeGenerator(connector, p.table->options, cols, created_at));
+        }
+        ASSIGN_OR_RETURN(auto scan, SourceScanOp::Make(df_.ctx_, store_, log_, p.table,
+                                                       std::move(generator), source_options_,
+                                                       StateId(), Dataflow::LateRowsStateId(df_.id_)));
+        SourceScanOp* raw = Own(std::move(scan));
+        df_.sources_.push_back(raw);
+        df_.source_scans_.push_back(raw);
+        return static_cast<StreamOperator*>(raw);
       }
       if (p.table->kind != planner::RelationKind::kTable) {
         return Unsupported("materialized views over " + p.table->name);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "executor/dataflow.h"
+#include "executor/source_scan_op.h"
 
 namespace freshet::executor {
 
@@ -27,6 +28,8 @@ class DataflowBuilder {
   static std::optional<std::vector<int>> UniqueKey(const planner::LogicalPlan& plan);
 
   uint32_t NextStateId() { return next_state_++; }
+  /// How sources are read (watermarks and lateness); set before Build.
+  void set_source_options(const SourceScanOptions& o) { source_options_ = o; }
 
  private:
   template <typename T>
@@ -51,6 +54,7 @@ class DataflowBuilder {
   storage::Log& log_;
   ExpandView expand_;
   uint32_t next_state_ = 1;  // 0 is the view's rows
+  SourceScanOptions source_options_;
   int expand_depth_ = 0;
 };
 

@@ -373,6 +373,10 @@ Result<RowSet> Executor::ExecScan(const LogicalPlan& plan) {
     if (!ctx_.read_view) return Status::Internal("no materialized view reader");
     return ctx_.read_view(*plan.table);
   }
+  if (plan.table->kind == planner::RelationKind::kSource) {
+    if (!ctx_.read_source) return Status::Internal("no source reader");
+    return ctx_.read_source(*plan.table);
+  }
   RowSet out;
   if (!ctx_.txn) return Status::Internal("scan without a transaction");
   RETURN_IF_ERROR(storage::TableStore::Scan(*ctx_.txn, plan.table->id, plan.types,

@@ -30,6 +30,8 @@ struct ExecContext {
   /// Reads the row of a materialized view with the given values of its key (TableDef
   /// primary_key columns), when the engine can look rows up by key.
   std::function<Result<RowSet>(const planner::TableDef&, const Row& key)> read_view_key;
+  /// Reads what a source holds (its retained log, or what its generator produced so far).
+  std::function<Result<RowSet>(const planner::TableDef&)> read_source;
 };
 
 /// Runs logical plans over stored tables (the batch engine for SELECT and the inputs of DML).

@@ -58,6 +58,8 @@ class ProjectionEvaluator {
   /// keeping weights. Column references are copied, other expressions evaluated.
   Status Project(const StreamChunk& input, StreamChunk* out);
   std::vector<SqlType> types() const;
+  /// Per output column: the input column it copies, or -1.
+  const std::vector<int>& column_refs() const { return columns_; }
 
  private:
   std::vector<std::unique_ptr<ExpressionEvaluator>> exprs_;

@@ -15,6 +15,11 @@ class FilterOp : public StreamOperator {
   Status Push(int port, StreamChunk& chunk) override;
   std::string Describe() const override { return "Filter " + text_ + "  (stateless)"; }
 
+ protected:
+  Status OnWatermark(int, int column, int64_t value) override {
+    return EmitWatermark(column, value);
+  }
+
  private:
   std::unique_ptr<ExpressionEvaluator> predicate_;
   std::string text_;

@@ -21,6 +21,16 @@ class ProjectOp : public StreamOperator {
   }
   std::string Describe() const override { return "Project " + text_ + "  (stateless)"; }
 
+ protected:
+  /// A watermark passes to every output column that copies its input column.
+  Status OnWatermark(int, int column, int64_t value) override {
+    const auto& cols = projection_->column_refs();
+    for (size_t i = 0; i < cols.size(); i++) {
+      if (cols[i] == column) RETURN_IF_ERROR(EmitWatermark(static_cast<int>(i), value));
+    }
+    return Status::OK();
+  }
+
  private:
   std::unique_ptr<ProjectionEvaluator> projection_;
   std::string text_;

@@ -28,6 +28,13 @@ class SourceOperator : public StreamOperator {
   virtual std::vector<storage::TopicPartition> Partitions() const { return {}; }
   /// Sets how far into each partition (same order as Partitions()) the current epoch reads.
   virtual void SetTargets(const std::vector<uint64_t>& ends) {}
+  /// Called at the start of every epoch with the wall clock (generators decide their targets).
+  virtual void BeginEpoch(int64_t now_micros) {}
+  /// True for sources replayed from a generator rather than read from the log: they take no
+  /// part in read-your-writes (nothing is written to them).
+  virtual bool Replayable() const { return false; }
+  /// True when the source had more input than this epoch took (run the next epoch at once).
+  virtual bool HasMore() const { return false; }
   /// Positions reached (same order as Partitions()).
   virtual std::vector<uint64_t> Positions() const { return {}; }
   /// Pushes up to about `budget` rows downstream; returns how many it pushed (0 when it has

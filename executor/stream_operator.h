@@ -66,6 +66,9 @@ class StreamOperator {
   virtual Status Push(int port, StreamChunk& chunk) = 0;
   /// The barrier of the current epoch arriving on `port`.
   Status Barrier(int port);
+  /// A watermark on column `column` of input `port`: no later change on that input has a smaller
+  /// value in that column (rows behind it were diverted as late rows at the source).
+  Status Watermark(int port, int column, int64_t value) { return OnWatermark(port, column, value); }
   /// Reloads state persisted at earlier barriers (at startup, instead of recomputing).
   virtual Status Restore(storage::Store& store) { return Status::OK(); }
 
@@ -87,6 +90,13 @@ class StreamOperator {
   Status Emit(StreamChunk& chunk) {
     if (chunk.empty() || !output_) return Status::OK();
     return output_->Push(output_port_, chunk);
+  }
+  /// Handles an input watermark; by default it stops here (the operator cannot say how its
+  /// output columns relate to it).
+  virtual Status OnWatermark(int port, int column, int64_t value) { return Status::OK(); }
+  Status EmitWatermark(int column, int64_t value) {
+    if (!output_) return Status::OK();
+    return output_->Watermark(output_port_, column, value);
   }
   /// Forwards the barrier without waiting for inputs (sources).
   Status ForwardBarrier();

@@ -319,6 +319,7 @@ struct WithOption {
 struct WatermarkDef {
   std::string column;
   ExprPtr expr;
+  std::string expr_text;  // the expression's source text
 };
 
 struct CreateTableStatement : Statement {

@@ -1587,6 +1587,7 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
         out.watermark = std::make_unique<WatermarkDef>();
         out.watermark->column = Ident(wm->identifier());
         out.watermark->expr = Build(wm->expr());
+        out.watermark->expr_text = SourceText(wm->expr());
       }
     }
     return out;

@@ -83,6 +83,11 @@ std::string TableDef::Serialize() const {
     PutU32(&out, static_cast<uint32_t>(unique_keys[i].size()));
     for (int k : unique_keys[i]) PutU32(&out, static_cast<uint32_t>(k));
   }
+  PutU32(&out, static_cast<uint32_t>(options.size()));
+  for (const auto& [k, v] : options) {
+    PutStr(&out, k);
+    PutStr(&out, v);
+  }
   return out;
 }
 
@@ -134,7 +139,21 @@ Result<TableDef> TableDef::Deserialize(std::string_view data) {
       def.unique_keys.push_back(std::move(key));
     }
   }
+  if (r.U32(&n)) {
+    for (uint32_t i = 0; i < n; i++) {
+      std::string k, v;
+      if (!r.Str(&k) || !r.Str(&v)) return corrupt();
+      def.options.emplace_back(std::move(k), std::move(v));
+    }
+  }
   return def;
+}
+
+std::string TableDef::Option(const std::string& key, const std::string& fallback) const {
+  for (const auto& [k, v] : options) {
+    if (k == key) return v;
+  }
+  return fallback;
 }
 
 std::shared_ptr<const TableDef> Catalog::Find(const std::string& name) const {

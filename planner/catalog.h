@@ -41,6 +41,11 @@ struct TableDef {
   std::string definition;               // view query text; index: "table(col, ...)"
   std::string on_table;                 // index: the table it belongs to
   std::vector<std::string> depends_on;  // view: the relations it reads
+  /// Source: WITH options (connector, partitions, ...) and the watermark ("watermark.column",
+  /// "watermark.expr" as SQL text), in declaration order.
+  std::vector<std::pair<std::string, std::string>> options;
+  /// The value of option `key`, or `fallback`.
+  std::string Option(const std::string& key, const std::string& fallback = "") const;
 
   /// Next hidden row id for tables without a primary key (runtime only).
   mutable std::shared_ptr<std::atomic<uint64_t>> next_row_id =

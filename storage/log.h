@@ -32,6 +32,7 @@ class LogBatchBuilder {
  public:
   explicit LogBatchBuilder(int64_t ingest_time = 0) { Reset(ingest_time); }
   void Reset(int64_t ingest_time);
+  void set_ingest_time(int64_t t) { ingest_time_ = t; }
   void Add(int64_t weight, int64_t event_time, std::string_view row);
   /// Drops the records after the first `count` (whose encoding took `bytes`).
   void Truncate(size_t count, size_t bytes) {
