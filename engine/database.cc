@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <map>
 #include <set>
 
 #include "engine/session.h"
@@ -100,8 +101,16 @@ Result<planner::PlanPtr> Database::BindDefinition(const planner::TableDef& def) 
   return binder.BindQuery(*static_cast<parser::SelectStatement&>(*stmts[0]).query);
 }
 
+executor::ViewOptions Database::ViewOptionsOf(const planner::TableDef& def) {
+  executor::ViewOptions o;
+  o.emit_on_window_close = def.Option("emit") == "window_close";
+  o.allowed_lateness = std::atoll(def.Option("allowed_lateness", "0").c_str());
+  return o;
+}
+
 Result<std::unique_ptr<executor::Dataflow>> Database::CompileView(uint64_t id,
-                                                                  planner::PlanPtr plan) {
+                                                                  planner::PlanPtr plan,
+                                                                  executor::ViewOptions options) {
   auto depth = std::make_shared<int>(0);
   executor::ExpandView expand =
       [this,
@@ -113,14 +122,14 @@ Result<std::unique_ptr<executor::Dataflow>> Database::CompileView(uint64_t id,
     return std::shared_ptr<const planner::LogicalPlan>(std::move(inner));
   };
   return executor::Dataflow::Build(id, std::shared_ptr<const planner::LogicalPlan>(std::move(plan)),
-                                   *store_, *log_, expand);
+                                   *store_, *log_, expand, options);
 }
 
 Result<std::unique_ptr<executor::Dataflow>> Database::CompileById(uint64_t id) {
   for (const auto& def : catalog_.All()) {
     if (def->id != id) continue;
     ASSIGN_OR_RETURN(planner::PlanPtr plan, BindDefinition(*def));
-    return CompileView(id, std::move(plan));
+    return CompileView(id, std::move(plan), ViewOptionsOf(*def));
   }
   return Status::Internal("materialized view " + std::to_string(id) + " is not in the catalog");
 }
@@ -190,6 +199,74 @@ std::optional<planner::SystemRelationData> Database::SystemRelation(const std::s
                         Value::Int64(static_cast<int64_t>(range.first)),
                         Value::Int64(static_cast<int64_t>(range.second)),
                         Value::Int64(static_cast<int64_t>(bytes))});
+    }
+    return d;
+  }
+  if (name == "watermarks") {
+    col("name", T::kText);
+    col("source", T::kText);
+    col("partition", T::kInt32);
+    col("watermark", T::kTimestamp);
+    col("idle", T::kBool);
+    col("offset", T::kInt64);
+    for (const auto& info : engine_->Info()) {
+      for (const auto& m : info.watermarks) {
+        d.rows.push_back(
+            {Value::Text(name_of(info.id)), Value::Text(m.source->name),
+             Value::Int32(static_cast<int32_t>(m.partition)),
+             m.watermark == INT64_MIN ? Value::Null(T::kTimestamp) : Value::Timestamp(m.watermark),
+             Value::Bool(m.idle), Value::Int64(static_cast<int64_t>(m.position))});
+      }
+    }
+    return d;
+  }
+  if (name == "late_rows") {
+    col("name", T::kText);
+    col("source", T::kText);
+    col("partition", T::kInt32);
+    col("log_offset", T::kInt64);
+    col("event_time", T::kTimestamp);
+    col("watermark", T::kTimestamp);
+    col("arrival_time", T::kTimestampTz);
+    col("row", T::kJsonb);
+    for (const auto& info : engine_->Info()) {
+      std::set<uint64_t> seen;
+      for (const auto& m : info.watermarks) {
+        if (!seen.insert(m.source->id).second) continue;
+        Status s = executor::SourceScanOp::ReadLateRows(
+            *store_, executor::Dataflow::LateRowsStateId(info.id), *m.source,
+            [&](uint32_t p, uint64_t offset, int64_t ts, int64_t wm, int64_t arrival,
+                std::string row) {
+              auto json = Value::FromText(row, SqlType(T::kJsonb), datetime::TimeZone::Utc());
+              d.rows.push_back({Value::Text(name_of(info.id)), Value::Text(m.source->name),
+                                Value::Int32(static_cast<int32_t>(p)),
+                                Value::Int64(static_cast<int64_t>(offset)), Value::Timestamp(ts),
+                                Value::Timestamp(wm), Value::TimestampTz(arrival),
+                                json.ok() ? std::move(*json) : Value::Text(row)});
+            });
+        (void)s;
+      }
+    }
+    return d;
+  }
+  if (name == "sources") {
+    col("name", T::kText);
+    col("connector", T::kText);
+    col("partitions", T::kInt32);
+    col("watermark_column", T::kText);
+    col("late_rows", T::kInt64);
+    std::map<uint64_t, int64_t> late;
+    for (const auto& info : engine_->Info()) {
+      for (const auto& m : info.watermarks) late[m.source->id] += m.late_rows;
+    }
+    for (const auto& def : catalog_.All()) {
+      if (def->kind != planner::RelationKind::kSource) continue;
+      int64_t parts = std::atoll(def->Option("partitions", "1").c_str());
+      std::string wm = def->Option("watermark.column");
+      d.rows.push_back({Value::Text(def->name), Value::Text(def->Option("connector", "log")),
+                        Value::Int32(static_cast<int32_t>(parts)),
+                        wm.empty() ? Value::Null(T::kText) : Value::Text(wm),
+                        Value::Int64(late[def->id])});
     }
     return d;
   }

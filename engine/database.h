@@ -45,7 +45,10 @@ class Database : public pgwire::Backend {
   // --- Materialized views ---
   /// Compiles a bound view query into a (not yet running) dataflow for view `id`; views over
   /// materialized views expand to their definitions. 0A000 for what cannot be maintained.
-  Result<std::unique_ptr<executor::Dataflow>> CompileView(uint64_t id, planner::PlanPtr plan);
+  Result<std::unique_ptr<executor::Dataflow>> CompileView(uint64_t id, planner::PlanPtr plan,
+                                                          executor::ViewOptions options = {});
+  /// A view's emit mode and allowed lateness, from its catalog options.
+  static executor::ViewOptions ViewOptionsOf(const planner::TableDef& def);
   /// Starts maintaining a materialized view of the catalog (restoring or backfilling it).
   Status StartView(const planner::TableDef& def);
   /// Stops maintaining a view; its state stays until DropViewState.

@@ -67,6 +67,17 @@ void CollectFromRef(const parser::TableRef& r, std::set<std::string>* out,
       if (r.join_condition) CollectFromExpr(*r.join_condition, out, ctes);
       break;
     case parser::TableRef::Kind::kFunction:
+      // A window TVF reads the relation it names first.
+      if (r.function && !r.function->children.empty() &&
+          r.function->children[0]->kind == parser::ExprKind::kColumnRef &&
+          !r.function->children[0]->names.empty() && !r.function->names.empty()) {
+        std::string f = r.function->names.back();
+        for (auto& c : f) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (f == "tumble" || f == "hop" || f == "cumulate" || f == "session") {
+          const std::string& rel = r.function->children[0]->names.back();
+          if (!ctes.count(rel)) out->insert(rel);
+        }
+      }
       break;
   }
 }
@@ -306,7 +317,20 @@ Status Session::HandleCreateMaterializedView(const parser::CreateViewStatement& 
     return Status::Error(sqlstate::kDuplicateTable, "relation \"" + name + "\" already exists");
   }
   bool background = false;
+  std::vector<std::pair<std::string, std::string>> view_options;
+  if (stmt.query->emit_mode == "window_close") view_options.emplace_back("emit", "window_close");
   for (const auto& opt : stmt.with_options) {
+    if (opt.key == "allowed_lateness") {
+      auto iv = datetime::ParseInterval(opt.value);
+      if (!iv.ok() || iv->months != 0 || iv->days < 0 || iv->micros < 0) {
+        return Status::Error(sqlstate::kInvalidParameterValue,
+                             "invalid value for option \"allowed_lateness\": \"" + opt.value +
+                                 "\" (a fixed interval such as '5 seconds')");
+      }
+      view_options.emplace_back("allowed_lateness",
+                                std::to_string(iv->days * datetime::kMicrosPerDay + iv->micros));
+      continue;
+    }
     if (opt.key == "background") {
       std::string v = opt.value;
       for (auto& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -336,10 +360,11 @@ Status Session::HandleCreateMaterializedView(const parser::CreateViewStatement& 
     c.type = plan->types[i];
     def.columns.push_back(c);
   }
+  def.options = view_options;
   // The view's rows are stored by a unique key when one is known (point lookups use it).
   if (auto key = executor::DataflowBuilder::UniqueKey(*plan)) def.primary_key = *key;
   // Refuse shapes that cannot be maintained before anything is written.
-  RETURN_IF_ERROR(db_.CompileView(0, std::move(plan)).status());
+  RETURN_IF_ERROR(db_.CompileView(0, std::move(plan), Database::ViewOptionsOf(def)).status());
   std::set<std::string> deps;
   CollectRelations(*stmt.query, &deps, {});
   def.depends_on.assign(deps.begin(), deps.end());

@@ -62,7 +62,9 @@ Status Session::HandleExplain(const parser::ExplainStatement& stmt, pgwire::Resu
     auto& create = static_cast<const parser::CreateViewStatement&>(*stmt.statement);
     Binder binder(db_.catalog());
     ASSIGN_OR_RETURN(auto plan, binder.BindQuery(*create.query));
-    ASSIGN_OR_RETURN(auto view, db_.CompileView(0, std::move(plan)));
+    executor::ViewOptions options;
+    options.emit_on_window_close = create.query->emit_mode == "window_close";
+    ASSIGN_OR_RETURN(auto view, db_.CompileView(0, std::move(plan), options));
     RowSet rows;
     for (const auto& line : view->Explain()) rows.push_back(Row{Value::Text(line)});
     SendRows({"QUERY PLAN"}, {SqlType(TypeId::kText)}, rows, sink);
@@ -260,9 +262,8 @@ Status Session::HandleInsert(const parser::InsertStatement& stmt, pgwire::Result
                              const std::vector<Value>& params) {
   ASSIGN_OR_RETURN(auto table, FindTable(stmt.table, stmt.start + 1));
   if (table->kind == planner::RelationKind::kSource && stmt.on_conflict) {
-    return Status::Error(sqlstate::kWrongObjectType,
-                         "ON CONFLICT does not apply to source \"" + table->name +
-                             "\" (it is append-only)");
+    return Status::Error(sqlstate::kWrongObjectType, "ON CONFLICT does not apply to source \"" +
+                                                         table->name + "\" (it is append-only)");
   }
   if (table->kind != planner::RelationKind::kTable &&
       table->kind != planner::RelationKind::kSource) {
@@ -487,9 +488,9 @@ Status Session::HandleUpdate(const parser::UpdateStatement& stmt, pgwire::Result
                              const std::vector<Value>& params) {
   ASSIGN_OR_RETURN(auto table, FindTable(stmt.table, stmt.start + 1));
   if (table->kind != planner::RelationKind::kTable) {
-    return Status::Error(sqlstate::kWrongObjectType,
-                         std::string("cannot update ") + RelationWord(*table) + " \"" +
-                             table->name + "\"");
+    return Status::Error(
+        sqlstate::kWrongObjectType,
+        std::string("cannot update ") + RelationWord(*table) + " \"" + table->name + "\"");
   }
   if (!stmt.from.empty()) return Status::NotSupported("UPDATE ... FROM is not supported yet");
   Binder binder(db_.catalog());
@@ -558,9 +559,9 @@ Status Session::HandleDelete(const parser::DeleteStatement& stmt, pgwire::Result
                              const std::vector<Value>& params) {
   ASSIGN_OR_RETURN(auto table, FindTable(stmt.table, stmt.start + 1));
   if (table->kind != planner::RelationKind::kTable) {
-    return Status::Error(sqlstate::kWrongObjectType,
-                         std::string("cannot delete from ") + RelationWord(*table) + " \"" +
-                             table->name + "\"");
+    return Status::Error(
+        sqlstate::kWrongObjectType,
+        std::string("cannot delete from ") + RelationWord(*table) + " \"" + table->name + "\"");
   }
   if (!stmt.using_tables.empty())
     return Status::NotSupported("DELETE ... USING is not supported yet");

@@ -24,9 +24,9 @@ int64_t NowMicros() {
 }
 
 Status UnknownOption(const std::string& key, const std::string& connector) {
-  return Status::Error(sqlstate::kInvalidParameterValue,
-                       "unrecognized option \"" + key + "\" for a source with connector '" +
-                           connector + "'");
+  return Status::Error(
+      sqlstate::kInvalidParameterValue,
+      "unrecognized option \"" + key + "\" for a source with connector '" + connector + "'");
 }
 
 /// Checks a source's options against its connector; the generator connectors validate theirs
@@ -35,11 +35,11 @@ Status CheckOptions(const TableDef& def, const std::string& connector) {
   static const std::set<std::string> kCommon = {"connector", "partitions", "retention",
                                                 "retention.bytes", "watermark.idle_timeout"};
   static const std::set<std::string> kNexmark = {"nexmark.table.type", "nexmark.event.rate",
-                                                 "nexmark.max.speed", "nexmark.event.num",
-                                                 "nexmark.base.time", "nexmark.seed"};
+                                                 "nexmark.max.speed",  "nexmark.event.num",
+                                                 "nexmark.base.time",  "nexmark.seed"};
   static const std::set<std::string> kDatagen = {"datagen.rows.per.second", "datagen.max.speed",
                                                  "datagen.rows", "datagen.seed"};
-  static const std::set<std::string> kField = {"kind", "start", "step",    "min",
+  static const std::set<std::string> kField = {"kind", "start",  "step",    "min",
                                                "max",  "length", "max_past"};
   for (const auto& [key, value] : def.options) {
     if (kCommon.count(key) || key.rfind("watermark.", 0) == 0 || key[0] == '_') continue;
@@ -94,8 +94,7 @@ Status Session::HandleCreateSource(const parser::CreateSourceStatement& stmt,
   def.name = name;
   def.kind = RelationKind::kSource;
   if (stmt.columns.empty()) {
-    return Status::Error(sqlstate::kInvalidTableDefinition,
-                         "a source needs its columns declared");
+    return Status::Error(sqlstate::kInvalidTableDefinition, "a source needs its columns declared");
   }
   for (const auto& col : stmt.columns) {
     if (col.primary_key || col.unique) {
@@ -138,9 +137,9 @@ Status Session::HandleCreateSource(const parser::CreateSourceStatement& stmt,
     planner::Scope scope = planner::Binder::TableScope(def, name);
     ASSIGN_OR_RETURN(auto bound, binder.BindScalar(*stmt.watermark->expr, scope));
     if (bound->type.id != t) {
-      return Status::Error(sqlstate::kDatatypeMismatch,
-                           "watermark expression must be of type " +
-                               def.columns[col].type.ToString() + ", not " + bound->type.ToString());
+      return Status::Error(sqlstate::kDatatypeMismatch, "watermark expression must be of type " +
+                                                            def.columns[col].type.ToString() +
+                                                            ", not " + bound->type.ToString());
     }
     def.options.emplace_back("watermark.column", stmt.watermark->column);
     def.options.emplace_back("watermark.expr", stmt.watermark->expr_text);
@@ -163,16 +162,17 @@ Status Session::HandleCreateSource(const parser::CreateSourceStatement& stmt,
 
 Status Session::AppendToSource(const TableDef& source, const Row& row) {
   if (source.Option("connector", "log") != "log") {
-    return Status::Error(sqlstate::kWrongObjectType,
-                         "cannot insert into source \"" + source.name +
-                             "\": its rows come from its '" + source.Option("connector") +
-                             "' connector");
+    return Status::Error(sqlstate::kWrongObjectType, "cannot insert into source \"" + source.name +
+                                                         "\": its rows come from its '" +
+                                                         source.Option("connector") +
+                                                         "' connector");
   }
   for (size_t i = 0; i < source.columns.size(); i++) {
     if (row[i].is_null() && source.columns[i].not_null) {
-      return Status::Error(sqlstate::kNotNullViolation,
-                           "null value in column \"" + source.columns[i].name +
-                               "\" of relation \"" + source.name + "\" violates not-null constraint");
+      return Status::Error(sqlstate::kNotNullViolation, "null value in column \"" +
+                                                            source.columns[i].name +
+                                                            "\" of relation \"" + source.name +
+                                                            "\" violates not-null constraint");
     }
   }
   uint32_t partitions = db_.log().PartitionCount(source.id);
@@ -207,7 +207,8 @@ Result<executor::RowSet> Session::ReadSource(const TableDef& source) {
       if (tp.topic != source.id) continue;
       Row row;
       RETURN_IF_ERROR(db_.log().ReadBatches(
-          tp, range.first, range.second, [&](uint64_t base, std::string_view batch) -> Result<bool> {
+          tp, range.first, range.second,
+          [&](uint64_t base, std::string_view batch) -> Result<bool> {
             storage::LogBatchReader reader;
             RETURN_IF_ERROR(reader.Open(batch));
             int64_t weight, event_time;

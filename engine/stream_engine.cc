@@ -244,6 +244,15 @@ std::vector<DataflowInfo> StreamEngine::Info() {
     info.backfill_total = e.backfill_total;
     info.error = e.broken.ok() ? "" : e.broken.message();
     info.state_entries = e.df->StateSize();
+    for (auto* scan : e.df->source_scans()) {
+      auto marks = scan->Watermarks();
+      auto pos = scan->Positions();
+      for (size_t p = 0; p < marks.size(); p++) {
+        info.watermarks.push_back({scan->source_ptr(), static_cast<uint32_t>(p), marks[p].first,
+                                   marks[p].second, scan->watermarked(),
+                                   p == 0 ? scan->late_rows() : 0, p < pos.size() ? pos[p] : 0});
+      }
+    }
     for (auto* src : e.df->sources()) {
       info.backfill_rows += src->BackfillRowsDone();
       auto tps = src->Partitions();

@@ -44,6 +44,17 @@ struct DataflowInfo {
   std::string error;  // non-empty when broken
   /// (topic, partition, consumed offset) per partition read.
   std::vector<std::tuple<uint64_t, uint32_t, uint64_t>> positions;
+  /// Per source read: (source, partition, watermark or INT64_MIN, idle, watermarked).
+  struct SourceMark {
+    std::shared_ptr<const planner::TableDef> source;
+    uint32_t partition;
+    int64_t watermark;
+    bool idle;
+    bool watermarked;
+    int64_t late_rows;  // the dataflow's late rows from this source (on partition 0's entry)
+    uint64_t position;
+  };
+  std::vector<SourceMark> watermarks;
 };
 
 /// Runs every materialized view's dataflow on one worker thread, in epochs. An epoch reads the

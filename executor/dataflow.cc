@@ -10,13 +10,23 @@ Dataflow::~Dataflow() = default;
 Result<std::unique_ptr<Dataflow>> Dataflow::Build(uint64_t id,
                                                   std::shared_ptr<const planner::LogicalPlan> plan,
                                                   storage::Store& store, storage::Log& log,
-                                                  ExpandView expand) {
+                                                  ExpandView expand, ViewOptions options) {
   auto df = std::unique_ptr<Dataflow>(new Dataflow());
   df->id_ = id;
   df->plans_.push_back(plan);
   df->types_ = plan->types;
   DataflowBuilder builder(*df, store, log, std::move(expand));
+  builder.set_view_options(options);
   ASSIGN_OR_RETURN(StreamOperator * root, builder.Build(*plan));
+  if (options.emit_on_window_close && !builder.has_window_close()) {
+    return Status::NotSupported(
+        "EMIT ON WINDOW CLOSE needs an aggregation grouped by a window (TUMBLE, HOP, CUMULATE or "
+        "SESSION) over a source with a WATERMARK");
+  }
+  // Windows close by event time: their sources divert late rows and send watermarks.
+  for (SourceScanOp* scan : df->source_scans_) {
+    scan->SetWatermarked(builder.has_windows(), options.allowed_lateness);
+  }
   auto sink = std::make_unique<MaterializeOp>(df->ctx_, ContentsStateId(id),
                                               DataflowBuilder::UniqueKey(*plan), plan->types);
   sink->AddInput(root);

@@ -18,6 +18,15 @@
 
 namespace freshet::executor {
 
+/// How a view's results are emitted.
+struct ViewOptions {
+  /// EMIT ON WINDOW CLOSE: windowed aggregates emit each window once, when the watermark passes
+  /// it (and drop its state).
+  bool emit_on_window_close = false;
+  /// WITH (allowed_lateness = '...'): windows stay open that much longer for late rows.
+  int64_t allowed_lateness = 0;
+};
+
 /// Binds another materialized view's definition, so views over views compile down to tables.
 using ExpandView =
     std::function<Result<std::shared_ptr<const planner::LogicalPlan>>(const planner::TableDef&)>;
@@ -34,7 +43,7 @@ class Dataflow {
   static Result<std::unique_ptr<Dataflow>> Build(uint64_t id,
                                                  std::shared_ptr<const planner::LogicalPlan> plan,
                                                  storage::Store& store, storage::Log& log,
-                                                 ExpandView expand);
+                                                 ExpandView expand, ViewOptions options = {});
 
   uint64_t id() const { return id_; }
   EpochContext& ctx() { return ctx_; }

@@ -10,11 +10,13 @@
 #include "executor/hash_join_op.h"
 #include "executor/over_window_op.h"
 #include "executor/project_op.h"
-#include "executor/subquery_op.h"
+#include "executor/session_window_op.h"
 #include "executor/source_scan_op.h"
+#include "executor/subquery_op.h"
 #include "executor/table_scan_op.h"
 #include "executor/top_n_op.h"
 #include "executor/union_op.h"
+#include "executor/window_tvf_op.h"
 
 namespace freshet::executor {
 
@@ -262,9 +264,10 @@ Result<StreamOperator*> DataflowBuilder::Build(const LogicalPlan& p) {
           ASSIGN_OR_RETURN(generator,
                            ingest::MakeGenerator(connector, p.table->options, cols, created_at));
         }
-        ASSIGN_OR_RETURN(auto scan, SourceScanOp::Make(df_.ctx_, store_, log_, p.table,
-                                                       std::move(generator), source_options_,
-                                                       StateId(), Dataflow::LateRowsStateId(df_.id_)));
+        ASSIGN_OR_RETURN(
+            auto scan,
+            SourceScanOp::Make(df_.ctx_, store_, log_, p.table, std::move(generator),
+                               source_options_, StateId(), Dataflow::LateRowsStateId(df_.id_)));
         SourceScanOp* raw = Own(std::move(scan));
         df_.sources_.push_back(raw);
         df_.source_scans_.push_back(raw);
@@ -330,7 +333,17 @@ Result<StreamOperator*> DataflowBuilder::Build(const LogicalPlan& p) {
     case PlanKind::kAggregate: {
       RETURN_IF_ERROR(CheckAggregates(p));
       ASSIGN_OR_RETURN(StreamOperator * child, Build(*p.children[0]));
-      ASSIGN_OR_RETURN(auto agg, HashAggOp::Make(df_.ctx_, p, df_.eval_, StateId()));
+      // A group key that is an event-time column (a window bound) lets watermarks close groups.
+      std::set<int> times = EventTimeColumns(*p.children[0]);
+      int window_key = -1;
+      for (size_t k = 0; k < p.exprs.size() && window_key < 0; k++) {
+        if (p.exprs[k]->kind == BoundExprKind::kColumn && times.count(p.exprs[k]->column)) {
+          window_key = static_cast<int>(k);
+        }
+      }
+      if (window_key >= 0) window_close_ = true;
+      ASSIGN_OR_RETURN(auto agg, HashAggOp::Make(df_.ctx_, p, df_.eval_, StateId(), window_key,
+                                                 view_options_.emit_on_window_close));
       agg->AddInput(child);
       return static_cast<StreamOperator*>(Own(std::move(agg)));
     }
@@ -408,6 +421,19 @@ Result<StreamOperator*> DataflowBuilder::Build(const LogicalPlan& p) {
       top->AddInput(child);
       return static_cast<StreamOperator*>(Own(std::move(top)));
     }
+    case PlanKind::kWindowTvf: {
+      ASSIGN_OR_RETURN(StreamOperator * child, Build(*p.children[0]));
+      windows_ = true;
+      StreamOperator* op;
+      if (p.window.kind == planner::WindowSpec::Kind::kSession) {
+        op = Own(std::make_unique<SessionWindowOp>(df_.ctx_, p.window, p.types, StateId(),
+                                                   WatermarkedInput(*p.children[0])));
+      } else {
+        op = Own(std::make_unique<WindowTvfOp>(df_.ctx_, p.window, p.types));
+      }
+      op->AddInput(child);
+      return op;
+    }
     case PlanKind::kWindow: {
       const auto& calls = p.window_calls;
       for (const auto& w : calls) {
@@ -436,6 +462,64 @@ Result<StreamOperator*> DataflowBuilder::Build(const LogicalPlan& p) {
   return Unsupported("this query shape");
 }
 
+std::set<int> DataflowBuilder::EventTimeColumns(const LogicalPlan& p) {
+  std::set<int> out;
+  switch (p.kind) {
+    case PlanKind::kScan:
+      if (p.table->kind == planner::RelationKind::kSource) {
+        std::string col = p.table->Option("watermark.column");
+        if (!col.empty()) out.insert(p.table->FindColumn(col));
+      }
+      return out;
+    case PlanKind::kFilter:
+    case PlanKind::kSort:
+      return EventTimeColumns(*p.children[0]);
+    case PlanKind::kProject: {
+      std::set<int> in = EventTimeColumns(*p.children[0]);
+      for (size_t i = 0; i < p.exprs.size(); i++) {
+        if (p.exprs[i]->kind == BoundExprKind::kColumn && in.count(p.exprs[i]->column)) {
+          out.insert(static_cast<int>(i));
+        }
+      }
+      return out;
+    }
+    case PlanKind::kWindowTvf: {
+      out = EventTimeColumns(*p.children[0]);
+      if (out.count(p.window.time_column)) {
+        int w = static_cast<int>(p.types.size());
+        out.insert(w - 2);
+        out.insert(w - 1);
+      }
+      return out;
+    }
+    case PlanKind::kAggregate: {
+      std::set<int> in = EventTimeColumns(*p.children[0]);
+      for (size_t k = 0; k < p.exprs.size(); k++) {
+        if (p.exprs[k]->kind == BoundExprKind::kColumn && in.count(p.exprs[k]->column)) {
+          out.insert(static_cast<int>(k));
+        }
+      }
+      return out;
+    }
+    default:
+      return out;
+  }
+}
+
+bool DataflowBuilder::WatermarkedInput(const LogicalPlan& p) {
+  switch (p.kind) {
+    case PlanKind::kScan:
+      return p.table->kind == planner::RelationKind::kSource &&
+             !p.table->Option("watermark.column").empty();
+    case PlanKind::kFilter:
+    case PlanKind::kProject:
+    case PlanKind::kWindowTvf:
+      return WatermarkedInput(*p.children[0]);
+    default:
+      return false;
+  }
+}
+
 std::optional<std::vector<int>> DataflowBuilder::UniqueKey(const LogicalPlan& p) {
   using Key = std::optional<std::vector<int>>;
   auto all = [&]() {
@@ -454,6 +538,17 @@ std::optional<std::vector<int>> DataflowBuilder::UniqueKey(const LogicalPlan& p)
     case PlanKind::kLimit:
     case PlanKind::kWindow:
       return UniqueKey(*p.children[0]);
+    case PlanKind::kWindowTvf: {
+      // Tumbling and session windows give a row one window; hopping and cumulating ones several,
+      // told apart by their start.
+      Key child = UniqueKey(*p.children[0]);
+      if (!child) return std::nullopt;
+      if (p.window.kind == planner::WindowSpec::Kind::kHop ||
+          p.window.kind == planner::WindowSpec::Kind::kCumulate) {
+        child->push_back(static_cast<int>(p.types.size()) - 1);  // window_end differs per window
+      }
+      return child;
+    }
     case PlanKind::kProject: {
       Key child = UniqueKey(*p.children[0]);
       if (!child) return std::nullopt;

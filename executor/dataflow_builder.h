@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,17 @@ class DataflowBuilder {
   static std::optional<std::vector<int>> UniqueKey(const planner::LogicalPlan& plan);
 
   uint32_t NextStateId() { return next_state_++; }
+  /// Whether the plan built so far has window TVFs (its sources then divert late rows).
+  bool has_windows() const { return windows_; }
+  /// Whether some aggregate closes windows by watermark (what EMIT ON WINDOW CLOSE needs).
+  bool has_window_close() const { return window_close_; }
+  void set_view_options(const ViewOptions& o) { view_options_ = o; }
+  /// Output columns of a plan that carry event-time watermarks (a watermarked source's time
+  /// column, window bounds over it, and what passes them on unchanged).
+  static std::set<int> EventTimeColumns(const planner::LogicalPlan& p);
+  /// Whether a plan's rows come from a source with a WATERMARK through row-wise operators (so
+  /// event-time state over them can be bounded by watermarks).
+  static bool WatermarkedInput(const planner::LogicalPlan& p);
   /// How sources are read (watermarks and lateness); set before Build.
   void set_source_options(const SourceScanOptions& o) { source_options_ = o; }
 
@@ -55,6 +67,9 @@ class DataflowBuilder {
   ExpandView expand_;
   uint32_t next_state_ = 1;  // 0 is the view's rows
   SourceScanOptions source_options_;
+  bool windows_ = false;
+  bool window_close_ = false;
+  ViewOptions view_options_;
   int expand_depth_ = 0;
 };
 

@@ -364,6 +364,8 @@ Result<RowSet> Executor::Execute(const LogicalPlan& plan) {
       return ExecWindow(plan);
     case PlanKind::kTableFunction:
       return ExecTableFunction(plan);
+    case PlanKind::kWindowTvf:
+      return ExecWindowTvf(plan);
   }
   return Status::Internal("unknown plan node");
 }
@@ -386,6 +388,80 @@ Result<RowSet> Executor::ExecScan(const LogicalPlan& plan) {
                                                 RETURN_IF_ERROR(CheckCancel());
                                               return true;
                                             }));
+  return out;
+}
+
+void AssignSessions(const std::vector<int64_t>& ts, int64_t gap,
+                    std::vector<std::pair<int64_t, int64_t>>* out) {
+  out->assign(ts.size(), {INT64_MIN, INT64_MIN});
+  size_t i = 0;
+  while (i < ts.size()) {
+    if (ts[i] == INT64_MIN) {
+      i++;
+      continue;
+    }
+    size_t j = i + 1;
+    while (j < ts.size() && ts[j] != INT64_MIN && ts[j] - ts[j - 1] < gap) j++;
+    for (size_t k = i; k < j; k++) (*out)[k] = {ts[i], ts[j - 1] + gap};
+    i = j;
+  }
+}
+
+Result<RowSet> Executor::ExecWindowTvf(const LogicalPlan& plan) {
+  ASSIGN_OR_RETURN(RowSet in, Execute(*plan.children[0]));
+  const planner::WindowSpec& w = plan.window;
+  SqlType t = plan.types.back();
+  RowSet out;
+  auto emit = [&](const Row& r, int64_t start, int64_t end) {
+    Row o = r;
+    o.push_back(start == INT64_MIN ? Value::Null(t) : Value::FromInt(t, start));
+    o.push_back(end == INT64_MIN ? Value::Null(t) : Value::FromInt(t, end));
+    out.push_back(std::move(o));
+  };
+  if (w.kind != planner::WindowSpec::Kind::kSession) {
+    std::vector<std::pair<int64_t, int64_t>> windows;
+    for (const Row& r : in) {
+      const Value& ts = r[w.time_column];
+      if (ts.is_null()) {
+        emit(r, INT64_MIN, INT64_MIN);  // a row without a time is in no window: NULL bounds
+        continue;
+      }
+      w.Windows(ts.GetInt(), &windows);
+      for (const auto& [s, e] : windows) emit(r, s, e);
+    }
+    return out;
+  }
+  // Sessions per key: sort by (keys, time), then cut where the gap is reached.
+  std::vector<size_t> order(in.size());
+  for (size_t i = 0; i < order.size(); i++) order[i] = i;
+  auto key_less = [&](size_t a, size_t b) {
+    for (int k : w.keys) {
+      int c = Value::Compare(in[a][k], in[b][k]);
+      if (c != 0) return c < 0;
+    }
+    return false;
+  };
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    if (key_less(a, b)) return true;
+    if (key_less(b, a)) return false;
+    return Value::Compare(in[a][w.time_column], in[b][w.time_column]) < 0;
+  });
+  size_t i = 0;
+  std::vector<int64_t> ts;
+  std::vector<std::pair<int64_t, int64_t>> sessions;
+  while (i < order.size()) {
+    size_t j = i + 1;
+    while (j < order.size() && !key_less(order[i], order[j]) && !key_less(order[j], order[i])) j++;
+    ts.clear();
+    for (size_t k = i; k < j; k++) {
+      const Value& v = in[order[k]][w.time_column];
+      ts.push_back(v.is_null() ? INT64_MIN : v.GetInt());
+    }
+    AssignSessions(ts, w.gap, &sessions);
+    for (size_t k = i; k < j; k++)
+      emit(in[order[k]], sessions[k - i].first, sessions[k - i].second);
+    i = j;
+  }
   return out;
 }
 

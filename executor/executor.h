@@ -66,6 +66,7 @@ class Executor {
   Result<RowSet> ExecSetOp(const planner::LogicalPlan& plan);
   Result<RowSet> ExecWindow(const planner::LogicalPlan& plan);
   Result<RowSet> ExecTableFunction(const planner::LogicalPlan& plan);
+  Result<RowSet> ExecWindowTvf(const planner::LogicalPlan& plan);
   Result<Value> EvalSubquery(const planner::BoundExpr& e, const Row& row);
   Status SortRows(RowSet* rows, const std::vector<planner::SortKey>& keys);
 
@@ -80,6 +81,12 @@ class Executor {
 void ExtractEquiKeys(
     const planner::BoundExpr& pred, size_t left_width,
     std::vector<std::pair<const planner::BoundExpr*, const planner::BoundExpr*>>* keys);
+
+/// Session windows over rows already grouped by their keys and sorted by time (`ts` per row,
+/// INT64_MIN for NULL): the (start, end) of each row's session. A session is a maximal run of
+/// rows each less than `gap` after the previous one; it spans [first time, last time + gap).
+void AssignSessions(const std::vector<int64_t>& ts, int64_t gap,
+                    std::vector<std::pair<int64_t, int64_t>>* out);
 
 /// Hash and equality over whole rows with GROUP BY semantics (NULLs equal).
 struct RowHash {

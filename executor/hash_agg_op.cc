@@ -69,8 +69,11 @@ HashAggOp::HashAggOp(EpochContext& ctx, const planner::LogicalPlan& plan, uint64
 Result<std::unique_ptr<HashAggOp>> HashAggOp::Make(EpochContext& ctx,
                                                    const planner::LogicalPlan& plan,
                                                    const function::EvalContext& eval,
-                                                   uint64_t state_id) {
+                                                   uint64_t state_id, int window_key,
+                                                   bool emit_on_close) {
   auto op = std::unique_ptr<HashAggOp>(new HashAggOp(ctx, plan, state_id));
+  op->window_key_ = window_key;
+  op->emit_on_close_ = emit_on_close && window_key >= 0;
   for (const auto& g : plan.exprs) {
     ASSIGN_OR_RETURN(auto ev, ExpressionEvaluator::Compile(*g, eval));
     op->group_types_.push_back(g->type);
@@ -128,6 +131,12 @@ uint32_t HashAggOp::FindOrCreate(const std::string& key, const StreamChunk& grou
   g.before = -1;
   g.dirty = false;
   g.accs.assign(aggs_.size(), Acc());
+  g.window = INT64_MIN;
+  if (window_key_ >= 0) {
+    const Vector& w = groups.column(window_key_);
+    if (!w.IsNull(row)) g.window = w.GetInt(row);
+    by_window_.emplace(g.window, slot);
+  }
   index_.emplace(key, slot);
   return slot;
 }
@@ -416,6 +425,7 @@ std::string HashAggOp::EncodeGroup(const Group& g) const {
   PutVarint(&out, g.values.size());
   out.append(g.values);
   PutI64(&out, g.rows);
+  PutI64(&out, g.window);
   for (const Acc& a : g.accs) {
     PutI64(&out, a.count);
     PutI128(&out, a.int_sum);
@@ -433,7 +443,7 @@ Status HashAggOp::DecodeGroup(std::string_view in, Group* g) const {
   if (!GetVarint(&in, &len) || in.size() < len) return Corrupt();
   g->values.assign(in.substr(0, len));
   in.remove_prefix(len);
-  if (!GetI64(&in, &g->rows)) return Corrupt();
+  if (!GetI64(&in, &g->rows) || !GetI64(&in, &g->window)) return Corrupt();
   g->accs.assign(aggs_.size(), Acc());
   for (Acc& a : g->accs) {
     if (!GetI64(&in, &a.count) || !GetI128(&in, &a.int_sum) || !GetDecimal(&in, &a.dec_sum) ||
@@ -466,6 +476,17 @@ Status HashAggOp::OnBarrier() {
   for (uint32_t slot : dirty_) {
     Group& g = groups_[slot];
     if (g.rows < 0) return Status::Internal("negative multiplicity in materialized view");
+    if (emit_on_close_) {
+      // Nothing leaves until the window closes.
+      g.dirty = false;
+      g.before = -1;
+      if (g.rows > 0) {
+        PersistGroup(g);
+      } else {
+        DropGroup(slot);
+      }
+      continue;
+    }
     bool has_new = g.rows > 0 || global_;
     bool has_old = g.before >= 0;
     size_t j = after_.size();
@@ -484,11 +505,7 @@ Status HashAggOp::OnBarrier() {
     if (has_new) {
       PersistGroup(g);
     } else {
-      state_.Delete(ctx_, "g" + g.key);
-      index_.erase(g.key);
-      g.key.clear();
-      g.accs.clear();
-      free_.push_back(slot);
+      DropGroup(slot);
     }
   }
   dirty_.clear();
@@ -497,6 +514,74 @@ Status HashAggOp::OnBarrier() {
   started_ = true;
   RETURN_IF_ERROR(Emit(out_));
   out_.Reset();
+  return CloseWindows();
+}
+
+void HashAggOp::DropGroup(uint32_t slot) {
+  Group& g = groups_[slot];
+  state_.Delete(ctx_, "g" + g.key);
+  for (size_t a = 0; a < aggs_.size(); a++) {
+    if (aggs_[a].multiset < 0) continue;
+    Multiset& m = multisets_[aggs_[a].multiset];
+    std::string end = storage::KeyCodec::PrefixSuccessor(g.key);
+    auto from = m.lower_bound(g.key);
+    auto to = end.empty() ? m.end() : m.lower_bound(end);
+    for (auto it = from; it != to; ++it) {
+      std::string key = "o";
+      key.push_back(static_cast<char>(a));
+      key.append(it->first);
+      state_.Delete(ctx_, key);
+    }
+    m.erase(from, to);
+  }
+  if (window_key_ >= 0) {
+    auto range = by_window_.equal_range(g.window);
+    for (auto it = range.first; it != range.second; ++it) {
+      if (it->second == slot) {
+        by_window_.erase(it);
+        break;
+      }
+    }
+  }
+  index_.erase(g.key);
+  g.key.clear();
+  g.accs.clear();
+  free_.push_back(slot);
+}
+
+Status HashAggOp::CloseWindows() {
+  if (window_key_ < 0 || watermark_ <= closed_) return Status::OK();
+  // Groups of windows below the watermark are final.
+  out_.Reset();
+  while (!by_window_.empty() && by_window_.begin()->first < watermark_) {
+    uint32_t slot = by_window_.begin()->second;
+    Group& g = groups_[slot];
+    if (emit_on_close_ && g.rows > 0) {
+      RETURN_IF_ERROR(AppendOutput(g, &out_));
+      if (out_.full()) {
+        RETURN_IF_ERROR(Emit(out_));
+        out_.Reset();
+      }
+    }
+    DropGroup(slot);
+  }
+  RETURN_IF_ERROR(Emit(out_));
+  out_.Reset();
+  closed_ = watermark_;
+  std::string w;
+  PutI64(&w, watermark_);
+  PutI64(&w, closed_);
+  state_.Put(ctx_, "w", w);
+  // Downstream, nothing will change below the watermark on this group column.
+  return EmitWatermark(window_key_, watermark_);
+}
+
+Status HashAggOp::OnWatermark(int, int column, int64_t value) {
+  if (window_key_ < 0) return Status::OK();
+  const planner::BoundExpr& e = *plan_.exprs[window_key_];
+  if (e.kind == planner::BoundExprKind::kColumn && e.column == column) {
+    watermark_ = std::max(watermark_, value);
+  }
   return Status::OK();
 }
 
@@ -504,6 +589,7 @@ Status HashAggOp::Restore(storage::Store& store) {
   index_.clear();
   groups_.clear();
   free_.clear();
+  by_window_.clear();
   for (auto& m : multisets_) m.clear();
   Status s = state_.Scan(store, [&](std::string_view key, std::string_view value) -> Status {
     if (key.empty()) return Corrupt();
@@ -513,7 +599,12 @@ Status HashAggOp::Restore(storage::Store& store) {
       RETURN_IF_ERROR(DecodeGroup(value, &g));
       uint32_t slot = static_cast<uint32_t>(groups_.size());
       index_.emplace(g.key, slot);
+      if (window_key_ >= 0) by_window_.emplace(g.window, slot);
       groups_.push_back(std::move(g));
+      return Status::OK();
+    }
+    if (key == "w") {
+      if (!GetI64(&value, &watermark_) || !GetI64(&value, &closed_)) return Corrupt();
       return Status::OK();
     }
     if (key[0] == 'o' && key.size() >= 2) {

@@ -19,22 +19,29 @@ namespace freshet::executor {
 /// every group touched in the epoch emits -old +new once (nothing when unchanged). A global
 /// aggregate (no GROUP BY) always has exactly one row, also over an empty input. State persists
 /// at barriers: dirty groups are written once per epoch, multiset entries as they change.
+/// Windowed: when a group key is an event-time column (a window bound), a watermark on it means
+/// groups below it are final: their state is dropped at the barrier (their output stays), and with
+/// EMIT ON WINDOW CLOSE they are emitted only then, once; the watermark moves on downstream.
 class HashAggOp : public StreamOperator {
  public:
   /// 0A000 for aggregates a dataflow cannot maintain exactly.
+  /// `window_key`: the group expression that is an event-time column, or -1; `emit_on_close`:
+  /// emit groups only when the watermark closes them.
   static Result<std::unique_ptr<HashAggOp>> Make(EpochContext& ctx,
                                                  const planner::LogicalPlan& plan,
                                                  const function::EvalContext& eval,
-                                                 uint64_t state_id);
+                                                 uint64_t state_id, int window_key = -1,
+                                                 bool emit_on_close = false);
 
   Status Push(int port, StreamChunk& chunk) override;
   Status Restore(storage::Store& store) override;
   std::string Describe() const override;
   size_t StateSize() const override { return index_.size(); }
-  bool Unbounded() const override { return !global_; }
+  bool Unbounded() const override { return !global_ && window_key_ < 0; }
 
  protected:
   Status OnBarrier() override;
+  Status OnWatermark(int port, int column, int64_t value) override;
 
  private:
   struct Acc {
@@ -52,6 +59,7 @@ class HashAggOp : public StreamOperator {
     int64_t rows = 0;
     int32_t before = -1;  // row of before_ with this group's output at the epoch's start
     bool dirty = false;
+    int64_t window = INT64_MIN;  // the window key's value (windowed aggregates)
     std::vector<Acc> accs;
   };
   struct Agg {
@@ -73,6 +81,10 @@ class HashAggOp : public StreamOperator {
   Status UpdateMultiset(size_t a, Group& g, Acc& acc, const std::string& okey, const Vector& value,
                         const Vector* sep, size_t row, int64_t w);
   void PersistGroup(const Group& g);
+  /// Drops a group's state (its persisted entry and multiset entries) and frees its slot.
+  void DropGroup(uint32_t slot);
+  /// Closes the groups the watermark passed: emitted first with EMIT ON WINDOW CLOSE.
+  Status CloseWindows();
   std::string EncodeGroup(const Group& g) const;
   Status DecodeGroup(std::string_view in, Group* g) const;
 
@@ -88,7 +100,12 @@ class HashAggOp : public StreamOperator {
   std::vector<Group> groups_;
   std::vector<uint32_t> free_;
   std::vector<uint32_t> dirty_;
-  StreamChunk group_values_;  // this chunk's group-by values
+  int window_key_ = -1;
+  bool emit_on_close_ = false;
+  int64_t watermark_ = INT64_MIN;               // on the window key's input column
+  int64_t closed_ = INT64_MIN;                  // windows below this are closed
+  std::multimap<int64_t, uint32_t> by_window_;  // window value -> slot
+  StreamChunk group_values_;                    // this chunk's group-by values
   StreamChunk before_, after_, out_;
   std::string key_buf_, okey_buf_, value_buf_;
   std::vector<const Vector*> args_, filters_, seps_;

@@ -62,8 +62,8 @@ std::string RowJson(const planner::TableDef& def, const StreamChunk& chunk, size
 
 SourceScanOp::SourceScanOp(EpochContext& ctx, storage::Store& store, storage::Log& log,
                            std::shared_ptr<const planner::TableDef> source,
-                           std::unique_ptr<ingest::Generator> generator,
-                           SourceScanOptions options, uint64_t state_id, uint64_t late_state_id)
+                           std::unique_ptr<ingest::Generator> generator, SourceScanOptions options,
+                           uint64_t state_id, uint64_t late_state_id)
     : SourceOperator(ctx),
       store_(store),
       log_(log),
@@ -99,10 +99,8 @@ Result<std::unique_ptr<SourceScanOp>> SourceScanOp::Make(
     planner::Scope scope = planner::Binder::TableScope(def, def.name);
     ASSIGN_OR_RETURN(auto bound, binder.BindScalar(*expr, scope));
     ASSIGN_OR_RETURN(op->watermark_expr_, ExpressionEvaluator::Compile(*bound, op->eval_));
-  } else if (options.watermarked) {
-    return Status::NotSupported("source \"" + def.name +
-                                "\" has no WATERMARK: windows over it cannot close");
   }
+  op->SetWatermarked(options.watermarked, options.lateness);
   return op;
 }
 

@@ -56,6 +56,14 @@ class SourceScanOp : public SourceOperator {
   /// The source watermark (INT64_MIN before every active partition has one).
   int64_t SourceWatermark() const;
   const planner::TableDef& source() const { return *source_; }
+  const std::shared_ptr<const planner::TableDef>& source_ptr() const { return source_; }
+  /// Turns on late-row diversion and watermarks downstream (a dataflow with windows), when the
+  /// source declares a WATERMARK; `lateness` is the view's allowed lateness.
+  void SetWatermarked(bool on, int64_t lateness) {
+    options_.watermarked = on && watermark_expr_ != nullptr;
+    options_.lateness = lateness;
+  }
+  bool watermarked() const { return options_.watermarked; }
   int64_t late_rows() const { return late_rows_; }
   /// The late-row table's rows of a dataflow: (partition, offset, event time, watermark, arrival
   /// time, row as jsonb text).
@@ -90,7 +98,7 @@ class SourceScanOp : public SourceOperator {
   int64_t idle_timeout_ = 0;
   int64_t now_ = 0;
   std::vector<uint64_t> positions_, targets_;
-  std::vector<int64_t> watermarks_;  // per partition
+  std::vector<int64_t> watermarks_;   // per partition
   std::vector<int64_t> last_active_;  // per partition, wall clock
   int64_t emitted_ = INT64_MIN;       // the last watermark sent downstream
   int64_t late_rows_ = 0;

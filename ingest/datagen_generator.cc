@@ -33,9 +33,9 @@ Result<std::unique_ptr<DatagenGenerator>> DatagenGenerator::Make(
     std::string p = "fields." + c.name + ".";
     std::string kind = opts.String(p + "kind", "random");
     if (kind != "random" && kind != "sequence") {
-      return Status::Error(sqlstate::kInvalidParameterValue,
-                           "invalid value for option \"" + p + "kind\": \"" + kind +
-                               "\" (sequence or random)");
+      return Status::Error(
+          sqlstate::kInvalidParameterValue,
+          "invalid value for option \"" + p + "kind\": \"" + kind + "\" (sequence or random)");
     }
     col.sequence = kind == "sequence";
     bool time = c.type.id == TypeId::kTimestamp || c.type.id == TypeId::kTimestampTz ||
@@ -59,9 +59,9 @@ Result<std::unique_ptr<DatagenGenerator>> DatagenGenerator::Make(
     }
     if (c.type.id == TypeId::kInterval || c.type.id == TypeId::kJsonb ||
         c.type.id == TypeId::kBytea || c.type.id == TypeId::kTime) {
-      return Status::Error(sqlstate::kFeatureNotSupported,
-                           "datagen cannot generate column \"" + c.name + "\" of type " +
-                               c.type.ToString());
+      return Status::Error(
+          sqlstate::kFeatureNotSupported,
+          "datagen cannot generate column \"" + c.name + "\" of type " + c.type.ToString());
     }
     g->columns_.push_back(col);
   }

@@ -30,7 +30,8 @@ class Generator {
   virtual uint64_t Available(uint32_t partition, int64_t now_micros) const = 0;
   /// Appends rows [offset, offset + n) of `partition` to `chunk` (the declared columns, in
   /// order), each with weight +1.
-  virtual void Generate(uint32_t partition, uint64_t offset, size_t n, StreamChunk* chunk) const = 0;
+  virtual void Generate(uint32_t partition, uint64_t offset, size_t n,
+                        StreamChunk* chunk) const = 0;
 };
 
 /// Builds the generator for `connector` ("nexmark" or "datagen"): 22023 on a bad option, 42703

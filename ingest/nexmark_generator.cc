@@ -26,8 +26,8 @@ const char* kFirstNames[] = {"Peter", "Paul",  "Luke",  "John",   "Saul",  "Vick
                              "Kate",  "Julie", "Sarah", "Deiter", "Walter"};
 const char* kLastNames[] = {"Shultz", "Abrams", "Spencer", "White", "Bartels",
                             "Walton", "Smith",  "Jones",   "Noris"};
-const char* kCities[] = {"phoenix",  "los angeles", "san francisco", "boise",    "portland",
-                         "bend",     "redmond",     "seattle",       "kent",     "cheyenne"};
+const char* kCities[] = {"phoenix", "los angeles", "san francisco", "boise", "portland",
+                         "bend",    "redmond",     "seattle",       "kent",  "cheyenne"};
 const char* kStates[] = {"az", "ca", "id", "or", "wa", "wy"};
 const char* kHotChannels[] = {"Google", "Facebook", "Baidu", "Apple"};
 
@@ -37,8 +37,8 @@ int64_t LastBase0AuctionId(uint64_t n) {
   int64_t epoch = static_cast<int64_t>(n / kProportionTotal);
   int64_t offset = static_cast<int64_t>(n % kProportionTotal);
   if (offset < 1) return std::max<int64_t>(0, epoch * 3 - 1);  // a person: last of the epoch before
-  if (offset < 4) return epoch * 3 + (offset - 1);               // an auction
-  return epoch * 3 + 2;                                          // a bid: last of this epoch
+  if (offset < 4) return epoch * 3 + (offset - 1);             // an auction
+  return epoch * 3 + 2;                                        // a bid: last of this epoch
 }
 
 int64_t RandomActivePerson(Random& rng, uint64_t n) {
@@ -146,13 +146,13 @@ Result<std::unique_ptr<NexmarkGenerator>> NexmarkGenerator::Make(
                            "nexmark " + type + " events have no column \"" + c.name + "\"");
     }
     bool ok = spec->kind == 'i' ? c.type.IsInteger()
-              : spec->kind == 's' ? c.type.IsString()
-                                  : (c.type.id == TypeId::kTimestamp ||
-                                     c.type.id == TypeId::kTimestampTz);
+              : spec->kind == 's'
+                  ? c.type.IsString()
+                  : (c.type.id == TypeId::kTimestamp || c.type.id == TypeId::kTimestampTz);
     if (!ok) {
-      return Status::Error(sqlstate::kDatatypeMismatch,
-                           "column \"" + c.name + "\" of a nexmark " + type +
-                               " source cannot be of type " + c.type.ToString());
+      return Status::Error(sqlstate::kDatatypeMismatch, "column \"" + c.name + "\" of a nexmark " +
+                                                            type + " source cannot be of type " +
+                                                            c.type.ToString());
     }
     g->fields_.push_back(spec->field);
   }

@@ -83,10 +83,10 @@ class NexmarkGenerator : public Generator {
   bool max_speed_ = false;  // no throttle
   uint64_t total_ = 0;      // events of the whole stream, 0 = endless
   uint64_t seed_ = 0;
-  std::vector<Field> fields_;  // per declared column
+  std::vector<Field> fields_;               // per declared column
   std::vector<std::string> channel_urls_;   // per non-hot channel, then the 4 hot ones
   std::vector<std::string> channel_names_;  // "channel-<i>"
-  std::string pad_;  // random bytes the padding is cut from
+  std::string pad_;                         // random bytes the padding is cut from
 };
 
 }  // namespace freshet::ingest

@@ -9,8 +9,9 @@ namespace freshet::ingest {
 namespace {
 
 Status Bad(const std::string& key, const std::string& value, const std::string& what) {
-  return Status::Error(sqlstate::kInvalidParameterValue,
-                       "invalid value for option \"" + key + "\": \"" + value + "\" (" + what + ")");
+  return Status::Error(
+      sqlstate::kInvalidParameterValue,
+      "invalid value for option \"" + key + "\": \"" + value + "\" (" + what + ")");
 }
 
 }  // namespace
@@ -37,8 +38,7 @@ Result<int64_t> OptionReader::Int(const std::string& key, int64_t fallback, int6
   long long n = std::strtoll(v->c_str(), &end, 10);
   if (v->empty() || *end != '\0') return Bad(key, *v, "an integer is expected");
   if (n < min || n > max) {
-    return Bad(key, *v,
-               "must be between " + std::to_string(min) + " and " + std::to_string(max));
+    return Bad(key, *v, "must be between " + std::to_string(min) + " and " + std::to_string(max));
   }
   return static_cast<int64_t>(n);
 }
@@ -67,8 +67,8 @@ Result<int64_t> OptionReader::DurationMicros(const std::string& key, int64_t fal
   if (!v) return fallback;
   auto iv = datetime::ParseInterval(*v);
   if (!iv.ok()) return Bad(key, *v, "an interval such as '10 seconds' is expected");
-  int64_t micros = (static_cast<int64_t>(iv->months) * 30 + iv->days) * datetime::kMicrosPerDay +
-                   iv->micros;
+  int64_t micros =
+      (static_cast<int64_t>(iv->months) * 30 + iv->days) * datetime::kMicrosPerDay + iv->micros;
   if (micros < 0) return Bad(key, *v, "must not be negative");
   return micros;
 }

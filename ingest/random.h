@@ -23,7 +23,9 @@ class Random {
     return result;
   }
   /// Uniform in [0, n) (n > 0).
-  uint64_t Below(uint64_t n) { return static_cast<uint64_t>((static_cast<unsigned __int128>(Next()) * n) >> 64); }
+  uint64_t Below(uint64_t n) {
+    return static_cast<uint64_t>((static_cast<unsigned __int128>(Next()) * n) >> 64);
+  }
   /// Uniform in [lo, hi).
   int64_t Range(int64_t lo, int64_t hi) {
     return hi <= lo ? lo : lo + static_cast<int64_t>(Below(static_cast<uint64_t>(hi - lo)));

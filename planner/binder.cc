@@ -1,9 +1,11 @@
 #include "planner/binder.h"
 
 #include <algorithm>
+#include <cctype>
 #include <functional>
 #include <set>
 
+#include "common/datetime.h"
 #include "function/cast.h"
 #include "parser/parser.h"
 #include "planner/binder_context.h"
@@ -814,6 +816,140 @@ Result<PlanPtr> Binder::ExpandView(const TableDef& view, const Scope* outer) {
   return plan;
 }
 
+Result<PlanPtr> Binder::BindWindowTvf(const TableRef& ref, const Expr& f, const Scope* outer,
+                                      Scope* scope) {
+  std::string name = FuncName(f);
+  WindowSpec w;
+  size_t sizes;
+  if (name == "tumble") {
+    w.kind = WindowSpec::Kind::kTumble;
+    sizes = 1;
+  } else if (name == "hop") {
+    w.kind = WindowSpec::Kind::kHop;
+    sizes = 2;
+  } else if (name == "cumulate") {
+    w.kind = WindowSpec::Kind::kCumulate;
+    sizes = 2;
+  } else {
+    w.kind = WindowSpec::Kind::kSession;
+    sizes = 1;
+  }
+  std::string upper = name;
+  for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (f.children.size() < 2 + sizes) {
+    return Err(sqlstate::kUndefinedFunction,
+               upper + " needs a relation, its time column and " +
+                   (sizes == 1 ? std::string("a size") : std::string("two sizes")),
+               f.position);
+  }
+  // The relation: a table, source, view or CTE named as the first argument.
+  const Expr& rel = *f.children[0];
+  if (rel.kind != parser::ExprKind::kColumnRef || rel.names.empty()) {
+    return Err(sqlstate::kSyntaxError, "the first argument of " + upper + " must name a relation",
+               rel.position);
+  }
+  TableRef base;
+  base.kind = TableRef::Kind::kBase;
+  base.names = rel.names;
+  base.position = rel.position;
+  std::string alias = ref.alias.empty() ? rel.names.back() : ref.alias;
+  base.alias = alias;
+  Scope inner;
+  ASSIGN_OR_RETURN(PlanPtr child, BindTableRef(base, outer, &inner));
+  auto column_of = [&](const Expr& e) -> Result<int> {
+    if (e.kind != parser::ExprKind::kColumnRef || e.names.empty()) {
+      return Err(sqlstate::kSyntaxError, upper + " expects a column of " + rel.names.back(),
+                 e.position);
+    }
+    for (const auto& c : inner.columns) {
+      if (c.name == e.names.back()) return c.index;
+    }
+    return Err(sqlstate::kUndefinedColumn,
+               "column \"" + e.names.back() + "\" does not exist in " + rel.names.back(),
+               e.position);
+  };
+  ASSIGN_OR_RETURN(w.time_column, column_of(*f.children[1]));
+  SqlType time_type = child->types[w.time_column];
+  if (time_type.id != TypeId::kTimestamp && time_type.id != TypeId::kTimestampTz) {
+    return Err(sqlstate::kDatatypeMismatch,
+               upper + " needs a timestamp column, not " + time_type.ToString(),
+               f.children[1]->position);
+  }
+  auto duration = [&](const Expr& e) -> Result<int64_t> {
+    Scope empty;
+    ExprContext ctx;
+    ctx.scope = &empty;
+    ctx.clause = "FROM";
+    ASSIGN_OR_RETURN(BoundExprPtr b, BindExpr(e, ctx));
+    if (b->type.id != TypeId::kInterval) {
+      ASSIGN_OR_RETURN(b, AddCast(std::move(b), TypeId::kInterval));
+    }
+    if (b->kind != BoundExprKind::kConstant || b->constant.is_null()) {
+      return Err(sqlstate::kFeatureNotSupported, upper + " sizes must be constant intervals",
+                 e.position);
+    }
+    const Interval& iv = b->constant.GetInterval();
+    if (iv.months != 0) {
+      return Err(sqlstate::kFeatureNotSupported,
+                 upper + " sizes must have a fixed length (no months or years)", e.position);
+    }
+    return iv.days * datetime::kMicrosPerDay + iv.micros;
+  };
+  std::vector<int64_t> d;
+  for (size_t i = 0; i < sizes; i++) {
+    ASSIGN_OR_RETURN(int64_t v, duration(*f.children[2 + i]));
+    if (v <= 0) {
+      return Err(sqlstate::kInvalidParameterValue, upper + " sizes must be positive",
+                 f.children[2 + i]->position);
+    }
+    d.push_back(v);
+  }
+  size_t rest = 2 + sizes;
+  switch (w.kind) {
+    case WindowSpec::Kind::kTumble:
+      w.size = d[0];
+      break;
+    case WindowSpec::Kind::kHop:
+    case WindowSpec::Kind::kCumulate:
+      w.slide = d[0];
+      w.size = d[1];
+      if (w.size % w.slide != 0) {
+        return Err(sqlstate::kInvalidParameterValue,
+                   upper + " size must be a multiple of its " +
+                       (w.kind == WindowSpec::Kind::kHop ? "slide" : "step"),
+                   f.position);
+      }
+      break;
+    case WindowSpec::Kind::kSession:
+      w.gap = d[0];
+      break;
+  }
+  if (w.kind == WindowSpec::Kind::kSession) {
+    for (size_t i = rest; i < f.children.size(); i++) {
+      ASSIGN_OR_RETURN(int k, column_of(*f.children[i]));
+      w.keys.push_back(k);
+    }
+  } else if (rest < f.children.size()) {
+    ASSIGN_OR_RETURN(w.offset, duration(*f.children[rest]));
+    if (rest + 1 < f.children.size()) {
+      return Err(sqlstate::kUndefinedFunction, "too many arguments for " + upper, f.position);
+    }
+  }
+  auto plan = std::make_unique<LogicalPlan>(PlanKind::kWindowTvf);
+  plan->window = w;
+  plan->types = child->types;
+  plan->names = child->names;
+  plan->types.push_back(time_type);
+  plan->types.push_back(time_type);
+  plan->names.push_back("window_start");
+  plan->names.push_back("window_end");
+  plan->children.push_back(std::move(child));
+  for (size_t i = 0; i < plan->names.size(); i++) {
+    scope->columns.push_back({alias, plan->names[i], plan->types[i], static_cast<int>(i)});
+  }
+  return PlanPtr(std::move(plan));
+}
+
 Result<PlanPtr> Binder::BindTableRef(const TableRef& ref, const Scope* outer, Scope* scope) {
   switch (ref.kind) {
     case TableRef::Kind::kBase: {
@@ -925,6 +1061,9 @@ Result<PlanPtr> Binder::BindTableRef(const TableRef& ref, const Scope* outer, Sc
         scope->columns.push_back(
             {ref.alias.empty() ? name : ref.alias, col, SqlType(TypeId::kUnknown), 0});
         return PlanPtr(std::move(plan));
+      }
+      if (name == "tumble" || name == "hop" || name == "cumulate" || name == "session") {
+        return BindWindowTvf(ref, f, outer, scope);
       }
       if (name != "generate_series") {
         return Err(sqlstate::kUndefinedFunction,

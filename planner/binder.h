@@ -71,6 +71,9 @@ class Binder {
   Result<PlanPtr> BindFrom(const std::vector<parser::TableRefPtr>& from, const Scope* outer,
                            Scope* scope);
   Result<PlanPtr> BindTableRef(const parser::TableRef& ref, const Scope* outer, Scope* scope);
+  /// TUMBLE / HOP / CUMULATE / SESSION (relation, time column, sizes... [, keys]).
+  Result<PlanPtr> BindWindowTvf(const parser::TableRef& ref, const parser::Expr& f,
+                                const Scope* outer, Scope* scope);
   Result<PlanPtr> BindJoin(const parser::TableRef& ref, const Scope* outer, Scope* scope);
   /// Adds LIMIT/OFFSET of `stmt` on top of `plan`, if any.
   Result<PlanPtr> ApplyLimit(PlanPtr plan, const parser::SelectStmt& stmt);

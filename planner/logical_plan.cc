@@ -160,9 +160,67 @@ std::string LogicalPlan::ToString(int indent) const {
     case PlanKind::kTableFunction:
       s += "TableFunction " + function_name;
       break;
+    case PlanKind::kWindowTvf:
+      s += window.ToString();
+      break;
   }
   s += "\n";
   for (const auto& c : children) s += c->ToString(indent + 1);
+  return s;
+}
+
+void WindowSpec::Windows(int64_t ts, std::vector<std::pair<int64_t, int64_t>>* out) const {
+  out->clear();
+  switch (kind) {
+    case Kind::kTumble: {
+      int64_t start = AlignedStart(ts, size);
+      out->emplace_back(start, start + size);
+      break;
+    }
+    case Kind::kHop: {
+      // Every slide-aligned start s with s <= ts < s + size.
+      int64_t last = AlignedStart(ts, slide);
+      int64_t first = last;
+      while (first - slide + size > ts) first -= slide;
+      for (int64_t s = first; s <= last; s += slide) out->emplace_back(s, s + size);
+      break;
+    }
+    case Kind::kCumulate: {
+      // Windows [s, s + k * step) of the max-size period holding ts that already contain ts.
+      int64_t start = AlignedStart(ts, size);
+      for (int64_t end = start + slide; end <= start + size; end += slide) {
+        if (end > ts) out->emplace_back(start, end);
+      }
+      break;
+    }
+    case Kind::kSession:
+      break;
+  }
+}
+
+std::string WindowSpec::ToString() const {
+  static const char* kNames[] = {"Tumble", "Hop", "Cumulate", "Session"};
+  std::string s =
+      std::string(kNames[static_cast<int>(kind)]) + " time=#" + std::to_string(time_column);
+  auto secs = [](int64_t us) {
+    if (us % 1000000 == 0) return std::to_string(us / 1000000);
+    if (us % 1000 == 0) return std::to_string(us / 1000) + "m";
+    return std::to_string(us) + "u";
+  };
+  switch (kind) {
+    case Kind::kTumble:
+      s += " size=" + secs(size) + "s";
+      break;
+    case Kind::kHop:
+      s += " slide=" + secs(slide) + "s size=" + secs(size) + "s";
+      break;
+    case Kind::kCumulate:
+      s += " step=" + secs(slide) + "s max=" + secs(size) + "s";
+      break;
+    case Kind::kSession:
+      s += " gap=" + secs(gap) + "s";
+      break;
+  }
   return s;
 }
 

@@ -128,6 +128,32 @@ enum class PlanKind : uint8_t {
   kSetOp,          // set_op, set_all
   kWindow,         // window_calls appended to input columns
   kTableFunction,  // generate_series(args)
+  kWindowTvf,      // TUMBLE / HOP / CUMULATE / SESSION over children[0] (window)
+};
+
+/// A window table-valued function: the input's columns plus window_start and window_end, one
+/// output row per window a row falls in. Sizes are fixed lengths in microseconds.
+struct WindowSpec {
+  enum class Kind : uint8_t { kTumble, kHop, kCumulate, kSession };
+  Kind kind = Kind::kTumble;
+  int time_column = -1;
+  int64_t size = 0;       // tumble / hop size; cumulate max size
+  int64_t slide = 0;      // hop slide; cumulate step
+  int64_t offset = 0;     // window alignment
+  int64_t gap = 0;        // session gap
+  std::vector<int> keys;  // session: the columns sessions are kept per
+
+  /// The start of the tumbling (or cumulate) window of size `size` holding `ts`.
+  int64_t AlignedStart(int64_t ts, int64_t width) const {
+    int64_t d = ts - offset;
+    int64_t q = d / width;
+    if (d % width != 0 && d < 0) q--;
+    return q * width + offset;
+  }
+  /// The (start, end) of every window that holds `ts`, in increasing start order (not for
+  /// sessions).
+  void Windows(int64_t ts, std::vector<std::pair<int64_t, int64_t>>* out) const;
+  std::string ToString() const;
 };
 
 enum class JoinKind : uint8_t { kInner, kLeft, kRight, kFull, kCross, kSemi, kAnti };
@@ -154,6 +180,7 @@ struct LogicalPlan {
   bool set_all = false;
   std::vector<WindowCall> window_calls;  // kWindow
   std::string function_name;             // kTableFunction
+  WindowSpec window;                     // kWindowTvf
   bool system_relation = false;  // kValues built from the catalog (pg_catalog, ...): a snapshot
 
   explicit LogicalPlan(PlanKind k) : kind(k) {}
