@@ -142,6 +142,9 @@ Status Database::StartView(const planner::TableDef& def) {
 
 std::optional<planner::SystemRelationData> Database::SystemRelation(const std::string& name) {
   using T = TypeId;
+  // What the engine reports reflects every write committed before the query (as view reads).
+  Status waited = engine_->WaitFor(log_->sequence(), nullptr, executor::SteadyMicros() + 30000000);
+  (void)waited;
   auto name_of = [&](uint64_t id) {
     for (const auto& def : catalog_.All()) {
       if (def->id == id) return def->name;
@@ -208,7 +211,7 @@ std::optional<planner::SystemRelationData> Database::SystemRelation(const std::s
     col("partition", T::kInt32);
     col("watermark", T::kTimestamp);
     col("idle", T::kBool);
-    col("offset", T::kInt64);
+    col("position", T::kInt64);
     for (const auto& info : engine_->Info()) {
       for (const auto& m : info.watermarks) {
         d.rows.push_back(
