@@ -450,7 +450,15 @@ Status StreamEngine::RunDataflow(Entry& e, storage::WriteBatch& batch,
   // Backfill rows are replayed with a budget; the log is read up to the targets in full, so an
   // epoch never ends inside a transaction.
   size_t budget = options_.backfill_budget;
+  // Tables first, then streams: a lookup join then sees the table as of this epoch's commits.
+  std::vector<executor::SourceOperator*> order;
   for (auto* src : df.sources()) {
+    if (!src->Streaming()) order.push_back(src);
+  }
+  for (auto* src : df.sources()) {
+    if (src->Streaming()) order.push_back(src);
+  }
+  for (auto* src : order) {
     while (true) {
       bool was_backfilling = src->Backfilling();
       if (was_backfilling && budget == 0) break;

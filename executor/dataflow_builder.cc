@@ -14,6 +14,7 @@
 #include "executor/source_scan_op.h"
 #include "executor/subquery_op.h"
 #include "executor/table_scan_op.h"
+#include "executor/temporal_filter_op.h"
 #include "executor/top_n_op.h"
 #include "executor/union_op.h"
 #include "executor/window_tvf_op.h"
@@ -132,6 +133,48 @@ bool HasSubquery(const BoundExpr& e) {
     if (HasSubquery(*c)) return true;
   }
   return false;
+}
+
+bool IsNow(const BoundExpr& e) {
+  if (e.kind != BoundExprKind::kFunction) return false;
+  const std::string& n = e.function.name;
+  return n == "now" || n == "current_timestamp" || n == "transaction_timestamp" ||
+         n == "statement_timestamp" || n == "localtimestamp";
+}
+
+/// A temporal filter conjunct `col > now() - INTERVAL c` / `>=` (also written the other way
+/// around): the time column, the interval and whether the bound is inclusive.
+bool TemporalBound(const BoundExpr& e, int* column, int64_t* width, bool* inclusive) {
+  if (e.kind != BoundExprKind::kCompare) return false;
+  const BoundExpr* col = e.children[0].get();
+  const BoundExpr* bound = e.children[1].get();
+  std::string op = e.op;
+  if (op == "<" || op == "<=") {
+    std::swap(col, bound);
+    op = op == "<" ? ">" : ">=";
+  }
+  if (op != ">" && op != ">=") return false;
+  if (col->kind == BoundExprKind::kCast) col = col->children[0].get();
+  if (col->kind != BoundExprKind::kColumn ||
+      (col->type.id != TypeId::kTimestamp && col->type.id != TypeId::kTimestampTz)) {
+    return false;
+  }
+  if (bound->kind == BoundExprKind::kCast) bound = bound->children[0].get();
+  int64_t w = 0;
+  if (bound->kind == BoundExprKind::kFunction && bound->function.name == "-" &&
+      bound->children.size() == 2 && IsNow(*bound->children[0]) &&
+      bound->children[1]->kind == BoundExprKind::kConstant &&
+      bound->children[1]->type.id == TypeId::kInterval && !bound->children[1]->constant.is_null()) {
+    const Interval& iv = bound->children[1]->constant.GetInterval();
+    if (iv.months != 0) return false;
+    w = iv.days * 86400000000LL + iv.micros;
+  } else if (!IsNow(*bound)) {
+    return false;
+  }
+  *column = col->column;
+  *width = w;
+  *inclusive = op == ">=";
+  return true;
 }
 
 std::string JoinTexts(const std::vector<const BoundExpr*>& exprs) {
@@ -296,6 +339,49 @@ Result<StreamOperator*> DataflowBuilder::Build(const LogicalPlan& p) {
     }
     case PlanKind::kFilter: {
       ASSIGN_OR_RETURN(StreamOperator * child, Build(*p.children[0]));
+      // A temporal filter (ts > now() - INTERVAL '...') retracts rows as they age out; the rest
+      // of the predicate filters as usual.
+      std::vector<const BoundExpr*> conjuncts, rest;
+      std::function<void(const BoundExpr&)> split = [&](const BoundExpr& e) {
+        if (e.kind == BoundExprKind::kAnd) {
+          for (const auto& c : e.children) split(*c);
+        } else {
+          conjuncts.push_back(&e);
+        }
+      };
+      split(*p.predicate);
+      const BoundExpr* temporal = nullptr;
+      int time_col = -1;
+      int64_t width = 0;
+      bool inclusive = false;
+      for (const BoundExpr* c : conjuncts) {
+        if (!temporal && TemporalBound(*c, &time_col, &width, &inclusive)) {
+          temporal = c;
+        } else {
+          rest.push_back(c);
+        }
+      }
+      if (temporal) {
+        if (!rest.empty()) {
+          auto kept = std::make_unique<std::vector<BoundExprPtr>>();
+          if (rest.size() == 1) {
+            kept->push_back(rest[0]->Clone());
+          } else {
+            auto all = std::make_unique<BoundExpr>(BoundExprKind::kAnd, SqlType(TypeId::kBool));
+            for (const BoundExpr* c : rest) all->children.push_back(c->Clone());
+            kept->push_back(std::move(all));
+          }
+          const BoundExpr& pred = *kept->back();
+          df_.lists_.push_back(std::move(kept));
+          if (HasSubquery(pred)) return Unsupported("subqueries beside a temporal filter");
+          ASSIGN_OR_RETURN(child, Filter(pred, child));
+        }
+        auto* op = Own(std::make_unique<TemporalFilterOp>(df_.ctx_, time_col, width, inclusive,
+                                                          temporal->ToString(),
+                                                          p.children[0]->types, StateId()));
+        op->AddInput(child);
+        return static_cast<StreamOperator*>(op);
+      }
       if (!HasSubquery(*p.predicate)) return Filter(*p.predicate, child);
       const auto& types = p.children[0]->types;
       auto exprs = std::make_unique<std::vector<BoundExprPtr>>();
@@ -354,7 +440,11 @@ Result<StreamOperator*> DataflowBuilder::Build(const LogicalPlan& p) {
       }
       ASSIGN_OR_RETURN(StreamOperator * l, Build(*p.children[0]));
       ASSIGN_OR_RETURN(StreamOperator * r, Build(*p.children[1]));
-      ASSIGN_OR_RETURN(auto join, HashJoinOp::Make(df_.ctx_, p, df_.eval_, StateId()));
+      ASSIGN_OR_RETURN(auto join, HashJoinOp::Make(df_.ctx_, p, df_.eval_, StateId(),
+                                                   EventTimeColumns(*p.children[0]),
+                                                   EventTimeColumns(*p.children[1])));
+      if (p.lookup_join) join->SetLookup();
+      if (join->Evicts()) windows_ = true;  // interval / window joins need watermarks
       join->AddInput(l);
       join->AddInput(r);
       return static_cast<StreamOperator*>(Own(std::move(join)));
@@ -489,6 +579,33 @@ std::set<int> DataflowBuilder::EventTimeColumns(const LogicalPlan& p) {
         int w = static_cast<int>(p.types.size());
         out.insert(w - 2);
         out.insert(w - 1);
+      }
+      return out;
+    }
+    case PlanKind::kJoin: {
+      // Equi-joined event-time columns (window joins) carry the smaller watermark on.
+      std::set<int> l = EventTimeColumns(*p.children[0]);
+      std::set<int> r = EventTimeColumns(*p.children[1]);
+      int lw = static_cast<int>(p.children[0]->types.size());
+      std::vector<const BoundExpr*> conjuncts;
+      std::function<void(const BoundExpr&)> split = [&](const BoundExpr& e) {
+        if (e.kind == BoundExprKind::kAnd) {
+          for (const auto& c : e.children) split(*c);
+        } else {
+          conjuncts.push_back(&e);
+        }
+      };
+      if (p.predicate) split(*p.predicate);
+      for (const BoundExpr* c : conjuncts) {
+        if (c->kind != BoundExprKind::kCompare || c->op != "=") continue;
+        const BoundExpr& a = *c->children[0];
+        const BoundExpr& b = *c->children[1];
+        if (a.kind != BoundExprKind::kColumn || b.kind != BoundExprKind::kColumn) continue;
+        int x = std::min(a.column, b.column), y = std::max(a.column, b.column);
+        if (x < lw && y >= lw && l.count(x) && r.count(y - lw)) {
+          out.insert(x);
+          out.insert(y);
+        }
       }
       return out;
     }

@@ -98,10 +98,9 @@ void HashJoinOp::Bucket::Remove(uint32_t i) {
 HashJoinOp::HashJoinOp(EpochContext& ctx, const planner::LogicalPlan& plan, uint64_t state_id)
     : StreamOperator(ctx, 2), plan_(plan), state_(state_id) {}
 
-Result<std::unique_ptr<HashJoinOp>> HashJoinOp::Make(EpochContext& ctx,
-                                                     const planner::LogicalPlan& plan,
-                                                     const function::EvalContext& eval,
-                                                     uint64_t state_id) {
+Result<std::unique_ptr<HashJoinOp>> HashJoinOp::Make(
+    EpochContext& ctx, const planner::LogicalPlan& plan, const function::EvalContext& eval,
+    uint64_t state_id, const std::set<int>& left_times, const std::set<int>& right_times) {
   auto op = std::unique_ptr<HashJoinOp>(new HashJoinOp(ctx, plan, state_id));
   for (int s = 0; s < 2; s++) {
     Side& side = op->sides_[s];
@@ -126,6 +125,9 @@ Result<std::unique_ptr<HashJoinOp>> HashJoinOp::Make(EpochContext& ctx,
           ASSIGN_OR_RETURN(auto lk, ExpressionEvaluator::Compile(*a, eval));
           BoundExprPtr shifted = Shift(*b, lw);
           ASSIGN_OR_RETURN(auto rk, ExpressionEvaluator::Compile(*shifted, eval));
+          if (a->kind == BoundExprKind::kColumn && b->kind == BoundExprKind::kColumn) {
+            op->key_columns_.emplace_back(a->column, b->column - lw);
+          }
           op->sides_[0].keys.push_back(std::move(lk));
           op->sides_[1].keys.push_back(std::move(rk));
           op->key_text_ += (op->key_text_.empty() ? "" : ", ") + c->ToString();
@@ -133,6 +135,56 @@ Result<std::unique_ptr<HashJoinOp>> HashJoinOp::Make(EpochContext& ctx,
         }
       }
       residual.push_back(c);
+    }
+  }
+  // Bounds that let watermarks drop state: `x.a <= y.b + k` (or >=, <, >), a and b plain columns of
+  // different sides, k a constant interval; an equi-key pair of plain columns is two bounds.
+  auto plain = [&](const BoundExpr& e, int* side, int* col, int64_t* k) {
+    *k = 0;
+    const BoundExpr* x = &e;
+    if (x->kind == BoundExprKind::kFunction && x->children.size() == 2 &&
+        (x->function.name == "+" || x->function.name == "-") &&
+        x->children[1]->kind == BoundExprKind::kConstant &&
+        x->children[1]->type.id == TypeId::kInterval && !x->children[1]->constant.is_null()) {
+      const Interval& iv = x->children[1]->constant.GetInterval();
+      if (iv.months != 0) return false;
+      *k = iv.days * 86400000000LL + iv.micros;
+      if (x->function.name == "-") *k = -*k;
+      x = x->children[0].get();
+    }
+    if (x->kind != BoundExprKind::kColumn) return false;
+    *side = x->column < lw ? 0 : 1;
+    *col = x->column < lw ? x->column : x->column - lw;
+    return true;
+  };
+  auto add_rule = [&](int evict_side, int col, int64_t k, int other_col) {
+    Side& s = op->sides_[evict_side];
+    if (s.evict_column >= 0) return;  // one bound per side
+    if (!(evict_side == 0 ? right_times : left_times).count(other_col)) return;  // no watermark
+    s.evict_column = col;
+    s.evict_offset = k;
+    s.other_column = other_col;
+  };
+  if (plan.predicate) {
+    std::vector<const BoundExpr*> conjuncts;
+    SplitConjuncts(*plan.predicate, &conjuncts);
+    for (const BoundExpr* c : conjuncts) {
+      if (c->kind != BoundExprKind::kCompare) continue;
+      int sa, ca, sb, cb;
+      int64_t ka, kb;
+      if (!plain(*c->children[0], &sa, &ca, &ka) || !plain(*c->children[1], &sb, &cb, &kb) ||
+          sa == sb) {
+        continue;
+      }
+      // Normalize to A + ka (op) B + kb.
+      if (c->op == "=") {
+        add_rule(sb, cb, kb - ka, ca);  // B + kb - ka >= A: B rows die below A's watermark
+        add_rule(sa, ca, ka - kb, cb);
+      } else if (c->op == "<=" || c->op == "<") {
+        add_rule(sb, cb, kb - ka, ca);  // A <= B + (kb - ka)
+      } else if (c->op == ">=" || c->op == ">") {
+        add_rule(sa, ca, ka - kb, cb);  // B <= A + (ka - kb)
+      }
     }
   }
   if (!residual.empty()) {
@@ -199,7 +251,58 @@ void HashJoinOp::PersistEntry(int s, const std::string& key, const Entry& e) {
   value_buf_.clear();
   PutVarint(&value_buf_, ZigZag(e.mult));
   PutVarint(&value_buf_, ZigZag(e.degree));
+  PutVarint(&value_buf_, ZigZag(e.time));
   state_.Put(ctx_, state_key_, value_buf_);
+}
+
+Status HashJoinOp::OnWatermark(int port, int column, int64_t value) {
+  auto [it, inserted] = sides_[port].watermarks.try_emplace(column, value);
+  if (!inserted) it->second = std::max(it->second, value);
+  return Status::OK();
+}
+
+void HashJoinOp::Evict(int s) {
+  Side& self = sides_[s];
+  Side& other = sides_[1 - s];
+  if (self.evict_column < 0) return;
+  auto wm = other.watermarks.find(self.other_column);
+  if (wm == other.watermarks.end() || wm->second == INT64_MIN) return;
+  int64_t threshold = wm->second - self.evict_offset;  // rows with time < threshold are dead
+  while (!self.by_time.empty() && self.by_time.begin()->first < threshold) {
+    std::string jk = std::move(self.by_time.begin()->second);
+    self.by_time.erase(self.by_time.begin());
+    auto b = self.buckets.find(jk);
+    if (b == self.buckets.end()) continue;
+    Bucket& bucket = b->second;
+    for (size_t i = bucket.entries.size(); i-- > 0;) {
+      Entry& e = bucket.entries[i];
+      if (e.time >= threshold) continue;
+      Entry gone = e;
+      gone.mult = 0;
+      PersistEntry(s, jk, gone);
+      bucket.Remove(static_cast<uint32_t>(i));
+      self.rows--;
+    }
+    if (bucket.entries.empty()) self.buckets.erase(b);
+  }
+}
+
+Status HashJoinOp::OnBarrier() {
+  Evict(0);
+  Evict(1);
+  // Key columns that are event time on both sides: later output rows come from later input rows
+  // of one side, so they are at least the smaller watermark.
+  for (size_t k = 0; k < key_columns_.size(); k++) {
+    auto [lc, rc] = key_columns_[k];
+    auto l = sides_[0].watermarks.find(lc);
+    auto r = sides_[1].watermarks.find(rc);
+    if (l == sides_[0].watermarks.end() || r == sides_[1].watermarks.end()) continue;
+    int64_t low = std::min(l->second, r->second);
+    if (low == INT64_MIN) continue;
+    RETURN_IF_ERROR(EmitWatermark(lc, low));
+    RETURN_IF_ERROR(EmitWatermark(static_cast<int>(sides_[0].width) + rc, low));
+  }
+  return Status::OK();
 }
 
 Status HashJoinOp::Push(int s, StreamChunk& chunk) {
@@ -252,7 +355,7 @@ Status HashJoinOp::ProcessSegment(int s, StreamChunk& chunk, size_t begin, size_
   cand_begin_.clear();
   for (size_t i = begin; i < end; i++) {
     cand_begin_.push_back(static_cast<uint32_t>(cands_.size()));
-    if (!has_key_[i] || chunk.weight(i) == 0) continue;
+    if (!has_key_[i] || chunk.weight(i) == 0 || other.lookup_only) continue;
     auto it = other.buckets.find(keys_[i]);
     if (it == other.buckets.end()) continue;
     for (Entry& e : it->second.entries) {
@@ -306,6 +409,14 @@ Status HashJoinOp::ProcessSegment(int s, StreamChunk& chunk, size_t begin, size_
         PersistEntry(1 - s, keys_[i], e);
       }
     }
+    if (self.lookup_only) {
+      // A lookup: matched against the table's current rows, padded if none, never stored.
+      if (self.keep && degree == 0) {
+        AppendPadded(s, chunk, i, w, &out_);
+        RETURN_IF_ERROR(FlushOut());
+      }
+      continue;
+    }
     row_buf_.clear();
     storage::RowCodec::EncodeChunkRow(chunk, i, &row_buf_);
     Bucket& bucket = self.buckets[keys_[i]];
@@ -313,6 +424,12 @@ Status HashJoinOp::ProcessSegment(int s, StreamChunk& chunk, size_t begin, size_
     if (idx < 0) {
       idx = static_cast<int>(bucket.Add(row_buf_));
       self.rows++;
+      if (self.evict_column >= 0) {
+        const Vector& t = chunk.column(self.evict_column);
+        int64_t time = t.IsNull(i) ? INT64_MIN : t.GetInt(i);
+        bucket.entries[idx].time = time;
+        self.by_time.emplace(time, keys_[i]);
+      }
     }
     Entry& me = bucket.entries[idx];
     int64_t padded_before = self.keep && me.degree == 0 ? me.mult : 0;
@@ -336,6 +453,7 @@ Status HashJoinOp::ProcessSegment(int s, StreamChunk& chunk, size_t begin, size_
 Status HashJoinOp::Restore(storage::Store& store) {
   for (auto& side : sides_) {
     side.buckets.clear();
+    side.by_time.clear();
     side.rows = 0;
   }
   return state_.Scan(store, [&](std::string_view key, std::string_view value) -> Status {
@@ -347,11 +465,16 @@ Status HashJoinOp::Restore(storage::Store& store) {
     if (!GetVarint(&key, &len) || key.size() < len) return corrupt();
     std::string jk(key.substr(0, len));
     key.remove_prefix(len);
-    if (!GetVarint(&value, &mult) || !GetVarint(&value, &degree)) return corrupt();
+    uint64_t time;
+    if (!GetVarint(&value, &mult) || !GetVarint(&value, &degree) || !GetVarint(&value, &time)) {
+      return corrupt();
+    }
     Bucket& bucket = sides_[s].buckets[jk];
     uint32_t i = bucket.Add(std::string(key));
     bucket.entries[i].mult = UnZigZag(mult);
     bucket.entries[i].degree = UnZigZag(degree);
+    bucket.entries[i].time = UnZigZag(time);
+    if (sides_[s].evict_column >= 0) sides_[s].by_time.emplace(UnZigZag(time), jk);
     sides_[s].rows++;
     return Status::OK();
   });
@@ -359,10 +482,19 @@ Status HashJoinOp::Restore(storage::Store& store) {
 
 std::string HashJoinOp::Describe() const {
   static const char* kNames[] = {"Inner", "Left", "Right", "Full", "Cross", "Semi", "Anti"};
-  return std::string(kNames[static_cast<int>(plan_.join_kind)]) + "HashJoin keys=[" + key_text_ +
-         "]" + (plan_.predicate ? " on " + plan_.predicate->ToString() : "") +
-         "  state: both inputs indexed by key" +
-         (sides_[0].keep || sides_[1].keep ? ", with match degrees" : "");
+  std::string what = sides_[0].lookup_only ? "LookupJoin" : "HashJoin";
+  std::string s = std::string(kNames[static_cast<int>(plan_.join_kind)]) + what + " keys=[" +
+                  key_text_ + "]" + (plan_.predicate ? " on " + plan_.predicate->ToString() : "") +
+                  (sides_[0].lookup_only ? "  state: the table side indexed by key"
+                                         : "  state: both inputs indexed by key") +
+                  (sides_[0].keep || sides_[1].keep ? ", with match degrees" : "");
+  for (int k = 0; k < 2; k++) {
+    if (sides_[k].evict_column >= 0) {
+      s += std::string("; ") + (k == 0 ? "left" : "right") + " rows leave as the " +
+           (k == 0 ? "right" : "left") + " watermark passes";
+    }
+  }
+  return s;
 }
 
 }  // namespace freshet::executor

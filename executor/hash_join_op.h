@@ -1,6 +1,8 @@
 #pragma once
 
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -17,24 +19,46 @@ namespace freshet::executor {
 /// side it matches), so the NULL-padded row appears or is retracted exactly when the degree
 /// reaches or leaves zero. Delta rule, a chunk at a time: dL join R, then L' join dR. Stored rows
 /// are encoded (RowCodec) and persisted as they change.
+/// Stream joins keep bounded state: from the condition the operator derives when a stored row can
+/// no longer match — an interval bound `x.a <= y.b + k` means a y row with b + k below x's
+/// watermark on a is dead, and an equality of two event-time columns (a window join) is two such
+/// bounds — and drops those rows at the barrier as watermarks advance.
 class HashJoinOp : public StreamOperator {
  public:
+  /// `left_times` / `right_times`: the inputs' columns that carry watermarks (bounds on other
+  /// columns cannot drop state).
   static Result<std::unique_ptr<HashJoinOp>> Make(EpochContext& ctx,
                                                   const planner::LogicalPlan& plan,
                                                   const function::EvalContext& eval,
-                                                  uint64_t state_id);
+                                                  uint64_t state_id,
+                                                  const std::set<int>& left_times = {},
+                                                  const std::set<int>& right_times = {});
 
   Status Push(int port, StreamChunk& chunk) override;
   Status Restore(storage::Store& store) override;
   std::string Describe() const override;
   size_t StateSize() const override { return sides_[0].rows + sides_[1].rows; }
-  bool Unbounded() const override { return true; }
+  bool Unbounded() const override {
+    if (sides_[0].lookup_only) return false;  // the table side is as large as the table
+    return sides_[0].evict_column < 0 || sides_[1].evict_column < 0;
+  }
+  /// Whether watermarks can drop state here (its sources must then send them).
+  bool Evicts() const { return sides_[0].evict_column >= 0 || sides_[1].evict_column >= 0; }
+  /// Marks the stream side of a lookup join (FOR SYSTEM_TIME AS OF PROCTIME()): its rows are
+  /// matched against the table side's current rows and not kept, so later table changes do not
+  /// revise them.
+  void SetLookup() { sides_[0].lookup_only = true; }
+
+ protected:
+  Status OnBarrier() override;
+  Status OnWatermark(int port, int column, int64_t value) override;
 
  private:
   struct Entry {
     std::string row;
     int64_t mult = 0;
     int64_t degree = 0;
+    int64_t time = INT64_MIN;  // the side's eviction column
   };
   /// The rows of one side with one join key.
   struct Bucket {
@@ -53,6 +77,14 @@ class HashJoinOp : public StreamOperator {
     absl::flat_hash_map<std::string, Bucket> buckets;
     size_t rows = 0;
     bool keep = false;  // preserved side of an outer join
+    bool lookup_only = false;
+    /// Eviction: rows whose `evict_column` + `evict_offset` is below the other side's watermark
+    /// on `other_column` are dead.
+    int evict_column = -1;
+    int64_t evict_offset = 0;
+    int other_column = -1;
+    std::multimap<int64_t, std::string> by_time;  // entry time -> join key (may hold stale keys)
+    std::map<int, int64_t> watermarks;            // this side's input watermarks per column
   };
   struct Candidate {
     uint32_t row;  // input row
@@ -65,6 +97,8 @@ class HashJoinOp : public StreamOperator {
   void AppendPadded(int s, const StreamChunk& src, size_t i, int64_t w, StreamChunk* out);
   Status AppendPaddedEntry(int s, const Entry& e, int64_t w, StreamChunk* out);
   void PersistEntry(int s, const std::string& key, const Entry& e);
+  /// Drops the rows of side `s` that can no longer match (by the other side's watermark).
+  void Evict(int s);
   Status FlushOut();
 
   const planner::LogicalPlan& plan_;
@@ -72,6 +106,7 @@ class HashJoinOp : public StreamOperator {
   Side sides_[2];
   std::unique_ptr<ExpressionEvaluator> residual_;
   std::string key_text_;
+  std::vector<std::pair<int, int>> key_columns_;  // equi-key pairs of plain columns (left, right)
   // Per-chunk scratch.
   std::vector<std::string> keys_;  // join key per input row
   std::vector<uint8_t> has_key_;

@@ -35,6 +35,8 @@ class SourceOperator : public StreamOperator {
   virtual bool Replayable() const { return false; }
   /// True when the source had more input than this epoch took (run the next epoch at once).
   virtual bool HasMore() const { return false; }
+  /// True for append-only event streams (sources), false for tables and constants.
+  virtual bool Streaming() const { return false; }
   /// Positions reached (same order as Partitions()).
   virtual std::vector<uint64_t> Positions() const { return {}; }
   /// Pushes up to about `budget` rows downstream; returns how many it pushed (0 when it has

@@ -1142,6 +1142,19 @@ Result<PlanPtr> Binder::BindJoin(const TableRef& ref, const Scope* outer, Scope*
     combined.columns.push_back(c);
   }
   auto join = std::make_unique<LogicalPlan>(PlanKind::kJoin);
+  if (ref.right->kind == TableRef::Kind::kBase && ref.right->system_time_as_of) {
+    const parser::Expr& at = *ref.right->system_time_as_of;
+    std::string fn = at.kind == parser::ExprKind::kFunction ? FuncName(at) : "";
+    if (fn != "proctime" && fn != "now") {
+      return Err(sqlstate::kFeatureNotSupported,
+                 "FOR SYSTEM_TIME AS OF supports PROCTIME() (the table as it is now)", at.position);
+    }
+    if (ref.join_type != parser::JoinType::kInner && ref.join_type != parser::JoinType::kLeft) {
+      return Err(sqlstate::kFeatureNotSupported,
+                 "a FOR SYSTEM_TIME AS OF join must be an inner or left join", ref.position);
+    }
+    join->lookup_join = true;
+  }
   switch (ref.join_type) {
     case parser::JoinType::kInner:
       join->join_kind = JoinKind::kInner;

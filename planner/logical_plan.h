@@ -173,8 +173,11 @@ struct LogicalPlan {
                                                   // kDistinct keys, kTableFunction args
   std::vector<AggregateCall> aggregates;          // kAggregate
   JoinKind join_kind = JoinKind::kInner;          // kJoin
-  std::vector<SortKey> sort_keys;                 // kSort
-  BoundExprPtr limit;                             // kLimit
+  /// kJoin: the right side is a table read FOR SYSTEM_TIME AS OF PROCTIME(): each left row is
+  /// enriched with the table's current rows when it arrives (a lookup join).
+  bool lookup_join = false;
+  std::vector<SortKey> sort_keys;  // kSort
+  BoundExprPtr limit;              // kLimit
   BoundExprPtr offset;
   SetOpKind set_op = SetOpKind::kUnion;  // kSetOp
   bool set_all = false;
