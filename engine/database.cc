@@ -15,6 +15,12 @@ namespace freshet::engine {
 
 namespace {
 constexpr uint32_t kTablePartitions = 1;
+
+/// Materialized views and sinks run as dataflows.
+bool IsDataflow(const planner::TableDef& def) {
+  return def.kind == planner::RelationKind::kMaterializedView ||
+         def.kind == planner::RelationKind::kSink;
+}
 }  // namespace
 
 Database::~Database() {
@@ -76,7 +82,7 @@ Status Database::ReloadCatalog() {
   // were dropped), start the ones it gained.
   std::set<uint64_t> wanted;
   for (const auto& def : catalog_.All()) {
-    if (def->kind == planner::RelationKind::kMaterializedView) wanted.insert(def->id);
+    if (IsDataflow(*def)) wanted.insert(def->id);
   }
   for (const auto& info : engine_->Info()) {
     if (wanted.count(info.id)) continue;
@@ -84,7 +90,7 @@ Status Database::ReloadCatalog() {
     RETURN_IF_ERROR(engine_->DropState(info.id));
   }
   for (const auto& def : catalog_.All()) {
-    if (def->kind != planner::RelationKind::kMaterializedView || engine_->Has(def->id)) continue;
+    if (!IsDataflow(*def) || engine_->Has(def->id)) continue;
     Status s = StartView(*def);
     if (!s.ok())
       spdlog::warn("materialized view {} cannot be maintained: {}", def->name, s.message());
@@ -103,6 +109,7 @@ Result<planner::PlanPtr> Database::BindDefinition(const planner::TableDef& def) 
 
 executor::ViewOptions Database::ViewOptionsOf(const planner::TableDef& def) {
   executor::ViewOptions o;
+  o.blackhole_sink = def.kind == planner::RelationKind::kSink;
   o.emit_on_window_close = def.Option("emit") == "window_close";
   o.allowed_lateness = std::atoll(def.Option("allowed_lateness", "0").c_str());
   return o;
@@ -270,6 +277,18 @@ std::optional<planner::SystemRelationData> Database::SystemRelation(const std::s
                         Value::Int32(static_cast<int32_t>(parts)),
                         wm.empty() ? Value::Null(T::kText) : Value::Text(wm),
                         Value::Int64(late[def->id])});
+    }
+    return d;
+  }
+  if (name == "sinks") {
+    col("name", T::kText);
+    col("connector", T::kText);
+    col("changes", T::kInt64);
+    for (const auto& info : engine_->Info()) {
+      auto def = catalog_.Find(name_of(info.id));
+      if (!def || def->kind != planner::RelationKind::kSink) continue;
+      d.rows.push_back({Value::Text(def->name), Value::Text(def->Option("connector", "blackhole")),
+                        Value::Int64(info.sink_changes)});
     }
     return d;
   }

@@ -300,7 +300,8 @@ Result<const storage::Snapshot*> Session::ViewSnapshot() {
       int64_t deadline =
           statement_timeout_ms_ > 0 ? statement_start_ + statement_timeout_ms_ * 1000 : 0;
       uint64_t seq = db_.log().sequence();
-      RETURN_IF_ERROR(WaitUnlocked([&] { return db_.engine().WaitFor(seq, &cancel_, deadline); }));
+      RETURN_IF_ERROR(WaitUnlocked(
+          [&] { return db_.engine().WaitFor(seq, &cancel_, deadline, statement_views_); }));
     }
     view_snapshot_ = db_.store().GetSnapshot();
   }
@@ -422,6 +423,7 @@ Status Session::Execute(const parser::Statement& stmt, std::string_view sql,
                         pgwire::ResultSink& sink, const std::vector<Value>& params) {
   using parser::StmtKind;
   view_snapshot_.reset();
+  statement_views_.clear();
   switch (stmt.kind) {
     case StmtKind::kSelect:
       return HandleSelect(static_cast<const parser::SelectStatement&>(stmt), sink, params);
@@ -472,6 +474,7 @@ Status Session::Execute(const parser::Statement& stmt, std::string_view sql,
     case StmtKind::kCreateSource:
       return HandleCreateSource(static_cast<const parser::CreateSourceStatement&>(stmt), sink);
     case StmtKind::kCreateSink:
+      return HandleCreateSink(static_cast<const parser::CreateSinkStatement&>(stmt), sql, sink);
     case StmtKind::kSubscribe:
       return Status::NotSupported("sources, sinks and SUBSCRIBE are not supported yet");
     case StmtKind::kPrepare:

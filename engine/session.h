@@ -116,6 +116,8 @@ class Session : public pgwire::BackendSession {
                 const executor::RowSet& rows, pgwire::ResultSink& sink, bool describe = true);
 
   // DDL (session_ddl.cc).
+  /// The relations a query reads (dependencies of views and sinks).
+  static void CollectDependencies(const parser::SelectStmt& query, std::set<std::string>* out);
   /// A column type from its name (42704 when unknown, 22023 for bad modifiers).
   static Result<SqlType> ResolveType(const parser::TypeName& name);
   Status HandleCreateTable(const parser::CreateTableStatement& stmt, pgwire::ResultSink& sink);
@@ -135,6 +137,9 @@ class Session : public pgwire::BackendSession {
 
   // Sources (session_source.cc).
   Status HandleCreateSource(const parser::CreateSourceStatement& stmt, pgwire::ResultSink& sink);
+  /// CREATE SINK ... WITH (connector = 'blackhole'): a dataflow whose output is discarded.
+  Status HandleCreateSink(const parser::CreateSinkStatement& stmt, std::string_view sql,
+                          pgwire::ResultSink& sink);
   /// Appends a row to a 'log' source's topic (routed to a partition; written at commit).
   Status AppendToSource(const planner::TableDef& source, const Row& row);
   /// A batch read of a source: what its log retains, or what its generator has produced so far.
@@ -193,6 +198,8 @@ class Session : public pgwire::BackendSession {
   std::set<uint64_t> txn_created_views_;
   /// The snapshot the current statement reads materialized views at.
   std::shared_ptr<storage::Snapshot> view_snapshot_;
+  /// The materialized views the current SELECT reads (empty: wait for every view).
+  std::vector<uint64_t> statement_views_;
   std::unique_lock<std::mutex>* exec_lock_ = nullptr;
   std::map<std::string, Prepared> prepared_;
   std::unique_ptr<CopyState> copy_;

@@ -36,6 +36,8 @@ const char* KindName(RelationKind k) {
       return "source";
     case RelationKind::kIndex:
       return "index";
+    case RelationKind::kSink:
+      return "sink";
   }
   return "relation";
 }
@@ -99,6 +101,10 @@ void CollectRelations(const parser::SelectStmt& s, std::set<std::string>* out,
 }
 
 }  // namespace
+
+void Session::CollectDependencies(const parser::SelectStmt& query, std::set<std::string>* out) {
+  CollectRelations(query, out, {});
+}
 
 Result<SqlType> Session::ResolveType(const parser::TypeName& name) {
   int32_t m1 = name.modifiers.size() > 0 ? name.modifiers[0] : -1;
@@ -458,6 +464,10 @@ Status Session::HandleDrop(const parser::DropStatement& stmt, pgwire::ResultSink
       want = RelationKind::kSource;
       tag = "DROP SOURCE";
       break;
+    case parser::ObjectKind::kSink:
+      want = RelationKind::kSink;
+      tag = "DROP SINK";
+      break;
     default:
       return Status::NotSupported("DROP of this object kind is not supported");
   }
@@ -518,7 +528,7 @@ Status Session::HandleDrop(const parser::DropStatement& stmt, pgwire::ResultSink
     RETURN_IF_ERROR(DeleteCatalog(def));
     db_.catalog().Remove(def.name);
     uint64_t id = def.id;
-    if (def.kind == RelationKind::kMaterializedView) {
+    if (def.kind == RelationKind::kMaterializedView || def.kind == RelationKind::kSink) {
       // Maintenance stops now; the state goes once the DROP commits (a rollback restarts the
       // view from it).
       db_.StopView(id);

@@ -1,5 +1,7 @@
 // SELECT, INSERT, UPDATE, DELETE and EXPLAIN.
 
+#include <functional>
+
 #include "engine/database.h"
 #include "engine/session.h"
 #include "parser/parser.h"
@@ -47,6 +49,16 @@ Status Session::HandleSelect(const parser::SelectStatement& stmt, pgwire::Result
   Binder binder(db_.catalog());
   for (const Value& p : params) binder.param_types().push_back(p.type());
   ASSIGN_OR_RETURN(auto plan, binder.BindQuery(*stmt.query));
+  // A consistent read waits only for the views this statement reads.
+  statement_views_.clear();
+  std::function<void(const planner::LogicalPlan&)> collect = [&](const planner::LogicalPlan& p) {
+    if (p.kind == planner::PlanKind::kScan &&
+        p.table->kind == planner::RelationKind::kMaterializedView) {
+      statement_views_.push_back(p.table->id);
+    }
+    for (const auto& c : p.children) collect(*c);
+  };
+  collect(*plan);
   executor::ExecContext ctx = MakeExecContext(params);
   executor::Executor exec(ctx);
   ASSIGN_OR_RETURN(RowSet rows, exec.Execute(*plan));

@@ -250,4 +250,62 @@ Result<executor::RowSet> Session::ReadSource(const TableDef& source) {
   return rows;
 }
 
+Status Session::HandleCreateSink(const parser::CreateSinkStatement& stmt, std::string_view sql,
+                                 pgwire::ResultSink& sink) {
+  const std::string& name = stmt.name.back();
+  if (db_.catalog().Find(name)) {
+    if (stmt.if_not_exists) {
+      sink.Notice("NOTICE", sqlstate::kDuplicateTable,
+                  "relation \"" + name + "\" already exists, skipping");
+      sink.Complete("CREATE SINK");
+      return Status::OK();
+    }
+    return Status::Error(sqlstate::kDuplicateTable, "relation \"" + name + "\" already exists");
+  }
+  TableDef def;
+  def.name = name;
+  def.kind = RelationKind::kSink;
+  for (const auto& opt : stmt.with_options) {
+    if (opt.key == "connector") {
+      if (opt.value != "blackhole") {
+        return Status::NotSupported("sink connector '" + opt.value +
+                                    "' is not supported (blackhole is)");
+      }
+    } else {
+      return Status::Error(sqlstate::kInvalidParameterValue,
+                           "unrecognized sink option \"" + opt.key + "\"");
+    }
+    def.options.emplace_back(opt.key, opt.value);
+  }
+  def.definition = stmt.query ? stmt.query_text : "SELECT * FROM " + stmt.from.back();
+  ASSIGN_OR_RETURN(auto stmts, parser::Parser::Parse(def.definition));
+  planner::Binder binder(db_.catalog());
+  ASSIGN_OR_RETURN(auto plan,
+                   binder.BindQuery(*static_cast<parser::SelectStatement&>(*stmts[0]).query));
+  for (size_t i = 0; i < plan->names.size(); i++) {
+    planner::ColumnDef c;
+    c.name = plan->names[i];
+    c.type = plan->types[i];
+    def.columns.push_back(c);
+  }
+  executor::ViewOptions options;
+  options.blackhole_sink = true;
+  RETURN_IF_ERROR(db_.CompileView(0, std::move(plan), options).status());
+  std::set<std::string> deps;
+  if (stmt.query) {
+    CollectDependencies(*stmt.query, &deps);
+  } else {
+    deps.insert(stmt.from.back());
+  }
+  def.depends_on.assign(deps.begin(), deps.end());
+  def.id = db_.catalog().AllocateId();
+  RETURN_IF_ERROR(PutCatalog(def));
+  auto shared = std::make_shared<TableDef>(std::move(def));
+  db_.catalog().Put(shared);
+  AfterCommit([this, shared] { return db_.StartView(*shared); });
+  (void)sql;
+  sink.Complete("CREATE SINK");
+  return Status::OK();
+}
+
 }  // namespace freshet::engine

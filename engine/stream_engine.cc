@@ -139,18 +139,30 @@ void StreamEngine::NotifyCommit() {
   bool wake;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    wake = demand_seq_ > visible_seq_;
+    wake = demand_seq_ > visible_seq_ || Behind(demand_seq_);
   }
   if (wake) work_cv_.notify_all();
 }
 
-Status StreamEngine::WaitFor(uint64_t seq, const std::atomic<bool>* cancel,
-                             int64_t deadline_micros) {
+Status StreamEngine::WaitFor(uint64_t seq, const std::atomic<bool>* cancel, int64_t deadline_micros,
+                             const std::vector<uint64_t>& views) {
   std::unique_lock<std::mutex> lock(mu_);
-  if (visible_seq_ >= seq) return Status::OK();
+  auto covered = [&]() {
+    if (views.empty()) return visible_seq_ >= seq && !Behind(seq);
+    for (uint64_t id : views) {
+      auto it = dataflows_.find(id);
+      if (it == dataflows_.end()) continue;
+      const Entry& e = it->second;
+      // A broken view is rebuilt once its inputs move on; it answers (with its error) once that
+      // was tried for the writes this read waits for.
+      if (e.broken.ok() ? e.covered_seq < seq : e.broken_at_seq < seq) return false;
+    }
+    return true;
+  };
+  if (covered()) return Status::OK();
   if (seq > demand_seq_) demand_seq_ = seq;
   work_cv_.notify_all();
-  while (visible_seq_ < seq) {
+  while (!covered()) {
     if (stop_) return Status::Error(sqlstate::kAdminShutdown, "the server is shutting down");
     if (cancel && cancel->load()) {
       return Status::Error(sqlstate::kQueryCanceled, "canceling statement due to user request");
@@ -244,6 +256,7 @@ std::vector<DataflowInfo> StreamEngine::Info() {
     info.backfill_total = e.backfill_total;
     info.error = e.broken.ok() ? "" : e.broken.message();
     info.state_entries = e.df->StateSize();
+    info.sink_changes = e.df->sink_changes();
     for (auto* scan : e.df->source_scans()) {
       auto marks = scan->Watermarks();
       auto pos = scan->Positions();
@@ -273,9 +286,16 @@ Result<std::vector<std::string>> StreamEngine::Explain(uint64_t id) {
   return it->second.df->Explain();
 }
 
+bool StreamEngine::Behind(uint64_t seq) const {
+  for (const auto& [id, e] : dataflows_) {
+    if (e.broken.ok() ? e.covered_seq < seq : e.broken_at_seq < seq) return true;
+  }
+  return false;
+}
+
 bool StreamEngine::HasWork() {
   // Called with mu_ held.
-  if (more_ || demand_seq_ > visible_seq_) return true;
+  if (more_ || demand_seq_ > visible_seq_ || Behind(demand_seq_)) return true;
   for (auto& [id, e] : dataflows_) {
     if (!e.broken.ok()) continue;
     for (auto* src : e.df->sources()) {
@@ -293,7 +313,7 @@ void StreamEngine::Run() {
   auto last = std::chrono::steady_clock::now();
   while (!stop_) {
     // Run an epoch at once when someone waits for it, else once per barrier interval.
-    bool urgent = demand_seq_ > visible_seq_ || more_;
+    bool urgent = demand_seq_ > visible_seq_ || more_ || Behind(demand_seq_);
     if (!urgent) {
       for (auto& [id, e] : dataflows_) urgent |= e.needs_backfill;
     }
@@ -474,10 +494,14 @@ Status StreamEngine::RunDataflow(Entry& e, storage::WriteBatch& batch,
     batch.Put(storage::Space::kMeta, MetaKey(df.id()), "done");
   }
   e.backfilling = backfilling;
-  for (auto* src : df.sources()) more_ |= src->HasMore();
+  bool caught_up = true;
+  for (auto* src : df.sources()) {
+    more_ |= src->HasMore();
+    caught_up &= src->CaughtUp();
+  }
   if (backfilling) {
     more_ = true;
-  } else {
+  } else if (caught_up) {
     e.covered_seq = seq;
   }
   df.ctx().batch = nullptr;

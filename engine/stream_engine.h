@@ -41,7 +41,8 @@ struct DataflowInfo {
   size_t backfill_rows = 0;
   size_t backfill_total = 0;  // rows of the view's tables when its backfill started
   size_t state_entries = 0;
-  std::string error;  // non-empty when broken
+  int64_t sink_changes = 0;  // a sink's discarded changes
+  std::string error;         // non-empty when broken
   /// (topic, partition, consumed offset) per partition read.
   std::vector<std::tuple<uint64_t, uint32_t, uint64_t>> positions;
   /// Per source read: (source, partition, watermark or INT64_MIN, idle, watermarked).
@@ -87,8 +88,10 @@ class StreamEngine {
   /// Ids of views with persisted state (to sweep state of views the catalog lost).
   Result<std::vector<uint64_t>> PersistedIds();
 
-  /// Blocks until every dataflow reflects all log publications up to `seq`.
-  Status WaitFor(uint64_t seq, const std::atomic<bool>* cancel, int64_t deadline_micros);
+  /// Blocks until the dataflows of `views` (every dataflow when empty) reflect all log
+  /// publications up to `seq` (a broken view does not hold the wait: reading it reports why).
+  Status WaitFor(uint64_t seq, const std::atomic<bool>* cancel, int64_t deadline_micros,
+                 const std::vector<uint64_t>& views = {});
   /// Blocks until view `id` has finished its backfill; `progress` is called every few seconds.
   Status WaitBackfill(uint64_t id, const std::function<void(size_t rows)>& progress,
                       const std::atomic<bool>* cancel, int64_t deadline_micros);
@@ -134,6 +137,9 @@ class StreamEngine {
   /// Marks a dataflow for a fresh backfill (its state range is cleared in `batch`).
   void ResetForBackfill(Entry& e, storage::WriteBatch& batch);
   bool HasWork();
+  /// Whether some dataflow has not yet covered publication `seq` (or, broken, tried to rebuild
+  /// past it). Called with mu_ held.
+  bool Behind(uint64_t seq) const;
   void UpdateVisible(uint64_t seq);
   /// Deletes log records every dataflow has consumed (a table's rows live in the table).
   void ApplyRetention();

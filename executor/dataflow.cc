@@ -1,5 +1,6 @@
 #include "executor/dataflow.h"
 
+#include "executor/blackhole_op.h"
 #include "executor/dataflow_builder.h"
 #include "storage/key_codec.h"
 
@@ -27,10 +28,19 @@ Result<std::unique_ptr<Dataflow>> Dataflow::Build(uint64_t id,
   for (SourceScanOp* scan : df->source_scans_) {
     scan->SetWatermarked(builder.has_windows(), options.allowed_lateness);
   }
-  auto sink = std::make_unique<MaterializeOp>(df->ctx_, ContentsStateId(id),
-                                              DataflowBuilder::UniqueKey(*plan), plan->types);
+  if (options.blackhole_sink) {
+    auto hole = std::make_unique<BlackholeOp>(df->ctx_, ContentsStateId(id));
+    hole->AddInput(root);
+    df->root_ = hole.get();
+    df->ops_.push_back(std::move(hole));
+    return df;
+  }
+  auto sink = std::make_unique<MaterializeOp>(
+      df->ctx_, ContentsStateId(id), DataflowBuilder::UniqueKey(*plan), plan->types,
+      DataflowBuilder::AppendOnly(*plan, options.emit_on_window_close));
   sink->AddInput(root);
   df->sink_ = sink.get();
+  df->root_ = sink.get();
   df->ops_.push_back(std::move(sink));
   return df;
 }
@@ -42,11 +52,16 @@ Status Dataflow::Restore(storage::Store& store) {
 
 std::vector<std::string> Dataflow::Explain() const {
   std::vector<std::string> lines;
-  sink_->Explain(0, &lines);
+  root_->Explain(0, &lines);
   return lines;
 }
 
-size_t Dataflow::StateSize() const { return sink_->TotalStateSize(); }
+size_t Dataflow::StateSize() const { return root_->TotalStateSize(); }
+
+int64_t Dataflow::sink_changes() const {
+  auto* hole = dynamic_cast<const BlackholeOp*>(root_);
+  return hole ? hole->changes() : 0;
+}
 
 std::string Dataflow::StateBegin(uint64_t id) {
   std::string k;

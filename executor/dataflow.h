@@ -25,6 +25,8 @@ struct ViewOptions {
   bool emit_on_window_close = false;
   /// WITH (allowed_lateness = '...'): windows stay open that much longer for late rows.
   int64_t allowed_lateness = 0;
+  /// A sink: the dataflow ends in a blackhole instead of keeping view rows.
+  bool blackhole_sink = false;
 };
 
 /// Binds another materialized view's definition, so views over views compile down to tables.
@@ -48,7 +50,10 @@ class Dataflow {
   uint64_t id() const { return id_; }
   EpochContext& ctx() { return ctx_; }
   const std::vector<SourceOperator*>& sources() const { return sources_; }
-  MaterializeOp& sink() { return *sink_; }
+  /// The view's rows (null for a sink).
+  MaterializeOp* sink() { return sink_; }
+  /// Changes a sink discarded (0 for a view).
+  int64_t sink_changes() const;
   /// The tables whose changes feed the view.
   const std::set<uint64_t>& tables() const { return tables_; }
   const std::vector<SqlType>& types() const { return types_; }
@@ -84,6 +89,7 @@ class Dataflow {
   std::vector<SourceOperator*> sources_;
   std::vector<SourceScanOp*> source_scans_;
   MaterializeOp* sink_ = nullptr;
+  StreamOperator* root_ = nullptr;  // the last operator (MaterializeOp or BlackholeOp)
   std::set<uint64_t> tables_;
   std::vector<SqlType> types_;
 };

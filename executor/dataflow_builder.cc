@@ -193,6 +193,77 @@ Result<StreamOperator*> DataflowBuilder::Filter(const BoundExpr& pred, StreamOpe
   return op;
 }
 
+Result<StreamOperator*> DataflowBuilder::BuildJoin(const LogicalPlan& p,
+                                                   const std::vector<const BoundExpr*>& pushed) {
+  if (p.predicate) RETURN_IF_ERROR(CheckDeterministic(*p.predicate));
+  if (p.join_kind == JoinKind::kSemi || p.join_kind == JoinKind::kAnti) {
+    return Unsupported("semi and anti joins");
+  }
+  int lw = static_cast<int>(p.children[0]->types.size());
+  std::vector<const BoundExpr*> left, right, both;
+  for (const BoundExpr* c : pushed) {
+    int lo = INT32_MAX, hi = -1;
+    std::function<void(const BoundExpr&)> span = [&](const BoundExpr& e) {
+      if (e.kind == BoundExprKind::kColumn) {
+        lo = std::min(lo, e.column);
+        hi = std::max(hi, e.column);
+      }
+      for (const auto& ch : e.children) span(*ch);
+    };
+    span(*c);
+    if (hi >= 0 && hi < lw) {
+      left.push_back(c);
+    } else if (hi >= 0 && lo >= lw) {
+      right.push_back(c);
+    } else {
+      both.push_back(c);
+    }
+  }
+  auto conjunction = [&](const std::vector<const BoundExpr*>& cs, int shift) -> const BoundExpr* {
+    if (cs.empty()) return nullptr;
+    auto list = std::make_unique<std::vector<BoundExprPtr>>();
+    std::vector<BoundExprPtr> parts;
+    for (const BoundExpr* c : cs) {
+      BoundExprPtr x = c->Clone();
+      std::function<void(BoundExpr*)> remap = [&](BoundExpr* e) {
+        if (e->kind == BoundExprKind::kColumn) e->column -= shift;
+        for (auto& ch : e->children) remap(ch.get());
+      };
+      remap(x.get());
+      parts.push_back(std::move(x));
+    }
+    if (parts.size() == 1) {
+      list->push_back(std::move(parts[0]));
+    } else {
+      auto all = std::make_unique<BoundExpr>(BoundExprKind::kAnd, SqlType(TypeId::kBool));
+      for (auto& x : parts) all->children.push_back(std::move(x));
+      list->push_back(std::move(all));
+    }
+    const BoundExpr* out = list->back().get();
+    df_.lists_.push_back(std::move(list));
+    return out;
+  };
+  ASSIGN_OR_RETURN(StreamOperator * l, Build(*p.children[0]));
+  if (const BoundExpr* f = conjunction(left, 0)) {
+    ASSIGN_OR_RETURN(l, Filter(*f, l));
+  }
+  ASSIGN_OR_RETURN(StreamOperator * r, Build(*p.children[1]));
+  if (const BoundExpr* f = conjunction(right, lw)) {
+    ASSIGN_OR_RETURN(r, Filter(*f, r));
+  }
+  std::vector<const BoundExpr*> condition = both;
+  if (p.predicate) condition.insert(condition.begin(), p.predicate.get());
+  const BoundExpr* pred = both.empty() ? p.predicate.get() : conjunction(condition, 0);
+  ASSIGN_OR_RETURN(auto join, HashJoinOp::Make(df_.ctx_, p, df_.eval_, StateId(),
+                                               EventTimeColumns(*p.children[0]),
+                                               EventTimeColumns(*p.children[1]), pred));
+  if (p.lookup_join) join->SetLookup();
+  if (join->Evicts()) windows_ = true;  // interval / window joins need watermarks
+  join->AddInput(l);
+  join->AddInput(r);
+  return static_cast<StreamOperator*>(Own(std::move(join)));
+}
+
 Result<StreamOperator*> DataflowBuilder::Project(const std::vector<const BoundExpr*>& exprs,
                                                  StreamOperator* input) {
   for (const BoundExpr* e : exprs) RETURN_IF_ERROR(CheckDeterministic(*e));
@@ -338,6 +409,44 @@ Result<StreamOperator*> DataflowBuilder::Build(const LogicalPlan& p) {
       return static_cast<StreamOperator*>(op);
     }
     case PlanKind::kFilter: {
+      const LogicalPlan& below = *p.children[0];
+      if (below.kind == PlanKind::kJoin && !below.lookup_join &&
+          (below.join_kind == JoinKind::kInner || below.join_kind == JoinKind::kCross)) {
+        // WHERE over an inner (or comma) join: push what can go into the join.
+        std::vector<const BoundExpr*> conjuncts, pushed, kept;
+        std::function<void(const BoundExpr&)> split = [&](const BoundExpr& e) {
+          if (e.kind == BoundExprKind::kAnd) {
+            for (const auto& c : e.children) split(*c);
+          } else {
+            conjuncts.push_back(&e);
+          }
+        };
+        split(*p.predicate);
+        for (const BoundExpr* c : conjuncts) {
+          int col;
+          int64_t width;
+          bool inclusive;
+          bool pushable = !HasSubquery(*c) && CheckDeterministic(*c).ok() &&
+                          !TemporalBound(*c, &col, &width, &inclusive);
+          (pushable ? pushed : kept).push_back(c);
+        }
+        if (!pushed.empty()) {
+          ASSIGN_OR_RETURN(StreamOperator * join, BuildJoin(below, pushed));
+          if (kept.empty()) return join;
+          auto rest = std::make_unique<std::vector<BoundExprPtr>>();
+          if (kept.size() == 1) {
+            rest->push_back(kept[0]->Clone());
+          } else {
+            auto all = std::make_unique<BoundExpr>(BoundExprKind::kAnd, SqlType(TypeId::kBool));
+            for (const BoundExpr* c : kept) all->children.push_back(c->Clone());
+            rest->push_back(std::move(all));
+          }
+          const BoundExpr& pred = *rest->back();
+          df_.lists_.push_back(std::move(rest));
+          if (HasSubquery(pred)) return Unsupported("subqueries in WHERE over a join");
+          return Filter(pred, join);
+        }
+      }
       ASSIGN_OR_RETURN(StreamOperator * child, Build(*p.children[0]));
       // A temporal filter (ts > now() - INTERVAL '...') retracts rows as they age out; the rest
       // of the predicate filters as usual.
@@ -433,22 +542,8 @@ Result<StreamOperator*> DataflowBuilder::Build(const LogicalPlan& p) {
       agg->AddInput(child);
       return static_cast<StreamOperator*>(Own(std::move(agg)));
     }
-    case PlanKind::kJoin: {
-      if (p.predicate) RETURN_IF_ERROR(CheckDeterministic(*p.predicate));
-      if (p.join_kind == JoinKind::kSemi || p.join_kind == JoinKind::kAnti) {
-        return Unsupported("semi and anti joins");
-      }
-      ASSIGN_OR_RETURN(StreamOperator * l, Build(*p.children[0]));
-      ASSIGN_OR_RETURN(StreamOperator * r, Build(*p.children[1]));
-      ASSIGN_OR_RETURN(auto join, HashJoinOp::Make(df_.ctx_, p, df_.eval_, StateId(),
-                                                   EventTimeColumns(*p.children[0]),
-                                                   EventTimeColumns(*p.children[1])));
-      if (p.lookup_join) join->SetLookup();
-      if (join->Evicts()) windows_ = true;  // interval / window joins need watermarks
-      join->AddInput(l);
-      join->AddInput(r);
-      return static_cast<StreamOperator*>(Own(std::move(join)));
-    }
+    case PlanKind::kJoin:
+      return BuildJoin(p, {});
     case PlanKind::kSort:  // order does not change a multiset
       return Build(*p.children[0]);
     case PlanKind::kDistinct: {
@@ -620,6 +715,61 @@ std::set<int> DataflowBuilder::EventTimeColumns(const LogicalPlan& p) {
     }
     default:
       return out;
+  }
+}
+
+bool DataflowBuilder::AppendOnly(const LogicalPlan& p, bool eowc) {
+  switch (p.kind) {
+    case PlanKind::kScan:
+      return p.table->kind == planner::RelationKind::kSource;
+    case PlanKind::kFilter: {
+      std::vector<const BoundExpr*> conjuncts;
+      std::function<void(const BoundExpr&)> split = [&](const BoundExpr& e) {
+        if (e.kind == BoundExprKind::kAnd) {
+          for (const auto& c : e.children) split(*c);
+        } else {
+          conjuncts.push_back(&e);
+        }
+      };
+      split(*p.predicate);
+      int col;
+      int64_t width;
+      bool inclusive;
+      for (const BoundExpr* c : conjuncts) {
+        if (TemporalBound(*c, &col, &width, &inclusive)) return false;  // rows age out
+        if (HasSubquery(*c)) return false;
+      }
+      return AppendOnly(*p.children[0], eowc);
+    }
+    case PlanKind::kProject:
+      for (const auto& e : p.exprs) {
+        if (HasSubquery(*e)) return false;
+      }
+      return AppendOnly(*p.children[0], eowc);
+    case PlanKind::kSort:
+      return AppendOnly(*p.children[0], eowc);
+    case PlanKind::kWindowTvf:
+      return p.window.kind != planner::WindowSpec::Kind::kSession &&
+             AppendOnly(*p.children[0], eowc);
+    case PlanKind::kJoin:
+      if (p.lookup_join) return AppendOnly(*p.children[0], eowc);
+      return (p.join_kind == JoinKind::kInner || p.join_kind == JoinKind::kCross) &&
+             AppendOnly(*p.children[0], eowc) && AppendOnly(*p.children[1], eowc);
+    case PlanKind::kSetOp:
+      return p.set_op == planner::SetOpKind::kUnion && p.set_all &&
+             AppendOnly(*p.children[0], eowc) && AppendOnly(*p.children[1], eowc);
+    case PlanKind::kAggregate: {
+      if (!eowc) return false;
+      std::set<int> times = EventTimeColumns(*p.children[0]);
+      for (const auto& e : p.exprs) {
+        if (e->kind == BoundExprKind::kColumn && times.count(e->column)) {
+          return AppendOnly(*p.children[0], eowc);
+        }
+      }
+      return false;
+    }
+    default:
+      return false;
   }
 }
 

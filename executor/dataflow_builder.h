@@ -37,6 +37,10 @@ class DataflowBuilder {
   /// Output columns of a plan that carry event-time watermarks (a watermarked source's time
   /// column, window bounds over it, and what passes them on unchanged).
   static std::set<int> EventTimeColumns(const planner::LogicalPlan& p);
+  /// Whether the plan's output only ever grows (no change retracts a row): sources through
+  /// filters, projections, non-session windows, inner and lookup joins, UNION ALL, and windowed
+  /// aggregates that emit on window close.
+  static bool AppendOnly(const planner::LogicalPlan& p, bool emit_on_window_close);
   /// Whether a plan's rows come from a source with a WATERMARK through row-wise operators (so
   /// event-time state over them can be bounded by watermarks).
   static bool WatermarkedInput(const planner::LogicalPlan& p);
@@ -58,6 +62,10 @@ class DataflowBuilder {
                            const std::vector<SqlType>& input_types, StreamOperator** op,
                            std::vector<planner::BoundExprPtr>* rewritten);
   Result<StreamOperator*> Filter(const planner::BoundExpr& pred, StreamOperator* input);
+  /// A join, with WHERE conjuncts above it pushed in: those over one side filter that side
+  /// before the join, those over both join the condition (a comma join becomes a hash join).
+  Result<StreamOperator*> BuildJoin(const planner::LogicalPlan& p,
+                                    const std::vector<const planner::BoundExpr*>& pushed);
   Result<StreamOperator*> Project(const std::vector<const planner::BoundExpr*>& exprs,
                                   StreamOperator* input);
 

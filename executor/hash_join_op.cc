@@ -96,12 +96,14 @@ void HashJoinOp::Bucket::Remove(uint32_t i) {
 }
 
 HashJoinOp::HashJoinOp(EpochContext& ctx, const planner::LogicalPlan& plan, uint64_t state_id)
-    : StreamOperator(ctx, 2), plan_(plan), state_(state_id) {}
+    : StreamOperator(ctx, 2), plan_(plan), predicate_(plan.predicate.get()), state_(state_id) {}
 
 Result<std::unique_ptr<HashJoinOp>> HashJoinOp::Make(
     EpochContext& ctx, const planner::LogicalPlan& plan, const function::EvalContext& eval,
-    uint64_t state_id, const std::set<int>& left_times, const std::set<int>& right_times) {
+    uint64_t state_id, const std::set<int>& left_times, const std::set<int>& right_times,
+    const planner::BoundExpr* predicate) {
   auto op = std::unique_ptr<HashJoinOp>(new HashJoinOp(ctx, plan, state_id));
+  op->predicate_ = predicate ? predicate : plan.predicate.get();
   for (int s = 0; s < 2; s++) {
     Side& side = op->sides_[s];
     side.types = plan.children[s]->types;
@@ -112,9 +114,9 @@ Result<std::unique_ptr<HashJoinOp>> HashJoinOp::Make(
   op->sides_[1].keep = plan.join_kind == JoinKind::kRight || plan.join_kind == JoinKind::kFull;
   int lw = static_cast<int>(op->sides_[0].width);
   std::vector<const BoundExpr*> residual;
-  if (plan.predicate) {
+  if (op->predicate_) {
     std::vector<const BoundExpr*> conjuncts;
-    SplitConjuncts(*plan.predicate, &conjuncts);
+    SplitConjuncts(*op->predicate_, &conjuncts);
     for (const BoundExpr* c : conjuncts) {
       if (c->kind == BoundExprKind::kCompare && c->op == "=") {
         const BoundExpr* a = c->children[0].get();
@@ -165,9 +167,9 @@ Result<std::unique_ptr<HashJoinOp>> HashJoinOp::Make(
     s.evict_offset = k;
     s.other_column = other_col;
   };
-  if (plan.predicate) {
+  if (op->predicate_) {
     std::vector<const BoundExpr*> conjuncts;
-    SplitConjuncts(*plan.predicate, &conjuncts);
+    SplitConjuncts(*op->predicate_, &conjuncts);
     for (const BoundExpr* c : conjuncts) {
       if (c->kind != BoundExprKind::kCompare) continue;
       int sa, ca, sb, cb;
@@ -483,8 +485,10 @@ Status HashJoinOp::Restore(storage::Store& store) {
 std::string HashJoinOp::Describe() const {
   static const char* kNames[] = {"Inner", "Left", "Right", "Full", "Cross", "Semi", "Anti"};
   std::string what = sides_[0].lookup_only ? "LookupJoin" : "HashJoin";
-  std::string s = std::string(kNames[static_cast<int>(plan_.join_kind)]) + what + " keys=[" +
-                  key_text_ + "]" + (plan_.predicate ? " on " + plan_.predicate->ToString() : "") +
+  JoinKind kind =
+      plan_.join_kind == JoinKind::kCross && predicate_ ? JoinKind::kInner : plan_.join_kind;
+  std::string s = std::string(kNames[static_cast<int>(kind)]) + what + " keys=[" + key_text_ + "]" +
+                  (predicate_ ? " on " + predicate_->ToString() : "") +
                   (sides_[0].lookup_only ? "  state: the table side indexed by key"
                                          : "  state: both inputs indexed by key") +
                   (sides_[0].keep || sides_[1].keep ? ", with match degrees" : "");

@@ -27,12 +27,10 @@ class HashJoinOp : public StreamOperator {
  public:
   /// `left_times` / `right_times`: the inputs' columns that carry watermarks (bounds on other
   /// columns cannot drop state).
-  static Result<std::unique_ptr<HashJoinOp>> Make(EpochContext& ctx,
-                                                  const planner::LogicalPlan& plan,
-                                                  const function::EvalContext& eval,
-                                                  uint64_t state_id,
-                                                  const std::set<int>& left_times = {},
-                                                  const std::set<int>& right_times = {});
+  static Result<std::unique_ptr<HashJoinOp>> Make(
+      EpochContext& ctx, const planner::LogicalPlan& plan, const function::EvalContext& eval,
+      uint64_t state_id, const std::set<int>& left_times = {},
+      const std::set<int>& right_times = {}, const planner::BoundExpr* predicate = nullptr);
 
   Status Push(int port, StreamChunk& chunk) override;
   Status Restore(storage::Store& store) override;
@@ -102,6 +100,7 @@ class HashJoinOp : public StreamOperator {
   Status FlushOut();
 
   const planner::LogicalPlan& plan_;
+  const planner::BoundExpr* predicate_;  // the join condition (WHERE conjuncts pushed in too)
   StateTable state_;
   Side sides_[2];
   std::unique_ptr<ExpressionEvaluator> residual_;

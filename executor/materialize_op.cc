@@ -7,8 +7,13 @@
 namespace freshet::executor {
 
 MaterializeOp::MaterializeOp(EpochContext& ctx, uint64_t state_id,
-                             std::optional<std::vector<int>> key, std::vector<SqlType> types)
-    : StreamOperator(ctx, 1), state_(state_id), key_(std::move(key)), types_(std::move(types)) {}
+                             std::optional<std::vector<int>> key, std::vector<SqlType> types,
+                             bool append_only)
+    : StreamOperator(ctx, 1),
+      state_(state_id),
+      key_(std::move(key)),
+      append_only_(append_only && !key_),
+      types_(std::move(types)) {}
 
 Status MaterializeOp::Push(int, StreamChunk& chunk) {
   for (size_t i = 0; i < chunk.size(); i++) {
@@ -33,6 +38,13 @@ Status MaterializeOp::Push(int, StreamChunk& chunk) {
       continue;
     }
     for (size_t c = 0; c < chunk.column_count(); c++) AppendHashKey(chunk.column(c), i, &key_buf_);
+    if (append_only_) {
+      value_buf_.clear();
+      PutVarint(&value_buf_, ZigZag(w));
+      storage::RowCodec::EncodeChunkRow(chunk, i, &value_buf_);
+      ctx_.batch->MergeCount(storage::Space::kState, state_.Key(key_buf_), value_buf_);
+      continue;
+    }
     auto it = counts_.find(key_buf_);
     if (it == counts_.end()) it = counts_.emplace(key_buf_, 0).first;
     it->second += w;
@@ -72,7 +84,7 @@ Status MaterializeOp::OnBarrier() {
 
 Status MaterializeOp::Restore(storage::Store& store) {
   counts_.clear();
-  if (key_) return Status::OK();
+  if (key_ || append_only_) return Status::OK();
   return state_.Scan(store, [&](std::string_view key, std::string_view value) -> Status {
     uint64_t n;
     if (!GetVarint(&value, &n)) {
@@ -85,6 +97,7 @@ Status MaterializeOp::Restore(storage::Store& store) {
 
 std::string MaterializeOp::Describe() const {
   if (key_) return "Materialize  (view rows by unique key, consolidated per epoch)";
+  if (append_only_) return "Materialize  (append-only: counts merged into the stored rows)";
   return "Materialize  state: count per distinct view row";
 }
 

@@ -14,11 +14,13 @@ namespace freshet::executor {
 /// readers find them at a consistent epoch. Each entry is a canonical row identity -> (count,
 /// row). When the planner knows a unique key for the view's rows, the entry is keyed by it and
 /// changes are consolidated per epoch into one put or delete per key (no in-memory state);
-/// otherwise the view is a bag and keeps, in memory, the count of each distinct row.
+/// otherwise the view is a bag and keeps, in memory, the count of each distinct row — unless its
+/// input is append-only (nothing ever retracts), where counts are merged into the stored entries
+/// without any memory.
 class MaterializeOp : public StreamOperator {
  public:
   MaterializeOp(EpochContext& ctx, uint64_t state_id, std::optional<std::vector<int>> key,
-                std::vector<SqlType> types);
+                std::vector<SqlType> types, bool append_only = false);
 
   Status Push(int port, StreamChunk& chunk) override;
   Status Restore(storage::Store& store) override;
@@ -44,6 +46,7 @@ class MaterializeOp : public StreamOperator {
 
   StateTable state_;
   std::optional<std::vector<int>> key_;
+  bool append_only_;
   std::vector<SqlType> types_;
   absl::flat_hash_map<std::string, Pending> pending_;  // keyed mode, this epoch
   absl::flat_hash_map<std::string, int64_t> counts_;   // bag mode

@@ -37,6 +37,9 @@ class SourceOperator : public StreamOperator {
   virtual bool HasMore() const { return false; }
   /// True for append-only event streams (sources), false for tables and constants.
   virtual bool Streaming() const { return false; }
+  /// False while a fixed-size generator still has rows this dataflow has not consumed (reads
+  /// wait for it as for committed writes).
+  virtual bool CaughtUp() const { return true; }
   /// Positions reached (same order as Partitions()).
   virtual std::vector<uint64_t> Positions() const { return {}; }
   /// Pushes up to about `budget` rows downstream; returns how many it pushed (0 when it has

@@ -136,6 +136,14 @@ void SourceScanOp::BeginEpoch(int64_t now_micros) {
   }
 }
 
+bool SourceScanOp::CaughtUp() const {
+  if (!generator_ || !generator_->FixedSize()) return true;
+  for (uint32_t p = 0; p < partitions_; p++) {
+    if (positions_[p] < generator_->Available(p, now_)) return false;
+  }
+  return true;
+}
+
 int64_t SourceScanOp::SourceWatermark() const {
   int64_t low = INT64_MAX;
   bool any = false;

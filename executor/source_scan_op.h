@@ -47,6 +47,7 @@ class SourceScanOp : public SourceOperator {
   bool Replayable() const override { return generator_ != nullptr; }
   bool HasMore() const override { return more_; }
   bool Streaming() const override { return true; }
+  bool CaughtUp() const override;
   std::vector<uint64_t> Positions() const override { return positions_; }
   Result<size_t> Poll(size_t budget) override;
   Status Restore(storage::Store& store) override;

@@ -32,6 +32,9 @@ class Generator {
   /// order), each with weight +1.
   virtual void Generate(uint32_t partition, uint64_t offset, size_t n,
                         StreamChunk* chunk) const = 0;
+  /// True when every row exists from the start (a fixed count, no throttle): the source is then a
+  /// fixed data set and consistent reads wait until a view has consumed all of it.
+  virtual bool FixedSize() const = 0;
 };
 
 /// Builds the generator for `connector` ("nexmark" or "datagen"): 22023 on a bad option, 42703

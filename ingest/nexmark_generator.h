@@ -33,6 +33,7 @@ class NexmarkGenerator : public Generator {
   uint32_t partitions() const override { return partitions_; }
   uint64_t Available(uint32_t partition, int64_t now_micros) const override;
   void Generate(uint32_t partition, uint64_t offset, size_t n, StreamChunk* chunk) const override;
+  bool FixedSize() const override { return max_speed_ && total_ > 0; }
 
   /// The event number of the k-th event of this table type.
   uint64_t EventNumber(uint64_t k) const;

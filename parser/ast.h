@@ -364,6 +364,7 @@ struct CreateSinkStatement : Statement {
   bool if_not_exists = false;
   std::vector<std::string> from;
   SelectPtr query;
+  std::string query_text;  // the query's source text
   std::vector<WithOption> with_options;
   CreateSinkStatement() : Statement(StmtKind::kCreateSink) {}
 };

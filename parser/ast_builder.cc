@@ -1676,7 +1676,10 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
     s->name = QualifiedName(names[0]);
     s->if_not_exists = ctx->EXISTS() != nullptr;
     if (names.size() > 1) s->from = QualifiedName(names[1]);
-    if (ctx->query()) s->query = BuildQuery(ctx->query());
+    if (ctx->query()) {
+      s->query = BuildQuery(ctx->query());
+      s->query_text = SourceText(ctx->query());
+    }
     s->with_options = BuildWithOptions(ctx->withOptions());
     return s;
   }

@@ -24,7 +24,7 @@ struct ColumnDef {
   std::string default_expr;  // SQL text of the DEFAULT expression, empty when none
 };
 
-enum class RelationKind : uint8_t { kTable, kView, kMaterializedView, kSource, kIndex };
+enum class RelationKind : uint8_t { kTable, kView, kMaterializedView, kSource, kIndex, kSink };
 
 /// A catalog object: a table, view, materialized view, source or index.
 struct TableDef {

@@ -90,12 +90,19 @@ char RelKind(RelationKind k) {
       return 'r';
     case RelationKind::kIndex:
       return 'i';
+    case RelationKind::kSink:
+      return 'r';
   }
   return 'r';
 }
 
+/// The relations clients see (sinks produce nothing one can read).
 std::vector<std::shared_ptr<const TableDef>> Relations(const Catalog& catalog) {
-  return catalog.All();
+  std::vector<std::shared_ptr<const TableDef>> out;
+  for (auto& def : catalog.All()) {
+    if (def->kind != RelationKind::kSink) out.push_back(std::move(def));
+  }
+  return out;
 }
 
 std::unique_ptr<LogicalPlan> PgNamespace() {

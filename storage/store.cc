@@ -1,6 +1,7 @@
 #include "storage/store.h"
 
 #include <rocksdb/db.h>
+#include <rocksdb/merge_operator.h>
 #include <rocksdb/options.h>
 #include <rocksdb/utilities/optimistic_transaction_db.h>
 #include <rocksdb/utilities/transaction.h>
@@ -9,6 +10,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "common/varint.h"
 #include "storage/key_codec.h"
 
 namespace freshet::storage {
@@ -31,6 +33,27 @@ Status FromRocks(const rocksdb::Status& s, std::string_view what) {
   if (s.IsIOError()) return Status::Error(sqlstate::kIoError, msg);
   return Status::Error(sqlstate::kInternalError, msg);
 }
+
+/// Merges (zigzag varint count, row bytes) values by adding the counts and keeping the first row:
+/// the rows of append-only views are counted without reading them back.
+class CountMerge : public rocksdb::AssociativeMergeOperator {
+ public:
+  bool Merge(const rocksdb::Slice&, const rocksdb::Slice* existing, const rocksdb::Slice& value,
+             std::string* new_value, rocksdb::Logger*) const override {
+    if (!existing) {
+      new_value->assign(value.data(), value.size());
+      return true;
+    }
+    std::string_view a(existing->data(), existing->size()), b(value.data(), value.size());
+    uint64_t ca, cb;
+    if (!GetVarint(&a, &ca) || !GetVarint(&b, &cb)) return false;
+    new_value->clear();
+    PutVarint(new_value, ZigZag(UnZigZag(ca) + UnZigZag(cb)));
+    new_value->append(a);
+    return true;
+  }
+  const char* Name() const override { return "FreshetCountMerge"; }
+};
 
 }  // namespace
 
@@ -70,7 +93,11 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir) {
   options.paranoid_checks = true;
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
   cfs.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
-  for (const char* name : kSpaceNames) cfs.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  for (const char* name : kSpaceNames) {
+    rocksdb::ColumnFamilyOptions cf;
+    if (std::string(name) == "state") cf.merge_operator = std::make_shared<CountMerge>();
+    cfs.emplace_back(name, cf);
+  }
   auto impl = std::make_unique<Impl>();
   rocksdb::OptimisticTransactionDB* raw = nullptr;
   rocksdb::Status s;
@@ -144,6 +171,11 @@ void WriteBatch::Put(Space space, std::string_view key, std::string_view value) 
   (void)impl_->batch.Put(impl_->store->Handle(space), rocksdb::Slice(key.data(), key.size()),
                          rocksdb::Slice(value.data(), value.size()));
 }
+void WriteBatch::MergeCount(Space space, std::string_view key, std::string_view value) {
+  (void)impl_->batch.Merge(impl_->store->Handle(space), rocksdb::Slice(key.data(), key.size()),
+                           rocksdb::Slice(value.data(), value.size()));
+}
+
 void WriteBatch::Delete(Space space, std::string_view key) {
   (void)impl_->batch.Delete(impl_->store->Handle(space), rocksdb::Slice(key.data(), key.size()));
 }

@@ -31,6 +31,9 @@ class WriteBatch {
   ~WriteBatch();
   void Put(Space space, std::string_view key, std::string_view value);
   void Delete(Space space, std::string_view key);
+  /// Space::kState only: adds a (zigzag varint count, row) operand to the key's count; the first
+  /// row is kept (append-only view rows need no read-modify-write).
+  void MergeCount(Space space, std::string_view key, std::string_view value);
   /// Deletes every key in [begin, end) (a range tombstone: cheap however many keys it covers).
   void DeleteRange(Space space, std::string_view begin, std::string_view end);
   size_t Count() const;
