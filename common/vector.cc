@@ -202,6 +202,29 @@ int CompareSlots(const Vector& a, size_t i, const Vector& b, size_t j) {
   return Value::CompareDoubles(AsDouble(a, i), AsDouble(b, j));
 }
 
+int CompareSlotValue(const Vector& a, size_t i, const Value& b) {
+  switch (a.physical()) {
+    case PhysicalType::kInt64:
+      return Cmp(a.GetInt(i), b.GetInt());
+    case PhysicalType::kFloat64:
+      return Value::CompareDoubles(a.GetDouble(i), b.GetDouble());
+    case PhysicalType::kDecimal:
+      return a.GetDecimal(i).Compare(b.GetDecimal());
+    case PhysicalType::kInterval:
+      return Cmp(a.GetInterval(i).SortKey(), b.GetInterval().SortKey());
+    case PhysicalType::kString: {
+      std::string_view x = a.GetString(i), y = b.GetString();
+      if (a.type().id == TypeId::kChar) {
+        x = RTrim(x);
+        y = RTrim(y);
+      }
+      int c = x.compare(y);
+      return c < 0 ? -1 : (c > 0 ? 1 : 0);
+    }
+  }
+  return 0;
+}
+
 void AppendHashKey(const Vector& v, size_t i, std::string* out) {
   if (v.IsNull(i)) {
     out->push_back('\0');

@@ -157,6 +157,8 @@ class Vector {
 /// Three-way comparison of two non-NULL slots in SQL order, with Value::Compare's rules (mixed
 /// integer/numeric/float operands, char(n) ignoring trailing spaces).
 int CompareSlots(const Vector& a, size_t i, const Vector& b, size_t j);
+/// The same comparison of a non-NULL slot with a non-NULL Value of the same type.
+int CompareSlotValue(const Vector& a, size_t i, const Value& b);
 
 /// Appends a canonical encoding of slot `i` whose bytes are equal exactly when the values are
 /// equal for GROUP BY / DISTINCT (NULLs equal each other; 1.0 = 1.00; -0 = 0; one NaN; intervals

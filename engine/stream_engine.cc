@@ -63,8 +63,10 @@ Status StreamEngine::Add(uint64_t id, std::unique_ptr<executor::Dataflow> df) {
     e.restored = true;
   } else {
     storage::WriteBatch clear(store_);
-    clear.DeleteRange(storage::Space::kState, executor::Dataflow::StateBegin(id),
-                      executor::Dataflow::StateEnd(id));
+    for (auto space : {storage::Space::kState, storage::Space::kView}) {
+      clear.DeleteRange(space, executor::Dataflow::StateBegin(id),
+                        executor::Dataflow::StateEnd(id));
+    }
     RETURN_IF_ERROR(store_.Write(clear, false));
     e.needs_backfill = true;
     e.backfilling = true;
@@ -115,8 +117,9 @@ Status StreamEngine::DropState(uint64_t id) {
     holds_.erase(id);
   }
   storage::WriteBatch batch(store_);
-  batch.DeleteRange(storage::Space::kState, executor::Dataflow::StateBegin(id),
-                    executor::Dataflow::StateEnd(id));
+  for (auto space : {storage::Space::kState, storage::Space::kView}) {
+    batch.DeleteRange(space, executor::Dataflow::StateBegin(id), executor::Dataflow::StateEnd(id));
+  }
   batch.Delete(storage::Space::kMeta, MetaKey(id));
   return store_.Write(batch, true);
 }
@@ -340,8 +343,9 @@ void StreamEngine::Run() {
 
 void StreamEngine::ResetForBackfill(Entry& e, storage::WriteBatch& batch) {
   uint64_t id = e.df->id();
-  batch.DeleteRange(storage::Space::kState, executor::Dataflow::StateBegin(id),
-                    executor::Dataflow::StateEnd(id));
+  for (auto space : {storage::Space::kState, storage::Space::kView}) {
+    batch.DeleteRange(space, executor::Dataflow::StateBegin(id), executor::Dataflow::StateEnd(id));
+  }
   batch.Delete(storage::Space::kMeta, MetaKey(id));
   e.needs_backfill = true;
   e.backfilling = true;

@@ -10,7 +10,8 @@ namespace freshet::executor {
 /// (benchmarks measure the dataflow in front of it). The count persists at barriers.
 class BlackholeOp : public StreamOperator {
  public:
-  BlackholeOp(EpochContext& ctx, uint64_t state_id) : StreamOperator(ctx, 1), state_(state_id) {}
+  BlackholeOp(EpochContext& ctx, uint64_t state_id)
+      : StreamOperator(ctx, 1), state_(state_id, storage::Space::kView) {}
   Status Push(int, StreamChunk& chunk) override {
     changes_ += static_cast<int64_t>(chunk.size());
     return Status::OK();

@@ -538,7 +538,9 @@ Result<StreamOperator*> DataflowBuilder::Build(const LogicalPlan& p) {
       }
       if (window_key >= 0) window_close_ = true;
       ASSIGN_OR_RETURN(auto agg, HashAggOp::Make(df_.ctx_, p, df_.eval_, StateId(), window_key,
-                                                 view_options_.emit_on_window_close));
+                                                 view_options_.emit_on_window_close,
+                                                 AppendOnly(*p.children[0],
+                                                            view_options_.emit_on_window_close)));
       agg->AddInput(child);
       return static_cast<StreamOperator*>(Own(std::move(agg)));
     }

@@ -14,8 +14,9 @@ using planner::AggregateCall;
 
 namespace {
 
-bool UsesMultiset(const AggregateCall& call) {
+bool UsesMultiset(const AggregateCall& call, bool append_only) {
   AggKind k = call.agg.kind;
+  if ((k == AggKind::kMin || k == AggKind::kMax) && append_only) return false;  // the extreme
   return k == AggKind::kMin || k == AggKind::kMax || k == AggKind::kStringAgg ||
          (k == AggKind::kCount && call.distinct);
 }
@@ -70,8 +71,9 @@ Result<std::unique_ptr<HashAggOp>> HashAggOp::Make(EpochContext& ctx,
                                                    const planner::LogicalPlan& plan,
                                                    const function::EvalContext& eval,
                                                    uint64_t state_id, int window_key,
-                                                   bool emit_on_close) {
+                                                   bool emit_on_close, bool append_only) {
   auto op = std::unique_ptr<HashAggOp>(new HashAggOp(ctx, plan, state_id));
+  op->append_only_ = append_only;
   op->window_key_ = window_key;
   op->emit_on_close_ = emit_on_close && window_key >= 0;
   for (const auto& g : plan.exprs) {
@@ -96,7 +98,7 @@ Result<std::unique_ptr<HashAggOp>> HashAggOp::Make(EpochContext& ctx,
       ASSIGN_OR_RETURN(auto ev, ExpressionEvaluator::Compile(*e, eval));
       a.order.push_back(std::move(ev));
     }
-    if (UsesMultiset(call)) {
+    if (UsesMultiset(call, append_only)) {
       a.multiset = static_cast<int>(op->multisets_.size());
       op->multisets_.emplace_back();
     }
@@ -249,6 +251,16 @@ Status HashAggOp::Push(int, StreamChunk& chunk) {
           ASSIGN_OR_RETURN(acc.dec_sumsq, acc.dec_sumsq.Add(sqw));
           break;
         }
+        case AggKind::kMin:
+        case AggKind::kMax:
+          if (agg.multiset < 0) {  // append-only input: only the extreme matters
+            int c = acc.extreme.is_null() ? 0 : CompareSlotValue(v, i, acc.extreme);
+            if (acc.extreme.is_null() || (kind == AggKind::kMin ? c < 0 : c > 0)) {
+              acc.extreme = v.GetValue(i);
+            }
+            break;
+          }
+          [[fallthrough]];
         default:
           if (agg.multiset >= 0) {
             okey_buf_ = g.key;
@@ -344,6 +356,10 @@ Status HashAggOp::AppendOutput(const Group& g, StreamChunk* out) {
       }
       case AggKind::kMin:
       case AggKind::kMax: {
+        if (agg.multiset < 0) {
+          col.SetValue(row, s.extreme);
+          break;
+        }
         const Multiset& m = multisets_[agg.multiset];
         const Entry* e = nullptr;
         if (ba.kind == AggKind::kMin) {
@@ -435,6 +451,9 @@ std::string HashAggOp::EncodeGroup(const Group& g) const {
     PutI64(&out, a.false_count);
     PutI64(&out, a.distinct);
   }
+  Row extremes;
+  for (const Acc& a : g.accs) extremes.push_back(a.extreme);
+  storage::RowCodec::Encode(extremes, &out);
   return out;
 }
 
@@ -451,6 +470,13 @@ Status HashAggOp::DecodeGroup(std::string_view in, Group* g) const {
         !GetI64(&in, &a.false_count) || !GetI64(&in, &a.distinct)) {
       return Corrupt();
     }
+  }
+  std::vector<SqlType> types;
+  for (const Agg& a : aggs_) types.push_back(a.call->agg.input_type);
+  Row extremes;
+  RETURN_IF_ERROR(storage::RowCodec::Decode(in, types, &extremes));
+  for (size_t a = 0; a < g->accs.size() && a < extremes.size(); a++) {
+    g->accs[a].extreme = std::move(extremes[a]);
   }
   return Status::OK();
 }

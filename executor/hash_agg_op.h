@@ -26,12 +26,11 @@ class HashAggOp : public StreamOperator {
  public:
   /// 0A000 for aggregates a dataflow cannot maintain exactly.
   /// `window_key`: the group expression that is an event-time column, or -1; `emit_on_close`:
-  /// emit groups only when the watermark closes them.
-  static Result<std::unique_ptr<HashAggOp>> Make(EpochContext& ctx,
-                                                 const planner::LogicalPlan& plan,
-                                                 const function::EvalContext& eval,
-                                                 uint64_t state_id, int window_key = -1,
-                                                 bool emit_on_close = false);
+  /// emit groups only when the watermark closes them; `append_only`: the input never retracts
+  /// (min and max then keep only the extreme).
+  static Result<std::unique_ptr<HashAggOp>> Make(
+      EpochContext& ctx, const planner::LogicalPlan& plan, const function::EvalContext& eval,
+      uint64_t state_id, int window_key = -1, bool emit_on_close = false, bool append_only = false);
 
   Status Push(int port, StreamChunk& chunk) override;
   Status Restore(storage::Store& store) override;
@@ -52,6 +51,7 @@ class HashAggOp : public StreamOperator {
     int64_t true_count = 0;
     int64_t false_count = 0;
     int64_t distinct = 0;  // count(DISTINCT): values with a positive count
+    Value extreme;         // min/max over an append-only input
   };
   struct Group {
     std::string key;     // canonical group key
@@ -101,6 +101,7 @@ class HashAggOp : public StreamOperator {
   std::vector<uint32_t> free_;
   std::vector<uint32_t> dirty_;
   int window_key_ = -1;
+  bool append_only_ = false;
   bool emit_on_close_ = false;
   int64_t watermark_ = INT64_MIN;               // on the window key's input column
   int64_t closed_ = INT64_MIN;                  // windows below this are closed

@@ -10,7 +10,7 @@ MaterializeOp::MaterializeOp(EpochContext& ctx, uint64_t state_id,
                              std::optional<std::vector<int>> key, std::vector<SqlType> types,
                              bool append_only)
     : StreamOperator(ctx, 1),
-      state_(state_id),
+      state_(state_id, storage::Space::kView),
       key_(std::move(key)),
       append_only_(append_only && !key_),
       types_(std::move(types)) {}
@@ -42,7 +42,7 @@ Status MaterializeOp::Push(int, StreamChunk& chunk) {
       value_buf_.clear();
       PutVarint(&value_buf_, ZigZag(w));
       storage::RowCodec::EncodeChunkRow(chunk, i, &value_buf_);
-      ctx_.batch->MergeCount(storage::Space::kState, state_.Key(key_buf_), value_buf_);
+      ctx_.batch->MergeCount(storage::Space::kView, state_.Key(key_buf_), value_buf_);
       continue;
     }
     auto it = counts_.find(key_buf_);
@@ -104,11 +104,11 @@ std::string MaterializeOp::Describe() const {
 Status MaterializeOp::ReadKey(storage::Store& store, const storage::Snapshot* snapshot,
                               uint64_t state_id, const Row& key, const std::vector<SqlType>& types,
                               RowSet* out) {
-  StateTable table(state_id);
+  StateTable table(state_id, storage::Space::kView);
   std::string k;
   for (const Value& v : key) storage::KeyCodec::AppendValue(&k, v);
   std::string value;
-  ASSIGN_OR_RETURN(bool found, store.Get(storage::Space::kState, table.Key(k), &value, snapshot));
+  ASSIGN_OR_RETURN(bool found, store.Get(storage::Space::kView, table.Key(k), &value, snapshot));
   if (!found) return Status::OK();
   std::string_view in = value;
   uint64_t n;
@@ -123,8 +123,8 @@ Status MaterializeOp::ReadKey(storage::Store& store, const storage::Snapshot* sn
 
 Status MaterializeOp::Read(storage::Store& store, const storage::Snapshot* snapshot,
                            uint64_t state_id, const std::vector<SqlType>& types, RowSet* out) {
-  StateTable table(state_id);
-  auto cursor = store.NewCursor(storage::Space::kState, table.Begin(), table.End(), snapshot);
+  StateTable table(state_id, storage::Space::kView);
+  auto cursor = store.NewCursor(storage::Space::kView, table.Begin(), table.End(), snapshot);
   Row row;
   for (; cursor->Valid(); cursor->Next()) {
     std::string_view value = cursor->value();

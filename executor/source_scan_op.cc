@@ -71,7 +71,7 @@ SourceScanOp::SourceScanOp(EpochContext& ctx, storage::Store& store, storage::Lo
       generator_(std::move(generator)),
       options_(options),
       state_(state_id),
-      late_(late_state_id) {}
+      late_(late_state_id, storage::Space::kView) {}
 
 Result<std::unique_ptr<SourceScanOp>> SourceScanOp::Make(
     EpochContext& ctx, storage::Store& store, storage::Log& log,
@@ -323,7 +323,7 @@ std::string SourceScanOp::Describe() const {
 Status SourceScanOp::ReadLateRows(
     storage::Store& store, uint64_t late_state_id, const planner::TableDef& source,
     const std::function<void(uint32_t, uint64_t, int64_t, int64_t, int64_t, std::string)>& row) {
-  StateTable table(late_state_id);
+  StateTable table(late_state_id, storage::Space::kView);
   return table.Scan(store, [&](std::string_view key, std::string_view value) -> Status {
     if (key.size() != 17 || key[0] != 'L') return Status::OK();
     uint32_t p = static_cast<uint32_t>(storage::KeyCodec::DecodeU64(key.substr(1, 8)));

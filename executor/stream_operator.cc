@@ -4,7 +4,9 @@
 
 namespace freshet::executor {
 
-StateTable::StateTable(uint64_t id) : id_(id) { storage::KeyCodec::AppendU64(&prefix_, id); }
+StateTable::StateTable(uint64_t id, storage::Space space) : id_(id), space_(space) {
+  storage::KeyCodec::AppendU64(&prefix_, id);
+}
 
 const std::string& StateTable::Key(std::string_view key) {
   key_.assign(prefix_);
@@ -13,11 +15,11 @@ const std::string& StateTable::Key(std::string_view key) {
 }
 
 void StateTable::Put(EpochContext& ctx, std::string_view key, std::string_view value) {
-  ctx.batch->Put(storage::Space::kState, Key(key), value);
+  ctx.batch->Put(space_, Key(key), value);
 }
 
 void StateTable::Delete(EpochContext& ctx, std::string_view key) {
-  ctx.batch->Delete(storage::Space::kState, Key(key));
+  ctx.batch->Delete(space_, Key(key));
 }
 
 std::string StateTable::End() const { return storage::KeyCodec::PrefixSuccessor(prefix_); }
@@ -25,7 +27,7 @@ std::string StateTable::End() const { return storage::KeyCodec::PrefixSuccessor(
 Status StateTable::Scan(
     storage::Store& store,
     const std::function<Status(std::string_view key, std::string_view value)>& visit) const {
-  auto cursor = store.NewCursor(storage::Space::kState, prefix_, End());
+  auto cursor = store.NewCursor(space_, prefix_, End());
   for (; cursor->Valid(); cursor->Next()) {
     RETURN_IF_ERROR(visit(cursor->key().substr(prefix_.size()), cursor->value()));
   }

@@ -27,9 +27,11 @@ struct EpochContext {
 class StateTable {
  public:
   StateTable() = default;
-  explicit StateTable(uint64_t id);
+  /// `space`: kState for operator state, kView for what readers read (view rows, late rows).
+  explicit StateTable(uint64_t id, storage::Space space = storage::Space::kState);
 
   uint64_t id() const { return id_; }
+  storage::Space space() const { return space_; }
   /// The full store key of an operator key.
   const std::string& Key(std::string_view key);
   void Put(EpochContext& ctx, std::string_view key, std::string_view value);
@@ -44,6 +46,7 @@ class StateTable {
 
  private:
   uint64_t id_ = 0;
+  storage::Space space_ = storage::Space::kState;
   std::string prefix_;
   std::string key_;
 };

@@ -1,6 +1,7 @@
 #include "storage/store.h"
 
 #include <rocksdb/db.h>
+#include <rocksdb/memtablerep.h>
 #include <rocksdb/merge_operator.h>
 #include <rocksdb/options.h>
 #include <rocksdb/utilities/optimistic_transaction_db.h>
@@ -16,7 +17,7 @@
 namespace freshet::storage {
 namespace {
 
-constexpr const char* kSpaceNames[] = {"catalog", "data", "meta", "log", "state"};
+constexpr const char* kSpaceNames[] = {"catalog", "data", "meta", "log", "state", "view"};
 constexpr const char* kFormatKey = "format_version";
 
 /// Converts a RocksDB status into a Freshet one (RocksDB types never leave storage/).
@@ -91,11 +92,20 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir) {
   options.create_if_missing = true;
   options.create_missing_column_families = true;
   options.paranoid_checks = true;
+  // The state column family uses an unsorted vector memtable, which needs single-writer inserts;
+  // writes are already serialized (one stream worker, sessions under the commit lock).
+  options.allow_concurrent_memtable_write = false;
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
   cfs.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
   for (const char* name : kSpaceNames) {
     rocksdb::ColumnFamilyOptions cf;
-    if (std::string(name) == "state") cf.merge_operator = std::make_shared<CountMerge>();
+    if (std::string(name) == "view") cf.merge_operator = std::make_shared<CountMerge>();
+    // Operator state is written every epoch and read back only at restore: an unsorted memtable
+    // makes each write an append (sorted once, at flush).
+    if (std::string(name) == "state") {
+      cf.memtable_factory = std::make_shared<rocksdb::VectorRepFactory>();
+      cf.write_buffer_size = 128 << 20;
+    }
     cfs.emplace_back(name, cf);
   }
   auto impl = std::make_unique<Impl>();

@@ -16,7 +16,8 @@ enum class Space : uint8_t {
   kData,     // table rows: table id (8 bytes BE) + primary key or row id
   kMeta,     // format version, id counters, dataflow positions
   kLog,      // the partitioned log: topic id + partition + base offset -> record batch
-  kState,    // dataflow state: state table id + key -> value (operator state, view rows)
+  kState,    // operator state: state table id + key -> value (written at epochs, read at restore)
+  kView,     // what readers read: view rows and late rows, by state table id + key
   kCount,
 };
 
@@ -31,7 +32,7 @@ class WriteBatch {
   ~WriteBatch();
   void Put(Space space, std::string_view key, std::string_view value);
   void Delete(Space space, std::string_view key);
-  /// Space::kState only: adds a (zigzag varint count, row) operand to the key's count; the first
+  /// Space::kView only: adds a (zigzag varint count, row) operand to the key's count; the first
   /// row is kept (append-only view rows need no read-modify-write).
   void MergeCount(Space space, std::string_view key, std::string_view value);
   /// Deletes every key in [begin, end) (a range tombstone: cheap however many keys it covers).
@@ -67,7 +68,7 @@ class Cursor {
 /// RocksDB lives in storage/. Thread-safe.
 class Store {
  public:
-  static constexpr uint32_t kFormatVersion = 2;
+  static constexpr uint32_t kFormatVersion = 3;
 
   ~Store();
   /// Opens (creating if needed) the store in `dir`. Refuses a directory written by another
