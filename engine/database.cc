@@ -6,6 +6,7 @@
 #include <set>
 
 #include "engine/session.h"
+#include "ingest/option_reader.h"
 #include "parser/parser.h"
 #include "planner/binder.h"
 #include "storage/key_codec.h"
@@ -265,10 +266,22 @@ std::optional<planner::SystemRelationData> Database::SystemRelation(const std::s
     col("partitions", T::kInt32);
     col("watermark_column", T::kText);
     col("late_rows", T::kInt64);
-    std::map<uint64_t, int64_t> late;
+    // Distinct log records found late by any view (a record late for two views counts once).
+    std::map<uint64_t, std::set<std::pair<uint32_t, uint64_t>>> late_records;
     for (const auto& info : engine_->Info()) {
-      for (const auto& m : info.watermarks) late[m.source->id] += m.late_rows;
+      std::set<uint64_t> seen;
+      for (const auto& m : info.watermarks) {
+        if (m.late_rows == 0 || !seen.insert(m.source->id).second) continue;
+        auto& records = late_records[m.source->id];
+        (void)executor::SourceScanOp::ReadLateRows(
+            *store_, executor::Dataflow::LateRowsStateId(info.id), *m.source,
+            [&](uint32_t p, uint64_t offset, int64_t, int64_t, int64_t, std::string) {
+              records.emplace(p, offset);
+            });
+      }
     }
+    std::map<uint64_t, int64_t> late;
+    for (const auto& [id, records] : late_records) late[id] = static_cast<int64_t>(records.size());
     for (const auto& def : catalog_.All()) {
       if (def->kind != planner::RelationKind::kSource) continue;
       int64_t parts = std::atoll(def->Option("partitions", "1").c_str());
@@ -316,7 +329,14 @@ std::optional<planner::SystemRelationData> Database::SystemRelation(const std::s
 
 Status Database::OpenSourceTopic(const planner::TableDef& source) {
   int64_t partitions = std::atoll(source.Option("partitions", "1").c_str());
-  return log_->OpenTopic(source.id, static_cast<uint32_t>(std::max<int64_t>(1, partitions)));
+  ingest::OptionReader opts(source.options);
+  storage::RetentionPolicy policy;
+  policy.changelog = false;
+  ASSIGN_OR_RETURN(policy.max_age_micros, opts.DurationMicros("retention", 0));
+  ASSIGN_OR_RETURN(int64_t bytes, opts.Int("retention.bytes", 0, 0));
+  policy.max_bytes = static_cast<uint64_t>(bytes);
+  return log_->OpenTopic(source.id, static_cast<uint32_t>(std::max<int64_t>(1, partitions)),
+                         policy);
 }
 
 Result<std::unique_ptr<ingest::Generator>> Database::SourceGenerator(

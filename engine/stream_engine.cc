@@ -301,6 +301,7 @@ bool StreamEngine::HasWork() {
   if (more_ || demand_seq_ > visible_seq_ || Behind(demand_seq_)) return true;
   for (auto& [id, e] : dataflows_) {
     if (!e.broken.ok()) continue;
+    if (e.df->TimeDriven()) return true;  // output changes as time passes
     for (auto* src : e.df->sources()) {
       if (src->Replayable()) return true;  // generators produce rows as time passes
     }
@@ -425,7 +426,11 @@ void StreamEngine::RunEpoch() {
 void StreamEngine::ApplyRetention() {
   // Called with mu_ held, between epochs: positions are the committed ones.
   std::map<storage::TopicPartition, uint64_t> low;
-  for (const auto& [tp, range] : log_.Partitions()) low[tp] = range.second;
+  int64_t now = WallMicros();
+  for (const auto& [tp, range] : log_.Partitions()) {
+    auto cut = log_.PolicyCut(tp, now);
+    low[tp] = cut.ok() ? *cut : range.first;
+  }
   for (auto& [id, e] : dataflows_) {
     if (!e.broken.ok() || e.needs_backfill) continue;  // these start again from a snapshot
     for (auto* src : e.df->sources()) {

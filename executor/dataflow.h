@@ -54,6 +54,9 @@ class Dataflow {
   MaterializeOp* sink() { return sink_; }
   /// Changes a sink discarded (0 for a view).
   int64_t sink_changes() const;
+  /// True when its output changes as wall-clock time passes, without new input (temporal
+  /// filters, partitions turning idle): the engine then runs its epochs on schedule.
+  bool TimeDriven() const { return time_driven_; }
   /// The tables whose changes feed the view.
   const std::set<uint64_t>& tables() const { return tables_; }
   const std::vector<SqlType>& types() const { return types_; }
@@ -92,6 +95,7 @@ class Dataflow {
   StreamOperator* root_ = nullptr;  // the last operator (MaterializeOp or BlackholeOp)
   std::set<uint64_t> tables_;
   std::vector<SqlType> types_;
+  bool time_driven_ = false;
 };
 
 }  // namespace freshet::executor

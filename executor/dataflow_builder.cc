@@ -385,6 +385,7 @@ Result<StreamOperator*> DataflowBuilder::Build(const LogicalPlan& p) {
         SourceScanOp* raw = Own(std::move(scan));
         df_.sources_.push_back(raw);
         df_.source_scans_.push_back(raw);
+        df_.time_driven_ |= raw->HasIdleTimeout();
         return static_cast<StreamOperator*>(raw);
       }
       if (p.table->kind != planner::RelationKind::kTable) {
@@ -489,6 +490,7 @@ Result<StreamOperator*> DataflowBuilder::Build(const LogicalPlan& p) {
                                                           temporal->ToString(),
                                                           p.children[0]->types, StateId()));
         op->AddInput(child);
+        df_.time_driven_ = true;
         return static_cast<StreamOperator*>(op);
       }
       if (!HasSubquery(*p.predicate)) return Filter(*p.predicate, child);

@@ -535,6 +535,19 @@ std::optional<Row> ViewKeyFromPredicate(const LogicalPlan& scan, const BoundExpr
   return values;
 }
 
+void FlattenAnd(const BoundExpr& e, std::vector<const BoundExpr*>* out) {
+  if (e.kind == BoundExprKind::kAnd) {
+    for (const auto& c : e.children) FlattenAnd(*c, out);
+  } else {
+    out->push_back(&e);
+  }
+}
+
+bool IsPlainInnerJoin(const LogicalPlan& p) {
+  return p.kind == PlanKind::kJoin && !p.lookup_join &&
+         (p.join_kind == planner::JoinKind::kInner || p.join_kind == planner::JoinKind::kCross);
+}
+
 }  // namespace
 
 Result<RowSet> Executor::ExecFilter(const LogicalPlan& plan) {
@@ -552,6 +565,9 @@ Result<RowSet> Executor::ExecFilter(const LogicalPlan& plan) {
       return out;
     }
   }
+  // A WHERE over an inner (comma) join is the join's condition: hash on its equalities instead
+  // of filtering the cross product.
+  if (IsPlainInnerJoin(child)) return ExecJoin(child, {plan.predicate.get()});
   ASSIGN_OR_RETURN(RowSet in, Execute(*plan.children[0]));
   RowSet out;
   for (Row& r : in) {
@@ -701,11 +717,25 @@ void ExtractEquiKeys(const BoundExpr& pred, size_t left_width,
   if (a == 2 && b == 1) keys->emplace_back(pred.children[1].get(), pred.children[0].get());
 }
 
-Result<RowSet> Executor::ExecJoin(const LogicalPlan& plan) {
+Result<RowSet> Executor::ExecJoin(const LogicalPlan& plan, std::vector<const BoundExpr*> extra) {
   using planner::JoinKind;
-  ASSIGN_OR_RETURN(RowSet left, Execute(*plan.children[0]));
-  ASSIGN_OR_RETURN(RowSet right, Execute(*plan.children[1]));
   size_t lw = plan.children[0]->types.size(), rw = plan.children[1]->types.size();
+  // WHERE conjuncts over a comma join: those reading only the left side go down to a left inner
+  // join (left columns keep their positions), the rest are checked here.
+  std::vector<const BoundExpr*> here, below;
+  for (const BoundExpr* e : extra) FlattenAnd(*e, &here);
+  if (IsPlainInnerJoin(*plan.children[0])) {
+    std::vector<const BoundExpr*> keep;
+    for (const BoundExpr* e : here) (JoinSide(*e, lw) == 1 ? below : keep).push_back(e);
+    here = std::move(keep);
+  }
+  RowSet left;
+  if (!below.empty()) {
+    ASSIGN_OR_RETURN(left, ExecJoin(*plan.children[0], std::move(below)));
+  } else {
+    ASSIGN_OR_RETURN(left, Execute(*plan.children[0]));
+  }
+  ASSIGN_OR_RETURN(RowSet right, Execute(*plan.children[1]));
   RowSet out;
   std::vector<bool> right_matched(right.size(), false);
   Row combined(lw + rw);
@@ -715,6 +745,7 @@ Result<RowSet> Executor::ExecJoin(const LogicalPlan& plan) {
   // whole condition is still evaluated on each candidate pair, so residual predicates hold.
   std::vector<std::pair<const BoundExpr*, const BoundExpr*>> keys;
   if (plan.predicate) ExtractEquiKeys(*plan.predicate, lw, &keys);
+  for (const BoundExpr* e : here) ExtractEquiKeys(*e, lw, &keys);
   std::unordered_map<Row, std::vector<size_t>, RowHash, RowEq> table;
   if (!keys.empty()) {
     for (size_t j = 0; j < right.size(); j++) {
@@ -756,6 +787,9 @@ Result<RowSet> Executor::ExecJoin(const LogicalPlan& plan) {
       bool ok = true;
       if (plan.predicate) {
         ASSIGN_OR_RETURN(ok, EvaluatePredicate(*plan.predicate, combined));
+      }
+      for (size_t k = 0; ok && k < here.size(); k++) {
+        ASSIGN_OR_RETURN(ok, EvaluatePredicate(*here[k], combined));
       }
       if (!ok) continue;
       matched = true;

@@ -59,7 +59,10 @@ class Executor {
   Result<RowSet> ExecFilter(const planner::LogicalPlan& plan);
   Result<RowSet> ExecProject(const planner::LogicalPlan& plan);
   Result<RowSet> ExecAggregate(const planner::LogicalPlan& plan);
-  Result<RowSet> ExecJoin(const planner::LogicalPlan& plan);
+  /// `extra`: conjuncts of a WHERE over an inner join, evaluated with its condition (their
+  /// equalities become hash keys; those reading only the left input move into a left inner join).
+  Result<RowSet> ExecJoin(const planner::LogicalPlan& plan,
+                          std::vector<const planner::BoundExpr*> extra = {});
   Result<RowSet> ExecSort(const planner::LogicalPlan& plan);
   Result<RowSet> ExecLimit(const planner::LogicalPlan& plan);
   Result<RowSet> ExecDistinct(const planner::LogicalPlan& plan);

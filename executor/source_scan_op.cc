@@ -184,7 +184,10 @@ Status SourceScanOp::Flush(uint32_t partition) {
       for (size_t i = 0; i < chunk_.size(); i++) {
         if (!ts.IsNull(i) && ts.GetInt(i) < threshold) {
           // Late: recorded with where it came from and why, instead of flowing on.
-          std::string key = PartitionKey('L', partition);
+          // Keyed by source too: a view reading two sources shares one late-row table.
+          std::string key(1, 'L');
+          storage::KeyCodec::AppendU64(&key, source_->id);
+          storage::KeyCodec::AppendU64(&key, partition);
           storage::KeyCodec::AppendU64(&key, offsets_[i]);
           std::string value;
           PutI64(&value, ts.GetInt(i));
@@ -325,9 +328,10 @@ Status SourceScanOp::ReadLateRows(
     const std::function<void(uint32_t, uint64_t, int64_t, int64_t, int64_t, std::string)>& row) {
   StateTable table(late_state_id, storage::Space::kView);
   return table.Scan(store, [&](std::string_view key, std::string_view value) -> Status {
-    if (key.size() != 17 || key[0] != 'L') return Status::OK();
-    uint32_t p = static_cast<uint32_t>(storage::KeyCodec::DecodeU64(key.substr(1, 8)));
-    uint64_t offset = storage::KeyCodec::DecodeU64(key.substr(9, 8));
+    if (key.size() != 25 || key[0] != 'L') return Status::OK();
+    if (storage::KeyCodec::DecodeU64(key.substr(1, 8)) != source.id) return Status::OK();
+    uint32_t p = static_cast<uint32_t>(storage::KeyCodec::DecodeU64(key.substr(9, 8)));
+    uint64_t offset = storage::KeyCodec::DecodeU64(key.substr(17, 8));
     int64_t ts, wm, arrival;
     if (!GetI64(&value, &ts) || !GetI64(&value, &wm) || !GetI64(&value, &arrival)) {
       return Status::Error(sqlstate::kDataCorrupted, "corrupt late row");

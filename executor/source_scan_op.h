@@ -67,6 +67,8 @@ class SourceScanOp : public SourceOperator {
   }
   bool watermarked() const { return options_.watermarked; }
   int64_t late_rows() const { return late_rows_; }
+  /// Whether partitions can turn idle (watermark.idle_timeout set).
+  bool HasIdleTimeout() const { return idle_timeout_ > 0; }
   /// The late-row table's rows of a dataflow: (partition, offset, event time, watermark, arrival
   /// time, row as jsonb text).
   static Status ReadLateRows(

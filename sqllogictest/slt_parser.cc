@@ -167,6 +167,24 @@ Status SltParser::ParseRecordLine(const std::vector<std::string>& tokens, const 
     record->kind = RecordKind::kHalt;
     return Status::OK();
   }
+  if (kind == "sleep") {
+    record->kind = RecordKind::kSleep;
+    std::string arg = tokens.size() >= 2 ? tokens[1] : "";
+    int64_t scale = 0;
+    if (arg.size() > 2 && arg.compare(arg.size() - 2, 2, "ms") == 0) {
+      scale = 1;
+      arg.resize(arg.size() - 2);
+    } else if (arg.size() > 1 && arg.back() == 's') {
+      scale = 1000;
+      arg.pop_back();
+    }
+    int64_t n = 0;
+    if (scale == 0 || !ParseInt(arg, &n) || n < 0) {
+      return ErrorAt(record->line, "sleep needs a duration such as 500ms or 2s");
+    }
+    record->sleep_millis = n * scale;
+    return Status::OK();
+  }
   if (kind == "include") {
     record->kind = RecordKind::kInclude;
     if (tokens.size() < 2) return ErrorAt(record->line, "include needs a file pattern");

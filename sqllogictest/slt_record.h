@@ -10,7 +10,7 @@ namespace freshet::slt {
 inline constexpr const char* kEngineName = "postgresql";
 
 /// What kind of line started a record.
-enum class RecordKind { kStatement, kQuery, kHashThreshold, kHalt, kInclude };
+enum class RecordKind { kStatement, kQuery, kHashThreshold, kHalt, kInclude, kSleep };
 
 /// What a `statement` record expects.
 enum class StatementExpect { kOk, kError, kCount };
@@ -49,6 +49,7 @@ struct SltRecord {
 
   int hash_threshold = 0;       // hash-threshold
   std::string include_pattern;  // include
+  int64_t sleep_millis = 0;     // sleep (`sleep 500ms`, `sleep 2s`, as in sqllogictest-rs)
 
   /// True when the conditions exclude this record for `engine`.
   bool SkippedFor(const std::string& engine) const {

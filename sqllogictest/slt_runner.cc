@@ -2,8 +2,10 @@
 
 #include <glob.h>
 
+#include <chrono>
 #include <filesystem>
 #include <regex>
+#include <thread>
 
 #include "sqllogictest/result_formatter.h"
 #include "sqllogictest/slt_parser.h"
@@ -372,6 +374,9 @@ RunStats SltRunner::RunRecordsAt(const std::vector<SltRecord>& records, const st
         continue;
       case RecordKind::kInclude:
         RunInclude(record, path, depth, &stats);
+        continue;
+      case RecordKind::kSleep:
+        std::this_thread::sleep_for(std::chrono::milliseconds(record.sleep_millis));
         continue;
       case RecordKind::kStatement: {
         Check check = RunStatement(record);

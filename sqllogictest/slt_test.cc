@@ -155,6 +155,17 @@ TEST(SltParserTest, ConditionsHaltAndInclude) {
   EXPECT_TRUE(r[3].conditions.empty());
 }
 
+TEST(SltParserTest, SleepTakesMillisecondsOrSeconds) {
+  auto parsed = SltParser::Parse("sleep 250ms\n\nsleep 2s\n", "t.test");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  ASSERT_EQ(parsed->size(), 2u);
+  EXPECT_EQ((*parsed)[0].kind, RecordKind::kSleep);
+  EXPECT_EQ((*parsed)[0].sleep_millis, 250);
+  EXPECT_EQ((*parsed)[1].sleep_millis, 2000);
+  EXPECT_FALSE(SltParser::Parse("sleep\n", "t.test").ok());
+  EXPECT_FALSE(SltParser::Parse("sleep 3 minutes\n", "t.test").ok());
+}
+
 TEST(SltParserTest, Errors) {
   EXPECT_FALSE(SltParser::Parse("frobnicate\n", "t.test").ok());
   EXPECT_FALSE(SltParser::Parse("statement maybe\nSELECT 1\n", "t.test").ok());

@@ -84,7 +84,7 @@ std::string Log::BatchKey(uint64_t topic, uint32_t partition, uint64_t offset) {
   return k;
 }
 
-Status Log::OpenTopic(uint64_t topic, uint32_t partitions) {
+Status Log::OpenTopic(uint64_t topic, uint32_t partitions, RetentionPolicy policy) {
   std::map<TopicPartition, PartitionState> found;
   for (uint32_t p = 0; p < partitions; p++) {
     std::string prefix = PartitionPrefix(topic, p);
@@ -108,6 +108,7 @@ Status Log::OpenTopic(uint64_t topic, uint32_t partitions) {
     found[TopicPartition{topic, p}] = st;
   }
   std::lock_guard<std::mutex> lock(mu_);
+  policies_[topic] = policy;
   for (auto& [tp, st] : found) {
     auto it = partitions_.find(tp);
     if (it != partitions_.end() && it->second.end > st.end) continue;  // keep the newer view
@@ -118,6 +119,7 @@ Status Log::OpenTopic(uint64_t topic, uint32_t partitions) {
 
 void Log::DropTopic(uint64_t topic) {
   std::lock_guard<std::mutex> lock(mu_);
+  policies_.erase(topic);
   for (auto it = partitions_.begin(); it != partitions_.end();) {
     it = it->first.topic == topic ? partitions_.erase(it) : std::next(it);
   }
@@ -179,6 +181,45 @@ Result<uint64_t> Log::Truncate(TopicPartition tp, uint64_t below, WriteBatch& ba
   if (base <= start) return start;
   batch.DeleteRange(Space::kLog, prefix, key);
   return base;
+}
+
+Result<uint64_t> Log::PolicyCut(TopicPartition tp, int64_t now_micros) {
+  RetentionPolicy policy;
+  uint64_t start, end;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto p = policies_.find(tp.topic);
+    if (p != policies_.end()) policy = p->second;
+    auto it = partitions_.find(tp);
+    if (it == partitions_.end()) return 0;
+    start = it->second.start;
+    end = it->second.end;
+  }
+  if (policy.changelog) return end;
+  if (policy.max_age_micros <= 0 && policy.max_bytes == 0) return start;
+  std::string prefix = PartitionPrefix(tp.topic, tp.partition);
+  std::string prefix_end = KeyCodec::PrefixSuccessor(prefix);
+  uint64_t excess = 0;
+  if (policy.max_bytes > 0) {
+    uint64_t size = store_.ApproximateSize(Space::kLog, prefix, prefix_end);
+    if (size > policy.max_bytes) excess = size - policy.max_bytes;
+  }
+  int64_t cutoff = policy.max_age_micros > 0 ? now_micros - policy.max_age_micros : INT64_MIN;
+  // Walk from the head: a batch goes when it is older than the cutoff or still inside the excess.
+  uint64_t cut = start;
+  uint64_t dropped = 0;
+  auto cursor = store_.NewCursor(Space::kLog, prefix, prefix_end);
+  for (; cursor->Valid(); cursor->Next()) {
+    LogBatchReader reader;
+    RETURN_IF_ERROR(reader.Open(cursor->value()));
+    bool too_old = reader.ingest_time() < cutoff;
+    bool too_big = dropped < excess;
+    if (!too_old && !too_big) break;
+    dropped += cursor->key().size() + cursor->value().size();
+    cut = KeyCodec::DecodeU64(cursor->key().substr(prefix.size())) + reader.count();
+  }
+  RETURN_IF_ERROR(cursor->status());
+  return std::min(cut, end);
 }
 
 uint64_t Log::sequence() const {

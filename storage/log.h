@@ -67,6 +67,16 @@ class LogBatchReader {
   size_t read_ = 0;
 };
 
+/// How long a topic keeps its records. A changelog topic (a table's) may drop what every
+/// consumer has read, since the table store holds the latest row per key; a source topic keeps
+/// records until they are older than `max_age_micros` or the partition exceeds `max_bytes`
+/// (0: no limit), and never below what a running consumer still has to read.
+struct RetentionPolicy {
+  bool changelog = true;
+  int64_t max_age_micros = 0;
+  uint64_t max_bytes = 0;
+};
+
 /// The partitioned log (Space::kLog): a topic per table and per source, N partitions each,
 /// records appended in batches. A batch is stored under topic (8 bytes BE) + partition (4) +
 /// offset of its first record (8), so one RocksDB key carries many records and readers move a
@@ -83,7 +93,7 @@ class Log {
 
   /// Registers a topic with `partitions` partitions, recovering each partition's start and end
   /// offsets from the stored batches.
-  Status OpenTopic(uint64_t topic, uint32_t partitions);
+  Status OpenTopic(uint64_t topic, uint32_t partitions, RetentionPolicy policy = {});
   /// Forgets a topic (its data is deleted by the caller's transaction).
   void DropTopic(uint64_t topic);
   bool HasTopic(uint64_t topic) const;
@@ -102,6 +112,9 @@ class Log {
   /// `below` (the batch holding `below`, and the last batch, stay); returns the partition's start
   /// offset once `batch` is written (call SetStartOffset with it then).
   Result<uint64_t> Truncate(TopicPartition tp, uint64_t below, WriteBatch& batch);
+  /// The offset below which the topic's policy lets records go at wall time `now_micros`,
+  /// consumers aside: the end for changelogs, the start when nothing is old or big enough.
+  Result<uint64_t> PolicyCut(TopicPartition tp, int64_t now_micros);
   /// Number of publications so far.
   uint64_t sequence() const;
   /// End offsets of every partition of `topics` together with the sequence they reflect.
@@ -125,6 +138,7 @@ class Log {
   Store& store_;
   mutable std::mutex mu_;
   std::map<TopicPartition, PartitionState> partitions_;
+  std::map<uint64_t, RetentionPolicy> policies_;
   // Publication 1 is what the log held when it was opened: readers that wait for it wait for the
   // replay after a restart.
   uint64_t sequence_ = 1;
