@@ -33,6 +33,12 @@ void StreamChunk::AppendRow(const StreamChunk& src, size_t j, int64_t w) {
   size_++;
 }
 
+void StreamChunk::AppendSelected(const StreamChunk& src, const uint32_t* rows, size_t n) {
+  for (size_t c = 0; c < columns_.size(); c++) columns_[c].AppendGather(src.columns_[c], rows, n);
+  for (size_t k = 0; k < n; k++) weights_.push_back(src.weights_[rows[k]]);
+  size_ += n;
+}
+
 void StreamChunk::AppendValues(const Row& row, int64_t w) {
   for (size_t c = 0; c < columns_.size(); c++) columns_[c].AppendValue(row[c]);
   weights_.push_back(w);

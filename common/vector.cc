@@ -66,6 +66,102 @@ void Vector::Resize(size_t n) {
   size_ = n;
 }
 
+void Vector::PushDefaultPayload() {
+  switch (physical_) {
+    case PhysicalType::kInt64:
+      ints_.push_back(0);
+      break;
+    case PhysicalType::kFloat64:
+      doubles_.push_back(0);
+      break;
+    case PhysicalType::kDecimal:
+      decimals_.emplace_back();
+      break;
+    case PhysicalType::kInterval:
+      intervals_.emplace_back();
+      break;
+    case PhysicalType::kString:
+      strings_.emplace_back();
+      break;
+  }
+}
+
+void Vector::AppendFrom(const Vector& src, size_t j) {
+  size_t s = src.Slot(j);
+  if (src.nulls_[s]) {
+    AppendNull();
+    return;
+  }
+  switch (physical_) {
+    case PhysicalType::kInt64:
+      AppendInt(src.ints_[s]);
+      break;
+    case PhysicalType::kFloat64:
+      AppendDouble(src.doubles_[s]);
+      break;
+    case PhysicalType::kDecimal:
+      AppendDecimal(src.decimals_[s]);
+      break;
+    case PhysicalType::kInterval:
+      AppendInterval(src.intervals_[s]);
+      break;
+    case PhysicalType::kString:
+      AppendString(src.GetString(j));
+      break;
+  }
+}
+
+void Vector::AppendGather(const Vector& src, const uint32_t* rows, size_t n) {
+  size_t base = size_;
+  Resize(base + n);
+  uint8_t* nulls = nulls_.data() + base;
+  switch (physical_) {
+    case PhysicalType::kInt64: {
+      int64_t* out = ints_.data() + base;
+      for (size_t k = 0; k < n; k++) {
+        size_t s = src.Slot(rows[k]);
+        nulls[k] = src.nulls_[s];
+        out[k] = src.ints_[s];
+      }
+      break;
+    }
+    case PhysicalType::kFloat64: {
+      double* out = doubles_.data() + base;
+      for (size_t k = 0; k < n; k++) {
+        size_t s = src.Slot(rows[k]);
+        nulls[k] = src.nulls_[s];
+        out[k] = src.doubles_[s];
+      }
+      break;
+    }
+    case PhysicalType::kDecimal:
+      for (size_t k = 0; k < n; k++) {
+        size_t s = src.Slot(rows[k]);
+        nulls[k] = src.nulls_[s];
+        decimals_[base + k] = src.decimals_[s];
+      }
+      break;
+    case PhysicalType::kInterval:
+      for (size_t k = 0; k < n; k++) {
+        size_t s = src.Slot(rows[k]);
+        nulls[k] = src.nulls_[s];
+        intervals_[base + k] = src.intervals_[s];
+      }
+      break;
+    case PhysicalType::kString:
+      for (size_t k = 0; k < n; k++) {
+        size_t s = src.Slot(rows[k]);
+        if (src.nulls_[s]) {
+          nulls[k] = 1;
+          strings_[base + k] = StrRef{};
+        } else {
+          SetString(base + k, src.GetString(rows[k]));
+        }
+      }
+      break;
+  }
+}
+
 void Vector::SetConstant(const Value& v, size_t n) {
   Reset();
   Resize(1);

@@ -90,39 +90,47 @@ class Vector {
   /// Copies row `j` of `src` (same physical type) into slot `i`.
   void CopySlot(size_t i, const Vector& src, size_t j);
 
-  // Appends one row.
+  // Appends one row (amortized O(1), no per-row allocation once capacity is reached).
   void AppendNull() {
-    Resize(size_ + 1);
-    nulls_[size_ - 1] = 1;
+    nulls_.push_back(1);
+    PushDefaultPayload();
+    size_++;
   }
   void AppendInt(int64_t v) {
-    Resize(size_ + 1);
-    ints_[size_ - 1] = v;
+    nulls_.push_back(0);
+    ints_.push_back(v);
+    size_++;
   }
   void AppendDouble(double v) {
-    Resize(size_ + 1);
-    doubles_[size_ - 1] = v;
+    nulls_.push_back(0);
+    doubles_.push_back(v);
+    size_++;
   }
   void AppendDecimal(const Decimal& v) {
-    Resize(size_ + 1);
-    decimals_[size_ - 1] = v;
+    nulls_.push_back(0);
+    decimals_.push_back(v);
+    size_++;
   }
   void AppendInterval(const Interval& v) {
-    Resize(size_ + 1);
-    intervals_[size_ - 1] = v;
+    nulls_.push_back(0);
+    intervals_.push_back(v);
+    size_++;
   }
   void AppendString(std::string_view s) {
-    Resize(size_ + 1);
-    SetString(size_ - 1, s);
+    nulls_.push_back(0);
+    strings_.push_back(
+        StrRef{static_cast<uint32_t>(bytes_.size()), static_cast<uint32_t>(s.size())});
+    bytes_.append(s);
+    size_++;
   }
   void AppendValue(const Value& v) {
     Resize(size_ + 1);
     SetValue(size_ - 1, v);
   }
-  void AppendFrom(const Vector& src, size_t j) {
-    Resize(size_ + 1);
-    CopySlot(size_ - 1, src, j);
-  }
+  /// Appends row `j` of `src` (same physical type).
+  void AppendFrom(const Vector& src, size_t j);
+  /// Appends rows `rows[0..n)` of `src` (same physical type), in that order.
+  void AppendGather(const Vector& src, const uint32_t* rows, size_t n);
 
   /// Raw arrays for kernels (valid for the physical type only).
   const int64_t* ints() const { return ints_.data(); }
@@ -140,6 +148,7 @@ class Vector {
     uint32_t offset = 0;
     uint32_t length = 0;
   };
+  void PushDefaultPayload();
 
   SqlType type_;
   PhysicalType physical_ = PhysicalType::kInt64;

@@ -240,7 +240,7 @@ Result<executor::RowSet> Session::ReadSource(const TableDef& source) {
     for (uint64_t off = 0; off < end; off += StreamChunk::kChunkSize) {
       size_t n = static_cast<size_t>(std::min<uint64_t>(StreamChunk::kChunkSize, end - off));
       chunk.Reset();
-      gen->Generate(p, off, n, &chunk);
+      gen->Generate(p, off, n, &chunk, {});
       for (size_t i = 0; i < chunk.size(); i++) rows.push_back(chunk.GetRow(i));
       if (cancel_.load()) {
         return Status::Error(sqlstate::kQueryCanceled, "canceling statement due to user request");

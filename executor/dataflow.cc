@@ -18,6 +18,7 @@ Result<std::unique_ptr<Dataflow>> Dataflow::Build(uint64_t id,
   df->types_ = plan->types;
   DataflowBuilder builder(*df, store, log, std::move(expand));
   builder.set_view_options(options);
+  builder.set_column_usage(std::make_unique<planner::ColumnUsage>(*plan));
   ASSIGN_OR_RETURN(StreamOperator * root, builder.Build(*plan));
   if (options.emit_on_window_close && !builder.has_window_close()) {
     return Status::NotSupported(

@@ -383,6 +383,9 @@ Result<StreamOperator*> DataflowBuilder::Build(const LogicalPlan& p) {
             SourceScanOp::Make(df_.ctx_, store_, log_, p.table, std::move(generator),
                                source_options_, StateId(), Dataflow::LateRowsStateId(df_.id_)));
         SourceScanOp* raw = Own(std::move(scan));
+        if (usage_) {
+          if (const auto* needed = usage_->ForScan(p)) raw->SetNeededColumns(*needed);
+        }
         df_.sources_.push_back(raw);
         df_.source_scans_.push_back(raw);
         df_.time_driven_ |= raw->HasIdleTimeout();

@@ -8,6 +8,7 @@
 
 #include "executor/dataflow.h"
 #include "executor/source_scan_op.h"
+#include "planner/column_usage.h"
 
 namespace freshet::executor {
 
@@ -44,6 +45,8 @@ class DataflowBuilder {
   /// Whether a plan's rows come from a source with a WATERMARK through row-wise operators (so
   /// event-time state over them can be bounded by watermarks).
   static bool WatermarkedInput(const planner::LogicalPlan& p);
+  /// Which scan columns the plan reads (generators skip the rest); set before Build.
+  void set_column_usage(std::unique_ptr<planner::ColumnUsage> usage) { usage_ = std::move(usage); }
   /// How sources are read (watermarks and lateness); set before Build.
   void set_source_options(const SourceScanOptions& o) { source_options_ = o; }
 
@@ -78,6 +81,7 @@ class DataflowBuilder {
   bool windows_ = false;
   bool window_close_ = false;
   ViewOptions view_options_;
+  std::unique_ptr<planner::ColumnUsage> usage_;
   int expand_depth_ = 0;
 };
 

@@ -8,7 +8,7 @@ Status FilterOp::Push(int, StreamChunk& chunk) {
   if (selected_.empty()) return Status::OK();
   if (out_.column_count() != chunk.column_count()) out_.Init(chunk.types());
   out_.Reset();
-  for (uint32_t i : selected_) out_.AppendRow(chunk, i, chunk.weight(i));
+  out_.AppendSelected(chunk, selected_.data(), selected_.size());
   return Emit(out_);
 }
 

@@ -25,6 +25,17 @@ bool GetI64(std::string_view* in, int64_t* v) {
   return true;
 }
 
+/// Marks the columns `e` reads.
+void MarkColumns(const planner::BoundExpr& e, std::vector<bool>* used) {
+  if (e.kind == planner::BoundExprKind::kColumn && e.column >= 0 &&
+      static_cast<size_t>(e.column) < used->size()) {
+    (*used)[e.column] = true;
+  }
+  for (const auto& c : e.children) {
+    if (c) MarkColumns(*c, used);
+  }
+}
+
 /// The row as a jsonb object text ({"column": value, ...}).
 std::string RowJson(const planner::TableDef& def, const StreamChunk& chunk, size_t row) {
   std::string out = "{";
@@ -88,6 +99,7 @@ Result<std::unique_ptr<SourceScanOp>> SourceScanOp::Make(
   op->last_active_.assign(op->partitions_, 0);
   op->chunk_.Init(def.ColumnTypes());
   op->kept_.Init(def.ColumnTypes());
+  op->full_row_.Init(def.ColumnTypes());
   ingest::OptionReader opts(def.options);
   ASSIGN_OR_RETURN(op->idle_timeout_, opts.DurationMicros("watermark.idle_timeout", 0));
   std::string column = def.Option("watermark.column");
@@ -99,9 +111,23 @@ Result<std::unique_ptr<SourceScanOp>> SourceScanOp::Make(
     planner::Scope scope = planner::Binder::TableScope(def, def.name);
     ASSIGN_OR_RETURN(auto bound, binder.BindScalar(*expr, scope));
     ASSIGN_OR_RETURN(op->watermark_expr_, ExpressionEvaluator::Compile(*bound, op->eval_));
+    op->watermark_columns_.assign(def.columns.size(), false);
+    if (op->time_column_ >= 0) op->watermark_columns_[op->time_column_] = true;
+    MarkColumns(*bound, &op->watermark_columns_);
   }
   op->SetWatermarked(options.watermarked, options.lateness);
   return op;
+}
+
+void SourceScanOp::SetNeededColumns(std::vector<bool> needed) {
+  if (!generator_ || needed.size() != source_->columns.size()) return;
+  bool all = true;
+  for (size_t c = 0; c < needed.size(); c++) {
+    if (c < watermark_columns_.size() && watermark_columns_[c]) needed[c] = true;
+    all &= needed[c];
+  }
+  if (all) needed.clear();
+  needed_ = std::move(needed);
 }
 
 std::vector<storage::TopicPartition> SourceScanOp::Partitions() const {
@@ -193,7 +219,14 @@ Status SourceScanOp::Flush(uint32_t partition) {
           PutI64(&value, ts.GetInt(i));
           PutI64(&value, threshold);
           PutI64(&value, now_);
-          value += RowJson(*source_, chunk_, i);
+          if (needed_.empty()) {
+            value += RowJson(*source_, chunk_, i);
+          } else {
+            // Some columns were not generated: the record keeps the whole row.
+            full_row_.Reset();
+            generator_->Generate(partition, offsets_[i], 1, &full_row_, {});
+            value += RowJson(*source_, full_row_, 0);
+          }
           late_.Put(ctx_, key, value);
           late_rows_++;
         } else {
@@ -259,7 +292,7 @@ Result<size_t> SourceScanOp::PollGenerator(uint32_t p, size_t budget) {
   while (pos < targets_[p] && n < budget) {
     size_t k = static_cast<size_t>(
         std::min<uint64_t>({StreamChunk::kChunkSize, targets_[p] - pos, budget - n}));
-    generator_->Generate(p, pos, k, &chunk_);
+    generator_->Generate(p, pos, k, &chunk_, needed_);
     for (size_t i = 0; i < k; i++) offsets_.push_back(pos + i);
     pos += k;
     n += k;

@@ -67,6 +67,9 @@ class SourceScanOp : public SourceOperator {
   }
   bool watermarked() const { return options_.watermarked; }
   int64_t late_rows() const { return late_rows_; }
+  /// Lets a generator leave the columns nobody downstream reads NULL (the watermark's columns are
+  /// always produced; late rows are recorded whole).
+  void SetNeededColumns(std::vector<bool> needed);
   /// Whether partitions can turn idle (watermark.idle_timeout set).
   bool HasIdleTimeout() const { return idle_timeout_ > 0; }
   /// The late-row table's rows of a dataflow: (partition, offset, event time, watermark, arrival
@@ -106,7 +109,10 @@ class SourceScanOp : public SourceOperator {
   std::vector<int64_t> last_active_;  // per partition, wall clock
   int64_t emitted_ = INT64_MIN;       // the last watermark sent downstream
   int64_t late_rows_ = 0;
-  bool more_ = false;  // a generator had more rows than this epoch's budget
+  bool more_ = false;                    // a generator had more rows than this epoch's budget
+  std::vector<bool> watermark_columns_;  // read by the WATERMARK expression
+  std::vector<bool> needed_;             // generated columns (empty: all)
+  StreamChunk full_row_;                 // a late row regenerated with every column
   StreamChunk chunk_;
   std::vector<uint64_t> offsets_;  // per row of chunk_: its offset in the partition
   Selection keep_;

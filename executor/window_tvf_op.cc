@@ -8,39 +8,55 @@ WindowTvfOp::WindowTvfOp(EpochContext& ctx, const planner::WindowSpec& window,
   out_.Init(output_types);
 }
 
-Status WindowTvfOp::Push(int, StreamChunk& chunk) {
+Status WindowTvfOp::Flush(const StreamChunk& chunk) {
+  if (rows_.empty()) return Status::OK();
   out_.Reset();
-  const Vector& ts = chunk.column(window_.time_column);
+  size_t n = rows_.size();
+  for (size_t c = 0; c < input_width_; c++) {
+    out_.column(c).AppendGather(chunk.column(c), rows_.data(), n);
+  }
   Vector& start = out_.column(input_width_);
   Vector& end = out_.column(input_width_ + 1);
-  for (size_t i = 0; i < chunk.size(); i++) {
-    int64_t w = chunk.weight(i);
-    if (w == 0) continue;
-    if (ts.IsNull(i)) {
-      // No time, no window: the row passes with NULL bounds, as in the batch engine.
-      size_t r = out_.size();
-      for (size_t c = 0; c < input_width_; c++) out_.column(c).AppendFrom(chunk.column(c), i);
+  for (size_t k = 0; k < n; k++) {
+    if (starts_[k] == INT64_MIN) {
       start.AppendNull();
       end.AppendNull();
-      out_.SetSize(r + 1);
-      out_.SetWeight(r, w);
+    } else {
+      start.AppendInt(starts_[k]);
+      end.AppendInt(ends_[k]);
+    }
+  }
+  out_.SetSize(n);
+  for (size_t k = 0; k < n; k++) out_.SetWeight(k, chunk.weight(rows_[k]));
+  rows_.clear();
+  starts_.clear();
+  ends_.clear();
+  return Emit(out_);
+}
+
+Status WindowTvfOp::Push(int, StreamChunk& chunk) {
+  const Vector& ts = chunk.column(window_.time_column);
+  rows_.clear();
+  starts_.clear();
+  ends_.clear();
+  for (size_t i = 0; i < chunk.size(); i++) {
+    if (chunk.weight(i) == 0) continue;
+    if (ts.IsNull(i)) {
+      // No time, no window: the row passes with NULL bounds, as in the batch engine.
+      rows_.push_back(static_cast<uint32_t>(i));
+      starts_.push_back(INT64_MIN);
+      ends_.push_back(INT64_MIN);
     } else {
       window_.Windows(ts.GetInt(i), &windows_);
       for (const auto& [s, e] : windows_) {
-        size_t r = out_.size();
-        for (size_t c = 0; c < input_width_; c++) out_.column(c).AppendFrom(chunk.column(c), i);
-        start.AppendInt(s);
-        end.AppendInt(e);
-        out_.SetSize(r + 1);
-        out_.SetWeight(r, w);
+        rows_.push_back(static_cast<uint32_t>(i));
+        starts_.push_back(s);
+        ends_.push_back(e);
       }
     }
-    if (out_.size() + 16 > StreamChunk::kChunkSize) {
-      RETURN_IF_ERROR(Emit(out_));
-      out_.Reset();
-    }
+    if (rows_.size() + 16 > StreamChunk::kChunkSize) RETURN_IF_ERROR(Flush(chunk));
   }
-  return Emit(out_);
+  return Flush(chunk);
 }
 
 Status WindowTvfOp::OnWatermark(int, int column, int64_t value) {

@@ -28,6 +28,10 @@ class WindowTvfOp : public StreamOperator {
   size_t input_width_;
   StreamChunk out_;
   std::vector<std::pair<int64_t, int64_t>> windows_;
+  // The output rows being gathered: input row and window bounds (INT64_MIN: NULL).
+  std::vector<uint32_t> rows_;
+  std::vector<int64_t> starts_, ends_;
+  Status Flush(const StreamChunk& chunk);
 };
 
 }  // namespace freshet::executor

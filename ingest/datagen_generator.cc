@@ -81,8 +81,8 @@ uint64_t DatagenGenerator::Available(uint32_t partition, int64_t now_micros) con
   return rows > partition ? (rows - partition + partitions_ - 1) / partitions_ : 0;
 }
 
-void DatagenGenerator::Generate(uint32_t partition, uint64_t offset, size_t n,
-                                StreamChunk* chunk) const {
+void DatagenGenerator::Generate(uint32_t partition, uint64_t offset, size_t n, StreamChunk* chunk,
+                                const std::vector<bool>& needed) const {
   size_t first = chunk->size();
   for (size_t j = 0; j < n; j++) {
     uint64_t r = (offset + j) * partitions_ + partition;
@@ -91,6 +91,10 @@ void DatagenGenerator::Generate(uint32_t partition, uint64_t offset, size_t n,
       const Column& col = columns_[c];
       Vector& v = chunk->column(c);
       uint64_t draw = rng.Next();  // one draw per column, used or not, keeps columns independent
+      if (!needed.empty() && !needed[c]) {
+        v.AppendNull();
+        continue;
+      }
       Random crng(draw);
       switch (col.type.id) {
         case TypeId::kTimestamp:

@@ -24,7 +24,8 @@ class DatagenGenerator : public Generator {
 
   uint32_t partitions() const override { return partitions_; }
   uint64_t Available(uint32_t partition, int64_t now_micros) const override;
-  void Generate(uint32_t partition, uint64_t offset, size_t n, StreamChunk* chunk) const override;
+  void Generate(uint32_t partition, uint64_t offset, size_t n, StreamChunk* chunk,
+                const std::vector<bool>& needed) const override;
   bool FixedSize() const override { return max_speed_ && total_ > 0; }
 
  private:

@@ -29,9 +29,10 @@ class Generator {
   /// or UINT64_MAX while unbounded and unthrottled.
   virtual uint64_t Available(uint32_t partition, int64_t now_micros) const = 0;
   /// Appends rows [offset, offset + n) of `partition` to `chunk` (the declared columns, in
-  /// order), each with weight +1.
-  virtual void Generate(uint32_t partition, uint64_t offset, size_t n,
-                        StreamChunk* chunk) const = 0;
+  /// order), each with weight +1. Columns `needed` marks false may be left NULL (empty `needed`:
+  /// every column); the others are the same either way.
+  virtual void Generate(uint32_t partition, uint64_t offset, size_t n, StreamChunk* chunk,
+                        const std::vector<bool>& needed) const = 0;
   /// True when every row exists from the start (a fixed count, no throttle): the source is then a
   /// fixed data set and consistent reads wait until a view has consumed all of it.
   virtual bool FixedSize() const = 0;

@@ -253,28 +253,29 @@ void NexmarkGenerator::AppendExtra(Random& rng, size_t size, size_t average, Vec
   if (out) out->AppendString(std::string_view(pad_).substr(pos, len));
 }
 
-void NexmarkGenerator::Generate(uint32_t partition, uint64_t offset, size_t n,
-                                StreamChunk* chunk) const {
+void NexmarkGenerator::Generate(uint32_t partition, uint64_t offset, size_t n, StreamChunk* chunk,
+                                const std::vector<bool>& needed) const {
   size_t first = chunk->size();
   for (size_t j = 0; j < n; j++) {
     uint64_t k = (offset + j) * partitions_ + partition;
     uint64_t event = EventNumber(k);
     switch (table_) {
       case Table::kPerson:
-        GeneratePerson(event, chunk);
+        GeneratePerson(event, chunk, needed);
         break;
       case Table::kAuction:
-        GenerateAuction(event, chunk);
+        GenerateAuction(event, chunk, needed);
         break;
       case Table::kBid:
-        GenerateBid(event, chunk);
+        GenerateBid(event, chunk, needed);
         break;
     }
   }
   chunk->SetSize(first + n);
 }
 
-void NexmarkGenerator::GeneratePerson(uint64_t n, StreamChunk* chunk) const {
+void NexmarkGenerator::GeneratePerson(uint64_t n, StreamChunk* chunk,
+                                      const std::vector<bool>& needed) const {
   Random rng(n * 0x9e3779b97f4a7c15ULL ^ seed_);
   thread_local std::string name, email, card;
   name.clear();
@@ -298,6 +299,10 @@ void NexmarkGenerator::GeneratePerson(uint64_t n, StreamChunk* chunk) const {
   size_t size = 8 + name.size() + email.size() + card.size() + strlen(city) + strlen(state) + 8;
   for (size_t c = 0; c < fields_.size(); c++) {
     Vector& v = chunk->column(c);
+    if (!needed.empty() && !needed[c]) {
+      v.AppendNull();
+      continue;
+    }
     switch (fields_[c]) {
       case Field::kId:
         v.AppendInt(id);
@@ -332,7 +337,8 @@ void NexmarkGenerator::GeneratePerson(uint64_t n, StreamChunk* chunk) const {
   }
 }
 
-void NexmarkGenerator::GenerateAuction(uint64_t n, StreamChunk* chunk) const {
+void NexmarkGenerator::GenerateAuction(uint64_t n, StreamChunk* chunk,
+                                       const std::vector<bool>& needed) const {
   Random rng(n * 0x9e3779b97f4a7c15ULL ^ seed_);
   thread_local std::string item, desc;
   int64_t id = LastBase0AuctionId(n) + kFirstAuctionId;
@@ -357,6 +363,10 @@ void NexmarkGenerator::GenerateAuction(uint64_t n, StreamChunk* chunk) const {
   size_t size = 8 + item.size() + desc.size() + 8 + 8 + 8 + 8 + 8 + 8;
   for (size_t c = 0; c < fields_.size(); c++) {
     Vector& v = chunk->column(c);
+    if (!needed.empty() && !needed[c]) {
+      v.AppendNull();
+      continue;
+    }
     switch (fields_[c]) {
       case Field::kId:
         v.AppendInt(id);
@@ -397,7 +407,8 @@ void NexmarkGenerator::GenerateAuction(uint64_t n, StreamChunk* chunk) const {
   }
 }
 
-void NexmarkGenerator::GenerateBid(uint64_t n, StreamChunk* chunk) const {
+void NexmarkGenerator::GenerateBid(uint64_t n, StreamChunk* chunk,
+                                   const std::vector<bool>& needed) const {
   Random rng(n * 0x9e3779b97f4a7c15ULL ^ seed_);
   int64_t auction;
   if (rng.Below(2) > 0) {
@@ -428,6 +439,10 @@ void NexmarkGenerator::GenerateBid(uint64_t n, StreamChunk* chunk) const {
   size_t size = 8 + 8 + 8 + channel.size() + url.size() + 8;
   for (size_t c = 0; c < fields_.size(); c++) {
     Vector& v = chunk->column(c);
+    if (!needed.empty() && !needed[c]) {
+      v.AppendNull();
+      continue;
+    }
     switch (fields_[c]) {
       case Field::kAuction:
         v.AppendInt(auction);

@@ -32,7 +32,8 @@ class NexmarkGenerator : public Generator {
 
   uint32_t partitions() const override { return partitions_; }
   uint64_t Available(uint32_t partition, int64_t now_micros) const override;
-  void Generate(uint32_t partition, uint64_t offset, size_t n, StreamChunk* chunk) const override;
+  void Generate(uint32_t partition, uint64_t offset, size_t n, StreamChunk* chunk,
+                const std::vector<bool>& needed) const override;
   bool FixedSize() const override { return max_speed_ && total_ > 0; }
 
   /// The event number of the k-th event of this table type.
@@ -69,9 +70,9 @@ class NexmarkGenerator : public Generator {
 
   NexmarkGenerator() = default;
   int64_t EventTime(uint64_t n) const;
-  void GeneratePerson(uint64_t n, StreamChunk* chunk) const;
-  void GenerateAuction(uint64_t n, StreamChunk* chunk) const;
-  void GenerateBid(uint64_t n, StreamChunk* chunk) const;
+  void GeneratePerson(uint64_t n, StreamChunk* chunk, const std::vector<bool>& needed) const;
+  void GenerateAuction(uint64_t n, StreamChunk* chunk, const std::vector<bool>& needed) const;
+  void GenerateBid(uint64_t n, StreamChunk* chunk, const std::vector<bool>& needed) const;
   /// Appends the padding that brings an event of `size` bytes to about `average` bytes.
   void AppendExtra(Random& rng, size_t size, size_t average, Vector* out) const;
   void AppendString(Random& rng, size_t max, std::string* out) const;
