@@ -115,8 +115,8 @@ Result<std::unique_ptr<HashAggOp>> HashAggOp::Make(EpochContext& ctx,
 }
 
 uint32_t HashAggOp::FindOrCreate(const std::string& key, const StreamChunk& groups, size_t row) {
-  auto it = index_.find(key);
-  if (it != index_.end()) return it->second;
+  auto it = index_.find(std::string_view(key));
+  if (it != index_.end()) return *it;
   uint32_t slot;
   if (!free_.empty()) {
     slot = free_.back();
@@ -127,6 +127,7 @@ uint32_t HashAggOp::FindOrCreate(const std::string& key, const StreamChunk& grou
   }
   Group& g = groups_[slot];
   g.key = key;
+  g.generation++;
   g.values.clear();
   storage::RowCodec::EncodeChunkRow(groups, row, &g.values);
   g.rows = 0;
@@ -137,9 +138,9 @@ uint32_t HashAggOp::FindOrCreate(const std::string& key, const StreamChunk& grou
   if (window_key_ >= 0) {
     const Vector& w = groups.column(window_key_);
     if (!w.IsNull(row)) g.window = w.GetInt(row);
-    by_window_.emplace(g.window, slot);
+    by_window_[g.window].emplace_back(slot, g.generation);
   }
-  index_.emplace(key, slot);
+  index_.insert(slot);
   return slot;
 }
 
@@ -560,17 +561,9 @@ void HashAggOp::DropGroup(uint32_t slot) {
     }
     m.erase(from, to);
   }
-  if (window_key_ >= 0) {
-    auto range = by_window_.equal_range(g.window);
-    for (auto it = range.first; it != range.second; ++it) {
-      if (it->second == slot) {
-        by_window_.erase(it);
-        break;
-      }
-    }
-  }
-  index_.erase(g.key);
+  index_.erase(slot);  // hashes g.key: before it is cleared
   g.key.clear();
+  g.generation++;  // its by_window_ entry is stale now
   g.accs.clear();
   free_.push_back(slot);
 }
@@ -580,16 +573,20 @@ Status HashAggOp::CloseWindows() {
   // Groups of windows below the watermark are final.
   out_.Reset();
   while (!by_window_.empty() && by_window_.begin()->first < watermark_) {
-    uint32_t slot = by_window_.begin()->second;
-    Group& g = groups_[slot];
-    if (emit_on_close_ && g.rows > 0) {
-      RETURN_IF_ERROR(AppendOutput(g, &out_));
-      if (out_.full()) {
-        RETURN_IF_ERROR(Emit(out_));
-        out_.Reset();
+    auto window = by_window_.begin();
+    for (auto [slot, generation] : window->second) {
+      Group& g = groups_[slot];
+      if (g.generation != generation) continue;  // dropped before
+      if (emit_on_close_ && g.rows > 0) {
+        RETURN_IF_ERROR(AppendOutput(g, &out_));
+        if (out_.full()) {
+          RETURN_IF_ERROR(Emit(out_));
+          out_.Reset();
+        }
       }
+      DropGroup(slot);
     }
-    DropGroup(slot);
+    by_window_.erase(window);
   }
   RETURN_IF_ERROR(Emit(out_));
   out_.Reset();
@@ -624,9 +621,10 @@ Status HashAggOp::Restore(storage::Store& store) {
       g.key.assign(key.substr(1));
       RETURN_IF_ERROR(DecodeGroup(value, &g));
       uint32_t slot = static_cast<uint32_t>(groups_.size());
-      index_.emplace(g.key, slot);
-      if (window_key_ >= 0) by_window_.emplace(g.window, slot);
+      g.generation = 1;
+      if (window_key_ >= 0) by_window_[g.window].emplace_back(slot, g.generation);
       groups_.push_back(std::move(g));
+      index_.insert(slot);
       return Status::OK();
     }
     if (key == "w") {
@@ -649,7 +647,7 @@ Status HashAggOp::Restore(storage::Store& store) {
     return Corrupt();
   });
   RETURN_IF_ERROR(s);
-  started_ = global_ && index_.count(std::string()) > 0;
+  started_ = global_ && index_.contains(std::string_view());
   return Status::OK();
 }
 

@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/hash/hash.h"
 #include "executor/expression_evaluator.h"
 #include "executor/stream_operator.h"
 #include "planner/logical_plan.h"
@@ -60,7 +62,26 @@ class HashAggOp : public StreamOperator {
     int32_t before = -1;  // row of before_ with this group's output at the epoch's start
     bool dirty = false;
     int64_t window = INT64_MIN;  // the window key's value (windowed aggregates)
+    uint32_t generation = 0;     // bumped when the slot is reused (stale by_window_ entries)
     std::vector<Acc> accs;
+  };
+  /// The group index holds slots and hashes / compares them by their group's key, so a key is
+  /// stored once (in its Group) and lookups by string_view need no copy.
+  struct SlotHash {
+    using is_transparent = void;
+    const std::vector<Group>* groups;
+    size_t operator()(std::string_view k) const { return absl::Hash<std::string_view>()(k); }
+    size_t operator()(uint32_t s) const { return (*this)((*groups)[s].key); }
+  };
+  struct SlotEq {
+    using is_transparent = void;
+    const std::vector<Group>* groups;
+    std::string_view Key(uint32_t s) const { return (*groups)[s].key; }
+    std::string_view Key(std::string_view k) const { return k; }
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return Key(a) == Key(b);
+    }
   };
   struct Agg {
     const planner::AggregateCall* call;
@@ -96,17 +117,18 @@ class HashAggOp : public StreamOperator {
   std::vector<SqlType> group_types_;
   std::vector<Agg> aggs_;
   std::vector<Multiset> multisets_;
-  absl::flat_hash_map<std::string, uint32_t> index_;
   std::vector<Group> groups_;
+  absl::flat_hash_set<uint32_t, SlotHash, SlotEq> index_{0, SlotHash{&groups_}, SlotEq{&groups_}};
   std::vector<uint32_t> free_;
   std::vector<uint32_t> dirty_;
   int window_key_ = -1;
   bool append_only_ = false;
   bool emit_on_close_ = false;
-  int64_t watermark_ = INT64_MIN;               // on the window key's input column
-  int64_t closed_ = INT64_MIN;                  // windows below this are closed
-  std::multimap<int64_t, uint32_t> by_window_;  // window value -> slot
-  StreamChunk group_values_;                    // this chunk's group-by values
+  int64_t watermark_ = INT64_MIN;  // on the window key's input column
+  int64_t closed_ = INT64_MIN;     // windows below this are closed
+  // Window value -> (slot, generation) of its groups; dropped groups leave stale entries behind.
+  std::map<int64_t, std::vector<std::pair<uint32_t, uint32_t>>> by_window_;
+  StreamChunk group_values_;  // this chunk's group-by values
   StreamChunk before_, after_, out_;
   std::string key_buf_, okey_buf_, value_buf_;
   std::vector<const Vector*> args_, filters_, seps_;
