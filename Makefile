@@ -8,7 +8,7 @@ DEB_PACKAGES := cmake g++ ninja-build ccache antlr4 libantlr4-runtime-dev libroc
   libpqxx-dev libboost-dev libboost-system-dev libspdlog-dev libgtest-dev libgmock-dev \
   libbenchmark-dev libabsl-dev libpq-dev pkg-config postgresql-client postgresql python3 tzdata
 
-.PHONY: all deps build run test unit slt format clean
+.PHONY: all deps build run test soak unit slt format clean
 
 all: build
 
@@ -36,6 +36,11 @@ run: build
 # Every test: unit tests, our sqllogictest suites, the public suites beside the checkout.
 test: build
 	bash tests/run_all.sh $(BUILD_DIR)
+
+# The crash test's soak mode: CYCLES kill -9 / restart cycles (default 200) against the oracle.
+CYCLES ?= 200
+soak: build
+	$(BUILD_DIR)/freshet-crash-test --server $(BUILD_DIR)/freshet --cycles $(CYCLES)
 
 format:
 	clang-format -i $$(git ls-files '*.h' '*.cc')

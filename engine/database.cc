@@ -38,6 +38,7 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& data_dir,
       *db->store_, *db->log_, [raw](uint64_t id) { return raw->CompileById(id); }, options);
   db->catalog_.SetSystemRelations(
       [raw](const std::string& name) { return raw->SystemRelation(name); });
+  int64_t restore_start = executor::SteadyMicros();
   RETURN_IF_ERROR(db->ReloadCatalog());
   // State of views the catalog no longer has (a DROP whose cleanup a crash interrupted).
   ASSIGN_OR_RETURN(auto persisted, db->engine_->PersistedIds());
@@ -46,9 +47,12 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& data_dir,
   for (uint64_t id : persisted) {
     if (!live.count(id)) RETURN_IF_ERROR(db->engine_->DropState(id));
   }
+  db->engine_->RestoreDone(executor::SteadyMicros() - restore_start);
   db->engine_->Start();
   return db;
 }
+
+Status Database::Shutdown() { return engine_->Shutdown(); }
 
 Status Database::ReloadCatalog() {
   std::vector<planner::TableDef> defs;
@@ -150,9 +154,13 @@ Status Database::StartView(const planner::TableDef& def) {
 
 std::optional<planner::SystemRelationData> Database::SystemRelation(const std::string& name) {
   using T = TypeId;
-  // What the engine reports reflects every write committed before the query (as view reads).
-  Status waited = engine_->WaitFor(log_->sequence(), nullptr, executor::SteadyMicros() + 30000000);
-  (void)waited;
+  // What the engine reports reflects every write committed before the query (as view reads),
+  // except lag and durability, which report the moment they are asked.
+  if (name != "consumer_lag" && name != "checkpoints" && name != "recovery") {
+    Status waited =
+        engine_->WaitFor(log_->sequence(), nullptr, executor::SteadyMicros() + 30000000);
+    (void)waited;
+  }
   auto name_of = [&](uint64_t id) {
     for (const auto& def : catalog_.All()) {
       if (def->id == id) return def->name;
@@ -305,6 +313,46 @@ std::optional<planner::SystemRelationData> Database::SystemRelation(const std::s
     }
     return d;
   }
+  if (name == "checkpoints") {
+    col("epoch", T::kInt64);
+    col("time", T::kTimestampTz);
+    col("bytes_written", T::kInt64);
+    col("epochs", T::kInt64);
+    col("duration_ms", T::kFloat64);
+    col("shutdown", T::kBool);
+    for (const auto& c : engine_->Checkpoints()) {
+      d.rows.push_back({Value::Int64(static_cast<int64_t>(c.epoch)),
+                        Value::TimestampTz(c.time_micros),
+                        Value::Int64(static_cast<int64_t>(c.bytes)),
+                        Value::Int64(static_cast<int64_t>(c.epochs)),
+                        Value::Float64(static_cast<double>(c.duration_micros) / 1000.0),
+                        Value::Bool(c.shutdown)});
+    }
+    return d;
+  }
+  if (name == "recovery") {
+    col("started_at", T::kTimestampTz);
+    col("from_epoch", T::kInt64);
+    col("clean_shutdown", T::kBool);
+    col("views_restored", T::kInt64);
+    col("state_entries", T::kInt64);
+    col("restore_ms", T::kFloat64);
+    col("replayed_records", T::kInt64);
+    col("replay_ms", T::kFloat64);
+    col("done", T::kBool);
+    RecoveryInfo r = engine_->Recovery();
+    d.rows.push_back({Value::TimestampTz(r.started_micros),
+                      Value::Int64(static_cast<int64_t>(r.checkpoint_epoch)),
+                      Value::Bool(r.clean_shutdown),
+                      Value::Int64(static_cast<int64_t>(r.dataflows)),
+                      Value::Int64(static_cast<int64_t>(r.state_entries)),
+                      Value::Float64(static_cast<double>(r.restore_micros) / 1000.0),
+                      Value::Int64(static_cast<int64_t>(r.replayed_records)),
+                      r.done ? Value::Float64(static_cast<double>(r.replay_micros) / 1000.0)
+                             : Value::Null(SqlType(T::kFloat64)),
+                      Value::Bool(r.done)});
+    return d;
+  }
   if (name == "consumer_lag") {
     col("name", T::kText);
     col("topic", T::kText);
@@ -312,14 +360,16 @@ std::optional<planner::SystemRelationData> Database::SystemRelation(const std::s
     col("committed_offset", T::kInt64);
     col("end_offset", T::kInt64);
     col("lag", T::kInt64);
+    col("pending_bytes", T::kInt64);  // the whole log's, not yet processed by any view
+    const int64_t pending = static_cast<int64_t>(log_->PendingBytes());
     for (const auto& info : engine_->Info()) {
       for (const auto& [topic, partition, pos] : info.positions) {
         uint64_t end = log_->EndOffset({topic, partition});
-        d.rows.push_back({Value::Text(name_of(info.id)), Value::Text(name_of(topic)),
-                          Value::Int32(static_cast<int32_t>(partition)),
-                          Value::Int64(static_cast<int64_t>(pos)),
-                          Value::Int64(static_cast<int64_t>(end)),
-                          Value::Int64(static_cast<int64_t>(end > pos ? end - pos : 0))});
+        d.rows.push_back(
+            {Value::Text(name_of(info.id)), Value::Text(name_of(topic)),
+             Value::Int32(static_cast<int32_t>(partition)), Value::Int64(static_cast<int64_t>(pos)),
+             Value::Int64(static_cast<int64_t>(end)),
+             Value::Int64(static_cast<int64_t>(end > pos ? end - pos : 0)), Value::Int64(pending)});
       }
     }
     return d;

@@ -32,6 +32,10 @@ class Database : public pgwire::Backend {
   Result<std::unique_ptr<pgwire::BackendSession>> StartSession(
       const std::vector<std::pair<std::string, std::string>>& params) override;
 
+  /// Clean shutdown (SIGTERM): the views process what was committed, a checkpoint is written and
+  /// memtables are flushed, so the next start replays nothing.
+  Status Shutdown();
+
   storage::Store& store() { return *store_; }
   storage::Log& log() { return *log_; }
   StreamEngine& engine() { return *engine_; }

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "common/failpoint.h"
 #include "engine/database.h"
 #include "parser/parser.h"
 #include "pgwire/value_codec.h"
@@ -218,31 +219,58 @@ void Session::AbortTransaction() {
   savepoints_.clear();
 }
 
-void Session::WriteLogBatches(std::vector<std::pair<storage::TopicPartition, uint64_t>>* ends) {
+uint64_t Session::WriteLogBatches(std::vector<std::pair<storage::TopicPartition, uint64_t>>* ends) {
   int64_t now = NowMicros();
+  uint64_t bytes = 0;
   for (auto& [tp, batches] : pending_log_) {
     uint64_t offset = db_.log().EndOffset(tp);
     for (auto& b : batches) {
       if (b.count() == 0) continue;
       b.set_ingest_time(now);
+      std::string encoded = b.Finish();
+      bytes += encoded.size();
       txn_->Put(storage::Space::kLog, storage::Log::BatchKey(tp.topic, tp.partition, offset),
-                b.Finish());
+                encoded);
       offset += b.count();
     }
     ends->emplace_back(tp, offset);
   }
+  return bytes;
+}
+
+Status Session::WaitForLogRoom() {
+  const StreamEngineOptions& options = db_.engine().options();
+  if (options.max_pending_log_bytes == 0) return Status::OK();
+  uint64_t pending = db_.log().PendingBytes();
+  if (pending <= options.max_pending_log_bytes) return Status::OK();
+  if (options.reject_when_log_full) {
+    return Status::Error(sqlstate::kConfigurationLimitExceeded,
+                         "the log is full: " + std::to_string(pending) +
+                             " bytes are not yet processed by the materialized views (bound " +
+                             std::to_string(options.max_pending_log_bytes) + ")")
+        .WithHint("Retry once the views have caught up (see freshet_catalog.consumer_lag).");
+  }
+  // Wait for the views to catch up, without holding up other sessions.
+  int64_t deadline =
+      statement_timeout_ms_ > 0 ? statement_start_ + statement_timeout_ms_ * 1000 : 0;
+  return WaitUnlocked(
+      [&] { return db_.log().WaitForRoom(options.max_pending_log_bytes, &cancel_, deadline); });
 }
 
 Status Session::CommitTransaction(bool sync) {
   Status s;
+  bool wrote = txn_->HasWrites() || !pending_log_.empty();
   {
     // The changelog gets its offsets, commits with the rows, and becomes visible to the
-    // dataflows in one step (statements are serialized, so offsets cannot interleave).
+    // dataflows in one step (statements are serialized, so offsets cannot interleave). The
+    // fsync comes after, outside the locks, so concurrent commits share one (group commit).
     std::lock_guard<std::mutex> commit(db_.engine().commit_mutex());
     std::vector<std::pair<storage::TopicPartition, uint64_t>> ends;
-    WriteLogBatches(&ends);
-    s = txn_->Commit(sync);
-    if (s.ok() && !ends.empty()) db_.log().Publish(ends);
+    uint64_t bytes = WriteLogBatches(&ends);
+    if (failpoint::Hit("commit")) failpoint::Crash("commit");
+    if (txn_has_ddl_ && failpoint::Hit("ddl")) failpoint::Crash("ddl");
+    s = txn_->Commit(/*sync=*/false);
+    if (s.ok() && !ends.empty()) db_.log().Publish(ends, bytes);
   }
   if (!s.ok()) {
     AbortTransaction();
@@ -256,6 +284,18 @@ Status Session::CommitTransaction(bool sync) {
   pending_log_.clear();
   txn_created_views_.clear();
   if (published) db_.engine().NotifyCommit();
+  if (sync && wrote) {
+    // Acknowledged means durable: the client hears of the commit once the WAL is fsync'd.
+    Status synced = WaitUnlocked([&] { return db_.store().SyncWal(); });
+    if (!synced.ok()) {
+      after_commit_.clear();
+      return Status::Error(
+          synced.sqlstate(),
+          "the transaction committed but could not be made durable: " + synced.message());
+    }
+  }
+  // A DDL committed, its dataflow not yet started (or its state not yet dropped).
+  if (!after_commit_.empty() && failpoint::Hit("ddl")) failpoint::Crash("ddl");
   std::vector<std::function<Status()>> actions;
   actions.swap(after_commit_);
   Status first;
@@ -428,10 +468,13 @@ Status Session::Execute(const parser::Statement& stmt, std::string_view sql,
     case StmtKind::kSelect:
       return HandleSelect(static_cast<const parser::SelectStatement&>(stmt), sink, params);
     case StmtKind::kInsert:
+      RETURN_IF_ERROR(WaitForLogRoom());
       return HandleInsert(static_cast<const parser::InsertStatement&>(stmt), sink, params);
     case StmtKind::kUpdate:
+      RETURN_IF_ERROR(WaitForLogRoom());
       return HandleUpdate(static_cast<const parser::UpdateStatement&>(stmt), sink, params);
     case StmtKind::kDelete:
+      RETURN_IF_ERROR(WaitForLogRoom());
       return HandleDelete(static_cast<const parser::DeleteStatement&>(stmt), sink, params);
     case StmtKind::kCreateTable:
       return HandleCreateTable(static_cast<const parser::CreateTableStatement&>(stmt), sink);
@@ -456,6 +499,7 @@ Status Session::Execute(const parser::Statement& stmt, std::string_view sql,
     case StmtKind::kExplain:
       return HandleExplain(static_cast<const parser::ExplainStatement&>(stmt), sink);
     case StmtKind::kCopy:
+      if (static_cast<const parser::CopyStatement&>(stmt).from) RETURN_IF_ERROR(WaitForLogRoom());
       return HandleCopy(static_cast<const parser::CopyStatement&>(stmt), sink);
     case StmtKind::kDiscard:
       sink.Complete("DISCARD ALL");

@@ -159,7 +159,11 @@ class Session : public pgwire::BackendSession {
   /// Runs `action` once the current transaction commits (dropped on rollback).
   void AfterCommit(std::function<Status()> action) { after_commit_.push_back(std::move(action)); }
   /// Writes the transaction's changelog batches into it (offsets from the log's end).
-  void WriteLogBatches(std::vector<std::pair<storage::TopicPartition, uint64_t>>* ends);
+  /// Returns the bytes written.
+  uint64_t WriteLogBatches(std::vector<std::pair<storage::TopicPartition, uint64_t>>* ends);
+  /// Backpressure before a write: waits while the log holds more unprocessed bytes than the
+  /// configured bound (or fails with 53400 when so configured).
+  Status WaitForLogRoom();
   /// Runs a long wait (a backfill, an epoch) with the statement lock released, so other sessions
   /// keep working meanwhile.
   Status WaitUnlocked(const std::function<Status()>& wait);

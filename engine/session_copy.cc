@@ -1,5 +1,6 @@
 // COPY ... FROM STDIN and COPY ... TO STDOUT in text and CSV formats.
 
+#include "common/failpoint.h"
 #include "engine/database.h"
 #include "engine/session.h"
 #include "storage/table_store.h"
@@ -365,6 +366,7 @@ Status Session::FlushCopyLines(bool final) {
 }
 
 Status Session::CopyData(std::string_view data) {
+  if (failpoint::Hit("copy")) failpoint::Crash("copy");
   if (!copy_) return Status::Error(sqlstate::kProtocolViolation, "no COPY in progress");
   std::lock_guard<std::mutex> lock(db_.exec_mutex());
   copy_->buffer.append(data);

@@ -3,7 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <sstream>
 
+#include "common/failpoint.h"
 #include "storage/key_codec.h"
 #include "storage/table_store.h"
 
@@ -12,6 +14,24 @@ namespace freshet::engine {
 namespace {
 
 constexpr const char* kMetaPrefix = "dataflow/";
+// Engine-wide meta keys (outside kMetaPrefix): the last committed epoch and checkpoint.
+constexpr const char* kEpochKey = "engine/epoch";
+constexpr const char* kCheckpointKey = "engine/checkpoint";
+constexpr size_t kCheckpointsKept = 100;
+
+std::string EncodeCheckpoint(const CheckpointInfo& c) {
+  return std::to_string(c.epoch) + " " + std::to_string(c.time_micros) + " " +
+         std::to_string(c.bytes) + " " + std::to_string(c.epochs) + " " +
+         std::to_string(c.duration_micros) + " " + (c.shutdown ? "1" : "0");
+}
+
+bool DecodeCheckpoint(const std::string& text, CheckpointInfo* c) {
+  std::istringstream in(text);
+  int shutdown = 0;
+  in >> c->epoch >> c->time_micros >> c->bytes >> c->epochs >> c->duration_micros >> shutdown;
+  c->shutdown = shutdown != 0;
+  return !in.fail();
+}
 
 int64_t SteadyMicros() { return executor::SteadyMicros(); }
 
@@ -26,7 +46,21 @@ int64_t WallMicros() {
 
 StreamEngine::StreamEngine(storage::Store& store, storage::Log& log, Compiler compiler,
                            StreamEngineOptions options)
-    : store_(store), log_(log), compiler_(std::move(compiler)), options_(options) {}
+    : store_(store), log_(log), compiler_(std::move(compiler)), options_(options) {
+  recovery_.started_micros = WallMicros();
+  std::string value;
+  auto found = store_.Get(storage::Space::kMeta, kEpochKey, &value);
+  if (found.ok() && *found) epoch_ = std::strtoull(value.c_str(), nullptr, 10);
+  found = store_.Get(storage::Space::kMeta, kCheckpointKey, &value);
+  CheckpointInfo last;
+  if (found.ok() && *found && DecodeCheckpoint(value, &last)) {
+    checkpoints_.push_back(last);
+    // A shutdown checkpoint is the last commit of its run: nothing came after it.
+    recovery_.clean_shutdown = last.shutdown && last.epoch == epoch_.load();
+  }
+  recovery_.checkpoint_epoch = epoch_.load();
+  last_checkpoint_steady_ = SteadyMicros();
+}
 
 StreamEngine::~StreamEngine() { Stop(); }
 
@@ -45,6 +79,93 @@ void StreamEngine::Stop() {
   work_cv_.notify_all();
   done_cv_.notify_all();
   if (worker_.joinable()) worker_.join();
+}
+
+Status StreamEngine::Shutdown(int max_wait_ms) {
+  std::unique_lock<std::mutex> lock(mu_);
+  if (!worker_.joinable()) return Status::OK();
+  // Let the worker process everything published so far (a backfill in progress may not finish:
+  // it resumes from its committed position at the next start).
+  const uint64_t target = log_.sequence();
+  if (target > demand_seq_) demand_seq_ = target;
+  work_cv_.notify_all();
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(max_wait_ms);
+  while (processed_seq_ < target && std::chrono::steady_clock::now() < deadline) {
+    done_cv_.wait_for(lock, std::chrono::milliseconds(20));
+  }
+  stop_ = true;
+  lock.unlock();
+  work_cv_.notify_all();
+  done_cv_.notify_all();
+  worker_.join();
+  lock.lock();
+  // Every epoch already committed its batch; the shutdown checkpoint makes them durable and
+  // marks the run as ended cleanly.
+  storage::WriteBatch batch(store_);
+  int64_t start = SteadyMicros();
+  RETURN_IF_ERROR(CommitEpoch(epoch_.load(), batch, /*force=*/true, /*shutdown=*/true));
+  RETURN_IF_ERROR(store_.Flush());
+  spdlog::info("shutdown checkpoint at epoch {} ({} ms, memtables flushed)", epoch_.load(),
+               (SteadyMicros() - start) / 1000);
+  return Status::OK();
+}
+
+Status StreamEngine::CommitEpoch(uint64_t epoch, storage::WriteBatch& batch, bool force,
+                                 bool shutdown) {
+  // Called with mu_ held, by the worker (or by Shutdown once it stopped).
+  const int64_t now = SteadyMicros();
+  const bool due =
+      force || now - last_checkpoint_steady_ >= int64_t{options_.checkpoint_interval_ms} * 1000;
+  const bool dirty = batch.Count() > 0 || epochs_since_checkpoint_ > 0;
+  if (batch.Count() > 0 || (force && dirty) || shutdown) {
+    batch.Put(storage::Space::kMeta, kEpochKey, std::to_string(epoch));
+  }
+  if (!(due && (dirty || shutdown))) {
+    if (batch.Count() == 0) return Status::OK();
+    RETURN_IF_ERROR(store_.Write(batch, /*sync=*/false));
+    bytes_since_checkpoint_ += batch.ByteSize();
+    epochs_since_checkpoint_++;
+    return Status::OK();
+  }
+  CheckpointInfo info;
+  info.epoch = epoch;
+  info.time_micros = WallMicros();
+  info.epochs = epochs_since_checkpoint_ + 1;
+  info.shutdown = shutdown;
+  batch.Put(storage::Space::kMeta, kCheckpointKey, EncodeCheckpoint(info));
+  info.bytes = bytes_since_checkpoint_ + batch.ByteSize();
+  if (failpoint::Hit("checkpoint")) failpoint::Crash("checkpoint");
+  RETURN_IF_ERROR(store_.Write(batch, /*sync=*/true));
+  info.duration_micros = SteadyMicros() - now;
+  if (failpoint::Hit("checkpoint")) failpoint::Crash("checkpoint");
+  checkpoints_.push_back(info);
+  while (checkpoints_.size() > kCheckpointsKept) checkpoints_.pop_front();
+  bytes_since_checkpoint_ = 0;
+  epochs_since_checkpoint_ = 0;
+  last_checkpoint_steady_ = SteadyMicros();
+  return Status::OK();
+}
+
+std::vector<CheckpointInfo> StreamEngine::Checkpoints() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return {checkpoints_.begin(), checkpoints_.end()};
+}
+
+RecoveryInfo StreamEngine::Recovery() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return recovery_;
+}
+
+void StreamEngine::RestoreDone(int64_t restore_micros) {
+  std::lock_guard<std::mutex> lock(mu_);
+  recovery_.restore_micros = restore_micros;
+  for (auto& [id, e] : dataflows_) {
+    if (!e.restored) continue;
+    recovery_.dataflows++;
+    recovery_.state_entries += e.df->StateSize();
+  }
+  recovery_seq_ = log_.sequence();
+  replay_start_steady_ = SteadyMicros();
 }
 
 std::string StreamEngine::MetaKey(uint64_t id) {
@@ -385,7 +506,7 @@ void StreamEngine::RunEpoch() {
   uint64_t seq;
   {
     std::lock_guard<std::mutex> commit(commit_mu_);
-    seq = log_.Snapshot(tps, &end_list);
+    seq = log_.SnapshotBounded(tps, options_.epoch_max_bytes, &end_list);
     std::shared_ptr<storage::Snapshot> snapshot;
     for (auto& [id, e] : dataflows_) {
       if (!e.broken.ok() || !e.needs_backfill) continue;
@@ -410,8 +531,7 @@ void StreamEngine::RunEpoch() {
     }
     batch.PopSavePoint();
   }
-  bool sync = options_.checkpoint_every <= 1 || epoch % options_.checkpoint_every == 0;
-  Status s = batch.Count() > 0 ? store_.Write(batch, sync) : Status::OK();
+  Status s = CommitEpoch(epoch, batch, /*force=*/false, /*shutdown=*/false);
   if (!s.ok()) {
     spdlog::error("epoch {} could not be committed: {}", epoch, s.message());
     ReloadAll();
@@ -419,7 +539,20 @@ void StreamEngine::RunEpoch() {
     return;
   }
   processed_seq_ = seq;
+  log_.Trim(seq);
+  // The epoch stopped short of the latest publication (epoch_max_bytes): go on at once.
+  if (seq < log_.sequence()) more_ = true;
   UpdateVisible(seq);
+  if (!recovery_.done && visible_seq_ >= recovery_seq_ && !Behind(recovery_seq_)) {
+    recovery_.done = true;
+    recovery_.replay_micros = SteadyMicros() - replay_start_steady_;
+    spdlog::info(
+        "recovery: {} views restored from epoch {} ({} state entries) in {} ms, {} log records "
+        "replayed in {} ms{}",
+        recovery_.dataflows, recovery_.checkpoint_epoch, recovery_.state_entries,
+        recovery_.restore_micros / 1000, recovery_.replayed_records, recovery_.replay_micros / 1000,
+        recovery_.clean_shutdown ? " (clean shutdown)" : "");
+  }
   if (options_.retention_every > 0 && epoch % options_.retention_every == 0) ApplyRetention();
 }
 
@@ -493,6 +626,7 @@ Status StreamEngine::RunDataflow(Entry& e, storage::WriteBatch& batch,
       if (was_backfilling && budget == 0) break;
       ASSIGN_OR_RETURN(size_t n, src->Poll(was_backfilling ? budget : SIZE_MAX));
       if (was_backfilling) budget -= std::min(budget, n);
+      if (!was_backfilling && !recovery_.done) recovery_.replayed_records += n;
       if (n == 0 && !src->Backfilling()) break;
     }
   }

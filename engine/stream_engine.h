@@ -3,6 +3,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -24,9 +25,18 @@ struct StreamEngineOptions {
   int barrier_interval_ms = 100;
   /// Backfill rows replayed per source per epoch (bounds an epoch's memory).
   size_t backfill_budget = 64 * 1024;
-  /// Every Nth epoch commit is synced (a checkpoint); the others reach the OS at once, which
-  /// survives a process crash, and are replayed from the log after a power loss.
-  int checkpoint_every = 10;
+  /// Time between checkpoints: the first epoch commit after this much time is fsync'd (a
+  /// checkpoint). Every epoch commit is atomic and reaches the OS at once, which survives a
+  /// process crash; a checkpoint bounds what a power loss can take back (replayed from the log).
+  int checkpoint_interval_ms = 1000;
+  /// Bytes of log publications one epoch processes at most (bounds an epoch's memory when the
+  /// views are behind; lag then stays in the log).
+  uint64_t epoch_max_bytes = 16 << 20;
+  /// Ingest backpressure: writes wait while the log holds more bytes than this that the views
+  /// have not processed (0 = no bound) ...
+  uint64_t max_pending_log_bytes = 1ull << 30;
+  /// ... or fail with 53400 instead of waiting.
+  bool reject_when_log_full = false;
   /// How often a foreground CREATE MATERIALIZED VIEW reports backfill progress.
   int progress_interval_ms = 2000;
   /// Epochs between log retention passes (table topics keep what some view has not consumed).
@@ -58,6 +68,30 @@ struct DataflowInfo {
   std::vector<SourceMark> watermarks;
 };
 
+/// One checkpoint: the epoch whose commit was synced, when, the bytes the epochs since the
+/// previous checkpoint committed, and how long the synced write took.
+struct CheckpointInfo {
+  uint64_t epoch = 0;
+  int64_t time_micros = 0;  // wall clock, microseconds since 2000-01-01
+  uint64_t bytes = 0;
+  uint64_t epochs = 0;  // epoch commits the checkpoint made durable
+  int64_t duration_micros = 0;
+  bool shutdown = false;  // written by a clean shutdown
+};
+
+/// What the last start recovered: the state restored and the log replayed after it.
+struct RecoveryInfo {
+  int64_t started_micros = 0;     // wall clock
+  uint64_t checkpoint_epoch = 0;  // the last epoch committed before the restart
+  bool clean_shutdown = false;    // the previous run ended with a shutdown checkpoint
+  size_t dataflows = 0;           // restored from their state
+  size_t state_entries = 0;       // operator state entries loaded
+  int64_t restore_micros = 0;     // loading state
+  uint64_t replayed_records = 0;  // log records read to catch up
+  int64_t replay_micros = 0;      // from the end of the restore to caught up
+  bool done = false;              // caught up with everything published before the start
+};
+
 /// Runs every materialized view's dataflow on one worker thread, in epochs. An epoch reads the
 /// log up to the end offsets published when it began, pushes the changes through every dataflow,
 /// injects a barrier, and commits all dataflows' state changes, view rows and consumed offsets in
@@ -76,6 +110,9 @@ class StreamEngine {
   void Start();
   /// Finishes the current epoch and stops the worker.
   void Stop();
+  /// Clean shutdown: processes what was published (for at most `max_wait_ms`), writes a
+  /// checkpoint marked as a shutdown one, and stops; the next start replays nothing.
+  Status Shutdown(int max_wait_ms = 10000);
 
   /// Starts maintaining view `id` with `df`: restores its persisted state when an earlier run
   /// finished its backfill, otherwise clears partial state and backfills from a snapshot.
@@ -110,6 +147,12 @@ class StreamEngine {
   void NotifyCommit();
 
   std::vector<DataflowInfo> Info();
+  /// Recent checkpoints, oldest first (the last one of the previous run first after a restart).
+  std::vector<CheckpointInfo> Checkpoints();
+  RecoveryInfo Recovery();
+  /// Called by the owner once every view was added at startup: recovery's restore phase ends.
+  void RestoreDone(int64_t restore_micros);
+  const StreamEngineOptions& options() const { return options_; }
   /// EXPLAIN lines of a running view.
   Result<std::vector<std::string>> Explain(uint64_t id);
   uint64_t epoch() const { return epoch_.load(); }
@@ -144,6 +187,8 @@ class StreamEngine {
   /// Deletes log records every dataflow has consumed (a table's rows live in the table).
   void ApplyRetention();
   static std::string MetaKey(uint64_t id);
+  /// Commits an epoch's batch, as a checkpoint (synced) when one is due or `force`d.
+  Status CommitEpoch(uint64_t epoch, storage::WriteBatch& batch, bool force, bool shutdown);
 
   storage::Store& store_;
   storage::Log& log_;
@@ -163,6 +208,14 @@ class StreamEngine {
   bool stop_ = false;
   bool more_ = false;  // an epoch left work behind (backfill in progress)
   std::atomic<uint64_t> epoch_{0};
+  // Checkpoints and recovery (under mu_).
+  std::deque<CheckpointInfo> checkpoints_;
+  int64_t last_checkpoint_steady_ = 0;
+  uint64_t bytes_since_checkpoint_ = 0;
+  uint64_t epochs_since_checkpoint_ = 0;
+  RecoveryInfo recovery_;
+  uint64_t recovery_seq_ = 1;  // the publication replay must cover
+  int64_t replay_start_steady_ = 0;
   std::mutex commit_mu_;
   std::thread worker_;
 };

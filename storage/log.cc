@@ -1,5 +1,7 @@
 #include "storage/log.h"
 
+#include <chrono>
+
 #include "common/varint.h"
 #include "storage/key_codec.h"
 
@@ -105,6 +107,7 @@ Status Log::OpenTopic(uint64_t topic, uint32_t partitions, RetentionPolicy polic
       // An empty partition resumes where retention left it (recorded by the owner), else 0.
       st.start = st.end = 0;
     }
+    st.trimmed_end = st.end;
     found[TopicPartition{topic, p}] = st;
   }
   std::lock_guard<std::mutex> lock(mu_);
@@ -153,13 +156,101 @@ uint64_t Log::StartOffset(TopicPartition tp) const {
   return it == partitions_.end() ? 0 : it->second.start;
 }
 
-uint64_t Log::Publish(const std::vector<std::pair<TopicPartition, uint64_t>>& ends) {
+uint64_t Log::Publish(const std::vector<std::pair<TopicPartition, uint64_t>>& ends,
+                      uint64_t bytes) {
   std::lock_guard<std::mutex> lock(mu_);
   for (const auto& [tp, end] : ends) {
     PartitionState& st = partitions_[tp];
     if (end > st.end) st.end = end;
   }
-  return ++sequence_;
+  ++sequence_;
+  history_.push_back(Publication{sequence_, bytes, ends});
+  pending_bytes_.fetch_add(bytes, std::memory_order_relaxed);
+  if (history_.size() > kMaxHistory) {
+    // Merge the two oldest: an epoch then reads both (still whole publications).
+    Publication first = std::move(history_.front());
+    history_.pop_front();
+    Publication& second = history_.front();
+    second.bytes += first.bytes;
+    for (const auto& [tp, end] : first.ends) {
+      bool found = false;
+      for (auto& [tp2, end2] : second.ends) {
+        if (tp2 == tp) {
+          end2 = std::max(end2, end);
+          found = true;
+        }
+      }
+      if (!found) second.ends.emplace_back(tp, end);
+    }
+  }
+  return sequence_;
+}
+
+void Log::Trim(uint64_t seq) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    while (!history_.empty() && history_.front().seq <= seq) {
+      const Publication& p = history_.front();
+      for (const auto& [tp, end] : p.ends) {
+        auto it = partitions_.find(tp);
+        if (it != partitions_.end() && end > it->second.trimmed_end) it->second.trimmed_end = end;
+      }
+      pending_bytes_.fetch_sub(p.bytes, std::memory_order_relaxed);
+      history_.pop_front();
+    }
+  }
+  room_cv_.notify_all();
+}
+
+Status Log::WaitForRoom(uint64_t max_bytes, const std::atomic<bool>* cancel,
+                        int64_t deadline_micros) {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (pending_bytes_.load(std::memory_order_relaxed) > max_bytes) {
+    if (cancel && cancel->load()) {
+      return Status::Error(sqlstate::kQueryCanceled, "canceling statement due to user request");
+    }
+    auto now = std::chrono::duration_cast<std::chrono::microseconds>(
+                   std::chrono::steady_clock::now().time_since_epoch())
+                   .count();
+    if (deadline_micros && now > deadline_micros) {
+      return Status::Error(sqlstate::kQueryCanceled,
+                           "canceling statement due to statement timeout");
+    }
+    room_cv_.wait_for(lock, std::chrono::milliseconds(20));
+  }
+  return Status::OK();
+}
+
+uint64_t Log::SnapshotBounded(const std::vector<TopicPartition>& tps, uint64_t max_bytes,
+                              std::vector<uint64_t>* ends) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  ends->clear();
+  // How many of the pending publications fit.
+  size_t take = 0;
+  uint64_t bytes = 0;
+  while (take < history_.size()) {
+    bytes += history_[take].bytes;
+    if (take > 0 && bytes > max_bytes) break;
+    take++;
+  }
+  if (take == history_.size()) {
+    for (const auto& tp : tps) {
+      auto it = partitions_.find(tp);
+      ends->push_back(it == partitions_.end() ? 0 : it->second.end);
+    }
+    return sequence_;
+  }
+  for (const auto& tp : tps) {
+    auto it = partitions_.find(tp);
+    uint64_t end = it == partitions_.end() ? 0 : it->second.trimmed_end;
+    for (size_t i = 0; i < take; i++) {
+      for (const auto& [tp2, end2] : history_[i].ends) {
+        if (tp2 == tp && end2 > end) end = end2;
+      }
+    }
+    ends->push_back(end);
+  }
+  return history_[take - 1].seq;
 }
 
 void Log::SetStartOffset(TopicPartition tp, uint64_t start) {

@@ -1,6 +1,9 @@
 #pragma once
 
+#include <atomic>
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -104,8 +107,23 @@ class Log {
   /// The first retained offset of a partition.
   uint64_t StartOffset(TopicPartition tp) const;
   /// Makes the given new end offsets visible (after the batches committed) and advances the
-  /// sequence; returns the new sequence.
-  uint64_t Publish(const std::vector<std::pair<TopicPartition, uint64_t>>& ends);
+  /// sequence; returns the new sequence. `bytes` is what the publication appended: it counts
+  /// toward PendingBytes until the stream engine processed it (Trim).
+  uint64_t Publish(const std::vector<std::pair<TopicPartition, uint64_t>>& ends,
+                   uint64_t bytes = 0);
+  /// The stream engine processed every publication up to `seq`: forgets them and wakes writers
+  /// waiting for room (WaitForRoom).
+  void Trim(uint64_t seq);
+  /// Bytes published but not yet processed by the stream engine (its lag, in bytes).
+  uint64_t PendingBytes() const { return pending_bytes_.load(std::memory_order_relaxed); }
+  /// Blocks while PendingBytes() exceeds `max_bytes`: 57014 when `cancel` is set or the deadline
+  /// (steady microseconds, 0 = none) passes first.
+  Status WaitForRoom(uint64_t max_bytes, const std::atomic<bool>* cancel, int64_t deadline_micros);
+  /// Like Snapshot, but stops at the last publication (at least one) whose bytes since the last
+  /// Trim stay within `max_bytes`, so one epoch reads a bounded amount and never half of a
+  /// publication (a transaction's writes to several topics are one publication).
+  uint64_t SnapshotBounded(const std::vector<TopicPartition>& tps, uint64_t max_bytes,
+                           std::vector<uint64_t>* ends) const;
   /// Advances a partition's start offset after retention deleted its head.
   void SetStartOffset(TopicPartition tp, uint64_t start);
   /// Adds to `batch` the deletion of every batch of a partition that holds only records below
@@ -134,7 +152,16 @@ class Log {
   struct PartitionState {
     uint64_t start = 0;
     uint64_t end = 0;
+    uint64_t trimmed_end = 0;  // the end as of the oldest publication not yet trimmed
   };
+  /// A publication not yet processed: its sequence, bytes and new end offsets.
+  struct Publication {
+    uint64_t seq = 0;
+    uint64_t bytes = 0;
+    std::vector<std::pair<TopicPartition, uint64_t>> ends;
+  };
+  /// Publications kept at most; older ones are merged (an epoch then reads them together).
+  static constexpr size_t kMaxHistory = 1 << 16;
   Store& store_;
   mutable std::mutex mu_;
   std::map<TopicPartition, PartitionState> partitions_;
@@ -142,6 +169,9 @@ class Log {
   // Publication 1 is what the log held when it was opened: readers that wait for it wait for the
   // replay after a restart.
   uint64_t sequence_ = 1;
+  std::deque<Publication> history_;
+  std::atomic<uint64_t> pending_bytes_{0};
+  std::condition_variable room_cv_;
 };
 
 }  // namespace freshet::storage

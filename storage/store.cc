@@ -8,7 +8,9 @@
 #include <rocksdb/utilities/transaction.h>
 #include <rocksdb/write_batch.h>
 
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
 #include <vector>
 
 #include "common/varint.h"
@@ -62,6 +64,12 @@ struct Store::Impl {
   std::unique_ptr<rocksdb::OptimisticTransactionDB> db;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;  // [default, spaces...]
   rocksdb::ColumnFamilyHandle* Handle(Space s) { return handles[static_cast<size_t>(s) + 1]; }
+  // Group commit (SyncWal): the sequence number the last fsync covered, whether one is running.
+  std::mutex sync_mu;
+  std::condition_variable sync_cv;
+  uint64_t synced_seq = 0;
+  bool syncing = false;
+  uint64_t syncs = 0;
   ~Impl() {
     if (db) {
       for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
@@ -305,6 +313,29 @@ Status Store::Flush() {
     RETURN_IF_ERROR(FromRocks(impl_->db->Flush(fo, impl_->handles[i]), "flush failed"));
   }
   return Status::OK();
+}
+
+Status Store::SyncWal() {
+  rocksdb::DB* db = impl_->db->GetBaseDB();
+  const uint64_t target = db->GetLatestSequenceNumber();
+  std::unique_lock<std::mutex> lock(impl_->sync_mu);
+  while (impl_->syncing) impl_->sync_cv.wait(lock);
+  if (impl_->synced_seq >= target) return Status::OK();  // an fsync that started later covered us
+  impl_->syncing = true;
+  const uint64_t covers = db->GetLatestSequenceNumber();
+  lock.unlock();
+  Status s = FromRocks(db->SyncWAL(), "could not sync the write-ahead log");
+  lock.lock();
+  impl_->syncing = false;
+  impl_->syncs++;
+  if (s.ok() && covers > impl_->synced_seq) impl_->synced_seq = covers;
+  impl_->sync_cv.notify_all();
+  return s;
+}
+
+uint64_t Store::wal_syncs() const {
+  std::lock_guard<std::mutex> lock(impl_->sync_mu);
+  return impl_->syncs;
 }
 
 uint64_t Store::ApproximateSize(Space space, std::string_view begin, std::string_view end) {

@@ -101,6 +101,12 @@ class Store {
                     std::string* value);
   /// Flushes memtables and waits, so a later kill -9 needs no WAL replay (clean shutdown).
   Status Flush();
+  /// Makes every write committed before the call durable (fsyncs the WAL). Group commit:
+  /// concurrent callers share one fsync — a caller whose writes an fsync in progress did not
+  /// cover waits for it and then leads the next one.
+  Status SyncWal();
+  /// Number of WAL fsyncs SyncWal issued (group commit lets one cover many commits).
+  uint64_t wal_syncs() const;
   /// Approximate on-disk bytes of [begin, end) in a space.
   uint64_t ApproximateSize(Space space, std::string_view begin, std::string_view end);
 
