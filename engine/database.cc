@@ -362,11 +362,11 @@ std::optional<planner::SystemRelationData> Database::SystemRelation(const std::s
     col("lag", T::kInt64);
     col("pending_bytes", T::kInt64);  // the whole log's, not yet processed by any view
     const int64_t pending = static_cast<int64_t>(log_->PendingBytes());
-    for (const auto& info : engine_->Info()) {
-      for (const auto& [topic, partition, pos] : info.positions) {
+    for (const auto& [view, positions] : engine_->CommittedPositions()) {
+      for (const auto& [topic, partition, pos] : positions) {
         uint64_t end = log_->EndOffset({topic, partition});
         d.rows.push_back(
-            {Value::Text(name_of(info.id)), Value::Text(name_of(topic)),
+            {Value::Text(name_of(view)), Value::Text(name_of(topic)),
              Value::Int32(static_cast<int32_t>(partition)), Value::Int64(static_cast<int64_t>(pos)),
              Value::Int64(static_cast<int64_t>(end)),
              Value::Int64(static_cast<int64_t>(end > pos ? end - pos : 0)), Value::Int64(pending)});

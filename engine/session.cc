@@ -1,6 +1,7 @@
 #include "engine/session.h"
 
 #include <chrono>
+#include <optional>
 
 #include "common/failpoint.h"
 #include "engine/database.h"
@@ -396,6 +397,43 @@ Status Session::RollbackToSavePoint() {
   return Status::OK();
 }
 
+namespace {
+
+/// Forwards everything to `inner` but holds back CommandComplete until Release: the last
+/// statement of a simple query reports success only once its implicit transaction committed
+/// (as PostgreSQL does), so a commit that fails (a full disk) is never preceded by a tag.
+class HeldCompleteSink : public pgwire::ResultSink {
+ public:
+  explicit HeldCompleteSink(pgwire::ResultSink& inner) : inner_(inner) {}
+  void Describe(const std::vector<pgwire::ColumnInfo>& columns) override {
+    inner_.Describe(columns);
+  }
+  void Rows(const DataChunk& chunk) override { inner_.Rows(chunk); }
+  void Complete(const std::string& tag) override { tag_ = tag; }
+  void Notice(const std::string& severity, const std::string& sqlstate,
+              const std::string& message) override {
+    inner_.Notice(severity, sqlstate, message);
+  }
+  void ParameterChanged(const std::string& name, const std::string& value) override {
+    inner_.ParameterChanged(name, value);
+  }
+  void CopyIn(const pgwire::CopyFormat& format) override { inner_.CopyIn(format); }
+  void CopyOut(const pgwire::CopyFormat& format) override { inner_.CopyOut(format); }
+  void CopyOutData(std::string_view data) override { inner_.CopyOutData(data); }
+  void CopyOutDone() override { inner_.CopyOutDone(); }
+  void Flush() override { inner_.Flush(); }
+  void Release() {
+    if (tag_) inner_.Complete(*tag_);
+    tag_.reset();
+  }
+
+ private:
+  pgwire::ResultSink& inner_;
+  std::optional<std::string> tag_;
+};
+
+}  // namespace
+
 Status Session::ExecuteSimple(std::string_view sql, pgwire::ResultSink& sink) {
   cancel_.store(false);
   statement_start_ = executor::SteadyMicros();
@@ -405,9 +443,12 @@ Status Session::ExecuteSimple(std::string_view sql, pgwire::ResultSink& sink) {
     return parsed.status();
   }
   ExecLock lock(*this);
-  for (const auto& stmt : *parsed) {
+  HeldCompleteSink last(sink);
+  for (size_t i = 0; i < parsed->size(); i++) {
+    const auto& stmt = (*parsed)[i];
     std::string_view text = sql.substr(stmt->start, stmt->end - stmt->start);
-    Status s = ExecuteInTransaction(*stmt, text, sink, {});
+    const bool is_last = i + 1 == parsed->size();
+    Status s = ExecuteInTransaction(*stmt, text, is_last ? last : sink, {});
     if (!s.ok()) {
       if (state_ == TxnState::kImplicit) {
         AbortTransaction();
@@ -415,12 +456,16 @@ Status Session::ExecuteSimple(std::string_view sql, pgwire::ResultSink& sink) {
       }
       return s;
     }
-    if (copy_) return Status::OK();  // COPY FROM STDIN continues with CopyData
+    if (copy_) {
+      last.Release();
+      return Status::OK();  // COPY FROM STDIN continues with CopyData
+    }
   }
   if (state_ == TxnState::kImplicit) {
     state_ = TxnState::kIdle;
     RETURN_IF_ERROR(CommitImplicit());
   }
+  last.Release();
   return Status::OK();
 }
 

@@ -18,6 +18,7 @@ constexpr const char* kMetaPrefix = "dataflow/";
 constexpr const char* kEpochKey = "engine/epoch";
 constexpr const char* kCheckpointKey = "engine/checkpoint";
 constexpr size_t kCheckpointsKept = 100;
+constexpr int64_t kCommitRetryMicros = 1000000;
 
 std::string EncodeCheckpoint(const CheckpointInfo& c) {
   return std::to_string(c.epoch) + " " + std::to_string(c.time_micros) + " " +
@@ -90,7 +91,8 @@ Status StreamEngine::Shutdown(int max_wait_ms) {
   if (target > demand_seq_) demand_seq_ = target;
   work_cv_.notify_all();
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(max_wait_ms);
-  while (processed_seq_ < target && std::chrono::steady_clock::now() < deadline) {
+  while (processed_seq_ < target && commit_error_.ok() &&
+         std::chrono::steady_clock::now() < deadline) {
     done_cv_.wait_for(lock, std::chrono::milliseconds(20));
   }
   stop_ = true;
@@ -144,6 +146,12 @@ Status StreamEngine::CommitEpoch(uint64_t epoch, storage::WriteBatch& batch, boo
   epochs_since_checkpoint_ = 0;
   last_checkpoint_steady_ = SteadyMicros();
   return Status::OK();
+}
+
+std::vector<std::pair<uint64_t, std::vector<std::tuple<uint64_t, uint32_t, uint64_t>>>>
+StreamEngine::CommittedPositions() {
+  std::lock_guard<std::mutex> lock(positions_mu_);
+  return positions_;
 }
 
 std::vector<CheckpointInfo> StreamEngine::Checkpoints() {
@@ -260,12 +268,10 @@ Result<std::vector<uint64_t>> StreamEngine::PersistedIds() {
 }
 
 void StreamEngine::NotifyCommit() {
-  bool wake;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    wake = demand_seq_ > visible_seq_ || Behind(demand_seq_);
-  }
-  if (wake) work_cv_.notify_all();
+  // Without mu_: the worker holds it for a whole epoch, and writers must not wait for epochs
+  // (ingest is decoupled from processing by the log). The worker re-checks whether an epoch is
+  // due; a wakeup it misses costs at most one barrier interval.
+  work_cv_.notify_all();
 }
 
 Status StreamEngine::WaitFor(uint64_t seq, const std::atomic<bool>* cancel, int64_t deadline_micros,
@@ -288,6 +294,7 @@ Status StreamEngine::WaitFor(uint64_t seq, const std::atomic<bool>* cancel, int6
   work_cv_.notify_all();
   while (!covered()) {
     if (stop_) return Status::Error(sqlstate::kAdminShutdown, "the server is shutting down");
+    if (!commit_error_.ok()) return commit_error_;
     if (cancel && cancel->load()) {
       return Status::Error(sqlstate::kQueryCanceled, "canceling statement due to user request");
     }
@@ -437,6 +444,10 @@ void StreamEngine::Run() {
   std::unique_lock<std::mutex> lock(mu_);
   auto last = std::chrono::steady_clock::now();
   while (!stop_) {
+    if (!commit_error_.ok() && SteadyMicros() < retry_at_steady_) {
+      work_cv_.wait_for(lock, std::chrono::milliseconds(100));
+      continue;
+    }
     // Run an epoch at once when someone waits for it, else once per barrier interval.
     bool urgent = demand_seq_ > visible_seq_ || more_ || Behind(demand_seq_);
     if (!urgent) {
@@ -518,6 +529,8 @@ void StreamEngine::RunEpoch() {
   std::map<storage::TopicPartition, uint64_t> ends;
   for (size_t i = 0; i < tps.size(); i++) ends[tps[i]] = end_list[i];
   more_ = false;
+  std::map<uint64_t, uint64_t> covered_before;  // restored when the commit fails
+  for (auto& [id, e] : dataflows_) covered_before[id] = e.covered_seq;
   for (auto& [id, e] : dataflows_) {
     if (!e.broken.ok()) continue;
     batch.SetSavePoint();
@@ -534,15 +547,40 @@ void StreamEngine::RunEpoch() {
   Status s = CommitEpoch(epoch, batch, /*force=*/false, /*shutdown=*/false);
   if (!s.ok()) {
     spdlog::error("epoch {} could not be committed: {}", epoch, s.message());
+    for (auto& [id, e] : dataflows_) {
+      auto it = covered_before.find(id);
+      if (it != covered_before.end()) e.covered_seq = it->second;
+    }
     ReloadAll();
     more_ = true;
+    // Retry after a pause (a full disk may get room); readers waiting meanwhile get the error.
+    commit_error_ =
+        Status::Error(s.sqlstate(), "materialized views cannot advance: " + s.message());
+    retry_at_steady_ = SteadyMicros() + kCommitRetryMicros;
     return;
   }
+  commit_error_ = Status::OK();
   processed_seq_ = seq;
   log_.Trim(seq);
   // The epoch stopped short of the latest publication (epoch_max_bytes): go on at once.
   if (seq < log_.sequence()) more_ = true;
   UpdateVisible(seq);
+  {
+    // Committed positions for consumer_lag, readable while the next epoch runs.
+    std::vector<std::pair<uint64_t, std::vector<std::tuple<uint64_t, uint32_t, uint64_t>>>> all;
+    for (auto& [id, e] : dataflows_) {
+      auto& entry = all.emplace_back(id, std::vector<std::tuple<uint64_t, uint32_t, uint64_t>>{});
+      for (auto* src : e.df->sources()) {
+        auto tps = src->Partitions();
+        auto pos = src->Positions();
+        for (size_t i = 0; i < tps.size() && i < pos.size(); i++) {
+          entry.second.emplace_back(tps[i].topic, tps[i].partition, pos[i]);
+        }
+      }
+    }
+    std::lock_guard<std::mutex> lock(positions_mu_);
+    positions_ = std::move(all);
+  }
   if (!recovery_.done && visible_seq_ >= recovery_seq_ && !Behind(recovery_seq_)) {
     recovery_.done = true;
     recovery_.replay_micros = SteadyMicros() - replay_start_steady_;

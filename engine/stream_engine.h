@@ -10,6 +10,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "common/status.h"
@@ -150,6 +151,10 @@ class StreamEngine {
   /// Recent checkpoints, oldest first (the last one of the previous run first after a restart).
   std::vector<CheckpointInfo> Checkpoints();
   RecoveryInfo Recovery();
+  /// Per view: (topic, partition, offset) consumed as of the last committed epoch. Does not wait
+  /// for an epoch in progress (consumer lag is asked while views are behind).
+  std::vector<std::pair<uint64_t, std::vector<std::tuple<uint64_t, uint32_t, uint64_t>>>>
+  CommittedPositions();
   /// Called by the owner once every view was added at startup: recovery's restore phase ends.
   void RestoreDone(int64_t restore_micros);
   const StreamEngineOptions& options() const { return options_; }
@@ -214,6 +219,11 @@ class StreamEngine {
   uint64_t bytes_since_checkpoint_ = 0;
   uint64_t epochs_since_checkpoint_ = 0;
   RecoveryInfo recovery_;
+  std::mutex positions_mu_;  // guards positions_ (not mu_: readable during an epoch)
+  std::vector<std::pair<uint64_t, std::vector<std::tuple<uint64_t, uint32_t, uint64_t>>>>
+      positions_;
+  Status commit_error_;  // the last epoch commit's failure, until one succeeds
+  int64_t retry_at_steady_ = 0;
   uint64_t recovery_seq_ = 1;  // the publication replay must cover
   int64_t replay_start_steady_ = 0;
   std::mutex commit_mu_;

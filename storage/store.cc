@@ -7,7 +7,9 @@
 #include <rocksdb/utilities/optimistic_transaction_db.h>
 #include <rocksdb/utilities/transaction.h>
 #include <rocksdb/write_batch.h>
+#include <sys/statvfs.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
@@ -70,6 +72,28 @@ struct Store::Impl {
   uint64_t synced_seq = 0;
   bool syncing = false;
   uint64_t syncs = 0;
+  // The first failed write (a full disk, an I/O error): every later write returns it without
+  // touching RocksDB, whose WAL writer must not be synced after a failed append.
+  std::atomic<bool> failed{false};
+  std::mutex failed_mu;
+  Status failure;
+  Status Failure() {
+    if (!failed.load(std::memory_order_acquire)) return Status::OK();
+    std::lock_guard<std::mutex> lock(failed_mu);
+    return failure;
+  }
+  /// Records `s` when it is a storage failure (not a conflict); returns it.
+  Status Note(Status s) {
+    if (s.ok() || s.sqlstate() == "40001") return s;
+    std::lock_guard<std::mutex> lock(failed_mu);
+    if (!failed.load()) {
+      failure = Status::Error(s.sqlstate(), s.message() +
+                                                " (the data directory takes no more writes until "
+                                                "the server is restarted)");
+      failed.store(true, std::memory_order_release);
+    }
+    return s;
+  }
   ~Impl() {
     if (db) {
       for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
@@ -95,6 +119,19 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir) {
   if (ec) {
     return Status::Error(sqlstate::kIoError,
                          "could not create data directory \"" + dir + "\": " + ec.message());
+  }
+  // RocksDB writes a new WAL and MANIFEST while it opens, and aborts when that fails midway:
+  // refuse a (nearly) full file system up front, with a message that says so.
+  struct statvfs fs;
+  if (statvfs(dir.c_str(), &fs) == 0) {
+    uint64_t free_bytes = static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize;
+    if (free_bytes < kMinFreeBytes) {
+      return Status::Error(sqlstate::kDiskFull,
+                           "the file system of data directory \"" + dir + "\" has only " +
+                               std::to_string(free_bytes / 1024) + " kB free; Freshet needs " +
+                               std::to_string(kMinFreeBytes >> 20) +
+                               " MB to start (free some space and start again)");
+    }
   }
   rocksdb::Options options;
   options.create_if_missing = true;
@@ -154,11 +191,13 @@ Result<bool> Store::Get(Space space, std::string_view key, std::string* value,
 }
 
 Status Store::Put(Space space, std::string_view key, std::string_view value) {
+  RETURN_IF_ERROR(impl_->Failure());
   rocksdb::WriteOptions wo;
   wo.sync = true;
-  return FromRocks(impl_->db->Put(wo, impl_->Handle(space), rocksdb::Slice(key.data(), key.size()),
-                                  rocksdb::Slice(value.data(), value.size())),
-                   "write failed");
+  return impl_->Note(
+      FromRocks(impl_->db->Put(wo, impl_->Handle(space), rocksdb::Slice(key.data(), key.size()),
+                               rocksdb::Slice(value.data(), value.size())),
+                "write failed"));
 }
 
 Status Store::Scan(Space space, std::string_view begin, std::string_view end,
@@ -216,7 +255,9 @@ Status Store::Write(WriteBatch& batch, bool sync) {
   wo.sync = sync;
   // Through the base DB: the optimistic-transaction layer rejects range deletions, and its
   // conflict checks still see these writes (they compare memtable sequence numbers).
-  return FromRocks(impl_->db->GetBaseDB()->Write(wo, &batch.impl_->batch), "write failed");
+  RETURN_IF_ERROR(impl_->Failure());
+  return impl_->Note(
+      FromRocks(impl_->db->GetBaseDB()->Write(wo, &batch.impl_->batch), "write failed"));
 }
 
 Snapshot::Snapshot(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -307,6 +348,7 @@ Result<bool> Store::Last(Space space, std::string_view begin, std::string_view e
 }
 
 Status Store::Flush() {
+  RETURN_IF_ERROR(impl_->Failure());
   rocksdb::FlushOptions fo;
   fo.wait = true;
   for (size_t i = 1; i < impl_->handles.size(); i++) {
@@ -324,7 +366,8 @@ Status Store::SyncWal() {
   impl_->syncing = true;
   const uint64_t covers = db->GetLatestSequenceNumber();
   lock.unlock();
-  Status s = FromRocks(db->SyncWAL(), "could not sync the write-ahead log");
+  Status s = impl_->Failure();
+  if (s.ok()) s = impl_->Note(FromRocks(db->SyncWAL(), "could not sync the write-ahead log"));
   lock.lock();
   impl_->syncing = false;
   impl_->syncs++;
@@ -416,7 +459,8 @@ Status Transaction::Commit(bool sync) {
   rocksdb::WriteOptions wo;
   wo.sync = sync;
   impl_->txn->SetWriteOptions(wo);
-  return FromRocks(impl_->txn->Commit(), "commit failed");
+  RETURN_IF_ERROR(impl_->store->Failure());
+  return impl_->store->Note(FromRocks(impl_->txn->Commit(), "commit failed"));
 }
 
 void Transaction::Rollback() { (void)impl_->txn->Rollback(); }

@@ -69,6 +69,8 @@ class Cursor {
 class Store {
  public:
   static constexpr uint32_t kFormatVersion = 3;
+  /// Free space the data directory's file system needs for Open to proceed.
+  static constexpr uint64_t kMinFreeBytes = 8 << 20;
 
   ~Store();
   /// Opens (creating if needed) the store in `dir`. Refuses a directory written by another

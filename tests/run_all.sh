@@ -38,6 +38,7 @@ run "psql meta-commands" bash tests/psql_test.sh "$build"
 run "materialized views vs PostgreSQL" bash tests/pg_differential.sh "$build"
 run "nexmark vs PostgreSQL" bash tests/nexmark_check.sh "$build"
 run "kill -9 durability" bash tests/kill9_test.sh "$build"
+run "durability: shutdown, faults, backpressure" bash tests/durability_test.sh "$build"
 run "crash test (20 kill cycles)" "$build/freshet-crash-test" --server "$build/freshet" --cycles "${CRASH_CYCLES:-20}"
 run "protocol fuzz" python3 tests/fuzz_protocol.py "$build/freshet" --rounds 250
 echo "${passed} passed, ${failed} failed"

@@ -762,3 +762,82 @@ TEST_F(EngineTest, WindowStateStaysBoundedAsWatermarksAdvance) {
 
 }  // namespace
 }  // namespace freshet::engine
+
+namespace freshet::engine {
+namespace {
+
+TEST_F(EngineTest, DirectoryOfAnotherFormatVersionIsRefusedAtStartup) {
+  ASSERT_EQ(Exec("CREATE TABLE t (x int PRIMARY KEY); INSERT INTO t VALUES (1)"), "");
+  session_.reset();
+  db_.reset();
+  {
+    auto store = storage::Store::Open(dir_);
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE((*store)->Put(storage::Space::kMeta, "format_version", "2").ok());
+  }
+  auto db = Database::Open(dir_, options_);
+  ASSERT_FALSE(db.ok());
+  EXPECT_EQ(db.status().sqlstate(), "XX001");
+  EXPECT_NE(db.status().message().find("format version 2"), std::string::npos)
+      << db.status().message();
+  EXPECT_NE(db.status().message().find("this server uses format version 3"), std::string::npos);
+  {
+    auto store = storage::Store::Open(dir_);
+    ASSERT_FALSE(store.ok());  // the store itself refuses too
+  }
+}
+
+TEST_F(EngineTest, CheckpointsAndRecoveryAreReported) {
+  options_.checkpoint_interval_ms = 0;  // every epoch commit is a checkpoint
+  Reopen();
+  ASSERT_EQ(Exec("CREATE TABLE t (x int PRIMARY KEY, g int); CREATE MATERIALIZED VIEW v AS "
+                 "SELECT g, count(*) FROM t GROUP BY g"),
+            "");
+  ASSERT_EQ(Exec("INSERT INTO t SELECT i, i % 3 FROM generate_series(1, 100) g(i)"), "");
+  EXPECT_EQ(Query("SELECT * FROM v ORDER BY g"), (Rows{"0|33", "1|34", "2|33"}));
+  auto rows = Query(
+      "SELECT count(*) > 0, bool_and(bytes_written > 0), bool_and(duration_ms >= 0), "
+      "bool_or(shutdown) FROM freshet_catalog.checkpoints");
+  EXPECT_EQ(rows, Rows{"t|t|t|f"});
+  // A clean shutdown writes a last checkpoint; the next start restores the view and replays
+  // nothing.
+  ASSERT_TRUE(db_->Shutdown().ok());
+  Reopen();
+  EXPECT_EQ(Query("SELECT clean_shutdown, views_restored, replayed_records FROM "
+                  "freshet_catalog.recovery"),
+            Rows{"t|1|0"});
+  EXPECT_EQ(Query("SELECT shutdown FROM freshet_catalog.checkpoints"), Rows{"t"});
+  EXPECT_EQ(Query("SELECT * FROM v ORDER BY g"), (Rows{"0|33", "1|34", "2|33"}));
+  // Without a shutdown (as after a crash), the writes since the last commit are replayed.
+  ASSERT_EQ(Exec("INSERT INTO t VALUES (1000, 0)"), "");
+  EXPECT_EQ(Query("SELECT * FROM v ORDER BY g"), (Rows{"0|34", "1|34", "2|33"}));
+  Reopen();
+  EXPECT_EQ(Query("SELECT clean_shutdown, views_restored FROM freshet_catalog.recovery"),
+            Rows{"f|1"});
+  EXPECT_EQ(Query("SELECT * FROM v ORDER BY g"), (Rows{"0|34", "1|34", "2|33"}));
+}
+
+TEST_F(EngineTest, EpochsReadABoundedShareOfALongLag) {
+  options_.epoch_max_bytes = 4096;             // a few publications per epoch
+  options_.barrier_interval_ms = 3600 * 1000;  // no epoch until the read asks for one
+  Reopen();
+  ASSERT_EQ(Exec("CREATE TABLE t (x int PRIMARY KEY, p text); CREATE MATERIALIZED VIEW v AS "
+                 "SELECT count(*), sum(length(p)) FROM t"),
+            "");
+  uint64_t epoch_before = db_->engine().epoch();
+  for (int i = 0; i < 200; i++) {
+    // Each a transaction over two statements: an epoch must never stop inside one.
+    ASSERT_EQ(
+        Exec("BEGIN; INSERT INTO t VALUES (" + std::to_string(2 * i) + ", repeat('x', 100)); " +
+             "INSERT INTO t VALUES (" + std::to_string(2 * i + 1) + ", repeat('y', 100)); COMMIT"),
+        "");
+  }
+  EXPECT_EQ(Query("SELECT * FROM v"), Rows{"400|40000"});
+  // The read found all 200 publications (~230 bytes each) pending; at most 4 KB per epoch took
+  // at least a dozen epochs (one epoch without the bound).
+  EXPECT_GE(db_->engine().epoch() - epoch_before, 12u);
+  EXPECT_EQ(db_->log().PendingBytes(), 0u);
+}
+
+}  // namespace
+}  // namespace freshet::engine
