@@ -31,7 +31,9 @@ Database::~Database() {
 Result<std::unique_ptr<Database>> Database::Open(const std::string& data_dir,
                                                  StreamEngineOptions options) {
   auto db = std::unique_ptr<Database>(new Database());
+  int64_t open_start = executor::SteadyMicros();
   ASSIGN_OR_RETURN(db->store_, storage::Store::Open(data_dir));
+  int64_t open_micros = executor::SteadyMicros() - open_start;
   db->log_ = std::make_unique<storage::Log>(*db->store_);
   Database* raw = db.get();
   db->engine_ = std::make_unique<StreamEngine>(
@@ -47,7 +49,7 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& data_dir,
   for (uint64_t id : persisted) {
     if (!live.count(id)) RETURN_IF_ERROR(db->engine_->DropState(id));
   }
-  db->engine_->RestoreDone(executor::SteadyMicros() - restore_start);
+  db->engine_->RestoreDone(open_micros, executor::SteadyMicros() - restore_start);
   db->engine_->Start();
   return db;
 }
@@ -334,6 +336,7 @@ std::optional<planner::SystemRelationData> Database::SystemRelation(const std::s
     col("started_at", T::kTimestampTz);
     col("from_epoch", T::kInt64);
     col("clean_shutdown", T::kBool);
+    col("store_open_ms", T::kFloat64);
     col("views_restored", T::kInt64);
     col("state_entries", T::kInt64);
     col("restore_ms", T::kFloat64);
@@ -344,6 +347,7 @@ std::optional<planner::SystemRelationData> Database::SystemRelation(const std::s
     d.rows.push_back({Value::TimestampTz(r.started_micros),
                       Value::Int64(static_cast<int64_t>(r.checkpoint_epoch)),
                       Value::Bool(r.clean_shutdown),
+                      Value::Float64(static_cast<double>(r.store_open_micros) / 1000.0),
                       Value::Int64(static_cast<int64_t>(r.dataflows)),
                       Value::Int64(static_cast<int64_t>(r.state_entries)),
                       Value::Float64(static_cast<double>(r.restore_micros) / 1000.0),

@@ -87,6 +87,7 @@ struct RecoveryInfo {
   bool clean_shutdown = false;    // the previous run ended with a shutdown checkpoint
   size_t dataflows = 0;           // restored from their state
   size_t state_entries = 0;       // operator state entries loaded
+  int64_t store_open_micros = 0;  // opening RocksDB (its own WAL replay after a crash)
   int64_t restore_micros = 0;     // loading state
   uint64_t replayed_records = 0;  // log records read to catch up
   int64_t replay_micros = 0;      // from the end of the restore to caught up
@@ -156,7 +157,7 @@ class StreamEngine {
   std::vector<std::pair<uint64_t, std::vector<std::tuple<uint64_t, uint32_t, uint64_t>>>>
   CommittedPositions();
   /// Called by the owner once every view was added at startup: recovery's restore phase ends.
-  void RestoreDone(int64_t restore_micros);
+  void RestoreDone(int64_t store_open_micros, int64_t restore_micros);
   const StreamEngineOptions& options() const { return options_; }
   /// EXPLAIN lines of a running view.
   Result<std::vector<std::string>> Explain(uint64_t id);

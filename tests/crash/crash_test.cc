@@ -366,16 +366,22 @@ class Client {
       return true;
     }
     Outcome o = c.Exec("COMMIT", &err);
+    return Settle(o, InDoubt{InDoubt::kTxn, fx}, stats_.acked_txns, 1);
+  }
+
+  /// Books an operation's outcome: applied to the oracle when acknowledged, kept in doubt when
+  /// the connection broke (false: the server is gone), dropped when the server refused it.
+  bool Settle(Outcome o, InDoubt doubt, std::atomic<int64_t>& counter, int64_t n) {
     if (o == Outcome::kBroken) {
-      in_doubt_ = InDoubt{InDoubt::kTxn, fx};
+      in_doubt_ = std::move(doubt);
       return false;
     }
     if (o == Outcome::kError) {
       stats_.failed++;
       return true;
     }
-    Apply(fx);
-    stats_.acked_txns++;
+    Apply(doubt.effects);
+    counter += n;
     return true;
   }
 
@@ -392,17 +398,7 @@ class Client {
     }
     std::string err;
     Outcome o = c.Exec(sql, &err);
-    if (o == Outcome::kBroken) {
-      in_doubt_ = InDoubt{InDoubt::kEvents, fx};
-      return false;
-    }
-    if (o == Outcome::kError) {
-      stats_.failed++;
-      return true;
-    }
-    Apply(fx);
-    stats_.event_rows += n;
-    return true;
+    return Settle(o, InDoubt{InDoubt::kEvents, fx}, stats_.event_rows, n);
   }
 
   bool CopyEvents(Conn& c) {
@@ -418,17 +414,7 @@ class Client {
     }
     std::string err;
     Outcome o = c.Copy("events", lines, &err);
-    if (o == Outcome::kBroken) {
-      in_doubt_ = InDoubt{InDoubt::kEvents, fx};
-      return false;
-    }
-    if (o == Outcome::kError) {
-      stats_.failed++;
-      return true;
-    }
-    Apply(fx);
-    stats_.copy_rows += n;
-    return true;
+    return Settle(o, InDoubt{InDoubt::kEvents, fx}, stats_.copy_rows, n);
   }
 
   bool CopyOrders(Conn& c) {
@@ -446,17 +432,7 @@ class Client {
     }
     std::string err;
     Outcome o = c.Copy("orders", lines, &err);
-    if (o == Outcome::kBroken) {
-      in_doubt_ = InDoubt{InDoubt::kOrders, fx};
-      return false;
-    }
-    if (o == Outcome::kError) {
-      stats_.failed++;
-      return true;
-    }
-    Apply(fx);
-    stats_.copy_rows += n;
-    return true;
+    return Settle(o, InDoubt{InDoubt::kOrders, fx}, stats_.copy_rows, n);
   }
 
   bool UpdateOne(Conn& c) {
@@ -473,17 +449,7 @@ class Client {
     Outcome o = c.Exec("UPDATE accounts SET balance = " + std::to_string(a.balance) +
                            " WHERE id = " + std::to_string(aid),
                        &err);
-    if (o == Outcome::kBroken) {
-      in_doubt_ = InDoubt{InDoubt::kUpdate, fx, aid, a.balance};
-      return false;
-    }
-    if (o == Outcome::kError) {
-      stats_.failed++;
-      return true;
-    }
-    Apply(fx);
-    stats_.updates++;
-    return true;
+    return Settle(o, InDoubt{InDoubt::kUpdate, fx, aid, a.balance}, stats_.updates, 1);
   }
 
   bool DeleteOne(Conn& c) {
@@ -494,17 +460,7 @@ class Client {
     fx.accounts[aid] = std::nullopt;
     std::string err;
     Outcome o = c.Exec("DELETE FROM accounts WHERE id = " + std::to_string(aid), &err);
-    if (o == Outcome::kBroken) {
-      in_doubt_ = InDoubt{InDoubt::kDelete, fx, aid};
-      return false;
-    }
-    if (o == Outcome::kError) {
-      stats_.failed++;
-      return true;
-    }
-    Apply(fx);
-    stats_.deletes++;
-    return true;
+    return Settle(o, InDoubt{InDoubt::kDelete, fx, aid}, stats_.deletes, 1);
   }
 
   int id_;
