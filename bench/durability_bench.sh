@@ -62,7 +62,7 @@ cat > "$work/insert.sql" <<'EOF'
 INSERT INTO e VALUES (:client_id, :k, :k * 3);
 EOF
 tps() {  # tps CLIENTS [PGOPTIONS]
-  PGOPTIONS=${2:-} "$pgbench" -h 127.0.0.1 -p "$port" -U freshet -n -f "$work/insert.sql" -c "$1" -j "$1" \
+  PGOPTIONS=${2:-} "$pgbench" -h 127.0.0.1 -p "$port" -U freshet -n -M prepared -f "$work/insert.sql" -c "$1" -j "$1" \
     -T "$secs" freshet 2>/dev/null | sed -n 's/^tps = \([0-9.]*\).*/\1/p'
 }
 prepare() {
@@ -96,10 +96,15 @@ echo "== 3. synchronous_commit on and off (${secs} s each)"
 start "$work/sync"
 prepare
 for c in 1 8; do
-  on1=$(tps $c)
-  off1=$(tps $c "-c synchronous_commit=off")
-  on2=$(tps $c)
-  off2=$(tps $c "-c synchronous_commit=off")
-  echo "$c client(s): synchronous_commit=on $on1 / $on2 tx/s, off $off1 / $off2 tx/s (off/on $(python3 -c "print(round(($off1 + $off2) / ($on1 + $on2), 2))"))"
+  on=""
+  off=""
+  for round in 1 2 3; do  # alternated, medians compared
+    on="$on $(tps $c)"
+    off="$off $(tps $c "-c synchronous_commit=off")"
+  done
+  echo "$c client(s): synchronous_commit=on:$on tx/s; off:$off tx/s (median off/on $(python3 -c "
+import statistics
+a = [float(x) for x in '$on'.split()]; b = [float(x) for x in '$off'.split()]
+print(round(statistics.median(b) / statistics.median(a), 2))"))"
 done
 stop9

@@ -46,11 +46,23 @@ Points* Load() {
   return points;
 }
 
+std::atomic<bool> armed{false};
+
+void OnArmSignal(int) { armed.store(true); }
+
 }  // namespace
+
+void InstallArmSignal() {
+  if (!Load()) return;
+  struct sigaction sa {};
+  sa.sa_handler = OnArmSignal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGUSR1, &sa, nullptr);
+}
 
 bool Hit(std::string_view name) {
   Points* p = Load();
-  if (!p) return false;
+  if (!p || !armed.load(std::memory_order_relaxed)) return false;
   for (const auto& [point, probability] : p->points) {
     if (point != name) continue;
     std::lock_guard<std::mutex> lock(p->mu);

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <string>
 
+#include "common/failpoint.h"
 #include "engine/database.h"
 #include "pgwire/server.h"
 
@@ -105,6 +106,7 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
+  freshet::failpoint::InstallArmSignal();  // crash tests only (FRESHET_FAILPOINTS)
 
   auto db = freshet::engine::Database::Open(data_dir, engine_options);
   if (!db.ok()) {

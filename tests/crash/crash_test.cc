@@ -691,6 +691,10 @@ class Server {
     }
     return false;
   }
+  /// Arms the server's failpoints (they stay off while it recovers and is checked).
+  void ArmFailpoints() {
+    if (pid_ > 0) kill(pid_, SIGUSR1);
+  }
   void Kill() {
     if (pid_ > 0) {
       kill(pid_, SIGKILL);
@@ -958,6 +962,7 @@ int main(int argc, char** argv) {
       server.Kill();
       break;
     }
+    if (!failpoints.empty()) server.ArmFailpoints();
     // Load: the clients, a DDL client, and a reader checking that no view ever shows half a
     // transaction (every committed transaction adds exactly two notes).
     std::atomic<bool> stop{false};
