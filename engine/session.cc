@@ -1,5 +1,7 @@
 #include "engine/session.h"
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <optional>
 
@@ -836,6 +838,40 @@ Status Session::HandleShow(const parser::ShowStatement& stmt, pgwire::ResultSink
 
 // --- Extended protocol ---
 
+namespace {
+
+/// The highest $n parameter in a statement's text (0 when none), skipping string literals,
+/// quoted identifiers and comments: statements other than SELECT are not bound at Parse time, yet
+/// a client that sent no parameter types (pgbench, most drivers) binds as many as the text uses.
+size_t MaxParamIndex(std::string_view sql) {
+  size_t max_index = 0;
+  for (size_t i = 0; i < sql.size(); i++) {
+    char c = sql[i];
+    if (c == '\'' || c == '"') {
+      for (i++; i < sql.size() && sql[i] != c; i++) {
+      }
+    } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+      while (i < sql.size() && sql[i] != '\n') i++;
+    } else if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
+      size_t end = sql.find("*/", i + 2);
+      i = end == std::string_view::npos ? sql.size() : end + 1;
+    } else if (c == '$' && i + 1 < sql.size() &&
+               std::isdigit(static_cast<unsigned char>(sql[i + 1])) &&
+               (i == 0 ||
+                !(std::isalnum(static_cast<unsigned char>(sql[i - 1])) || sql[i - 1] == '_'))) {
+      size_t n = 0;
+      for (i++; i < sql.size() && std::isdigit(static_cast<unsigned char>(sql[i])); i++) {
+        n = n * 10 + static_cast<size_t>(sql[i] - '0');
+      }
+      i--;
+      max_index = std::max(max_index, n);
+    }
+  }
+  return max_index;
+}
+
+}  // namespace
+
 Result<pgwire::PreparedInfo> Session::Prepare(const std::string& name, std::string_view sql,
                                               const std::vector<uint32_t>& param_oids) {
   ASSIGN_OR_RETURN(auto stmts, parser::Parser::Parse(sql));
@@ -868,6 +904,10 @@ Result<pgwire::PreparedInfo> Session::Prepare(const std::string& name, std::stri
       p.info.returns_rows = true;
       auto& show = static_cast<parser::ShowStatement&>(*p.stmt);
       p.info.columns.push_back({Lower(show.name), SqlType(TypeId::kText)});
+    } else {
+      // Typed when executed (an INSERT's values take their columns' types).
+      size_t used = MaxParamIndex(sql);
+      while (p.param_types.size() < used) p.param_types.push_back(SqlType(TypeId::kUnknown));
     }
   }
   for (const SqlType& t : p.param_types) {

@@ -291,6 +291,19 @@ TEST_F(EngineTest, ExtendedProtocolWithTextAndBinaryParameters) {
   EXPECT_EQ(Query("SELECT count(*) FROM p"), Rows{"2"});
   // Several statements cannot be prepared at once.
   EXPECT_EQ(session_->Prepare("two", "SELECT 1; SELECT 2", {}).status().sqlstate(), "42601");
+  // A write prepared without parameter types (pgbench, most drivers) takes as many as its text
+  // uses ($n in literals and comments aside); its values are typed by their columns.
+  auto untyped = session_->Prepare(
+      "untyped", "INSERT INTO p VALUES ($2 * 10, '$9' || $1) -- $7\n /* $8 */", {});
+  ASSERT_TRUE(untyped.ok()) << untyped.status().ToString();
+  EXPECT_EQ(untyped->param_oids.size(), 2u);
+  CaptureSink untyped_sink;
+  ASSERT_TRUE(session_
+                  ->ExecutePrepared("untyped",
+                                    {{std::string("x"), false}, {std::string("5"), false}},
+                                    untyped_sink)
+                  .ok());
+  EXPECT_EQ(Query("SELECT name FROM p WHERE id = 50"), Rows{"$9x"});
 }
 
 }  // namespace
