@@ -105,9 +105,37 @@ Session::Session(Database& db, std::string user,
   settings_["session_authorization"] = user_;
   for (const auto& [k, v] : startup_params) {
     std::string name = Lower(k);
-    if (name == "user" || name == "database" || name == "options" || name == "replication") {
+    if (name == "options") {
+      // Command-line style settings (PGOPTIONS): "-c name=value", "-cname=value",
+      // "--name=value", separated by spaces.
+      std::vector<std::string> words;
+      std::string word;
+      for (char c : v + " ") {
+        if (c == ' ') {
+          if (!word.empty()) words.push_back(word);
+          word.clear();
+        } else {
+          word += c;
+        }
+      }
+      for (size_t i = 0; i < words.size(); i++) {
+        std::string setting;
+        if (words[i] == "-c" && i + 1 < words.size()) {
+          setting = words[++i];
+        } else if (words[i].rfind("-c", 0) == 0) {
+          setting = words[i].substr(2);
+        } else if (words[i].rfind("--", 0) == 0) {
+          setting = words[i].substr(2);
+        }
+        size_t eq = setting.find('=');
+        if (eq == std::string::npos) continue;
+        std::string option = Lower(setting.substr(0, eq));
+        std::replace(option.begin(), option.end(), '-', '_');
+        if (settings_.count(option)) (void)SetParameter(option, setting.substr(eq + 1), nullptr);
+      }
       continue;
     }
+    if (name == "user" || name == "database" || name == "replication") continue;
     if (settings_.count(name)) (void)SetParameter(name, v, nullptr);
   }
 }

@@ -854,3 +854,24 @@ TEST_F(EngineTest, EpochsReadABoundedShareOfALongLag) {
 
 }  // namespace
 }  // namespace freshet::engine
+
+namespace freshet::engine {
+namespace {
+
+TEST_F(EngineTest, StartupOptionsSetParameters) {
+  // PGOPTIONS arrives as the startup parameter "options".
+  auto s = db_->StartSession({{"user", "freshet"},
+                              {"database", "freshet"},
+                              {"options", "-c synchronous_commit=off --extra-float-digits=2"}});
+  ASSERT_TRUE(s.ok());
+  ASSERT_EQ(Exec("SHOW synchronous_commit", s->get()), "");
+  EXPECT_EQ(sink_.rows, Rows{"off"});
+  ASSERT_EQ(Exec("SHOW extra_float_digits", s->get()), "");
+  EXPECT_EQ(sink_.rows, Rows{"2"});
+  // Unacknowledged-until-synced or not, the write is there.
+  ASSERT_EQ(Exec("CREATE TABLE t (x int); INSERT INTO t VALUES (1)", s->get()), "");
+  EXPECT_EQ(Query("SELECT count(*) FROM t"), Rows{"1"});
+}
+
+}  // namespace
+}  // namespace freshet::engine
