@@ -158,7 +158,7 @@ std::optional<planner::SystemRelationData> Database::SystemRelation(const std::s
   using T = TypeId;
   // What the engine reports reflects every write committed before the query (as view reads),
   // except lag and durability, which report the moment they are asked.
-  if (name != "consumer_lag" && name != "checkpoints" && name != "recovery") {
+  if (name != "consumer_lag" && name != "checkpoints" && name != "recovery" && name != "wal") {
     Status waited =
         engine_->WaitFor(log_->sequence(), nullptr, executor::SteadyMicros() + 30000000);
     (void)waited;
@@ -330,6 +330,14 @@ std::optional<planner::SystemRelationData> Database::SystemRelation(const std::s
                         Value::Float64(static_cast<double>(c.duration_micros) / 1000.0),
                         Value::Bool(c.shutdown)});
     }
+    return d;
+  }
+  if (name == "wal") {
+    // Group commit at work: commits that waited for durability, and the fsyncs that served them.
+    col("durable_commits", T::kInt64);
+    col("fsyncs", T::kInt64);
+    d.rows.push_back({Value::Int64(static_cast<int64_t>(store_->wal_sync_requests())),
+                      Value::Int64(static_cast<int64_t>(store_->wal_syncs()))});
     return d;
   }
   if (name == "recovery") {

@@ -22,7 +22,7 @@ void PrintUsage() {
       "  --data-dir DIR   where tables and the catalog are stored (default ./freshet-data)\n"
       "  --host HOST      address to listen on (default 127.0.0.1)\n"
       "  --port PORT      TCP port (default 5444)\n"
-      "  --threads N      protocol I/O threads (default 2)\n"
+      "  --threads N      protocol I/O threads (default 8)\n"
       "  --checkpoint-interval-ms MS\n"
       "                   time between checkpoints (synced epoch commits; default 1000)\n"
       "  --max-log-lag BYTES\n"

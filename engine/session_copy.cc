@@ -368,7 +368,7 @@ Status Session::FlushCopyLines(bool final) {
 Status Session::CopyData(std::string_view data) {
   if (failpoint::Hit("copy")) failpoint::Crash("copy");
   if (!copy_) return Status::Error(sqlstate::kProtocolViolation, "no COPY in progress");
-  std::lock_guard<std::mutex> lock(db_.exec_mutex());
+  ExecLock lock(*this);
   copy_->buffer.append(data);
   Status s = FlushCopyLines(false);
   if (!s.ok()) {
@@ -385,7 +385,7 @@ Status Session::CopyData(std::string_view data) {
 
 Status Session::CopyDone(pgwire::ResultSink& sink) {
   if (!copy_) return Status::Error(sqlstate::kProtocolViolation, "no COPY in progress");
-  std::lock_guard<std::mutex> lock(db_.exec_mutex());
+  ExecLock lock(*this);
   Status s = FlushCopyLines(true);
   int64_t rows = copy_->rows;
   copy_.reset();
@@ -407,7 +407,7 @@ Status Session::CopyDone(pgwire::ResultSink& sink) {
 }
 
 void Session::CopyFail(const std::string&) {
-  std::lock_guard<std::mutex> lock(db_.exec_mutex());
+  ExecLock lock(*this);
   copy_.reset();
   if (state_ == TxnState::kImplicit) {
     AbortTransaction();

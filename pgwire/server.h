@@ -21,7 +21,9 @@ namespace freshet::pgwire {
 struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 5444;  // 0 = any free port (see Server::port())
-  int threads = 2;       // io threads shared by all connections
+  int threads = 8;       // io threads shared by all connections (a statement runs on one, and waits
+                         // there for the statement lock and its commit's fsync: enough of them let
+                         // concurrent commits share an fsync)
   ConnectionOptions connection;
 };
 

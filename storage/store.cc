@@ -72,6 +72,7 @@ struct Store::Impl {
   uint64_t synced_seq = 0;
   bool syncing = false;
   uint64_t syncs = 0;
+  uint64_t sync_requests = 0;
   // The first failed write (a full disk, an I/O error): every later write returns it without
   // touching RocksDB, whose WAL writer must not be synced after a failed append.
   std::atomic<bool> failed{false};
@@ -361,6 +362,7 @@ Status Store::SyncWal() {
   rocksdb::DB* db = impl_->db->GetBaseDB();
   const uint64_t target = db->GetLatestSequenceNumber();
   std::unique_lock<std::mutex> lock(impl_->sync_mu);
+  impl_->sync_requests++;
   while (impl_->syncing) impl_->sync_cv.wait(lock);
   if (impl_->synced_seq >= target) return Status::OK();  // an fsync that started later covered us
   impl_->syncing = true;
@@ -379,6 +381,11 @@ Status Store::SyncWal() {
 uint64_t Store::wal_syncs() const {
   std::lock_guard<std::mutex> lock(impl_->sync_mu);
   return impl_->syncs;
+}
+
+uint64_t Store::wal_sync_requests() const {
+  std::lock_guard<std::mutex> lock(impl_->sync_mu);
+  return impl_->sync_requests;
 }
 
 uint64_t Store::ApproximateSize(Space space, std::string_view begin, std::string_view end) {

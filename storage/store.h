@@ -107,8 +107,9 @@ class Store {
   /// concurrent callers share one fsync — a caller whose writes an fsync in progress did not
   /// cover waits for it and then leads the next one.
   Status SyncWal();
-  /// Number of WAL fsyncs SyncWal issued (group commit lets one cover many commits).
+  /// WAL fsyncs SyncWal issued, and SyncWal calls (group commit lets one fsync cover many).
   uint64_t wal_syncs() const;
+  uint64_t wal_sync_requests() const;
   /// Approximate on-disk bytes of [begin, end) in a space.
   uint64_t ApproximateSize(Space space, std::string_view begin, std::string_view end);
 
