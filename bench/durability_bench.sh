@@ -102,9 +102,10 @@ for c in 1 8; do
     on="$on $(tps $c)"
     off="$off $(tps $c "-c synchronous_commit=off")"
   done
+  wal=$(q "SELECT durable_commits, fsyncs FROM freshet_catalog.wal")
   echo "$c client(s): synchronous_commit=on:$on tx/s; off:$off tx/s (median off/on $(python3 -c "
 import statistics
 a = [float(x) for x in '$on'.split()]; b = [float(x) for x in '$off'.split()]
-print(round(statistics.median(b) / statistics.median(a), 2))"))"
+print(round(statistics.median(b) / statistics.median(a), 2))")); durable commits|fsyncs so far: $wal"
 done
 stop9
