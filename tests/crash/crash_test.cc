@@ -494,11 +494,19 @@ const char* kSchema[] = {
 constexpr const char* kTempView =
     "CREATE MATERIALIZED VIEW tmp_v AS SELECT a.client, count(*) AS n FROM orders o JOIN "
     "accounts a ON o.account = a.id GROUP BY a.client";
-constexpr const char* kTempQuery =
-    "SELECT a.client, count(*) AS n FROM orders o JOIN accounts a ON o.account = a.id GROUP BY "
-    "a.client";
 
 // --- Expected contents ---
+
+/// "key|count|sum" rows, sorted as the database's are.
+Rows CountSumRows(const std::map<int, std::pair<int64_t, int64_t>>& groups) {
+  Rows rows;
+  for (const auto& [key, v] : groups) {
+    rows.push_back(std::to_string(key) + "|" + std::to_string(v.first) + "|" +
+                   std::to_string(v.second));
+  }
+  std::sort(rows.begin(), rows.end());
+  return rows;
+}
 
 Rows ExpectedGroups(const Oracle& o) {
   std::map<int, std::pair<int64_t, int64_t>> g;
@@ -506,13 +514,7 @@ Rows ExpectedGroups(const Oracle& o) {
     g[a.grp].first++;
     g[a.grp].second += a.balance;
   }
-  Rows rows;
-  for (const auto& [grp, v] : g) {
-    rows.push_back(std::to_string(grp) + "|" + std::to_string(v.first) + "|" +
-                   std::to_string(v.second));
-  }
-  std::sort(rows.begin(), rows.end());
-  return rows;
+  return CountSumRows(g);
 }
 
 Rows ExpectedJoin(const Oracle& o) {
@@ -523,13 +525,7 @@ Rows ExpectedJoin(const Oracle& o) {
     g[it->second.grp].first++;
     g[it->second.grp].second += ord.amount;
   }
-  Rows rows;
-  for (const auto& [grp, v] : g) {
-    rows.push_back(std::to_string(grp) + "|" + std::to_string(v.first) + "|" +
-                   std::to_string(v.second));
-  }
-  std::sort(rows.begin(), rows.end());
-  return rows;
+  return CountSumRows(g);
 }
 
 Rows ExpectedTemp(const Oracle& o) {
@@ -568,13 +564,7 @@ Rows ExpectedClients(const Oracle& o) {
     g[e.client].first++;
     g[e.client].second += e.v;
   }
-  Rows rows;
-  for (const auto& [client, v] : g) {
-    rows.push_back(std::to_string(client) + "|" + std::to_string(v.first) + "|" +
-                   std::to_string(v.second));
-  }
-  std::sort(rows.begin(), rows.end());
-  return rows;
+  return CountSumRows(g);
 }
 
 Rows ExpectedNotesView(const Oracle& o) {
