@@ -720,7 +720,18 @@ Status Session::SetParameter(const std::string& name_in, const std::string& valu
   } else if (name == "statement_timeout") {
     ASSIGN_OR_RETURN(int64_t ms, ParseMilliseconds(value));
     statement_timeout_ms_ = ms;
+    // Shown as PostgreSQL shows it: in the largest unit that divides it ("5s", "1500ms", "2min").
     v = std::to_string(ms);
+    if (ms > 0) {
+      static constexpr std::pair<int64_t, const char*> kUnits[] = {
+          {86400000, "d"}, {3600000, "h"}, {60000, "min"}, {1000, "s"}, {1, "ms"}};
+      for (const auto& [size, unit] : kUnits) {
+        if (ms % size == 0) {
+          v = std::to_string(ms / size) + unit;
+          break;
+        }
+      }
+    }
   } else if (name == "freshet.read_mode") {
     if (value != "consistent" && value != "latest") {
       return Status::Error(sqlstate::kInvalidParameterValue,
