@@ -314,7 +314,7 @@ namespace {
 
 TEST_F(EngineTest, StatementTimeoutCancelsLongStatements) {
   ASSERT_EQ(Exec("SET statement_timeout = '100ms'"), "");
-  EXPECT_EQ(Query("SHOW statement_timeout"), Rows{"100"});
+  EXPECT_EQ(Query("SHOW statement_timeout"), Rows{"100ms"});
   EXPECT_EQ(Exec("SELECT count(*) FROM generate_series(1, 30000) a, generate_series(1, 30000) b "
                  "WHERE a.a + b.b < 0"),
             "57014");
