@@ -119,9 +119,10 @@ class Log {
   /// Blocks while PendingBytes() exceeds `max_bytes`: 57014 when `cancel` is set or the deadline
   /// (steady microseconds, 0 = none) passes first.
   Status WaitForRoom(uint64_t max_bytes, const std::atomic<bool>* cancel, int64_t deadline_micros);
-  /// Like Snapshot, but stops at the last publication (at least one) whose bytes since the last
-  /// Trim stay within `max_bytes`, so one epoch reads a bounded amount and never half of a
-  /// publication (a transaction's writes to several topics are one publication).
+  /// End offsets of the partitions `tps` as of a publication, and that publication's sequence:
+  /// the last one (at least one) whose bytes since the last Trim stay within `max_bytes` (all of
+  /// them with UINT64_MAX), so one epoch reads a bounded amount and never half of a publication
+  /// (a transaction's writes to several topics are one publication).
   uint64_t SnapshotBounded(const std::vector<TopicPartition>& tps, uint64_t max_bytes,
                            std::vector<uint64_t>* ends) const;
   /// Advances a partition's start offset after retention deleted its head.
@@ -135,8 +136,6 @@ class Log {
   Result<uint64_t> PolicyCut(TopicPartition tp, int64_t now_micros);
   /// Number of publications so far.
   uint64_t sequence() const;
-  /// End offsets of every partition of `topics` together with the sequence they reflect.
-  uint64_t Snapshot(const std::vector<TopicPartition>& tps, std::vector<uint64_t>* ends) const;
 
   /// Visits the batches of a partition that hold records in [from, to), in order, each with its
   /// first offset, until the visitor returns false. Records outside [from, to) inside a batch

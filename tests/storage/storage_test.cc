@@ -4,6 +4,7 @@
 #include <random>
 
 #include "storage/key_codec.h"
+#include "storage/log.h"
 #include "storage/row_codec.h"
 #include "storage/store.h"
 #include "storage/table_store.h"
@@ -174,6 +175,45 @@ TEST(TableStoreTest, ScanSeesOnlyItsTableInKeyOrder) {
               }).ok());
   EXPECT_EQ(seen, (std::vector<int64_t>{1, 2, 3}));
   ASSERT_TRUE(txn->Commit().ok());
+  std::filesystem::remove_all(dir);
+}
+
+TEST(LogTest, EpochSnapshotsStopAtWholePublicationsWithinTheirBudget) {
+  std::string dir = TempDir();
+  {
+    auto store = Store::Open(dir);
+    ASSERT_TRUE(store.ok());
+    Log log(**store);
+    ASSERT_TRUE(log.OpenTopic(1, 2).ok());
+    ASSERT_TRUE(log.OpenTopic(2, 1).ok());
+    const TopicPartition a0{1, 0}, a1{1, 1}, b0{2, 0};
+    const std::vector<TopicPartition> tps = {a0, a1, b0};
+    uint64_t s1 = log.Publish({{a0, 10}}, 100);
+    uint64_t s2 = log.Publish({{a1, 5}, {b0, 7}}, 200);  // one transaction over two topics
+    uint64_t s3 = log.Publish({{a0, 20}}, 300);
+    EXPECT_EQ(log.PendingBytes(), 600u);
+    std::vector<uint64_t> ends;
+    // 250 bytes: the first publication only — the second would be cut in half otherwise.
+    EXPECT_EQ(log.SnapshotBounded(tps, 250, &ends), s1);
+    EXPECT_EQ(ends, (std::vector<uint64_t>{10, 0, 0}));
+    EXPECT_EQ(log.SnapshotBounded(tps, 300, &ends), s2);
+    EXPECT_EQ(ends, (std::vector<uint64_t>{10, 5, 7}));
+    // A budget smaller than one publication still makes progress.
+    EXPECT_EQ(log.SnapshotBounded(tps, 0, &ends), s1);
+    EXPECT_EQ(log.SnapshotBounded(tps, UINT64_MAX, &ends), s3);
+    EXPECT_EQ(ends, (std::vector<uint64_t>{20, 5, 7}));
+    // Trimmed publications stop counting; their ends are the base of the next snapshot.
+    log.Trim(s2);
+    EXPECT_EQ(log.PendingBytes(), 300u);
+    EXPECT_EQ(log.SnapshotBounded(tps, 1, &ends), s3);
+    EXPECT_EQ(ends, (std::vector<uint64_t>{20, 5, 7}));
+    // Writers wait for room: cancelled while the log is over its bound, through once under it.
+    std::atomic<bool> cancel{true};
+    EXPECT_EQ(log.WaitForRoom(100, &cancel, 0).sqlstate(), "57014");
+    log.Trim(s3);
+    EXPECT_EQ(log.PendingBytes(), 0u);
+    EXPECT_TRUE(log.WaitForRoom(100, &cancel, 0).ok());
+  }
   std::filesystem::remove_all(dir);
 }
 
