@@ -115,38 +115,26 @@ void Vector::AppendGather(const Vector& src, const uint32_t* rows, size_t n) {
   size_t base = size_;
   Resize(base + n);
   uint8_t* nulls = nulls_.data() + base;
+  // Fixed-width columns: one gather of values and NULL flags.
+  auto gather = [&](auto* out, const auto& in) {
+    for (size_t k = 0; k < n; k++) {
+      size_t s = src.Slot(rows[k]);
+      nulls[k] = src.nulls_[s];
+      out[k] = in[s];
+    }
+  };
   switch (physical_) {
-    case PhysicalType::kInt64: {
-      int64_t* out = ints_.data() + base;
-      for (size_t k = 0; k < n; k++) {
-        size_t s = src.Slot(rows[k]);
-        nulls[k] = src.nulls_[s];
-        out[k] = src.ints_[s];
-      }
+    case PhysicalType::kInt64:
+      gather(ints_.data() + base, src.ints_);
       break;
-    }
-    case PhysicalType::kFloat64: {
-      double* out = doubles_.data() + base;
-      for (size_t k = 0; k < n; k++) {
-        size_t s = src.Slot(rows[k]);
-        nulls[k] = src.nulls_[s];
-        out[k] = src.doubles_[s];
-      }
+    case PhysicalType::kFloat64:
+      gather(doubles_.data() + base, src.doubles_);
       break;
-    }
     case PhysicalType::kDecimal:
-      for (size_t k = 0; k < n; k++) {
-        size_t s = src.Slot(rows[k]);
-        nulls[k] = src.nulls_[s];
-        decimals_[base + k] = src.decimals_[s];
-      }
+      gather(decimals_.data() + base, src.decimals_);
       break;
     case PhysicalType::kInterval:
-      for (size_t k = 0; k < n; k++) {
-        size_t s = src.Slot(rows[k]);
-        nulls[k] = src.nulls_[s];
-        intervals_[base + k] = src.intervals_[s];
-      }
+      gather(intervals_.data() + base, src.intervals_);
       break;
     case PhysicalType::kString:
       for (size_t k = 0; k < n; k++) {
