@@ -233,6 +233,14 @@ executor::ExecContext Session::MakeExecContext(const std::vector<Value>& params)
   return ctx;
 }
 
+Status Session::AbortImplicit(Status error) {
+  if (state_ == TxnState::kImplicit) {
+    AbortTransaction();
+    state_ = TxnState::kIdle;
+  }
+  return error;
+}
+
 void Session::AbortTransaction() {
   pending_log_.clear();
   log_marks_.clear();
@@ -479,13 +487,7 @@ Status Session::ExecuteSimple(std::string_view sql, pgwire::ResultSink& sink) {
     std::string_view text = sql.substr(stmt->start, stmt->end - stmt->start);
     const bool is_last = i + 1 == parsed->size();
     Status s = ExecuteInTransaction(*stmt, text, is_last ? last : sink, {});
-    if (!s.ok()) {
-      if (state_ == TxnState::kImplicit) {
-        AbortTransaction();
-        state_ = TxnState::kIdle;
-      }
-      return s;
-    }
+    if (!s.ok()) return AbortImplicit(std::move(s));
     if (copy_) {
       last.Release();
       return Status::OK();  // COPY FROM STDIN continues with CopyData
@@ -1041,13 +1043,7 @@ Status Session::ExecutePrepared(const std::string& name,
   NoDescribeSink inner(sink);
   ExecLock lock(*this);
   Status s = ExecuteInTransaction(*p.stmt, p.sql, inner, values);
-  if (!s.ok()) {
-    if (state_ == TxnState::kImplicit) {
-      AbortTransaction();
-      state_ = TxnState::kIdle;
-    }
-    return s;
-  }
+  if (!s.ok()) return AbortImplicit(std::move(s));
   if (state_ == TxnState::kImplicit && !copy_) {
     state_ = TxnState::kIdle;
     RETURN_IF_ERROR(CommitImplicit());

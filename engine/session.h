@@ -180,6 +180,9 @@ class Session : public pgwire::BackendSession {
   function::EvalContext MakeEvalContext();
   executor::ExecContext MakeExecContext(const std::vector<Value>& params);
   Status CommitImplicit();
+  /// A statement failed: an implicit transaction ends with it (rolled back); a block stays for
+  /// the client to end. Returns `error`.
+  Status AbortImplicit(Status error);
   void AbortTransaction();
 
   Database& db_;
