@@ -4,9 +4,15 @@ DATA_DIR ?= freshet-data
 PORT ?= 5444
 JOBS ?= $(shell nproc)
 
-DEB_PACKAGES := cmake g++ ninja-build ccache antlr4 libantlr4-runtime-dev librocksdb-dev \
-  libpqxx-dev libboost-dev libboost-system-dev libspdlog-dev libgtest-dev libgmock-dev \
-  libbenchmark-dev libabsl-dev libpq-dev pkg-config postgresql-client postgresql python3 tzdata
+# Everything the build links and the tests run. Libraries are checked by package name; tools by
+# their command (TOOL=package), so a machine that has the tool from elsewhere (Node.js from
+# another repository, a JDK) keeps it.
+DEB_PACKAGES := cmake g++ ninja-build ccache antlr4 libantlr4-runtime-dev uuid-dev librocksdb-dev \
+  libpqxx-dev libpq-dev libboost-dev libboost-system-dev libspdlog-dev libgtest-dev libgmock-dev \
+  libbenchmark-dev libabsl-dev librdkafka-dev libssl-dev libsimdjson-dev pkg-config \
+  postgresql postgresql-client python3 python3-psycopg2 libpostgresql-jdbc-java tzdata
+DEB_TOOLS := kcat=kcat sqlsmith=sqlsmith java=default-jdk-headless javac=default-jdk-headless \
+  node=nodejs npm=npm
 
 .PHONY: all deps build run test soak unit slt format clean
 
@@ -16,6 +22,9 @@ all: build
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	for t in $(DEB_TOOLS); do \
+	  command -v $${t%%=*} >/dev/null 2>&1 || case " $$missing " in *" $${t#*=} "*) ;; *) missing="$$missing $${t#*=}" ;; esac; \
 	done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \

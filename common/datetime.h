@@ -42,6 +42,9 @@ class TimeZone {
   int32_t OffsetForLocal(int64_t local_micros) const;
   /// Zone abbreviation in effect at the UTC instant ("CET", "+02"), as to_char's TZ prints it.
   std::string AbbrevAt(int64_t utc_micros) const;
+  /// True when the rules come from a tz database file (or a POSIX rule string): answers then
+  /// depend on the machine's tzdata version; false for UTC and fixed numeric offsets.
+  bool has_rules() const { return rules_ != nullptr; }
 
  private:
   std::string name_ = "UTC";

@@ -35,6 +35,7 @@ for f in sqllogictest/suites/*.slt; do
   run "slt --incremental $f" "$build/freshet-slt" --incremental "$f"
 done
 run "psql meta-commands" bash tests/psql_test.sh "$build"
+run "time zones vs PostgreSQL" bash tests/datetime_zone_check.sh "$build"
 run "materialized views vs PostgreSQL" bash tests/pg_differential.sh "$build"
 run "nexmark vs PostgreSQL" bash tests/nexmark_check.sh "$build"
 run "kill -9 durability" bash tests/kill9_test.sh "$build"
