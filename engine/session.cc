@@ -5,6 +5,7 @@
 #include <chrono>
 #include <optional>
 
+#include "common/exception_guard.h"
 #include "common/failpoint.h"
 #include "engine/database.h"
 #include "parser/parser.h"
@@ -475,7 +476,7 @@ class HeldCompleteSink : public pgwire::ResultSink {
 Status Session::ExecuteSimple(std::string_view sql, pgwire::ResultSink& sink) {
   cancel_.store(false);
   statement_start_ = executor::SteadyMicros();
-  auto parsed = parser::Parser::Parse(sql);
+  auto parsed = CatchAll("parser", [&] { return parser::Parser::Parse(sql); });
   if (!parsed.ok()) {
     if (state_ == TxnState::kBlock) state_ = TxnState::kFailed;
     return parsed.status();
@@ -523,7 +524,7 @@ Status Session::ExecuteInTransaction(const parser::Statement& stmt, std::string_
   // behind for ROLLBACK TO SAVEPOINT to keep.
   bool statement_savepoint = in_block && stmt.kind != parser::StmtKind::kTransaction;
   if (statement_savepoint) SavePoint();
-  s = Execute(stmt, sql, sink, params);
+  s = CatchAll("statement", [&] { return Execute(stmt, sql, sink, params); });
   if (statement_savepoint) {
     if (s.ok()) {
       PopSavePoint();
@@ -915,6 +916,12 @@ size_t MaxParamIndex(std::string_view sql) {
 
 Result<pgwire::PreparedInfo> Session::Prepare(const std::string& name, std::string_view sql,
                                               const std::vector<uint32_t>& param_oids) {
+  return CatchAll("prepare", [&] { return PrepareUnguarded(name, sql, param_oids); });
+}
+
+Result<pgwire::PreparedInfo> Session::PrepareUnguarded(const std::string& name,
+                                                       std::string_view sql,
+                                                       const std::vector<uint32_t>& param_oids) {
   ASSIGN_OR_RETURN(auto stmts, parser::Parser::Parse(sql));
   if (stmts.size() > 1) {
     return Status::Error(sqlstate::kSyntaxError,

@@ -33,6 +33,9 @@ class Session : public pgwire::BackendSession {
   bool IsEmptyQuery(std::string_view sql) override;
   Result<pgwire::PreparedInfo> Prepare(const std::string& name, std::string_view sql,
                                        const std::vector<uint32_t>& param_oids) override;
+  /// Prepare's work; Prepare turns anything it throws into an error.
+  Result<pgwire::PreparedInfo> PrepareUnguarded(const std::string& name, std::string_view sql,
+                                                const std::vector<uint32_t>& param_oids);
   Status CloseStatement(const std::string& name) override;
   Status ExecutePrepared(const std::string& name, const std::vector<pgwire::BoundParam>& params,
                          pgwire::ResultSink& sink) override;

@@ -488,7 +488,7 @@ joinType
 
 joinCondition
   : ON expr
-  | USING LPAREN identifierList RPAREN
+  | USING LPAREN identifierList RPAREN (AS identifier)?
   ;
 
 tableRef

@@ -165,6 +165,7 @@ struct TableRef {
   TableRefPtr right;
   ExprPtr join_condition;                  // ON
   std::vector<std::string> using_columns;  // USING (...)
+  std::string using_alias;                 // USING (...) AS x: qualifies the merged columns
   bool natural = false;
 };
 

@@ -281,10 +281,18 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
 
   /// An identifier-like rule (identifier, funcNameIdentifier, colLabel): one token, a quoted
   /// identifier keeps its case, anything else is lower-cased.
+  /// Identifiers are truncated to 63 bytes (PostgreSQL's NAMEDATALEN - 1), never inside a
+  /// UTF-8 character.
   std::string NameOf(ParserRuleContext* ctx) {
     Token* t = ctx->getStart();
-    if (t->getType() == P::QUOTED_IDENT) return QuotedIdent(t);
-    return AsciiLower(t->getText());
+    std::string name = t->getType() == P::QUOTED_IDENT ? QuotedIdent(t) : AsciiLower(t->getText());
+    constexpr size_t kMaxIdentifierBytes = 63;
+    if (name.size() > kMaxIdentifierBytes) {
+      size_t cut = kMaxIdentifierBytes;
+      while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80) cut--;
+      name.resize(cut);
+    }
+    return name;
   }
   std::string Ident(P::IdentifierContext* ctx) { return NameOf(ctx); }
   std::string FuncIdent(P::FuncNameIdentifierContext* ctx) { return NameOf(ctx); }
@@ -1356,6 +1364,7 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
           join->join_condition = Build(cond->expr());
         } else {
           join->using_columns = IdentList(cond->identifierList());
+          if (cond->identifier()) join->using_alias = Ident(cond->identifier());
         }
       }
       if (type != nullptr) {

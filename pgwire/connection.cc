@@ -205,7 +205,7 @@ void Connection::ProcessInput() {
       }
     } catch (const std::exception& e) {
       spdlog::error("pgwire: connection {}: unexpected exception: {}", pid_, e.what());
-      status = Status::Internal(std::string("internal error: ") + e.what());
+      status = Status::Internal("internal error (details in the server log)");
     } catch (...) {
       spdlog::error("pgwire: connection {}: unexpected exception", pid_);
       status = Status::Internal("internal error");

@@ -20,60 +20,103 @@ using parser::TableRef;
 
 namespace {
 
-/// The output name PostgreSQL gives an unaliased select item.
-std::string DefaultColumnName(const Expr& e) {
+/// The output name PostgreSQL gives an unaliased select item (FigureColname): a name and its
+/// strength: 2 for column and function names, 1 for keyword-like names ("case", "array"), 0
+/// for "?column?". A cast keeps its operand's name unless that is weaker than a type name.
+std::pair<std::string, int> FigureColumnName(const Expr& e) {
   switch (e.kind) {
     case ExprKind::kColumnRef:
-      return e.names.back();
+      return {e.names.back(), 2};
     case ExprKind::kFunction:
-      return e.names.back();
-    case ExprKind::kCast:
-      if (e.children[0]->kind == ExprKind::kLiteral || e.children[0]->kind == ExprKind::kCast) {
-        std::string n = DefaultColumnName(*e.children[0]);
-        if (n != "?column?") return n;
-        std::string t = e.type_name.name;
-        if (t == "int" || t == "int4" || t == "integer") return "int4";
-        if (t == "bigint" || t == "int8") return "int8";
-        if (t == "smallint" || t == "int2") return "int2";
-        if (t == "boolean" || t == "bool") return "bool";
-        if (t == "double precision" || t == "float8" || t == "float") return "float8";
-        if (t == "real" || t == "float4") return "float4";
-        if (t == "character varying") return "varchar";
-        if (t == "character") return "bpchar";
-        if (t == "decimal") return "numeric";
-        if (t == "timestamp with time zone") return "timestamptz";
-        if (t == "timestamp without time zone") return "timestamp";
-        return t;
-      }
-      return DefaultColumnName(*e.children[0]);
+      return {e.names.back(), 2};
+    case ExprKind::kCast: {
+      auto inner = FigureColumnName(*e.children[0]);
+      if (inner.second > 1) return inner;
+      std::string t = e.type_name.name;
+      if (t == "int" || t == "int4" || t == "integer") return {"int4", 1};
+      if (t == "bigint" || t == "int8") return {"int8", 1};
+      if (t == "smallint" || t == "int2") return {"int2", 1};
+      if (t == "boolean" || t == "bool") return {"bool", 1};
+      if (t == "double precision" || t == "float8" || t == "float") return {"float8", 1};
+      if (t == "real" || t == "float4") return {"float4", 1};
+      if (t == "character varying") return {"varchar", 1};
+      if (t == "character") return {"bpchar", 1};
+      if (t == "decimal") return {"numeric", 1};
+      if (t == "timestamp with time zone") return {"timestamptz", 1};
+      if (t == "timestamp without time zone") return {"timestamp", 1};
+      if (t == "time without time zone") return {"time", 1};
+      if (t == "time with time zone") return {"timetz", 1};
+      return {t, 1};
+    }
     case ExprKind::kCase:
-      return "case";
+      return {"case", 1};
     case ExprKind::kExists:
-      return "exists";
+      return {"exists", 1};
     case ExprKind::kLiteral:
       if (e.literal_kind == parser::LiteralKind::kTyped) {
         std::string t = e.type_name.name;
-        if (t == "timestamp with time zone") return "timestamptz";
-        if (t == "timestamp without time zone") return "timestamp";
-        return t;
+        if (t == "timestamp with time zone") return {"timestamptz", 1};
+        if (t == "timestamp without time zone") return {"timestamp", 1};
+        return {t, 1};
       }
-      if (e.literal_kind == parser::LiteralKind::kBool) return "bool";
-      return "?column?";
+      return {"?column?", 0};
     case ExprKind::kSubquery:
       if (e.subquery && e.subquery->kind == SelectStmt::Kind::kSelect &&
           e.subquery->targets.size() == 1) {
         const auto& t = e.subquery->targets[0];
-        if (!t.alias.empty()) return t.alias;
-        if (t.expr->kind != ExprKind::kStar) return DefaultColumnName(*t.expr);
+        if (!t.alias.empty()) return {t.alias, 2};
+        if (t.expr->kind != ExprKind::kStar) return FigureColumnName(*t.expr);
       }
-      return "?column?";
+      return {"?column?", 0};
     case ExprKind::kArray:
-      return "array";
+      return {"array", 1};
     case ExprKind::kRow:
-      return "row";
+      return {"row", 1};
     default:
-      return "?column?";
+      return {"?column?", 0};
   }
+}
+
+std::string DefaultColumnName(const Expr& e) { return FigureColumnName(e).first; }
+
+/// Appends `from`'s columns (indices shifted by `offset`) and names to `into`; a relation name
+/// that both qualify is 42712, as in PostgreSQL.
+Status MergeScope(Scope* into, Scope from, int offset, int position) {
+  for (const std::string& t : from.tables) {
+    if (std::find(into->tables.begin(), into->tables.end(), t) != into->tables.end()) {
+      return Err(sqlstate::kDuplicateAlias, "table name \"" + t + "\" specified more than once",
+                 position);
+    }
+    into->tables.push_back(t);
+  }
+  for (ScopeColumn& c : from.columns) {
+    c.index += offset;
+    into->columns.push_back(std::move(c));
+  }
+  into->hidden_tables.insert(into->hidden_tables.end(), from.hidden_tables.begin(),
+                             from.hidden_tables.end());
+  return Status::OK();
+}
+
+/// The scope of one relation in FROM: its columns under `alias`, the first ones renamed by
+/// `column_aliases` (42P10 when there are more names than columns; `what` names the relation
+/// in that message: `table "x"`, `WITH query "z"`).
+Result<Scope> RelationScope(LogicalPlan* plan, const std::string& alias,
+                            const std::vector<std::string>& column_aliases, const std::string& what,
+                            int position) {
+  if (column_aliases.size() > plan->names.size()) {
+    return Err(sqlstate::kInvalidColumnReference,
+               what + " has " + std::to_string(plan->names.size()) + " columns available but " +
+                   std::to_string(column_aliases.size()) + " columns specified",
+               position);
+  }
+  for (size_t i = 0; i < column_aliases.size(); i++) plan->names[i] = column_aliases[i];
+  Scope scope;
+  for (size_t i = 0; i < plan->names.size(); i++) {
+    scope.columns.push_back({alias, plan->names[i], plan->types[i], static_cast<int>(i)});
+  }
+  if (!alias.empty()) scope.tables.push_back(alias);
+  return scope;
 }
 
 }  // namespace
@@ -88,6 +131,7 @@ Scope Binder::TableScope(const TableDef& table, const std::string& alias) {
     c.index = static_cast<int>(i);
     s.columns.push_back(c);
   }
+  s.tables.push_back(alias.empty() ? table.name : alias);
   return s;
 }
 
@@ -427,6 +471,40 @@ Result<PlanPtr> Binder::BindSelectBlock(const SelectStmt& stmt, const Scope* out
     plan = std::move(filter);
   }
 
+  // The select list with every * expanded: GROUP BY and DISTINCT ON positions and output
+  // names refer to it.
+  struct Target {
+    const Expr* expr = nullptr;  // null for a column of a *
+    std::string name;
+    int star_index = -1;  // a * column's index in the FROM row
+    SqlType star_type;
+    std::string star_table;
+  };
+  std::vector<Target> targets;
+  for (const auto& item : stmt.targets) {
+    if (item.expr->kind != ExprKind::kStar) {
+      targets.push_back(
+          {item.expr.get(), item.alias.empty() ? DefaultColumnName(*item.expr) : item.alias});
+      continue;
+    }
+    const std::vector<std::string>& q = item.expr->names;
+    if (q.empty() && stmt.from.empty()) {
+      return Err(sqlstate::kSyntaxError, "SELECT * with no tables specified is not valid",
+                 item.expr->position);
+    }
+    bool found = false;
+    for (const auto& c : from_scope.columns) {
+      if (q.empty() ? c.hidden_from_star : c.table != q.back()) continue;
+      found = true;
+      targets.push_back({nullptr, c.name, c.index, c.type, c.table});
+    }
+    if (!q.empty() && !found &&
+        std::find(from_scope.tables.begin(), from_scope.tables.end(), q.back()) ==
+            from_scope.tables.end()) {
+      return UnknownTableError(from_scope, q.back(), item.expr->position);
+    }
+  }
+
   // Aggregation?
   bool has_agg = !stmt.group_by.empty() || stmt.having != nullptr;
   for (const auto& t : stmt.targets)
@@ -441,35 +519,45 @@ Result<PlanPtr> Binder::BindSelectBlock(const SelectStmt& stmt, const Scope* out
     for (const auto& g : stmt.group_by) {
       // GROUP BY may name a select-list ordinal or alias.
       const Expr* ge = g.get();
+      const Target* star = nullptr;
       if (ge->kind == ExprKind::kLiteral && ge->literal_kind == parser::LiteralKind::kInteger) {
         long long n = std::atoll(ge->text.c_str());
-        if (n < 1 || n > static_cast<long long>(stmt.targets.size()) ||
-            stmt.targets[n - 1].expr->kind == ExprKind::kStar) {
+        if (n < 1 || n > static_cast<long long>(targets.size())) {
           return Err(sqlstate::kInvalidColumnReference,
                      "GROUP BY position " + ge->text + " is not in select list", ge->position);
         }
-        ge = stmt.targets[n - 1].expr.get();
+        if (targets[n - 1].expr) {
+          ge = targets[n - 1].expr;
+        } else {
+          star = &targets[n - 1];
+        }
       } else if (ge->kind == ExprKind::kColumnRef && ge->names.size() == 1) {
+        // A bare name is an input column first, then an output column name.
         bool in_from = false;
         for (const auto& c : from_scope.columns)
           in_from |= c.name == ge->names[0] && c.unqualified_ok;
         if (!in_from) {
-          for (const auto& t : stmt.targets) {
-            if (t.alias == ge->names[0]) {
-              ge = t.expr.get();
+          for (const auto& t : targets) {
+            if (t.expr && t.name == ge->names[0]) {
+              ge = t.expr;
               break;
             }
           }
         }
       }
-      if (ContainsAggregate(*ge)) {
+      if (!star && ContainsAggregate(*ge)) {
         return Err(sqlstate::kGroupingError, "aggregate functions are not allowed in GROUP BY",
                    ge->position);
       }
       ExprContext ctx;
       ctx.scope = &from_scope;
       ctx.clause = "GROUP BY";
-      ASSIGN_OR_RETURN(BoundExprPtr b, BindExpr(*ge, ctx));
+      BoundExprPtr b;
+      if (star) {
+        b = MakeColumn(star->star_index, star->star_type);
+      } else {
+        ASSIGN_OR_RETURN(b, BindExpr(*ge, ctx));
+      }
       bool dup = false;
       for (const auto& existing : groups) dup |= existing->Equals(*b);
       if (dup) continue;
@@ -503,46 +591,31 @@ Result<PlanPtr> Binder::BindSelectBlock(const SelectStmt& stmt, const Scope* out
   sel.windows = &windows;
   sel.allow_windows = true;
 
-  // Bind the select list (expanding *).
+  // Bind the select list.
   std::vector<BoundExprPtr> out_exprs;
   std::vector<std::string> out_names;
-  for (const auto& item : stmt.targets) {
-    if (item.expr->kind == ExprKind::kStar) {
-      const std::vector<std::string>& q = item.expr->names;
-      bool found = false;
-      if (has_agg) {
-        // SELECT * with GROUP BY: every column must be grouped.
-        for (const auto& c : from_scope.columns) {
-          if (c.hidden_from_star || (!q.empty() && c.table != q.back())) continue;
-          found = true;
-          parser::Expr ref(ExprKind::kColumnRef, item.expr->position);
-          if (!c.table.empty()) ref.names.push_back(c.table);
-          ref.names.push_back(c.name);
-          ASSIGN_OR_RETURN(BoundExprPtr b, BindExpr(ref, sel));
-          out_exprs.push_back(std::move(b));
-          out_names.push_back(c.name);
-        }
-      } else {
-        for (const auto& c : from_scope.columns) {
-          if (c.hidden_from_star || (!q.empty() && c.table != q.back())) continue;
-          found = true;
-          out_exprs.push_back(MakeColumn(c.index, c.type));
-          out_names.push_back(c.name);
-        }
+  for (const Target& t : targets) {
+    if (t.expr) {
+      ASSIGN_OR_RETURN(BoundExprPtr b, BindExpr(*t.expr, sel));
+      out_exprs.push_back(std::move(b));
+    } else if (!has_agg) {
+      out_exprs.push_back(MakeColumn(t.star_index, t.star_type));
+    } else {
+      // SELECT * with GROUP BY: every column must be grouped.
+      BoundExprPtr col = MakeColumn(t.star_index, t.star_type);
+      int group = -1;
+      for (size_t g = 0; g < groups.size() && group < 0; g++) {
+        if (groups[g]->Equals(*col)) group = static_cast<int>(g);
       }
-      if (!q.empty() && !found) {
-        return Err(sqlstate::kUndefinedTable,
-                   "missing FROM-clause entry for table \"" + q.back() + "\"", item.expr->position);
+      if (group < 0) {
+        std::string name = t.star_table.empty() ? t.name : t.star_table + "." + t.name;
+        return Err(sqlstate::kGroupingError,
+                   "column \"" + name +
+                       "\" must appear in the GROUP BY clause or be used in an aggregate function");
       }
-      if (q.empty() && stmt.from.empty()) {
-        return Err(sqlstate::kSyntaxError, "SELECT * with no tables specified is not valid",
-                   item.expr->position);
-      }
-      continue;
+      out_exprs.push_back(MakeColumn(group, t.star_type));
     }
-    ASSIGN_OR_RETURN(BoundExprPtr b, BindExpr(*item.expr, sel));
-    out_exprs.push_back(std::move(b));
-    out_names.push_back(item.alias.empty() ? DefaultColumnName(*item.expr) : item.alias);
+    out_names.push_back(t.name);
   }
   size_t visible = out_exprs.size();
 
@@ -634,6 +707,16 @@ Result<PlanPtr> Binder::BindSelectBlock(const SelectStmt& stmt, const Scope* out
       }
       distinct_keys.push_back(MakeColumn(static_cast<int>(n - 1), out_exprs[n - 1]->type));
       continue;
+    }
+    if (d->kind == ExprKind::kColumnRef && d->names.size() == 1) {
+      int match = -1;
+      for (size_t i = 0; i < visible && match < 0; i++) {
+        if (out_names[i] == d->names[0]) match = static_cast<int>(i);
+      }
+      if (match >= 0) {
+        distinct_keys.push_back(MakeColumn(match, out_exprs[match]->type));
+        continue;
+      }
     }
     ExprContext dctx = sel;
     dctx.clause = "DISTINCT ON";
@@ -769,17 +852,7 @@ Result<PlanPtr> Binder::BindFrom(const std::vector<parser::TableRefPtr>& from, c
       continue;
     }
     int offset = static_cast<int>(plan->types.size());
-    for (auto c : item_scope.columns) {
-      for (const auto& existing : scope->columns) {
-        if (!c.table.empty() && existing.table == c.table && c.name == existing.name &&
-            existing.index < offset && c.index == 0) {
-          return Err(sqlstate::kDuplicateAlias,
-                     "table name \"" + c.table + "\" specified more than once", ref->position);
-        }
-      }
-      c.index += offset;
-      scope->columns.push_back(c);
-    }
+    RETURN_IF_ERROR(MergeScope(scope, std::move(item_scope), offset, ref->position));
     auto join = std::make_unique<LogicalPlan>(PlanKind::kJoin);
     join->join_kind = JoinKind::kCross;
     join->types = plan->types;
@@ -944,9 +1017,8 @@ Result<PlanPtr> Binder::BindWindowTvf(const TableRef& ref, const Expr& f, const 
   plan->names.push_back("window_start");
   plan->names.push_back("window_end");
   plan->children.push_back(std::move(child));
-  for (size_t i = 0; i < plan->names.size(); i++) {
-    scope->columns.push_back({alias, plan->names[i], plan->types[i], static_cast<int>(i)});
-  }
+  ASSIGN_OR_RETURN(*scope, RelationScope(plan.get(), alias, ref.column_aliases,
+                                         "table \"" + alias + "\"", ref.position));
   return PlanPtr(std::move(plan));
 }
 
@@ -974,17 +1046,20 @@ Result<PlanPtr> Binder::BindTableRef(const TableRef& ref, const Scope* outer, Sc
       // CTEs shadow tables.
       for (auto it = ctes_.rbegin(); it != ctes_.rend() && schema.empty(); ++it) {
         if (it->name != name) continue;
-        // Bind the CTE body with only the CTEs defined before it visible.
-        std::vector<CteBinding> saved(ctes_.begin(), ctes_.end());
-        ctes_.assign(ctes_.begin(), ctes_.begin() + (std::distance(it, ctes_.rend()) - 1));
-        auto bound = BindQuery(*it->query, outer);
-        std::vector<std::string> col_names = it->column_names;
+        // Bind the CTE body with only the CTEs defined before it visible (a copy: the binding
+        // list is cut below it while the body binds).
+        CteBinding cte = *it;
+        size_t visible = static_cast<size_t>(std::distance(it, ctes_.rend()) - 1);
+        std::vector<CteBinding> saved = ctes_;
+        ctes_.resize(visible);
+        auto bound = BindQuery(*cte.query, outer);
         ctes_ = std::move(saved);
         if (!bound.ok()) return bound.status();
         plan = std::move(*bound);
-        for (size_t i = 0; i < col_names.size() && i < plan->names.size(); i++) {
-          plan->names[i] = col_names[i];
-        }
+        ASSIGN_OR_RETURN(Scope named,
+                         RelationScope(plan.get(), "", cte.column_names,
+                                       "WITH query \"" + cte.name + "\"", ref.position));
+        (void)named;
         break;
       }
       if (!plan && (schema == "pg_catalog" || schema == "information_schema" ||
@@ -1010,28 +1085,15 @@ Result<PlanPtr> Binder::BindTableRef(const TableRef& ref, const Scope* outer, Sc
           for (const auto& c : table->columns) plan->names.push_back(c.name);
         }
       }
-      if (ref.column_aliases.size() > plan->names.size()) {
-        return Err(sqlstate::kInvalidColumnReference,
-                   "table \"" + alias + "\" has " + std::to_string(plan->names.size()) +
-                       " columns available but " + std::to_string(ref.column_aliases.size()) +
-                       " columns specified",
-                   ref.position);
-      }
-      for (size_t i = 0; i < ref.column_aliases.size(); i++) plan->names[i] = ref.column_aliases[i];
-      for (size_t i = 0; i < plan->names.size(); i++) {
-        scope->columns.push_back({alias, plan->names[i], plan->types[i], static_cast<int>(i)});
-      }
+      ASSIGN_OR_RETURN(*scope, RelationScope(plan.get(), alias, ref.column_aliases,
+                                             "table \"" + alias + "\"", ref.position));
       return plan;
     }
     case TableRef::Kind::kSubquery: {
       if (ref.lateral) return Status::NotSupported("LATERAL subqueries are not supported yet");
       ASSIGN_OR_RETURN(PlanPtr plan, BindQuery(*ref.subquery, outer));
-      for (size_t i = 0; i < ref.column_aliases.size() && i < plan->names.size(); i++) {
-        plan->names[i] = ref.column_aliases[i];
-      }
-      for (size_t i = 0; i < plan->names.size(); i++) {
-        scope->columns.push_back({ref.alias, plan->names[i], plan->types[i], static_cast<int>(i)});
-      }
+      ASSIGN_OR_RETURN(*scope, RelationScope(plan.get(), ref.alias, ref.column_aliases,
+                                             "table \"" + ref.alias + "\"", ref.position));
       return plan;
     }
     case TableRef::Kind::kJoin:
@@ -1055,11 +1117,10 @@ Result<PlanPtr> Binder::BindTableRef(const TableRef& ref, const Scope* outer, Sc
         plan->function_name = name;
         plan->exprs.push_back(std::move(arg));
         plan->types.push_back(TypeId::kUnknown);
-        std::string col = ref.column_aliases.empty() ? (ref.alias.empty() ? name : ref.alias)
-                                                     : ref.column_aliases[0];
-        plan->names.push_back(col);
-        scope->columns.push_back(
-            {ref.alias.empty() ? name : ref.alias, col, SqlType(TypeId::kUnknown), 0});
+        plan->names.push_back(ref.alias.empty() ? name : ref.alias);
+        std::string alias = ref.alias.empty() ? name : ref.alias;
+        ASSIGN_OR_RETURN(*scope, RelationScope(plan.get(), alias, ref.column_aliases,
+                                               "table \"" + alias + "\"", ref.position));
         return PlanPtr(std::move(plan));
       }
       if (name == "tumble" || name == "hop" || name == "cumulate" || name == "session") {
@@ -1119,11 +1180,11 @@ Result<PlanPtr> Binder::BindTableRef(const TableRef& ref, const Scope* outer, Sc
       }
       plan->exprs = std::move(args);
       plan->types.push_back(t);
-      std::string col = ref.column_aliases.empty() ? (ref.alias.empty() ? name : ref.alias)
-                                                   : ref.column_aliases[0];
-      plan->names.push_back(col);
-      scope->columns.push_back({ref.alias.empty() ? name : ref.alias, col, t, 0});
-      return plan;
+      std::string alias = ref.alias.empty() ? name : ref.alias;
+      plan->names.push_back(alias);
+      ASSIGN_OR_RETURN(*scope, RelationScope(plan.get(), alias, ref.column_aliases,
+                                             "table \"" + alias + "\"", ref.position));
+      return PlanPtr(std::move(plan));
     }
   }
   return Status::Internal("unknown table reference");
@@ -1134,13 +1195,6 @@ Result<PlanPtr> Binder::BindJoin(const TableRef& ref, const Scope* outer, Scope*
   ASSIGN_OR_RETURN(PlanPtr left, BindTableRef(*ref.left, outer, &ls));
   ASSIGN_OR_RETURN(PlanPtr right, BindTableRef(*ref.right, outer, &rs));
   int offset = static_cast<int>(left->types.size());
-  Scope combined;
-  combined.parent = outer;
-  combined.columns = ls.columns;
-  for (auto c : rs.columns) {
-    c.index += offset;
-    combined.columns.push_back(c);
-  }
   auto join = std::make_unique<LogicalPlan>(PlanKind::kJoin);
   if (ref.right->kind == TableRef::Kind::kBase && ref.right->system_time_as_of) {
     const parser::Expr& at = *ref.right->system_time_as_of;
@@ -1177,109 +1231,206 @@ Result<PlanPtr> Binder::BindJoin(const TableRef& ref, const Scope* outer, Scope*
   join->types.insert(join->types.end(), right->types.begin(), right->types.end());
   join->names.insert(join->names.end(), right->names.begin(), right->names.end());
 
-  std::vector<std::string> using_cols = ref.using_columns;
-  if (ref.natural) {
-    for (const auto& lc : ls.columns) {
-      for (const auto& rc : rs.columns) {
-        if (lc.name == rc.name) using_cols.push_back(lc.name);
-      }
-    }
-  }
-  if (!using_cols.empty() || ref.natural) {
-    std::vector<BoundExprPtr> conds;
-    std::vector<std::pair<int, int>> pairs;
-    for (const auto& name : using_cols) {
-      int li = -1, ri = -1;
-      for (const auto& c : ls.columns) {
-        if (c.name == name && c.unqualified_ok) li = c.index;
-      }
-      for (const auto& c : rs.columns) {
-        if (c.name == name && c.unqualified_ok) ri = c.index + offset;
-      }
-      if (li < 0 || ri < 0) {
-        return Err(sqlstate::kUndefinedColumn,
-                   "column \"" + name + "\" specified in USING clause does not exist in " +
-                       (li < 0 ? "left" : "right") + " table",
-                   ref.position);
-      }
-      ASSIGN_OR_RETURN(BoundExprPtr cond,
-                       BindCompare("=", MakeColumn(li, join->types[li]),
-                                   MakeColumn(ri, join->types[ri]), ref.position));
-      conds.push_back(std::move(cond));
-      pairs.emplace_back(li, ri);
-    }
-    if (conds.size() == 1) {
-      join->predicate = std::move(conds[0]);
-    } else if (!conds.empty()) {
-      auto a = std::make_unique<BoundExpr>(BoundExprKind::kAnd, SqlType(TypeId::kBool));
-      a->children = std::move(conds);
-      join->predicate = std::move(a);
-    }
-    if (join->join_kind == JoinKind::kCross) join->join_kind = JoinKind::kInner;
-    // Output: merged USING columns first, then the remaining left and right columns.
-    auto proj = std::make_unique<LogicalPlan>(PlanKind::kProject);
-    Scope out;
-    out.parent = outer;
-    for (size_t k = 0; k < pairs.size(); k++) {
-      auto [li, ri] = pairs[k];
-      BoundExprPtr e;
-      SqlType t = join->types[li];
-      if (join->join_kind == JoinKind::kFull) {
-        ASSIGN_OR_RETURN(auto unified, UnifyTypes(
-                                           [&] {
-                                             std::vector<BoundExprPtr> v;
-                                             v.push_back(MakeColumn(li, join->types[li]));
-                                             v.push_back(MakeColumn(ri, join->types[ri]));
-                                             return v;
-                                           }(),
-                                           "JOIN/USING"));
-        t = unified[0]->type;
-        e = std::make_unique<BoundExpr>(BoundExprKind::kCoalesce, t);
-        e->children = std::move(unified);
-      } else if (join->join_kind == JoinKind::kRight) {
-        e = MakeColumn(ri, join->types[ri]);
-        t = join->types[ri];
-      } else {
-        e = MakeColumn(li, t);
-      }
-      proj->exprs.push_back(std::move(e));
-      proj->types.push_back(t);
-      proj->names.push_back(using_cols[k]);
-      out.columns.push_back({"", using_cols[k], t, static_cast<int>(k)});
-    }
-    int base = static_cast<int>(pairs.size());
-    for (size_t i = 0; i < combined.columns.size(); i++) {
-      ScopeColumn c = combined.columns[i];
-      bool is_using = false;
-      for (auto [li, ri] : pairs) is_using |= c.index == li || c.index == ri;
-      proj->exprs.push_back(MakeColumn(c.index, c.type));
-      proj->types.push_back(c.type);
-      proj->names.push_back(c.name);
-      c.index = base + static_cast<int>(i);
-      if (is_using) {
-        c.hidden_from_star = true;
-        c.unqualified_ok = false;
-      }
-      out.columns.push_back(c);
+  PlanPtr plan;
+  Scope combined;
+  if (!ref.using_columns.empty() || ref.natural) {
+    ASSIGN_OR_RETURN(plan, BindUsingJoin(ref, std::move(join), std::move(left), std::move(right),
+                                         std::move(ls), std::move(rs), &combined));
+  } else {
+    combined = std::move(ls);
+    RETURN_IF_ERROR(MergeScope(&combined, std::move(rs), offset, ref.right->position));
+    combined.parent = outer;
+    if (ref.join_condition) {
+      ExprContext ctx;
+      ctx.scope = &combined;
+      ctx.clause = "JOIN conditions";
+      ASSIGN_OR_RETURN(BoundExprPtr pred, BindExpr(*ref.join_condition, ctx));
+      ASSIGN_OR_RETURN(pred,
+                       CoerceToBool(std::move(pred), "JOIN/ON", ref.join_condition->position));
+      join->predicate = std::move(pred);
     }
     join->children.push_back(std::move(left));
     join->children.push_back(std::move(right));
-    proj->children.push_back(std::move(join));
-    *scope = std::move(out);
-    return PlanPtr(std::move(proj));
+    plan = std::move(join);
   }
-  if (ref.join_condition) {
-    ExprContext ctx;
-    ctx.scope = &combined;
-    ctx.clause = "JOIN conditions";
-    ASSIGN_OR_RETURN(BoundExprPtr pred, BindExpr(*ref.join_condition, ctx));
-    ASSIGN_OR_RETURN(pred, CoerceToBool(std::move(pred), "JOIN/ON", ref.join_condition->position));
-    join->predicate = std::move(pred);
+  combined.parent = outer;
+  if (!ref.alias.empty()) {
+    // (a JOIN b) AS j: j names the join's visible columns; a and b are no longer reachable.
+    Scope aliased;
+    aliased.parent = outer;
+    aliased.hidden_tables = combined.tables;
+    for (const auto& t : combined.hidden_tables) aliased.hidden_tables.push_back(t);
+    for (const ScopeColumn& c : combined.columns) {
+      if (c.hidden_from_star) continue;
+      ScopeColumn v = c;
+      v.table = ref.alias;
+      v.unqualified_ok = true;
+      aliased.columns.push_back(v);
+    }
+    if (ref.column_aliases.size() > aliased.columns.size()) {
+      return Err(sqlstate::kInvalidColumnReference,
+                 "table \"" + ref.alias + "\" has " + std::to_string(aliased.columns.size()) +
+                     " columns available but " + std::to_string(ref.column_aliases.size()) +
+                     " columns specified",
+                 ref.position);
+    }
+    for (size_t i = 0; i < ref.column_aliases.size(); i++) {
+      aliased.columns[i].name = ref.column_aliases[i];
+    }
+    aliased.tables.push_back(ref.alias);
+    combined = std::move(aliased);
   }
+  *scope = std::move(combined);
+  return plan;
+}
+
+Result<PlanPtr> Binder::BindUsingJoin(const TableRef& ref, PlanPtr join, PlanPtr left,
+                                      PlanPtr right, Scope ls, Scope rs, Scope* scope) {
+  int offset = static_cast<int>(left->types.size());
+  // The columns each side shows to `*` are the ones USING and NATURAL match against.
+  auto visible_named = [](const Scope& s, const std::string& name) {
+    std::vector<size_t> found;
+    for (size_t i = 0; i < s.columns.size(); i++) {
+      const ScopeColumn& c = s.columns[i];
+      if (c.name == name && !c.hidden_from_star && c.unqualified_ok) found.push_back(i);
+    }
+    return found;
+  };
+  std::vector<std::string> using_cols = ref.using_columns;
+  if (ref.natural) {
+    for (const auto& lc : ls.columns) {
+      if (lc.hidden_from_star || !lc.unqualified_ok) continue;
+      if (std::find(using_cols.begin(), using_cols.end(), lc.name) != using_cols.end()) continue;
+      if (!visible_named(rs, lc.name).empty()) using_cols.push_back(lc.name);
+    }
+  }
+  struct Merged {
+    std::string name;
+    size_t lpos, rpos;  // positions in ls / rs columns
+    int li, ri;         // row indices in the join output
+  };
+  std::vector<Merged> merged;
+  for (size_t k = 0; k < using_cols.size(); k++) {
+    const std::string& name = using_cols[k];
+    for (size_t j = 0; j < k; j++) {
+      if (using_cols[j] == name) {
+        return Err(sqlstate::kDuplicateColumn,
+                   "column name \"" + name + "\" appears more than once in USING clause",
+                   ref.position);
+      }
+    }
+    std::vector<size_t> l = visible_named(ls, name), r = visible_named(rs, name);
+    for (auto [side, found] : {std::pair{"left", &l}, std::pair{"right", &r}}) {
+      if (found->empty()) {
+        return Err(sqlstate::kUndefinedColumn,
+                   "column \"" + name + "\" specified in USING clause does not exist in " + side +
+                       " table",
+                   ref.position);
+      }
+      if (found->size() > 1) {
+        return Err(
+            sqlstate::kAmbiguousColumn,
+            "common column name \"" + name + "\" appears more than once in " + side + " table",
+            ref.position);
+      }
+    }
+    merged.push_back({name, l[0], r[0], ls.columns[l[0]].index, rs.columns[r[0]].index + offset});
+  }
+  std::vector<BoundExprPtr> conds;
+  for (const Merged& m : merged) {
+    ASSIGN_OR_RETURN(BoundExprPtr cond,
+                     BindCompare("=", MakeColumn(m.li, join->types[m.li]),
+                                 MakeColumn(m.ri, join->types[m.ri]), ref.position));
+    conds.push_back(std::move(cond));
+  }
+  if (conds.size() == 1) {
+    join->predicate = std::move(conds[0]);
+  } else if (!conds.empty()) {
+    auto a = std::make_unique<BoundExpr>(BoundExprKind::kAnd, SqlType(TypeId::kBool));
+    a->children = std::move(conds);
+    join->predicate = std::move(a);
+  }
+  if (join->join_kind == JoinKind::kCross) join->join_kind = JoinKind::kInner;
+  JoinKind kind = join->join_kind;
+  int width = static_cast<int>(join->types.size());
+  std::vector<SqlType> join_types = join->types;
+  std::vector<std::string> join_names = join->names;
   join->children.push_back(std::move(left));
   join->children.push_back(std::move(right));
-  *scope = std::move(combined);
-  return PlanPtr(std::move(join));
+
+  // A merged column is the left (inner, left joins) or right (right joins) column itself, so it
+  // equals its qualified form in GROUP BY, ORDER BY and DISTINCT; a full join's, or one whose
+  // sides differ in type, is computed (COALESCE / a cast) and appended after the join's columns.
+  Scope out;
+  std::vector<BoundExprPtr> computed;
+  for (const Merged& m : merged) {
+    SqlType lt = join_types[m.li], rt = join_types[m.ri];
+    ScopeColumn c{"", m.name, lt, m.li};
+    std::vector<BoundExprPtr> pair;
+    pair.push_back(MakeColumn(m.li, lt));
+    pair.push_back(MakeColumn(m.ri, rt));
+    ASSIGN_OR_RETURN(pair, UnifyTypes(std::move(pair), "JOIN/USING"));
+    SqlType t = pair[0]->type;
+    if (kind == JoinKind::kFull) {
+      auto e = std::make_unique<BoundExpr>(BoundExprKind::kCoalesce, t);
+      e->children = std::move(pair);
+      computed.push_back(std::move(e));
+      c.index = width + static_cast<int>(computed.size()) - 1;
+    } else {
+      int side = kind == JoinKind::kRight ? 1 : 0;
+      if (t != (side ? rt : lt)) {
+        computed.push_back(std::move(pair[side]));
+        c.index = width + static_cast<int>(computed.size()) - 1;
+      } else {
+        c.index = side ? m.ri : m.li;
+      }
+    }
+    c.type = t;
+    out.columns.push_back(c);
+  }
+  auto hide = [](ScopeColumn& c) {
+    c.hidden_from_star = true;
+    c.unqualified_ok = false;
+  };
+  for (size_t i = 0; i < ls.columns.size(); i++) {
+    for (const Merged& m : merged) {
+      if (m.lpos == i) hide(ls.columns[i]);
+    }
+  }
+  for (size_t i = 0; i < rs.columns.size(); i++) {
+    for (const Merged& m : merged) {
+      if (m.rpos == i) hide(rs.columns[i]);
+    }
+  }
+  RETURN_IF_ERROR(MergeScope(&out, std::move(ls), 0, ref.position));
+  RETURN_IF_ERROR(MergeScope(&out, std::move(rs), offset, ref.right->position));
+  if (!ref.using_alias.empty()) {
+    // JOIN ... USING (c) AS x: x.c names the merged column (and x.* lists them).
+    for (size_t k = 0; k < merged.size(); k++) {
+      ScopeColumn c = out.columns[k];
+      c.table = ref.using_alias;
+      hide(c);
+      out.columns.push_back(c);
+    }
+    Scope alias_only;
+    alias_only.tables.push_back(ref.using_alias);
+    RETURN_IF_ERROR(MergeScope(&out, std::move(alias_only), 0, ref.position));
+  }
+  *scope = std::move(out);
+  if (computed.empty()) return join;
+  auto proj = std::make_unique<LogicalPlan>(PlanKind::kProject);
+  for (int i = 0; i < width; i++) {
+    proj->exprs.push_back(MakeColumn(i, join_types[i]));
+    proj->types.push_back(join_types[i]);
+    proj->names.push_back(join_names[i]);
+  }
+  for (auto& e : computed) {
+    proj->types.push_back(e->type);
+    proj->names.push_back("?using?");
+    proj->exprs.push_back(std::move(e));
+  }
+  proj->children.push_back(std::move(join));
+  return PlanPtr(std::move(proj));
 }
 
 Result<BoundExprPtr> Binder::BindScalar(const Expr& expr, const Scope& scope) {

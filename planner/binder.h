@@ -11,19 +11,27 @@
 
 namespace freshet::planner {
 
-/// A column visible in a scope: where it lives in the input row and how it can be named.
+/// A column visible in a scope: where it lives in the input row and how it can be named, as
+/// PostgreSQL's namespace items do: `t.c` finds columns whose `table` is t, a bare `c` only those
+/// with `unqualified_ok`, `*` those not `hidden_from_star` and `t.*` every column of t, in scope
+/// order. Several entries may share an index (a USING column under its merged and its
+/// qualified names).
 struct ScopeColumn {
-  std::string table;  // alias or table name ("" when none)
+  std::string table;  // alias or table name ("" when none: a merged USING column)
   std::string name;
   SqlType type;
   int index = 0;
-  bool hidden_from_star = false;  // e.g. the right copy of a USING column
+  bool hidden_from_star = false;  // the qualified copies of a USING column
   bool unqualified_ok = true;     // false for USING duplicates
 };
 
 /// The names visible to expressions at one query level, and the enclosing level.
 struct Scope {
   std::vector<ScopeColumn> columns;
+  /// The relation names that qualify columns here (aliases), each once: 42712 otherwise.
+  std::vector<std::string> tables;
+  /// Names hidden by an aliased join `(a JOIN b) AS j`: referring to them is 42P01.
+  std::vector<std::string> hidden_tables;
   const Scope* parent = nullptr;
 };
 
@@ -75,6 +83,9 @@ class Binder {
   Result<PlanPtr> BindWindowTvf(const parser::TableRef& ref, const parser::Expr& f,
                                 const Scope* outer, Scope* scope);
   Result<PlanPtr> BindJoin(const parser::TableRef& ref, const Scope* outer, Scope* scope);
+  /// The NATURAL / USING part of BindJoin: equality predicates, merged columns first in `*`.
+  Result<PlanPtr> BindUsingJoin(const parser::TableRef& ref, PlanPtr join, PlanPtr left,
+                                PlanPtr right, Scope ls, Scope rs, Scope* scope);
   /// Adds LIMIT/OFFSET of `stmt` on top of `plan`, if any.
   Result<PlanPtr> ApplyLimit(PlanPtr plan, const parser::SelectStmt& stmt);
   Result<BoundExprPtr> BindLimitExpr(const parser::Expr& expr, const char* what);

@@ -30,6 +30,23 @@ inline Status Err(const char* code, std::string msg, int pos = 0) {
   return Status::Error(code, std::move(msg), pos);
 }
 
+/// A qualifier that names no relation in `scope` or its parents: 42P01, with PostgreSQL's hint
+/// when an aliased join hides the name.
+inline Status UnknownTableError(const Scope& scope, const std::string& table, int position) {
+  for (const Scope* s = &scope; s; s = s->parent) {
+    for (const auto& t : s->hidden_tables) {
+      if (t == table) {
+        return Err(sqlstate::kUndefinedTable,
+                   "invalid reference to FROM-clause entry for table \"" + table + "\"", position)
+            .WithHint("There is an entry for table \"" + table +
+                      "\", but it cannot be referenced from this part of the query.");
+      }
+    }
+  }
+  return Err(sqlstate::kUndefinedTable, "missing FROM-clause entry for table \"" + table + "\"",
+             position);
+}
+
 /// The unqualified name of a function call.
 inline std::string FuncName(const parser::Expr& e) { return e.names.empty() ? "" : e.names.back(); }
 

@@ -84,6 +84,9 @@ Result<BoundExprPtr> Binder::BindColumnRef(const Expr& expr, ExprContext& ctx) {
   bool table_seen = false;
   for (const Scope* s = ctx.scope; s; s = s->parent, depth++) {
     const ScopeColumn* found = nullptr;
+    if (!table.empty() && std::find(s->tables.begin(), s->tables.end(), table) != s->tables.end()) {
+      table_seen = true;
+    }
     for (const auto& c : s->columns) {
       if (!table.empty()) {
         if (c.table != table) continue;
@@ -109,8 +112,7 @@ Result<BoundExprPtr> Binder::BindColumnRef(const Expr& expr, ExprContext& ctx) {
   }
   if (!table.empty() && !table_seen) {
     // Maybe a whole-row reference or an unknown table.
-    return Err(sqlstate::kUndefinedTable, "missing FROM-clause entry for table \"" + table + "\"",
-               expr.position);
+    return UnknownTableError(*ctx.scope, table, expr.position);
   }
   if (!table.empty()) {
     return Err(sqlstate::kUndefinedColumn, "column " + table + "." + col + " does not exist",

@@ -36,6 +36,7 @@ for f in sqllogictest/suites/*.slt; do
 done
 run "psql meta-commands" bash tests/psql_test.sh "$build"
 run "time zones vs PostgreSQL" bash tests/datetime_zone_check.sh "$build"
+run "names and query forms vs PostgreSQL" bash tests/pg_compare.sh "$build"
 run "materialized views vs PostgreSQL" bash tests/pg_differential.sh "$build"
 run "nexmark vs PostgreSQL" bash tests/nexmark_check.sh "$build"
 run "kill -9 durability" bash tests/kill9_test.sh "$build"
