@@ -18,7 +18,8 @@ DEB_TOOLS := kcat=kcat sqlsmith=sqlsmith java=default-jdk-headless javac=default
 
 all: build
 
-# Installs the Debian packages that are missing (needs root and apt-get).
+# Installs the Debian packages that are missing (needs root and apt-get); waits for another
+# apt-get holding the package lock instead of failing.
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
@@ -28,7 +29,8 @@ deps:
 	done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  apt-get -o DPkg::Lock::Timeout=600 update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq $$missing; \
 	fi
 
 # Configures every time (cheap), so new test folders and files are always picked up.

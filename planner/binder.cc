@@ -505,11 +505,30 @@ Result<PlanPtr> Binder::BindSelectBlock(const SelectStmt& stmt, const Scope* out
     }
   }
 
-  // Aggregation?
+  // Aggregation? Also when a subquery in the select list aggregates this level's columns only
+  // (`SELECT (SELECT max(t.x)) FROM t`): a trial binding finds out.
   bool has_agg = !stmt.group_by.empty() || stmt.having != nullptr;
   for (const auto& t : stmt.targets)
     has_agg |= t.expr->kind != ExprKind::kStar && ContainsAggregate(*t.expr);
   for (const auto& o : stmt.order_by) has_agg |= ContainsAggregate(*o.expr);
+  AggregateLevel level;
+  level.from_scope = &from_scope;
+  from_scope.aggregate_level = &level;
+  if (!has_agg) {
+    std::vector<WindowCall> trial_windows;
+    for (const Target& t : targets) {
+      if (t.expr == nullptr || !ContainsSubquery(*t.expr)) continue;
+      ExprContext trial;
+      trial.scope = &from_scope;
+      trial.clause = "SELECT";
+      trial.windows = &trial_windows;
+      trial.allow_windows = true;
+      (void)BindExpr(*t.expr, trial);  // only `level.requested` matters
+      if (level.requested) break;
+    }
+    has_agg = level.requested;
+  }
+  from_scope.aggregate_level = nullptr;
 
   std::vector<BoundExprPtr> groups;
   std::vector<AggregateCall> aggregates;
@@ -579,6 +598,9 @@ Result<PlanPtr> Binder::BindSelectBlock(const SelectStmt& stmt, const Scope* out
   ExprContext sel;
   sel.clause = "SELECT";
   if (has_agg) {
+    level.ctx = &sel;
+    agg_scope.aggregate_level = &level;
+    agg_scope.tables = from_scope.tables;
     sel.scope = &agg_scope;
     sel.agg_mode = true;
     sel.from_scope = &from_scope;

@@ -25,6 +25,8 @@ struct ScopeColumn {
   bool unqualified_ok = true;     // false for USING duplicates
 };
 
+struct AggregateLevel;
+
 /// The names visible to expressions at one query level, and the enclosing level.
 struct Scope {
   std::vector<ScopeColumn> columns;
@@ -32,6 +34,9 @@ struct Scope {
   std::vector<std::string> tables;
   /// Names hidden by an aliased join `(a JOIN b) AS j`: referring to them is 42P01.
   std::vector<std::string> hidden_tables;
+  /// The query level's aggregation, for aggregates in its subqueries whose arguments are all
+  /// its columns (they belong to this level, as in PostgreSQL); null where none can be.
+  AggregateLevel* aggregate_level = nullptr;
   const Scope* parent = nullptr;
 };
 
@@ -66,8 +71,10 @@ class Binder {
   /// Wraps `expr` in a cast to `type` (folding constants); implicit=false for explicit casts.
   Result<BoundExprPtr> AddCast(BoundExprPtr expr, SqlType type, bool explicit_cast = false);
 
- private:
+  /// How one clause's expressions bind (defined in binder_context.h, private to the binder).
   struct ExprContext;
+
+ private:
   struct SelectState;
 
   Result<PlanPtr> BindSelectBody(const parser::SelectStmt& stmt, const Scope* outer,
@@ -95,6 +102,9 @@ class Binder {
   Result<BoundExprPtr> BindColumnRef(const parser::Expr& expr, ExprContext& ctx);
   Result<BoundExprPtr> BindFunction(const parser::Expr& expr, ExprContext& ctx);
   Result<BoundExprPtr> BindAggregateCall(const parser::Expr& expr, ExprContext& ctx);
+  /// An aggregate whose arguments are all columns of the enclosing query level: bound as that
+  /// level's aggregate and referenced as an outer column. Null when it is this level's.
+  Result<BoundExprPtr> BindOuterAggregate(const parser::Expr& expr, ExprContext& ctx);
   Result<BoundExprPtr> BindWindowCall(const parser::Expr& expr, ExprContext& ctx);
   Result<BoundExprPtr> BindSubquery(const parser::Expr& expr, ExprContext& ctx);
   Result<BoundExprPtr> BindCompare(const std::string& op, BoundExprPtr l, BoundExprPtr r,

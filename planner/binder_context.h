@@ -25,6 +25,14 @@ struct Binder::ExprContext {
   bool allow_windows = false;
 };
 
+/// One query level's aggregation as its subqueries see it (Scope::aggregate_level). While the
+/// level is not aggregating, `ctx` is null and an outer aggregate found below sets `requested`.
+struct AggregateLevel {
+  const Scope* from_scope = nullptr;   // the level's FROM row, which aggregate arguments read
+  Binder::ExprContext* ctx = nullptr;  // the level's select-list context, in aggregation mode
+  bool requested = false;
+};
+
 /// Shorthand for a user error with a SQLSTATE and a 1-based position.
 inline Status Err(const char* code, std::string msg, int pos = 0) {
   return Status::Error(code, std::move(msg), pos);
@@ -60,6 +68,15 @@ inline bool ContainsAggregate(const parser::Expr& e) {
     if (c && ContainsAggregate(*c)) return true;
   }
   return e.filter && ContainsAggregate(*e.filter);
+}
+
+/// True when the AST contains a subquery (scalar, EXISTS, IN, ANY/ALL or ARRAY).
+inline bool ContainsSubquery(const parser::Expr& e) {
+  if (e.subquery) return true;
+  for (const auto& c : e.children) {
+    if (c && ContainsSubquery(*c)) return true;
+  }
+  return e.filter && ContainsSubquery(*e.filter);
 }
 
 /// True when the AST (outside subqueries) calls a window function.

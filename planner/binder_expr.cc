@@ -101,6 +101,17 @@ Result<BoundExprPtr> Binder::BindColumnRef(const Expr& expr, ExprContext& ctx) {
       }
       found = &c;
     }
+    if (!found && depth > 0 && s->aggregate_level && s->aggregate_level->ctx) {
+      // An aggregating outer level shows its groups only.
+      for (const auto& c : s->aggregate_level->from_scope->columns) {
+        if (c.name == col && (table.empty() ? c.unqualified_ok : c.table == table)) {
+          return Err(sqlstate::kGroupingError,
+                     "subquery uses ungrouped column \"" + (c.table.empty() ? "" : c.table + ".") +
+                         col + "\" from outer query",
+                     expr.position);
+        }
+      }
+    }
     if (found) {
       if (depth == 0) return MakeColumn(found->index, found->type);
       auto e = std::make_unique<BoundExpr>(BoundExprKind::kOuterColumn, found->type);
@@ -397,8 +408,57 @@ Result<BoundExprPtr> Binder::BindSubquery(const Expr& expr, ExprContext& ctx) {
   return BoundExprPtr(std::move(e));
 }
 
+Result<BoundExprPtr> Binder::BindOuterAggregate(const Expr& expr, ExprContext& ctx) {
+  const Scope* here = ctx.agg_mode && ctx.from_scope ? ctx.from_scope : ctx.scope;
+  if (here == nullptr || here->parent == nullptr) return BoundExprPtr();
+  AggregateLevel* level = here->parent->aggregate_level;
+  if (level == nullptr || level->from_scope == nullptr) return BoundExprPtr();
+  // Bind the arguments with the enclosing level's FROM row one level out.
+  Scope probe = *here;
+  probe.parent = level->from_scope;
+  ExprContext arg_ctx;
+  arg_ctx.scope = &probe;
+  arg_ctx.clause = "aggregate function calls";
+  arg_ctx.in_aggregate = true;
+  bool local = false, outer = false, other = false;
+  std::function<void(const BoundExpr&)> visit = [&](const BoundExpr& e) {
+    if (e.kind == BoundExprKind::kColumn) local = true;
+    if (e.kind == BoundExprKind::kOuterColumn) (e.depth == 1 ? outer : other) = true;
+    if (e.plan) other = true;
+    for (const auto& c : e.children) visit(*c);
+  };
+  std::vector<const Expr*> parts;
+  for (const auto& a : expr.children) parts.push_back(a.get());
+  if (expr.filter) parts.push_back(expr.filter.get());
+  for (const auto& o : expr.agg_order_by) parts.push_back(o.expr.get());
+  for (const Expr* a : parts) {
+    if (ContainsAggregate(*a) || ContainsSubquery(*a)) return BoundExprPtr();
+    auto b = BindExprInner(*a, arg_ctx);
+    if (!b.ok()) return BoundExprPtr();
+    visit(**b);
+  }
+  if (local || other || !outer) return BoundExprPtr();
+  if (level->ctx == nullptr) {
+    level->requested = true;  // the enclosing level binds again, aggregating
+    return Err(
+        sqlstate::kGroupingError,
+        "aggregate functions of an outer query are not allowed in " + std::string(ctx.clause),
+        expr.position);
+  }
+  ASSIGN_OR_RETURN(BoundExprPtr b, BindAggregateCall(expr, *level->ctx));
+  if (b->kind != BoundExprKind::kColumn) return b;
+  auto e = std::make_unique<BoundExpr>(BoundExprKind::kOuterColumn, b->type);
+  e->column = b->column;
+  e->depth = 1;
+  return BoundExprPtr(std::move(e));
+}
+
 Result<BoundExprPtr> Binder::BindAggregateCall(const Expr& expr, ExprContext& ctx) {
   std::string name = FuncName(expr);
+  if (!ctx.in_aggregate) {
+    ASSIGN_OR_RETURN(BoundExprPtr outer, BindOuterAggregate(expr, ctx));
+    if (outer) return outer;
+  }
   if (!ctx.allow_aggregates || !ctx.agg_mode) {
     if (ctx.in_aggregate) {
       return Err(sqlstate::kGroupingError, "aggregate function calls cannot be nested",

@@ -100,6 +100,13 @@ SELECT t9.id FROM t1;
 SELECT t1.nope FROM t1;
 
 -- correlated names and outer aggregates
+SELECT (SELECT max(t1.id)) FROM t1;
+SELECT id, (SELECT sum(t1.a) FROM t2 LIMIT 1) FROM t1 GROUP BY id;
+SELECT (SELECT max(t2.b) + min(t1.a) FROM t2) FROM t1;
+SELECT (SELECT count(t1.a) FROM t2 WHERE t2.id = 1), count(*) FROM t1;
+SELECT s, (SELECT max(t1.a)) FROM t1 GROUP BY s;
+SELECT (SELECT max(t1.id) FROM t2 WHERE t2.b > t1.a) FROM t1;
+SELECT (SELECT sum(x.a) FROM t1 x WHERE x.id = t1.id) FROM t1;
 SELECT (SELECT count(*) FROM t2 WHERE t2.id = t1.id) AS n FROM t1;
 SELECT a FROM t1 WHERE EXISTS (SELECT 1 FROM t2 WHERE t2.id = t1.id);
 SELECT s FROM t1 WHERE id IN (SELECT id FROM t2);
