@@ -407,6 +407,7 @@ Result<StreamOperator*> DataflowBuilder::Build(const LogicalPlan& p) {
       for (const auto& row : p.values) RETURN_IF_ERROR(CheckAll(row));
       [[fallthrough]];
     case PlanKind::kTableFunction: {
+      if (!p.children.empty()) return Unsupported("set-returning functions in a select list");
       RETURN_IF_ERROR(CheckAll(p.exprs));
       auto* op = Own(std::make_unique<ConstantOp>(df_.ctx_, p));
       df_.sources_.push_back(op);

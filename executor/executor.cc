@@ -952,10 +952,27 @@ Result<RowSet> Executor::ExecSetOp(const LogicalPlan& plan) {
 }
 
 Result<RowSet> Executor::ExecTableFunction(const LogicalPlan& plan) {
-  Row empty;
+  if (plan.children.empty()) return ExpandTableFunction(plan, Row());
+  // Over rows (a set-returning function in a select list): each input row once per value.
+  ASSIGN_OR_RETURN(RowSet input, Execute(*plan.children[0]));
+  RowSet out;
+  for (const Row& row : input) {
+    ASSIGN_OR_RETURN(RowSet values, ExpandTableFunction(plan, row));
+    for (Row& v : values) {
+      Row joined = row;
+      joined.insert(joined.end(), std::make_move_iterator(v.begin()),
+                    std::make_move_iterator(v.end()));
+      out.push_back(std::move(joined));
+    }
+    if ((out.size() & 1023) == 0) RETURN_IF_ERROR(CheckCancel());
+  }
+  return out;
+}
+
+Result<RowSet> Executor::ExpandTableFunction(const LogicalPlan& plan, const Row& input) {
   std::vector<Value> args;
   for (const auto& e : plan.exprs) {
-    ASSIGN_OR_RETURN(Value v, Evaluate(*e, empty));
+    ASSIGN_OR_RETURN(Value v, Evaluate(*e, input));
     args.push_back(std::move(v));
   }
   RowSet out;

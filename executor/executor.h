@@ -69,6 +69,8 @@ class Executor {
   Result<RowSet> ExecSetOp(const planner::LogicalPlan& plan);
   Result<RowSet> ExecWindow(const planner::LogicalPlan& plan);
   Result<RowSet> ExecTableFunction(const planner::LogicalPlan& plan);
+  /// The rows one call of a table function gives, its arguments evaluated over `input`.
+  Result<RowSet> ExpandTableFunction(const planner::LogicalPlan& plan, const Row& input);
   Result<RowSet> ExecWindowTvf(const planner::LogicalPlan& plan);
   Result<Value> EvalSubquery(const planner::BoundExpr& e, const Row& row);
   Status SortRows(RowSet* rows, const std::vector<planner::SortKey>& keys);

@@ -540,6 +540,57 @@ Result<Value> QuoteLiteralFn(const Value* a, size_t, const EvalContext& ctx) {
   }
   return TextV(out + "'");
 }
+/// format(fmt, args...): %s (text, NULL as empty), %I (quote_ident; NULL is 22004), %L
+/// (quote_literal; NULL as NULL) and %%; widths and positions are 0A000 here.
+Result<Value> FormatFn(const Value* a, size_t n, const EvalContext& ctx) {
+  if (a[0].is_null()) return Value::Null(T::kText);
+  std::string_view f = Str(a[0]);
+  std::string out;
+  size_t next = 1;
+  for (size_t i = 0; i < f.size(); i++) {
+    if (f[i] != '%') {
+      out += f[i];
+      continue;
+    }
+    if (++i >= f.size()) {
+      return Status::Error(sqlstate::kInvalidParameterValue, "unterminated format() type specifier")
+          .WithHint("For a single \"%\" use \"%%\".");
+    }
+    char spec = f[i];
+    if (spec == '%') {
+      out += '%';
+      continue;
+    }
+    if (spec != 's' && spec != 'I' && spec != 'L') {
+      if (std::isdigit(static_cast<unsigned char>(spec)) || spec == '-' || spec == '*') {
+        return Status::NotSupported("format() widths and argument positions are not supported yet");
+      }
+      return Status::Error(sqlstate::kInvalidParameterValue,
+                           std::string("unrecognized format() type specifier \"") + spec + "\"")
+          .WithHint("For a single \"%\" use \"%%\".");
+    }
+    if (next >= n) {
+      return Status::Error(sqlstate::kInvalidParameterValue, "too few arguments for format()");
+    }
+    const Value& v = a[next++];
+    if (spec == 's') {
+      if (!v.is_null()) out += TextOf(v, ctx);
+    } else if (spec == 'I') {
+      if (v.is_null()) {
+        return Status::Error("22004", "null values cannot be formatted as an SQL identifier");
+      }
+      Value text = TextV(TextOf(v, ctx));
+      ASSIGN_OR_RETURN(Value q, QuoteIdentFn(&text, 1, ctx));
+      out += Str(q);
+    } else if (v.is_null()) {
+      out += "NULL";
+    } else {
+      ASSIGN_OR_RETURN(Value q, QuoteLiteralFn(&v, 1, ctx));
+      out += Str(q);
+    }
+  }
+  return TextV(std::move(out));
+}
 
 Result<Value> Md5Fn(const Value* a, size_t, const EvalContext&) {
   return TextV(Md5::Hex(Str(a[0])));
@@ -1158,6 +1209,8 @@ Registry BuildRegistry() {
   add("md5", {kText}, kText, Md5Fn);
   add("quote_ident", {kText}, kText, QuoteIdentFn);
   add("quote_literal", {kAny}, kText, QuoteLiteralFn);
+  add("format", {kText}, kText, FormatFn, false);
+  add("format", {kText, kAny}, kText, FormatFn, false, true);
   // Math
   add("round", {kNum}, kNum, RoundNumFn);
   add("round", {kNum, kInt}, kNum, RoundNumFn);

@@ -505,6 +505,35 @@ Result<PlanPtr> Binder::BindSelectBlock(const SelectStmt& stmt, const Scope* out
     }
   }
 
+  // A set-returning function in the select list: the FROM row once per value it gives.
+  std::vector<const Expr*> srfs;
+  for (const Target& t : targets) {
+    if (t.expr) FindSetReturning(*t.expr, &srfs);
+  }
+  int srf_column = -1;
+  SqlType srf_type;
+  if (!srfs.empty()) {
+    if (srfs.size() > 1) {
+      return Err(sqlstate::kFeatureNotSupported,
+                 "more than one set-returning function in a select list is not supported yet",
+                 srfs[1]->position);
+    }
+    ExprContext fctx;
+    fctx.scope = &from_scope;
+    fctx.clause = "set-returning function arguments";
+    ASSIGN_OR_RETURN(PlanPtr fn, BindTableFunction(*srfs[0], fctx));
+    srf_column = static_cast<int>(plan->types.size());
+    srf_type = fn->types[0];
+    fn->types.insert(fn->types.begin(), plan->types.begin(), plan->types.end());
+    fn->names.insert(fn->names.begin(), plan->names.begin(), plan->names.end());
+    fn->children.push_back(std::move(plan));
+    plan = std::move(fn);
+    ScopeColumn c{"", "?srf?", srf_type, srf_column};
+    c.hidden_from_star = true;
+    c.unqualified_ok = false;
+    from_scope.columns.push_back(c);
+  }
+
   // Aggregation? Also when a subquery in the select list aggregates this level's columns only
   // (`SELECT (SELECT max(t.x)) FROM t`): a trial binding finds out.
   bool has_agg = !stmt.group_by.empty() || stmt.having != nullptr;
@@ -612,6 +641,16 @@ Result<PlanPtr> Binder::BindSelectBlock(const SelectStmt& stmt, const Scope* out
   }
   sel.windows = &windows;
   sel.allow_windows = true;
+  if (srf_column >= 0) {
+    if (has_agg) {
+      return Err(sqlstate::kFeatureNotSupported,
+                 "set-returning functions together with aggregates are not supported yet",
+                 srfs[0]->position);
+    }
+    sel.srf = srfs[0];
+    sel.srf_column = srf_column;
+    sel.srf_type = srf_type;
+  }
 
   // Bind the select list.
   std::vector<BoundExprPtr> out_exprs;
@@ -1123,93 +1162,92 @@ Result<PlanPtr> Binder::BindTableRef(const TableRef& ref, const Scope* outer, Sc
     case TableRef::Kind::kFunction: {
       const Expr& f = *ref.function;
       std::string name = FuncName(f);
-      if (name == "unnest" && f.children.size() == 1) {
-        // unnest(array): arrays are carried in text form, so elements come out untyped (like
-        // string literals) and take the type of whatever they are compared with.
-        Scope empty;
-        empty.parent = outer;
-        ExprContext ctx;
-        ctx.scope = &empty;
-        ctx.clause = "FROM";
-        ASSIGN_OR_RETURN(BoundExprPtr arg, BindExpr(*f.children[0], ctx));
-        if (arg->type.id != TypeId::kText) {
-          ASSIGN_OR_RETURN(arg, AddCast(std::move(arg), TypeId::kText));
-        }
-        auto plan = std::make_unique<LogicalPlan>(PlanKind::kTableFunction);
-        plan->function_name = name;
-        plan->exprs.push_back(std::move(arg));
-        plan->types.push_back(TypeId::kUnknown);
-        plan->names.push_back(ref.alias.empty() ? name : ref.alias);
-        std::string alias = ref.alias.empty() ? name : ref.alias;
-        ASSIGN_OR_RETURN(*scope, RelationScope(plan.get(), alias, ref.column_aliases,
-                                               "table \"" + alias + "\"", ref.position));
-        return PlanPtr(std::move(plan));
-      }
       if (name == "tumble" || name == "hop" || name == "cumulate" || name == "session") {
         return BindWindowTvf(ref, f, outer, scope);
-      }
-      if (name != "generate_series") {
-        return Err(sqlstate::kUndefinedFunction,
-                   "function " + name +
-                       " does not exist in FROM (generate_series and unnest "
-                       "are supported)",
-                   f.position);
       }
       Scope empty;
       empty.parent = outer;
       ExprContext ctx;
       ctx.scope = &empty;
       ctx.clause = "FROM";
-      auto plan = std::make_unique<LogicalPlan>(PlanKind::kTableFunction);
-      plan->function_name = name;
-      std::vector<BoundExprPtr> args;
-      for (const auto& a : f.children) {
-        ASSIGN_OR_RETURN(BoundExprPtr b, BindExpr(*a, ctx));
-        args.push_back(std::move(b));
-      }
-      if (args.size() < 2 || args.size() > 3) {
-        return Err(sqlstate::kUndefinedFunction,
-                   "function generate_series with " + std::to_string(args.size()) +
-                       " arguments does not exist",
-                   f.position);
-      }
-      SqlType t;
-      if (args[0]->type.IsTemporal() || args[1]->type.IsTemporal()) {
-        SqlType ts =
-            args[0]->type.id == TypeId::kTimestampTz || args[1]->type.id == TypeId::kTimestampTz
-                ? SqlType(TypeId::kTimestampTz)
-                : SqlType(TypeId::kTimestamp);
-        ASSIGN_OR_RETURN(args[0], AddCast(std::move(args[0]), ts));
-        ASSIGN_OR_RETURN(args[1], AddCast(std::move(args[1]), ts));
-        if (args.size() != 3) {
-          return Err(sqlstate::kUndefinedFunction,
-                     "function generate_series(timestamp, timestamp) does not exist", f.position);
-        }
-        ASSIGN_OR_RETURN(args[2], AddCast(std::move(args[2]), TypeId::kInterval));
-        t = ts;
-      } else {
-        std::vector<SqlType> ts;
-        for (auto& a : args) ts.push_back(a->type);
-        ASSIGN_OR_RETURN(t, CommonType(ts, "generate_series"));
-        if (t.id == TypeId::kInt16 || t.id == TypeId::kText) t = TypeId::kInt32;
-        if (!t.IsNumeric()) {
-          return Err(sqlstate::kUndefinedFunction,
-                     "function generate_series(" + t.ToString() + ") does not exist", f.position);
-        }
-        for (auto& a : args) {
-          ASSIGN_OR_RETURN(a, AddCast(std::move(a), t));
-        }
-      }
-      plan->exprs = std::move(args);
-      plan->types.push_back(t);
+      ASSIGN_OR_RETURN(PlanPtr plan, BindTableFunction(f, ctx));
       std::string alias = ref.alias.empty() ? name : ref.alias;
-      plan->names.push_back(alias);
+      plan->names[0] = alias;
       ASSIGN_OR_RETURN(*scope, RelationScope(plan.get(), alias, ref.column_aliases,
                                              "table \"" + alias + "\"", ref.position));
-      return PlanPtr(std::move(plan));
+      return plan;
     }
   }
   return Status::Internal("unknown table reference");
+}
+
+Result<PlanPtr> Binder::BindTableFunction(const Expr& f, ExprContext& ctx) {
+  std::string name = FuncName(f);
+  if (name == "unnest" && f.children.size() == 1) {
+    // unnest(array): arrays are carried in text form, so elements come out untyped (like
+    // string literals) and take the type of whatever they are compared with.
+    ASSIGN_OR_RETURN(BoundExprPtr arg, BindExpr(*f.children[0], ctx));
+    if (arg->type.id != TypeId::kText) {
+      ASSIGN_OR_RETURN(arg, AddCast(std::move(arg), TypeId::kText));
+    }
+    auto plan = std::make_unique<LogicalPlan>(PlanKind::kTableFunction);
+    plan->function_name = name;
+    plan->exprs.push_back(std::move(arg));
+    plan->types.push_back(TypeId::kUnknown);
+    plan->names.push_back(name);
+    return PlanPtr(std::move(plan));
+  }
+  if (name != "generate_series") {
+    return Err(sqlstate::kUndefinedFunction,
+               "function " + name +
+                   " does not exist in FROM (generate_series and unnest "
+                   "are supported)",
+               f.position);
+  }
+  auto plan = std::make_unique<LogicalPlan>(PlanKind::kTableFunction);
+  plan->function_name = name;
+  std::vector<BoundExprPtr> args;
+  for (const auto& a : f.children) {
+    ASSIGN_OR_RETURN(BoundExprPtr b, BindExpr(*a, ctx));
+    args.push_back(std::move(b));
+  }
+  if (args.size() < 2 || args.size() > 3) {
+    return Err(sqlstate::kUndefinedFunction,
+               "function generate_series with " + std::to_string(args.size()) +
+                   " arguments does not exist",
+               f.position);
+  }
+  SqlType t;
+  if (args[0]->type.IsTemporal() || args[1]->type.IsTemporal()) {
+    SqlType ts =
+        args[0]->type.id == TypeId::kTimestampTz || args[1]->type.id == TypeId::kTimestampTz
+            ? SqlType(TypeId::kTimestampTz)
+            : SqlType(TypeId::kTimestamp);
+    ASSIGN_OR_RETURN(args[0], AddCast(std::move(args[0]), ts));
+    ASSIGN_OR_RETURN(args[1], AddCast(std::move(args[1]), ts));
+    if (args.size() != 3) {
+      return Err(sqlstate::kUndefinedFunction,
+                 "function generate_series(timestamp, timestamp) does not exist", f.position);
+    }
+    ASSIGN_OR_RETURN(args[2], AddCast(std::move(args[2]), TypeId::kInterval));
+    t = ts;
+  } else {
+    std::vector<SqlType> ts;
+    for (auto& a : args) ts.push_back(a->type);
+    ASSIGN_OR_RETURN(t, CommonType(ts, "generate_series"));
+    if (t.id == TypeId::kInt16 || t.id == TypeId::kText) t = TypeId::kInt32;
+    if (!t.IsNumeric()) {
+      return Err(sqlstate::kUndefinedFunction,
+                 "function generate_series(" + t.ToString() + ") does not exist", f.position);
+    }
+    for (auto& a : args) {
+      ASSIGN_OR_RETURN(a, AddCast(std::move(a), t));
+    }
+  }
+  plan->exprs = std::move(args);
+  plan->types.push_back(t);
+  plan->names.push_back(name);
+  return PlanPtr(std::move(plan));
 }
 
 Result<PlanPtr> Binder::BindJoin(const TableRef& ref, const Scope* outer, Scope* scope) {

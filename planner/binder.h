@@ -90,6 +90,8 @@ class Binder {
   Result<PlanPtr> BindWindowTvf(const parser::TableRef& ref, const parser::Expr& f,
                                 const Scope* outer, Scope* scope);
   Result<PlanPtr> BindJoin(const parser::TableRef& ref, const Scope* outer, Scope* scope);
+  /// generate_series / unnest: a one-column kTableFunction plan, arguments bound in `ctx`.
+  Result<PlanPtr> BindTableFunction(const parser::Expr& f, ExprContext& ctx);
   /// The NATURAL / USING part of BindJoin: equality predicates, merged columns first in `*`.
   Result<PlanPtr> BindUsingJoin(const parser::TableRef& ref, PlanPtr join, PlanPtr left,
                                 PlanPtr right, Scope ls, Scope rs, Scope* scope);

@@ -20,6 +20,11 @@ struct Binder::ExprContext {
   bool allow_aggregates = false;
   const char* clause = "";  // for "aggregate functions are not allowed in WHERE"
   bool in_aggregate = false;
+  // A set-returning function of the select list, computed below the projection: its node
+  // binds to that column.
+  const parser::Expr* srf = nullptr;
+  int srf_column = -1;
+  SqlType srf_type;
   // Windows: appended after the base row.
   std::vector<WindowCall>* windows = nullptr;
   bool allow_windows = false;
@@ -77,6 +82,22 @@ inline bool ContainsSubquery(const parser::Expr& e) {
     if (c && ContainsSubquery(*c)) return true;
   }
   return e.filter && ContainsSubquery(*e.filter);
+}
+
+/// Collects the set-returning function calls (generate_series, unnest) of an AST, outside
+/// subqueries and aggregate arguments.
+inline void FindSetReturning(const parser::Expr& e, std::vector<const parser::Expr*>* out) {
+  if (e.kind == parser::ExprKind::kFunction && !e.over) {
+    std::string name = FuncName(e);
+    if (name == "generate_series" || (name == "unnest" && e.children.size() == 1)) {
+      out->push_back(&e);
+      return;
+    }
+    if (function::IsAggregateFunction(name)) return;
+  }
+  for (const auto& c : e.children) {
+    if (c) FindSetReturning(*c, out);
+  }
 }
 
 /// True when the AST (outside subqueries) calls a window function.

@@ -6,6 +6,7 @@
 #include "function/cast.h"
 #include "planner/binder.h"
 #include "planner/binder_context.h"
+#include "planner/system_catalog.h"
 
 namespace freshet::planner {
 
@@ -130,6 +131,25 @@ Result<BoundExprPtr> Binder::BindColumnRef(const Expr& expr, ExprContext& ctx) {
                expr.position);
   }
   return Err(sqlstate::kUndefinedColumn, "column \"" + col + "\" does not exist", expr.position);
+}
+
+/// 'name'::regnamespace and 'name'::regtype: the catalog OID (a number is taken as it is).
+static Result<int64_t> RegOid(const std::string& type, const std::string& text, int position) {
+  if (!text.empty() && std::all_of(text.begin(), text.end(), ::isdigit)) {
+    return static_cast<int64_t>(std::strtoll(text.c_str(), nullptr, 10));
+  }
+  if (type == "regnamespace") {
+    int64_t oid = SystemCatalog::NamespaceOid(text);
+    if (oid < 0) {
+      return Err(sqlstate::kUndefinedObject, "schema \"" + text + "\" does not exist", position);
+    }
+    return oid;
+  }
+  SqlType t = TypeFromName(text, -1, -1);
+  if (t.id == TypeId::kUnknown) {
+    return Err(sqlstate::kUndefinedObject, "type \"" + text + "\" does not exist", position);
+  }
+  return static_cast<int64_t>(t.Oid());
 }
 
 Result<BoundExprPtr> Binder::BindLiteral(const Expr& expr) {
@@ -805,6 +825,7 @@ Result<BoundExprPtr> Binder::BindExprInner(const Expr& expr, ExprContext& ctx) {
       return BindOperator(op, std::move(args), expr.position);
     }
     case ExprKind::kFunction:
+      if (&expr == ctx.srf) return MakeColumn(ctx.srf_column, ctx.srf_type);
       return BindFunction(expr, ctx);
     case ExprKind::kCast: {
       ASSIGN_OR_RETURN(BoundExprPtr c, BindExpr(*expr.children[0], ctx));
@@ -825,6 +846,11 @@ Result<BoundExprPtr> Binder::BindExprInner(const Expr& expr, ExprContext& ctx) {
                          expr.position);
             }
             return MakeConstant(Value::Int64(table->Oid()));
+          }
+          if (c->kind == BoundExprKind::kConstant && !c->constant.is_null() &&
+              (tn.name == "regnamespace" || tn.name == "regtype")) {
+            ASSIGN_OR_RETURN(int64_t oid, RegOid(tn.name, c->constant.GetString(), expr.position));
+            return MakeConstant(Value::Int64(oid));
           }
         }
       }

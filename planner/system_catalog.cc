@@ -495,6 +495,13 @@ std::unique_ptr<LogicalPlan> Empty(std::vector<std::pair<const char*, SqlType>> 
 
 }  // namespace
 
+int64_t SystemCatalog::NamespaceOid(const std::string& name) {
+  if (name == "pg_catalog") return kCatalogNamespace;
+  if (name == "public") return kPublicNamespace;
+  if (name == "information_schema") return 13000;
+  return -1;
+}
+
 std::unique_ptr<LogicalPlan> SystemCatalog::Relation(const std::string& schema,
                                                      const std::string& name,
                                                      const Catalog& catalog) {

@@ -22,6 +22,8 @@ class SystemCatalog {
   /// A constant relation holding rows the engine computed (freshet_catalog.*).
   static std::unique_ptr<LogicalPlan> FromData(const SystemRelationData& data);
   /// OID of the namespace "public" and "pg_catalog" (as PostgreSQL's).
+  /// The OID of a schema ("pg_catalog", "public", "information_schema"), -1 for none.
+  static int64_t NamespaceOid(const std::string& name);
   static constexpr int64_t kPublicNamespace = 2200;
   static constexpr int64_t kCatalogNamespace = 11;
 };
