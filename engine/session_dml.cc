@@ -420,6 +420,20 @@ Status Session::HandleInsert(const parser::InsertStatement& stmt, pgwire::Result
                            "there is no unique or exclusion constraint matching the ON CONFLICT "
                            "specification");
     }
+    const std::string& constraint = stmt.on_conflict->constraint;
+    if (!constraint.empty() && constraint != table->name + "_pkey") {
+      bool unique = false;
+      for (size_t i = 0; i < table->unique_keys.size(); i++) {
+        unique = unique || table->UniqueName(i) == constraint;
+      }
+      if (!unique) {
+        return Status::Error(
+            sqlstate::kUndefinedObject,
+            "constraint \"" + constraint + "\" for table \"" + table->name + "\" does not exist");
+      }
+      return Status::NotSupported(
+          "ON CONFLICT ON CONSTRAINT supports the primary key only, not \"" + constraint + "\"");
+    }
     if (!stmt.on_conflict->target_columns.empty()) {
       std::vector<int> cols;
       for (const auto& c : stmt.on_conflict->target_columns) cols.push_back(table->FindColumn(c));

@@ -698,6 +698,40 @@ Result<Value> Log10Fn(const Value* a, size_t n, const EvalContext&) {
   return Value::Float64(std::log10(d));
 }
 Result<Value> PiFn(const Value*, size_t, const EvalContext&) { return Value::Float64(M_PI); }
+// TABLESAMPLE's row filter: keeps a row with probability percent / 100.
+Status CheckSamplePercent(const Value& percent) {
+  if (percent.is_null()) {
+    return Status::Error(sqlstate::kInvalidTablesampleArgument,
+                         "TABLESAMPLE parameter cannot be null");
+  }
+  double p = percent.GetDouble();
+  if (!(p >= 0 && p <= 100)) {
+    return Status::Error(sqlstate::kInvalidTablesampleArgument,
+                         "sample percentage must be between 0 and 100");
+  }
+  return Status::OK();
+}
+Result<Value> TablesampleFn(const Value* a, size_t, const EvalContext&) {
+  RETURN_IF_ERROR(CheckSamplePercent(a[0]));
+  thread_local std::mt19937_64 rng(std::random_device{}());
+  return Value::Bool(std::uniform_real_distribution<double>(0.0, 100.0)(rng) < a[0].GetDouble());
+}
+// With REPEATABLE (seed): a hash of the seed and the row's values (args 2..n) decides.
+Result<Value> TablesampleRepeatableFn(const Value* a, size_t n, const EvalContext& ctx) {
+  RETURN_IF_ERROR(CheckSamplePercent(a[0]));
+  if (a[1].is_null()) {
+    return Status::Error(sqlstate::kInvalidTablesampleRepeat,
+                         "TABLESAMPLE REPEATABLE parameter cannot be null");
+  }
+  uint64_t h = std::hash<double>{}(a[1].GetDouble()) * 0x9E3779B97F4A7C15ULL;
+  for (size_t i = 2; i < n; i++) {
+    uint64_t v = a[i].is_null() ? 0x5bd1e995ULL : std::hash<std::string>{}(TextOf(a[i], ctx));
+    h = (h ^ v) * 0x100000001B3ULL;
+    h ^= h >> 29;
+  }
+  double u = static_cast<double>(h >> 11) * 0x1.0p-53 * 100.0;
+  return Value::Bool(u < a[0].GetDouble());
+}
 Result<Value> RandomFn(const Value*, size_t, const EvalContext&) {
   thread_local std::mt19937_64 rng(std::random_device{}());
   return Value::Float64(std::uniform_real_distribution<double>(0.0, 1.0)(rng));
@@ -1236,6 +1270,8 @@ Registry BuildRegistry() {
   add("log10", {kF8}, kF8, Log10Fn);
   add("pi", {}, kF8, PiFn);
   add("random", {}, kF8, RandomFn, true, false, true);
+  add("freshet_tablesample", {kF8}, kBool, TablesampleFn, false, false, true);
+  add("freshet_tablesample_repeatable", {kF8, kAny}, kBool, TablesampleRepeatableFn, false, true);
   add("sin", {kF8}, kF8, MathFn<std::sin>);
   add("cos", {kF8}, kF8, MathFn<std::cos>);
   add("tan", {kF8}, kF8, MathFn<std::tan>);
@@ -1373,6 +1409,30 @@ std::string Signature(std::string_view name, const std::vector<SqlType>& args) {
 }  // namespace
 
 bool IsScalarFunction(std::string_view name) { return GetRegistry().count(std::string(name)) > 0; }
+
+const std::vector<FunctionSignature>& ListScalarFunctions() {
+  static const std::vector<FunctionSignature> kList = [] {
+    const Registry& reg = GetRegistry();
+    std::vector<std::string> names;
+    for (const auto& [name, overloads] : reg) {
+      if (name == "neg" || name == "~~" || name == "~~*" || name == "array_literal" ||
+          name.starts_with("freshet_tablesample")) {
+        continue;
+      }
+      names.push_back(name);
+    }
+    std::sort(names.begin(), names.end());
+    std::vector<FunctionSignature> out;
+    for (const std::string& name : names) {
+      for (const Overload& o : reg.at(name)) {
+        out.push_back(FunctionSignature{name, o.params, o.ret, o.variadic, o.is_volatile,
+                                        IsOperatorName(name)});
+      }
+    }
+    return out;
+  }();
+  return kList;
+}
 
 Result<BoundFunction> ResolveScalarFunction(std::string_view name,
                                             const std::vector<SqlType>& arg_types) {

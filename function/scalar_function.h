@@ -34,6 +34,22 @@ Result<BoundFunction> ResolveScalarFunction(std::string_view name,
 /// True when `name` names a known scalar function (used for error messages and lookups).
 bool IsScalarFunction(std::string_view name);
 
+/// One registered overload of a scalar function or operator, as pg_proc and pg_operator list it.
+/// An argument of type kUnknown accepts any type (polymorphic).
+struct FunctionSignature {
+  std::string name;
+  std::vector<SqlType> arg_types;
+  SqlType return_type;
+  bool variadic = false;
+  bool is_volatile = false;
+  bool is_operator = false;  // "+", "||", ...: called with infix or prefix syntax
+};
+
+/// Every registered overload, ordered by name and then registration, so that a position in the
+/// list is stable for a given build (the catalog derives OIDs from it). Internal names that SQL
+/// cannot spell ("neg", "~~" for LIKE) are left out.
+const std::vector<FunctionSignature>& ListScalarFunctions();
+
 /// Arrays are carried in PostgreSQL's text form ('{a,b,NULL,"x y"}', typed text) until Freshet
 /// has an array type: enough for ARRAY(subquery), ARRAY[...], = ANY(array) and
 /// array_to_string, which client catalog queries use.

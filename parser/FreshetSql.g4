@@ -120,7 +120,7 @@ insertStatement
   ;
 
 onConflictClause
-  : ON CONFLICT (LPAREN identifierList RPAREN)? DO
+  : ON CONFLICT (LPAREN identifierList RPAREN | ON CONSTRAINT identifier)? DO
     (NOTHING | UPDATE SET setClause (COMMA setClause)* whereClause?)
   ;
 
@@ -476,7 +476,7 @@ fromItem
 joinPart
   : CROSS JOIN tableRef                                           # crossJoin
   | NATURAL joinType? JOIN tableRef                               # naturalJoin
-  | joinType? JOIN tableRef joinCondition                         # qualifiedJoin
+  | joinType? JOIN fromItem joinCondition                         # qualifiedJoin
   ;
 
 joinType
@@ -492,7 +492,7 @@ joinCondition
   ;
 
 tableRef
-  : qualifiedName systemTimeClause? aliasClause?                  # baseTableRef
+  : qualifiedName systemTimeClause? aliasClause? tablesampleClause? # baseTableRef
   | LATERAL? LPAREN query RPAREN aliasClause?                     # subqueryTableRef
   | LATERAL? tableFunctionCall aliasClause?                       # functionTableRef
   | LPAREN fromItem RPAREN aliasClause?                           # parenTableRef
@@ -504,6 +504,11 @@ tableFunctionCall
 
 systemTimeClause
   : FOR SYSTEM_TIME AS OF bExpr
+  ;
+
+// TABLESAMPLE method (percentage) [REPEATABLE (seed)]: SYSTEM and BERNOULLI.
+tablesampleClause
+  : TABLESAMPLE funcName LPAREN expr (COMMA expr)* RPAREN (REPEATABLE LPAREN expr RPAREN)?
   ;
 
 aliasClause
@@ -704,7 +709,8 @@ identifierList
 //                   WATERMARK WITHIN WITHOUT WORK WRITE YEAR ZONE
 //   column name:    CHAR CHARACTER EXTRACT INTERVAL OVERLAY POSITION PRECISION ROW SUBSTRING TIME
 //                   TIMESTAMP TRIM
-//   type/function:  CROSS CURRENT_SCHEMA FULL INNER JOIN LEFT NATURAL OUTER RIGHT VERBOSE
+//   type/function:  CROSS CURRENT_SCHEMA FULL INNER JOIN LEFT NATURAL OUTER RIGHT TABLESAMPLE
+//                   VERBOSE
 //   reserved:       everything else.
 
 // A column, table or alias name (PostgreSQL's ColId): IDENT, QUOTED_IDENT, unreserved and
@@ -739,7 +745,7 @@ funcNameIdentifier
   | SESSION | SET | SHOW | SINK | SOURCE | START | STDIN | STDOUT | SUBSCRIBE | SYSTEM_TIME
   | TEMP | TEMPORARY | TRANSACTION | TRUNCATE | UNBOUNDED | UNCOMMITTED | UNKNOWN | UPDATE
   | VARYING | VIEW | VIEWS | WATERMARK | WITHIN | WITHOUT | WORK | WRITE | YEAR | ZONE | CROSS
-  | CURRENT_SCHEMA | FULL | INNER | JOIN | LEFT | NATURAL | OUTER | RIGHT | VERBOSE
+  | CURRENT_SCHEMA | FULL | INNER | JOIN | LEFT | NATURAL | OUTER | RIGHT | TABLESAMPLE | VERBOSE
   ;
 
 // Any name, keywords included (PostgreSQL's ColLabel): after AS, after a dot.
@@ -757,7 +763,7 @@ colLabel
   | VARYING | VIEW | VIEWS | WATERMARK | WITHIN | WITHOUT | WORK | WRITE | YEAR | ZONE | CHAR
   | CHARACTER | EXTRACT | INTERVAL | OVERLAY | POSITION | PRECISION | ROW | SUBSTRING | TIME
   | TIMESTAMP | TRIM | CROSS | CURRENT_SCHEMA | FULL | INNER | JOIN | LEFT | NATURAL | OUTER
-  | RIGHT | VERBOSE | ALL | ANALYSE | ANALYZE | AND | ANY | ARRAY | AS | ASC | ASYMMETRIC
+  | RIGHT | TABLESAMPLE | VERBOSE | ALL | ANALYSE | ANALYZE | AND | ANY | ARRAY | AS | ASC | ASYMMETRIC
   | BETWEEN | BOTH | CASE | CAST | CHECK | COLLATE | COLUMN | CONSTRAINT | CREATE
   | CURRENT_CATALOG | CURRENT_DATE | CURRENT_ROLE | CURRENT_TIME | CURRENT_TIMESTAMP
   | CURRENT_USER | DEFAULT | DEFERRABLE | DESC | DISTINCT | DO | ELSE | END | EXCEPT | EXISTS
@@ -1005,6 +1011,7 @@ SUBSCRIBE: S U B S C R I B E;
 SUBSTRING: S U B S T R I N G;
 SYMMETRIC: S Y M M E T R I C;
 SYSTEM_TIME: S Y S T E M '_' T I M E;
+TABLESAMPLE: T A B L E S A M P L E;
 TABLE: T A B L E;
 TEMP: T E M P;
 TEMPORARY: T E M P O R A R Y;

@@ -153,6 +153,10 @@ struct TableRef {
   std::vector<std::string> column_aliases;
   // kBase: FOR SYSTEM_TIME AS OF expr (a lookup join's time, e.g. PROCTIME()), or null
   ExprPtr system_time_as_of;
+  // kBase: TABLESAMPLE method (args) [REPEATABLE (seed)]; method empty when absent
+  std::string tablesample_method;
+  std::vector<ExprPtr> tablesample_args;
+  ExprPtr tablesample_repeatable;
   // kSubquery (also VALUES (...) in FROM); lateral flag
   SelectPtr subquery;
   bool lateral = false;
@@ -264,6 +268,7 @@ struct SelectStatement : Statement {
 
 struct OnConflict {
   std::vector<std::string> target_columns;  // ON CONFLICT (a, b)
+  std::string constraint;                   // ON CONFLICT ON CONSTRAINT name
   bool do_nothing = true;
   std::vector<std::pair<std::string, ExprPtr>> set;  // DO UPDATE SET a = excluded.a
   ExprPtr where;

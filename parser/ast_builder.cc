@@ -1358,7 +1358,7 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
       } else {
         auto* qualified = static_cast<P::QualifiedJoinContext*>(part);
         type = qualified->joinType();
-        join->right = BuildTableRef(qualified->tableRef());
+        join->right = BuildFromItem(qualified->fromItem());
         P::JoinConditionContext* cond = qualified->joinCondition();
         if (cond->ON()) {
           join->join_condition = Build(cond->expr());
@@ -1393,6 +1393,14 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
         ref->system_time_as_of = Build(base->systemTimeClause()->bExpr());
       }
       ApplyAlias(base->aliasClause(), ref.get());
+      if (P::TablesampleClauseContext* ts = base->tablesampleClause()) {
+        std::vector<std::string> method = FuncName(ts->funcName());
+        ref->tablesample_method = method.back();
+        std::vector<P::ExprContext*> args = ts->expr();
+        size_t n = args.size() - (ts->REPEATABLE() ? 1 : 0);
+        for (size_t i = 0; i < n; i++) ref->tablesample_args.push_back(Build(args[i]));
+        if (ts->REPEATABLE()) ref->tablesample_repeatable = Build(args.back());
+      }
       return ref;
     }
     if (auto* sub = dynamic_cast<P::SubqueryTableRefContext*>(ctx)) {
@@ -1518,6 +1526,7 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
     if (P::OnConflictClauseContext* oc = ctx->onConflictClause()) {
       s->on_conflict = std::make_unique<OnConflict>();
       s->on_conflict->target_columns = IdentList(oc->identifierList());
+      if (oc->CONSTRAINT()) s->on_conflict->constraint = Ident(oc->identifier());
       s->on_conflict->do_nothing = oc->NOTHING() != nullptr;
       s->on_conflict->set = BuildSetClauses(oc->setClause());
       if (oc->whereClause()) s->on_conflict->where = Build(oc->whereClause()->expr());

@@ -1083,6 +1083,50 @@ Result<PlanPtr> Binder::BindWindowTvf(const TableRef& ref, const Expr& f, const 
   return PlanPtr(std::move(plan));
 }
 
+Result<PlanPtr> Binder::ApplyTablesample(const TableRef& ref, PlanPtr plan) {
+  const std::string& method = ref.tablesample_method;
+  if (method != "system" && method != "bernoulli") {
+    return Err(sqlstate::kUndefinedObject, "tablesample method " + method + " does not exist",
+               ref.position);
+  }
+  if (ref.tablesample_args.size() != 1) {
+    return Err(sqlstate::kInvalidTablesampleArgument,
+               "tablesample method " + method + " requires 1 argument, not " +
+                   std::to_string(ref.tablesample_args.size()),
+               ref.position);
+  }
+  // Both methods keep each row with the given probability (SYSTEM samples pages in PostgreSQL;
+  // rows here). REPEATABLE (seed) decides from a hash of the seed and the row's values, so the
+  // same rows give the same sample.
+  auto bind_float = [&](const Expr& e) -> Result<BoundExprPtr> {
+    Scope empty;
+    ExprContext ctx;
+    ctx.scope = &empty;
+    ctx.clause = "TABLESAMPLE";
+    ASSIGN_OR_RETURN(BoundExprPtr b, BindExpr(e, ctx));
+    return AddCast(std::move(b), TypeId::kFloat64);
+  };
+  std::vector<BoundExprPtr> args;
+  ASSIGN_OR_RETURN(BoundExprPtr percent, bind_float(*ref.tablesample_args[0]));
+  args.push_back(std::move(percent));
+  std::string fn = "freshet_tablesample";
+  if (ref.tablesample_repeatable) {
+    fn = "freshet_tablesample_repeatable";
+    ASSIGN_OR_RETURN(BoundExprPtr seed, bind_float(*ref.tablesample_repeatable));
+    args.push_back(std::move(seed));
+    for (size_t i = 0; i < plan->types.size(); i++) {
+      args.push_back(MakeColumn(static_cast<int>(i), plan->types[i]));
+    }
+  }
+  ASSIGN_OR_RETURN(BoundExprPtr pred, BindOperator(fn, std::move(args), ref.position));
+  auto filter = std::make_unique<LogicalPlan>(PlanKind::kFilter);
+  filter->predicate = std::move(pred);
+  filter->types = plan->types;
+  filter->names = plan->names;
+  filter->children.push_back(std::move(plan));
+  return PlanPtr(std::move(filter));
+}
+
 Result<PlanPtr> Binder::BindTableRef(const TableRef& ref, const Scope* outer, Scope* scope) {
   switch (ref.kind) {
     case TableRef::Kind::kBase: {
@@ -1148,6 +1192,14 @@ Result<PlanPtr> Binder::BindTableRef(const TableRef& ref, const Scope* outer, Sc
       }
       ASSIGN_OR_RETURN(*scope, RelationScope(plan.get(), alias, ref.column_aliases,
                                              "table \"" + alias + "\"", ref.position));
+      if (!ref.tablesample_method.empty()) {
+        if (plan->kind != PlanKind::kScan) {
+          return Err(sqlstate::kWrongObjectType,
+                     "TABLESAMPLE clause can only be applied to tables and materialized views",
+                     ref.position);
+        }
+        ASSIGN_OR_RETURN(plan, ApplyTablesample(ref, std::move(plan)));
+      }
       return plan;
     }
     case TableRef::Kind::kSubquery: {

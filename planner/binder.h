@@ -85,6 +85,8 @@ class Binder {
   Result<PlanPtr> ApplyOrderLimit(PlanPtr plan, const parser::SelectStmt& stmt, const Scope* outer);
   Result<PlanPtr> BindFrom(const std::vector<parser::TableRefPtr>& from, const Scope* outer,
                            Scope* scope);
+  /// Wraps a table's scan in TABLESAMPLE's row filter (SYSTEM or BERNOULLI).
+  Result<PlanPtr> ApplyTablesample(const parser::TableRef& ref, PlanPtr plan);
   Result<PlanPtr> BindTableRef(const parser::TableRef& ref, const Scope* outer, Scope* scope);
   /// TUMBLE / HOP / CUMULATE / SESSION (relation, time column, sizes... [, keys]).
   Result<PlanPtr> BindWindowTvf(const parser::TableRef& ref, const parser::Expr& f,

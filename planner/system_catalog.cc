@@ -1,7 +1,11 @@
 #include "planner/system_catalog.h"
 
+#include <algorithm>
 #include <functional>
 #include <map>
+
+#include "function/aggregate_function.h"
+#include "function/scalar_function.h"
 
 namespace freshet::planner {
 namespace {
@@ -77,6 +81,18 @@ const TypeRow kTypes[] = {
     {T::kInterval, "interval", 'T'},
     {T::kJsonb, "jsonb", 'U'},
 };
+
+const std::pair<int64_t, const char*> kPseudoTypes[] = {
+    {2249, "record"}, {2276, "any"}, {2277, "anyarray"}, {2281, "internal"}, {2283, "anyelement"},
+};
+
+const char* const kAggregateNames[] = {
+    "count", "sum",    "avg",      "min",         "max",        "string_agg", "bool_and", "bool_or",
+    "every", "stddev", "variance", "stddev_samp", "stddev_pop", "var_samp",   "var_pop",
+};
+
+constexpr int64_t kFirstProcOid = 10000;      // pg_proc rows: 10000 + position
+constexpr int64_t kFirstOperatorOid = 14000;  // pg_operator rows: 14000 + position
 
 char RelKind(RelationKind k) {
   switch (k) {
@@ -304,6 +320,178 @@ std::unique_ptr<LogicalPlan> PgType() {
          I4(0),
          O(st.IsString() ? 100 : 0),
          N()});
+  }
+  // Pseudo-types (typtype 'p'): what polymorphic and internal signatures name; no column has one.
+  for (const auto& [oid, name] : kPseudoTypes) {
+    b.Row({O(oid),    S(name), O(SystemCatalog::kCatalogNamespace),
+           O(kOwner), I2(-1),  B(false),
+           S("p"),    S("P"),  B(false),
+           B(true),   S(","),  O(0),
+           O(0),      O(0),    B(false),
+           O(0),      I4(-1),  I4(0),
+           O(0),      N()});
+  }
+  return b.Build();
+}
+
+/// The type OID pg_proc and pg_operator give an argument or result: a concrete type listed in
+/// pg_type, or 0 when Freshet has no pg_type row for it (such signatures are not listed).
+int64_t ListedTypeOid(const SqlType& t) {
+  for (const TypeRow& row : kTypes) {
+    if (row.id == t.id) return SqlType(t.id).Oid();
+  }
+  return 0;
+}
+
+std::string OidVector(const std::vector<int64_t>& oids) {
+  std::string s = "{";
+  for (size_t i = 0; i < oids.size(); i++) s += (i ? "," : "") + std::to_string(oids[i]);
+  return s + "}";
+}
+
+/// pg_proc: every scalar function and aggregate overload the binder resolves, with concrete
+/// argument types (polymorphic ones, taking any type, are left out: they have no pg_type row to
+/// name). OIDs are positions in the registry's stable order, below the first relation OID.
+// SQL-standard functions spelled as keywords (CURRENT_DATE, USER, ...): PostgreSQL's grammar
+// takes them without parentheses, so `pg_catalog.current_date()` is no call pg_proc may offer.
+bool IsKeywordFunction(std::string_view name) {
+  static constexpr std::string_view kKeywords[] = {
+      "current_catalog",   "current_date", "current_time",
+      "current_timestamp", "current_user", "localtime",
+      "localtimestamp",    "session_user", "user"};
+  return std::find(std::begin(kKeywords), std::end(kKeywords), name) != std::end(kKeywords);
+}
+
+std::unique_ptr<LogicalPlan> PgProc() {
+  RelationBuilder b;
+  b.Col("oid", kOid)
+      .Col("proname", kName)
+      .Col("pronamespace", kOid)
+      .Col("proowner", kOid)
+      .Col("prolang", kOid)
+      .Col("procost", kFloat4)
+      .Col("prorows", kFloat4)
+      .Col("provariadic", kOid)
+      .Col("prokind", kText)
+      .Col("prosecdef", kBool)
+      .Col("proleakproof", kBool)
+      .Col("proisstrict", kBool)
+      .Col("proretset", kBool)
+      .Col("provolatile", kText)
+      .Col("proparallel", kText)
+      .Col("pronargs", kInt2)
+      .Col("pronargdefaults", kInt2)
+      .Col("prorettype", kOid)
+      .Col("proargtypes", kText)
+      .Col("proargnames", kText)
+      .Col("prosrc", kText)
+      .Col("proacl", kText);
+  int64_t oid = kFirstProcOid;
+  auto row = [&](const std::string& name, const std::vector<int64_t>& args, int64_t ret, char kind,
+                 bool retset, bool is_volatile) {
+    b.Row({O(oid++),
+           S(name),
+           O(SystemCatalog::kCatalogNamespace),
+           O(kOwner),
+           O(12),
+           Value::Float32(1),
+           Value::Float32(retset ? 1000 : 0),
+           O(0),
+           S(std::string(1, kind)),
+           B(false),
+           B(false),
+           B(kind == 'f'),
+           B(retset),
+           S(is_volatile ? "v" : "i"),
+           S("s"),
+           I2(static_cast<int>(args.size())),
+           I2(0),
+           O(ret),
+           S(OidVector(args)),
+           N(),
+           S(name),
+           N()});
+  };
+  for (const function::FunctionSignature& f : function::ListScalarFunctions()) {
+    if (f.is_operator || f.variadic || IsKeywordFunction(f.name)) continue;
+    int64_t ret = ListedTypeOid(f.return_type);
+    std::vector<int64_t> args;
+    for (const SqlType& a : f.arg_types) args.push_back(ListedTypeOid(a));
+    if (ret == 0 || std::count(args.begin(), args.end(), 0) > 0) continue;
+    row(f.name, args, ret, 'f', false, f.is_volatile);
+  }
+  for (const char* name : kAggregateNames) {
+    if (std::string_view(name) == "count") {
+      row(name, {}, SqlType(T::kInt64).Oid(), 'a', false, false);  // count(*)
+    }
+    for (const TypeRow& t : kTypes) {
+      std::vector<SqlType> args{SqlType(t.id)};
+      if (std::string_view(name) == "string_agg") args.push_back(SqlType(t.id));
+      auto agg = function::ResolveAggregate(name, args, false);
+      if (!agg.ok() || agg->input_type.id != t.id) continue;  // only exact signatures
+      int64_t ret = ListedTypeOid(agg->result_type);
+      if (ret == 0) continue;
+      std::vector<int64_t> oids;
+      for (const SqlType& a : args) oids.push_back(SqlType(a.id).Oid());
+      row(name, oids, ret, 'a', false, false);
+    }
+  }
+  for (const TypeRow& t : kTypes) {
+    if (t.category != 'N' || t.id == T::kFloat32 || t.id == T::kFloat64) continue;
+    int64_t o = SqlType(t.id).Oid();
+    row("generate_series", {o, o}, o, 'f', true, false);
+  }
+  return b.Build();
+}
+
+/// pg_operator: the binary operators the binder resolves (arithmetic, string, bit and JSON
+/// operators from the function registry, comparisons for every type), with concrete types.
+std::unique_ptr<LogicalPlan> PgOperator() {
+  RelationBuilder b;
+  b.Col("oid", kOid)
+      .Col("oprname", kName)
+      .Col("oprnamespace", kOid)
+      .Col("oprowner", kOid)
+      .Col("oprkind", kText)
+      .Col("oprcanmerge", kBool)
+      .Col("oprcanhash", kBool)
+      .Col("oprleft", kOid)
+      .Col("oprright", kOid)
+      .Col("oprresult", kOid)
+      .Col("oprcom", kOid)
+      .Col("oprnegate", kOid)
+      .Col("oprcode", kText)
+      .Col("oprrest", kText)
+      .Col("oprjoin", kText);
+  int64_t oid = kFirstOperatorOid;
+  auto row = [&](const std::string& name, int64_t left, int64_t right, int64_t result,
+                 bool equality) {
+    b.Row({O(oid++), S(name), O(SystemCatalog::kCatalogNamespace), O(kOwner),
+           S(left == 0 ? "l" : "b"), B(equality), B(equality), O(left), O(right), O(result), O(0),
+           O(0), S("-"), S("-"), S("-")});
+  };
+  for (const function::FunctionSignature& f : function::ListScalarFunctions()) {
+    if (!f.is_operator || f.variadic || f.arg_types.size() != 2) continue;
+    int64_t l = ListedTypeOid(f.arg_types[0]), r = ListedTypeOid(f.arg_types[1]);
+    int64_t ret = ListedTypeOid(f.return_type);
+    if (l == 0 || r == 0 || ret == 0) continue;
+    row(f.name, l, r, ret, false);
+  }
+  int64_t boolean = SqlType(T::kBool).Oid();
+  for (const TypeRow& t : kTypes) {
+    if (t.id == T::kJsonb) continue;  // jsonb has equality only
+    int64_t o = SqlType(t.id).Oid();
+    for (const char* op : {"=", "<>", "<", "<=", ">", ">="}) {
+      row(op, o, o, boolean, op[0] == '=');
+    }
+  }
+  int64_t json = SqlType(T::kJsonb).Oid();
+  row("=", json, json, boolean, true);
+  row("<>", json, json, boolean, false);
+  for (const TypeRow& t : kTypes) {
+    if (t.category != 'N') continue;
+    int64_t o = SqlType(t.id).Oid();
+    row("-", 0, o, o, false);  // prefix minus
   }
   return b.Build();
 }
@@ -592,13 +780,8 @@ std::unique_ptr<LogicalPlan> SystemCatalog::Relation(const std::string& schema,
                   {"refobjid", kOid},
                   {"deptype", kText}});
   }
-  if (name == "pg_proc") {
-    return Empty({{"oid", kOid},
-                  {"proname", kName},
-                  {"pronamespace", kOid},
-                  {"prokind", kText},
-                  {"prorettype", kOid}});
-  }
+  if (name == "pg_proc") return PgProc();
+  if (name == "pg_operator") return PgOperator();
   if (name == "pg_enum") {
     return Empty(
         {{"oid", kOid}, {"enumtypid", kOid}, {"enumsortorder", kFloat4}, {"enumlabel", kName}});
