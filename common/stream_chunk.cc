@@ -33,6 +33,14 @@ void StreamChunk::AppendRow(const StreamChunk& src, size_t j, int64_t w) {
   size_++;
 }
 
+void StreamChunk::AppendRowWith(const StreamChunk& src, size_t j, const Value& extra, int64_t w) {
+  size_t n = src.columns_.size();
+  for (size_t c = 0; c < n; c++) columns_[c].AppendFrom(src.columns_[c], j);
+  columns_[n].AppendValue(extra);
+  weights_.push_back(w);
+  size_++;
+}
+
 void StreamChunk::AppendSelected(const StreamChunk& src, const uint32_t* rows, size_t n) {
   for (size_t c = 0; c < columns_.size(); c++) columns_[c].AppendGather(src.columns_[c], rows, n);
   for (size_t k = 0; k < n; k++) weights_.push_back(src.weights_[rows[k]]);

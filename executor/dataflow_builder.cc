@@ -13,6 +13,7 @@
 #include "executor/session_window_op.h"
 #include "executor/source_scan_op.h"
 #include "executor/subquery_op.h"
+#include "executor/table_function_op.h"
 #include "executor/table_scan_op.h"
 #include "executor/temporal_filter_op.h"
 #include "executor/top_n_op.h"
@@ -195,6 +196,11 @@ Result<StreamOperator*> DataflowBuilder::Filter(const BoundExpr& pred, StreamOpe
 
 Result<StreamOperator*> DataflowBuilder::BuildJoin(const LogicalPlan& p,
                                                    const std::vector<const BoundExpr*>& pushed) {
+  if (p.lateral) {
+    return Unsupported(
+        "this LATERAL subquery (a right side with aggregates, LIMIT, DISTINCT, ORDER BY or "
+        "subqueries that reads the left row)");
+  }
   if (p.predicate) RETURN_IF_ERROR(CheckDeterministic(*p.predicate));
   if (p.join_kind == JoinKind::kSemi || p.join_kind == JoinKind::kAnti) {
     return Unsupported("semi and anti joins");
@@ -407,7 +413,17 @@ Result<StreamOperator*> DataflowBuilder::Build(const LogicalPlan& p) {
       for (const auto& row : p.values) RETURN_IF_ERROR(CheckAll(row));
       [[fallthrough]];
     case PlanKind::kTableFunction: {
-      if (!p.children.empty()) return Unsupported("set-returning functions in a select list");
+      if (!p.children.empty()) {
+        // Over rows (a select list's set-returning function, a LATERAL function in FROM).
+        RETURN_IF_ERROR(CheckAll(p.exprs));
+        ASSIGN_OR_RETURN(StreamOperator * child, Build(*p.children[0]));
+        std::vector<const BoundExpr*> args;
+        for (const auto& e : p.exprs) args.push_back(e.get());
+        ASSIGN_OR_RETURN(auto fn, TableFunctionOp::Make(df_.ctx_, p.function_name, p.types.back(),
+                                                        args, p.types, df_.eval_));
+        fn->AddInput(child);
+        return static_cast<StreamOperator*>(Own(std::move(fn)));
+      }
       RETURN_IF_ERROR(CheckAll(p.exprs));
       auto* op = Own(std::make_unique<ConstantOp>(df_.ctx_, p));
       df_.sources_.push_back(op);

@@ -7,6 +7,7 @@
 #include <optional>
 #include <unordered_set>
 
+#include "executor/set_returning.h"
 #include "function/cast.h"
 #include "storage/table_store.h"
 
@@ -717,8 +718,46 @@ void ExtractEquiKeys(const BoundExpr& pred, size_t left_width,
   if (a == 2 && b == 1) keys->emplace_back(pred.children[1].get(), pred.children[0].get());
 }
 
+Result<RowSet> Executor::ExecLateralJoin(const LogicalPlan& plan,
+                                         const std::vector<const BoundExpr*>& extra) {
+  std::vector<const BoundExpr*> conditions;
+  if (plan.predicate) conditions.push_back(plan.predicate.get());
+  for (const BoundExpr* e : extra) FlattenAnd(*e, &conditions);
+  ASSIGN_OR_RETURN(RowSet left, Execute(*plan.children[0]));
+  size_t lw = plan.children[0]->types.size(), rw = plan.children[1]->types.size();
+  bool left_join = plan.join_kind == planner::JoinKind::kLeft;
+  RowSet out;
+  Row combined(lw + rw);
+  for (const Row& l : left) {
+    outer_rows_.push_back(&l);
+    auto right = Execute(*plan.children[1]);
+    outer_rows_.pop_back();
+    if (!right.ok()) return right.status();
+    for (size_t i = 0; i < lw; i++) combined[i] = l[i];
+    bool matched = false;
+    for (const Row& r : *right) {
+      for (size_t i = 0; i < rw; i++) combined[lw + i] = r[i];
+      bool ok = true;
+      for (size_t k = 0; ok && k < conditions.size(); k++) {
+        ASSIGN_OR_RETURN(ok, EvaluatePredicate(*conditions[k], combined));
+      }
+      if (!ok) continue;
+      matched = true;
+      out.push_back(combined);
+    }
+    if (!matched && left_join) {
+      Row o = l;
+      for (size_t i = 0; i < rw; i++) o.push_back(Value::Null(plan.children[1]->types[i]));
+      out.push_back(std::move(o));
+    }
+    RETURN_IF_ERROR(CheckCancel());
+  }
+  return out;
+}
+
 Result<RowSet> Executor::ExecJoin(const LogicalPlan& plan, std::vector<const BoundExpr*> extra) {
   using planner::JoinKind;
+  if (plan.lateral) return ExecLateralJoin(plan, extra);
   size_t lw = plan.children[0]->types.size(), rw = plan.children[1]->types.size();
   // WHERE conjuncts over a comma join: those reading only the left side go down to a left inner
   // join (left columns keep their positions), the rest are checked here.
@@ -975,60 +1014,13 @@ Result<RowSet> Executor::ExpandTableFunction(const LogicalPlan& plan, const Row&
     ASSIGN_OR_RETURN(Value v, Evaluate(*e, input));
     args.push_back(std::move(v));
   }
+  std::vector<Value> values;
+  RETURN_IF_ERROR(ExpandSetReturning(
+      plan.function_name, plan.types.back(), args, ctx_.eval, [this] { return CheckCancel(); },
+      &values));
   RowSet out;
-  for (const auto& a : args) {
-    if (a.is_null()) return out;
-  }
-  if (plan.function_name == "unnest") {
-    for (auto& el : function::ParseArrayLiteral(args[0].GetString())) {
-      out.push_back(Row{el ? Value::String(TypeId::kUnknown, *el) : Value::Null(TypeId::kUnknown)});
-    }
-    return out;
-  }
-  SqlType t = plan.types[0];
-  if (t.id == TypeId::kTimestamp || t.id == TypeId::kTimestampTz) {
-    const Interval& step = args[2].GetInterval();
-    if (step.SortKey() == 0) {
-      return Status::Error(sqlstate::kInvalidParameterValue, "step size cannot equal zero");
-    }
-    int64_t cur = args[0].GetInt(), end = args[1].GetInt();
-    bool up = step.SortKey() > 0;
-    while (up ? cur <= end : cur >= end) {
-      out.push_back(Row{Value::FromInt(t, cur)});
-      if (out.size() > 100000000) break;
-      ASSIGN_OR_RETURN(cur, t.id == TypeId::kTimestamp
-                                ? datetime::TimestampPlusInterval(cur, step)
-                                : datetime::TimestampTzPlusInterval(cur, step, ctx_.eval.tz()));
-    }
-    return out;
-  }
-  if (t.id == TypeId::kNumeric) {
-    Decimal cur = args[0].GetDecimal(), end = args[1].GetDecimal();
-    Decimal step = args.size() > 2 ? args[2].GetDecimal() : Decimal::FromInt64(1);
-    if (step.Sign() == 0) {
-      return Status::Error(sqlstate::kInvalidParameterValue, "step size cannot equal zero");
-    }
-    while (step.Sign() > 0 ? cur.Compare(end) <= 0 : cur.Compare(end) >= 0) {
-      out.push_back(Row{Value::Numeric(cur)});
-      ASSIGN_OR_RETURN(cur, cur.Add(step));
-    }
-    return out;
-  }
-  if (t.IsFloat()) {
-    return Status::Error(sqlstate::kUndefinedFunction,
-                         "function generate_series(double precision, double precision) does not "
-                         "exist");
-  }
-  int64_t cur = args[0].GetInt(), end = args[1].GetInt();
-  int64_t step = args.size() > 2 ? args[2].GetInt() : 1;
-  if (step == 0) {
-    return Status::Error(sqlstate::kInvalidParameterValue, "step size cannot equal zero");
-  }
-  while (step > 0 ? cur <= end : cur >= end) {
-    out.push_back(Row{Value::FromInt(t, cur)});
-    if ((out.size() & 65535) == 0) RETURN_IF_ERROR(CheckCancel());
-    if (__builtin_add_overflow(cur, step, &cur)) break;
-  }
+  out.reserve(values.size());
+  for (Value& v : values) out.push_back(Row{std::move(v)});
   return out;
 }
 

@@ -63,6 +63,9 @@ class Executor {
   /// equalities become hash keys; those reading only the left input move into a left inner join).
   Result<RowSet> ExecJoin(const planner::LogicalPlan& plan,
                           std::vector<const planner::BoundExpr*> extra = {});
+  /// LATERAL the batch way: the right side run once per left row, that row as its outer row.
+  Result<RowSet> ExecLateralJoin(const planner::LogicalPlan& plan,
+                                 const std::vector<const planner::BoundExpr*>& extra);
   Result<RowSet> ExecSort(const planner::LogicalPlan& plan);
   Result<RowSet> ExecLimit(const planner::LogicalPlan& plan);
   Result<RowSet> ExecDistinct(const planner::LogicalPlan& plan);

@@ -9,6 +9,7 @@
 #include "function/cast.h"
 #include "parser/parser.h"
 #include "planner/binder_context.h"
+#include "planner/lateral.h"
 #include "planner/system_catalog.h"
 
 namespace freshet::planner {
@@ -117,6 +118,12 @@ Result<Scope> RelationScope(LogicalPlan* plan, const std::string& alias,
   }
   if (!alias.empty()) scope.tables.push_back(alias);
   return scope;
+}
+
+/// TUMBLE / HOP / CUMULATE / SESSION: window table functions over a relation.
+bool IsWindowTvf(const Expr& f) {
+  std::string name = FuncName(f);
+  return name == "tumble" || name == "hop" || name == "cumulate" || name == "session";
 }
 
 }  // namespace
@@ -905,25 +912,44 @@ Result<PlanPtr> Binder::BindFrom(const std::vector<parser::TableRefPtr>& from, c
   PlanPtr plan;
   for (const auto& ref : from) {
     Scope item_scope;
-    ASSIGN_OR_RETURN(PlanPtr item, BindTableRef(*ref, outer, &item_scope));
     if (!plan) {
-      plan = std::move(item);
+      ASSIGN_OR_RETURN(plan, BindTableRef(*ref, outer, &item_scope));
       *scope = std::move(item_scope);
       scope->parent = outer;
       continue;
     }
+    bool lateral = false;
+    ASSIGN_OR_RETURN(PlanPtr item, BindFromItem(*ref, *scope, outer, &item_scope, &lateral));
     int offset = static_cast<int>(plan->types.size());
     RETURN_IF_ERROR(MergeScope(scope, std::move(item_scope), offset, ref->position));
     auto join = std::make_unique<LogicalPlan>(PlanKind::kJoin);
     join->join_kind = JoinKind::kCross;
+    join->lateral = lateral;
     join->types = plan->types;
     join->names = plan->names;
     join->types.insert(join->types.end(), item->types.begin(), item->types.end());
     join->names.insert(join->names.end(), item->names.begin(), item->names.end());
     join->children.push_back(std::move(plan));
     join->children.push_back(std::move(item));
-    plan = std::move(join);
+    plan = lateral ? UnnestLateral(std::move(join)) : std::move(join);
   }
+  return plan;
+}
+
+Result<PlanPtr> Binder::BindFromItem(const TableRef& ref, const Scope& left, const Scope* outer,
+                                     Scope* scope, bool* lateral) {
+  *lateral = false;
+  bool can_be_lateral = (ref.kind == TableRef::Kind::kSubquery && ref.lateral) ||
+                        (ref.kind == TableRef::Kind::kFunction && !IsWindowTvf(*ref.function));
+  if (!can_be_lateral) return BindTableRef(ref, outer, scope);
+  // Bound with the items to its left as the nearest enclosing row; bound again as an ordinary
+  // item when it turns out not to read them (its outer references are one level shallower then).
+  Scope left_row = left;
+  left_row.parent = outer;
+  left_row.aggregate_level = nullptr;
+  ASSIGN_OR_RETURN(PlanPtr plan, BindTableRef(ref, &left_row, scope));
+  if (!PlanReadsLevel(*plan, 1)) return BindTableRef(ref, outer, scope);
+  *lateral = true;
   return plan;
 }
 
@@ -1203,7 +1229,6 @@ Result<PlanPtr> Binder::BindTableRef(const TableRef& ref, const Scope* outer, Sc
       return plan;
     }
     case TableRef::Kind::kSubquery: {
-      if (ref.lateral) return Status::NotSupported("LATERAL subqueries are not supported yet");
       ASSIGN_OR_RETURN(PlanPtr plan, BindQuery(*ref.subquery, outer));
       ASSIGN_OR_RETURN(*scope, RelationScope(plan.get(), ref.alias, ref.column_aliases,
                                              "table \"" + ref.alias + "\"", ref.position));
@@ -1214,9 +1239,7 @@ Result<PlanPtr> Binder::BindTableRef(const TableRef& ref, const Scope* outer, Sc
     case TableRef::Kind::kFunction: {
       const Expr& f = *ref.function;
       std::string name = FuncName(f);
-      if (name == "tumble" || name == "hop" || name == "cumulate" || name == "session") {
-        return BindWindowTvf(ref, f, outer, scope);
-      }
+      if (IsWindowTvf(f)) return BindWindowTvf(ref, f, outer, scope);
       Scope empty;
       empty.parent = outer;
       ExprContext ctx;
@@ -1305,9 +1328,19 @@ Result<PlanPtr> Binder::BindTableFunction(const Expr& f, ExprContext& ctx) {
 Result<PlanPtr> Binder::BindJoin(const TableRef& ref, const Scope* outer, Scope* scope) {
   Scope ls, rs;
   ASSIGN_OR_RETURN(PlanPtr left, BindTableRef(*ref.left, outer, &ls));
-  ASSIGN_OR_RETURN(PlanPtr right, BindTableRef(*ref.right, outer, &rs));
+  bool lateral = false;
+  ASSIGN_OR_RETURN(PlanPtr right, BindFromItem(*ref.right, ls, outer, &rs, &lateral));
+  if (lateral && ref.join_type != parser::JoinType::kInner &&
+      ref.join_type != parser::JoinType::kLeft && ref.join_type != parser::JoinType::kCross) {
+    return Err(sqlstate::kInvalidColumnReference,
+               "invalid reference to FROM-clause entry for table \"" +
+                   (ls.tables.empty() ? std::string("?") : ls.tables.front()) + "\"",
+               ref.right->position)
+        .WithDetail("The combining JOIN type must be INNER or LEFT for a LATERAL reference.");
+  }
   int offset = static_cast<int>(left->types.size());
   auto join = std::make_unique<LogicalPlan>(PlanKind::kJoin);
+  join->lateral = lateral;
   if (ref.right->kind == TableRef::Kind::kBase && ref.right->system_time_as_of) {
     const parser::Expr& at = *ref.right->system_time_as_of;
     std::string fn = at.kind == parser::ExprKind::kFunction ? FuncName(at) : "";
@@ -1363,7 +1396,7 @@ Result<PlanPtr> Binder::BindJoin(const TableRef& ref, const Scope* outer, Scope*
     }
     join->children.push_back(std::move(left));
     join->children.push_back(std::move(right));
-    plan = std::move(join);
+    plan = lateral ? UnnestLateral(std::move(join)) : std::move(join);
   }
   combined.parent = outer;
   if (!ref.alias.empty()) {

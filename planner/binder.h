@@ -88,6 +88,10 @@ class Binder {
   /// Wraps a table's scan in TABLESAMPLE's row filter (SYSTEM or BERNOULLI).
   Result<PlanPtr> ApplyTablesample(const parser::TableRef& ref, PlanPtr plan);
   Result<PlanPtr> BindTableRef(const parser::TableRef& ref, const Scope* outer, Scope* scope);
+  /// A FROM item after `left` (a later comma item or a join's right side): LATERAL subqueries
+  /// and functions see left's columns; `lateral` tells whether it reads them.
+  Result<PlanPtr> BindFromItem(const parser::TableRef& ref, const Scope& left, const Scope* outer,
+                               Scope* scope, bool* lateral);
   /// TUMBLE / HOP / CUMULATE / SESSION (relation, time column, sizes... [, keys]).
   Result<PlanPtr> BindWindowTvf(const parser::TableRef& ref, const parser::Expr& f,
                                 const Scope* outer, Scope* scope);

@@ -140,7 +140,8 @@ std::string LogicalPlan::ToString(int indent) const {
       s += "Aggregate groups=[" + exprs_str(exprs) + "] aggs=" + std::to_string(aggregates.size());
       break;
     case PlanKind::kJoin:
-      s += "Join" + std::string(predicate ? " on " + predicate->ToString() : "");
+      s += std::string(lateral ? "LateralJoin" : "Join") +
+           std::string(predicate ? " on " + predicate->ToString() : "");
       break;
     case PlanKind::kSort:
       s += "Sort";

@@ -176,6 +176,9 @@ struct LogicalPlan {
   /// kJoin: the right side is a table read FOR SYSTEM_TIME AS OF PROCTIME(): each left row is
   /// enriched with the table's current rows when it arrives (a lookup join).
   bool lookup_join = false;
+  /// kJoin: LATERAL — the right side is evaluated once per left row, and its outer references of
+  /// depth 1 read that row (a dependent join; planner/lateral.h unnests the shapes it can).
+  bool lateral = false;
   std::vector<SortKey> sort_keys;  // kSort
   BoundExprPtr limit;              // kLimit
   BoundExprPtr offset;
