@@ -14,7 +14,7 @@ DEB_PACKAGES := cmake g++ ninja-build ccache antlr4 libantlr4-runtime-dev uuid-d
 DEB_TOOLS := kcat=kcat sqlsmith=sqlsmith java=default-jdk-headless javac=default-jdk-headless \
   node=nodejs npm=npm
 
-.PHONY: all deps build run test soak unit slt format clean
+.PHONY: all deps build run test soak fuzz unit slt format clean
 
 all: build
 
@@ -52,6 +52,18 @@ test: build
 CYCLES ?= 200
 soak: build
 	$(BUILD_DIR)/freshet-crash-test --server $(BUILD_DIR)/freshet --cycles $(CYCLES)
+
+# Random-query testing for as long as asked: FUZZ_QUERIES statements (default 1,000,000) or
+# FUZZ_SECONDS, from seed FUZZ_SEED; the report (counts by SQLSTATE, every finding) goes to
+# FUZZ_REPORT.
+FUZZ_QUERIES ?= 1000000
+FUZZ_SECONDS ?= 0
+FUZZ_SEED ?= 1000
+FUZZ_REPORT ?= fuzz-report.txt
+fuzz: build
+	/usr/bin/python3 tests/sqlsmith/fuzz.py $(BUILD_DIR)/freshet --seed $(FUZZ_SEED) \
+	  --queries $(FUZZ_QUERIES) --seconds $(FUZZ_SECONDS) --queries-per-round 5000 --progress \
+	  --report $(FUZZ_REPORT)
 
 format:
 	clang-format -i $$(git ls-files '*.h' '*.cc')

@@ -43,5 +43,9 @@ run "kill -9 durability" bash tests/kill9_test.sh "$build"
 run "durability: shutdown, faults, backpressure" bash tests/durability_test.sh "$build"
 run "crash test (20 kill cycles)" "$build/freshet-crash-test" --server "$build/freshet" --cycles "${CRASH_CYCLES:-20}"
 run "protocol fuzz" python3 tests/fuzz_protocol.py "$build/freshet" --rounds 250
+# Random queries (SQLsmith) with fixed seeds against tables, keyed tables, a view, a materialized
+# view and a source; sampled reads maintained as views and compared with their batch answers.
+run "sqlsmith (fixed seeds)" /usr/bin/python3 tests/sqlsmith/fuzz.py "$build/freshet" --seed 1 \
+  --rounds 4 --queries-per-round 2500 --seconds 240
 echo "${passed} passed, ${failed} failed"
 [ "$failed" -eq 0 ]
