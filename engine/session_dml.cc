@@ -2,6 +2,7 @@
 
 #include <functional>
 
+#include "common/vector.h"
 #include "engine/database.h"
 #include "engine/session.h"
 #include "parser/parser.h"
@@ -191,17 +192,38 @@ Result<BoundExprPtr> BindWhere(Binder& binder, const parser::Expr* where,
   return b;
 }
 
+/// What every row written to a table must satisfy: NOT NULL columns hold values (23502), and
+/// each value is stored as its column's type — a mismatch is a binder bug, refused here as XX000
+/// instead of being written as bytes no read could decode.
+Status CheckStoredRow(const planner::TableDef& table, const Row& row) {
+  if (row.size() != table.columns.size()) {
+    return Status::Internal("row of " + std::to_string(row.size()) + " values for relation \"" +
+                            table.name + "\" of " + std::to_string(table.columns.size()) +
+                            " columns");
+  }
+  for (size_t i = 0; i < table.columns.size(); i++) {
+    const auto& col = table.columns[i];
+    if (row[i].is_null()) {
+      if (col.not_null) {
+        return Status::Error(sqlstate::kNotNullViolation, "null value in column \"" + col.name +
+                                                              "\" of relation \"" + table.name +
+                                                              "\" violates not-null constraint");
+      }
+      continue;
+    }
+    if (PhysicalTypeOf(row[i].type().id) != PhysicalTypeOf(col.type.id)) {
+      return Status::Internal("value of type " + row[i].type().ToString() + " for column \"" +
+                              col.name + "\" of type " + col.type.ToString());
+    }
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 Status Session::InsertRow(const planner::TableDef& table, Row row) {
   if (table.kind == planner::RelationKind::kSource) return AppendToSource(table, row);
-  for (size_t i = 0; i < table.columns.size(); i++) {
-    if (row[i].is_null() && table.columns[i].not_null) {
-      return Status::Error(sqlstate::kNotNullViolation,
-                           "null value in column \"" + table.columns[i].name + "\" of relation \"" +
-                               table.name + "\" violates not-null constraint");
-    }
-  }
+  RETURN_IF_ERROR(CheckStoredRow(table, row));
   std::string key;
   if (table.primary_key.empty()) {
     key = storage::TableStore::RowIdKey(table.id, table.next_row_id->fetch_add(1));
@@ -256,13 +278,7 @@ Status Session::ReplaceRow(const planner::TableDef& table, const std::string& ke
     return InsertRow(table, std::move(new_row));
   }
   // Hidden row id: the row keeps its key.
-  for (size_t i = 0; i < table.columns.size(); i++) {
-    if (new_row[i].is_null() && table.columns[i].not_null) {
-      return Status::Error(sqlstate::kNotNullViolation,
-                           "null value in column \"" + table.columns[i].name + "\" of relation \"" +
-                               table.name + "\" violates not-null constraint");
-    }
-  }
+  RETURN_IF_ERROR(CheckStoredRow(table, new_row));
   DeleteRow(table, key, old_row);
   RETURN_IF_ERROR(PutUniqueEntries(table, key, new_row));
   storage::TableStore::Put(Txn(), key, new_row);

@@ -18,8 +18,11 @@ using planner::BoundExprKind;
 using planner::LogicalPlan;
 using planner::PlanKind;
 
-/// Results of an uncorrelated subquery, computed once per statement.
+/// Results of an uncorrelated subquery, computed once per statement. Keyed by its plan, which
+/// the entry keeps alive: expressions bound and freed one at a time (INSERT ... VALUES) must not
+/// find a freed plan's results at a reused address.
 struct Executor::SubqueryCache {
+  std::shared_ptr<const LogicalPlan> plan;
   RowSet rows;
   std::unordered_set<Row, RowHash, RowEq> set;  // IN: non-NULL values
   bool has_null = false;
@@ -256,9 +259,10 @@ Result<Value> Executor::EvalSubquery(const BoundExpr& e, const Row& row) {
   RowSet local;
   const RowSet* rows;
   if (!e.correlated) {
-    auto it = cache_.find(&e);
+    auto it = cache_.find(e.plan.get());
     if (it == cache_.end()) {
       auto c = std::make_shared<SubqueryCache>();
+      c->plan = e.plan;
       outer_rows_.push_back(&row);
       auto r = Execute(*e.plan);
       outer_rows_.pop_back();
@@ -273,7 +277,7 @@ Result<Value> Executor::EvalSubquery(const BoundExpr& e, const Row& row) {
           }
         }
       }
-      it = cache_.emplace(&e, std::move(c)).first;
+      it = cache_.emplace(e.plan.get(), std::move(c)).first;
     }
     cached = it->second;
     rows = &cached->rows;

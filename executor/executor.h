@@ -80,7 +80,7 @@ class Executor {
 
   ExecContext& ctx_;
   std::vector<const Row*> outer_rows_;  // enclosing rows for correlated subqueries
-  std::unordered_map<const planner::BoundExpr*, std::shared_ptr<SubqueryCache>> cache_;
+  std::unordered_map<const planner::LogicalPlan*, std::shared_ptr<SubqueryCache>> cache_;
   int64_t rows_since_cancel_check_ = 0;
 };
 

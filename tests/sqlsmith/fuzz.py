@@ -7,7 +7,7 @@ them in order on one session with a statement timeout. Every outcome is classifi
 
   ok           the statement succeeded
   error CODE   a clean error with a SQLSTATE (counted by SQLSTATE; expected: random SQL)
-  internal     XX000, or a message that leaks C++ (std::, basic_string, bad_alloc, ...)
+  internal     class XX (XX000 internal, XX001 corrupt data, ...), or a message that leaks C++ (std::, basic_string, bad_alloc, ...)
   dropped      the connection broke under a statement
   dead         the server process exited
 
@@ -177,7 +177,7 @@ class Fuzzer:
                     return "dead", str(e)
                 return "dropped", str(e)
             message = e.pgerror or ""
-            if code == "XX000" or LEAK.search(message):
+            if (code or "").startswith("XX") or LEAK.search(message):
                 return "internal", code + " " + message.strip()
             return "error", code
 
