@@ -168,9 +168,7 @@ Result<ReturningList> BindReturning(Binder& binder, const std::vector<parser::Se
     }
     ASSIGN_OR_RETURN(BoundExprPtr b, binder.BindScalar(*item.expr, scope));
     list.types.push_back(b->type);
-    list.names.push_back(!item.alias.empty()                               ? item.alias
-                         : item.expr->kind == parser::ExprKind::kColumnRef ? item.expr->names.back()
-                                                                           : "?column?");
+    list.names.push_back(!item.alias.empty() ? item.alias : planner::OutputColumnName(*item.expr));
     list.exprs.push_back(std::move(b));
   }
   return list;

@@ -334,6 +334,7 @@ Status DataflowBuilder::CompileSubqueries(const std::vector<const BoundExpr*>& e
       RETURN_IF_ERROR(CheckDeterministic(*spec.value));
     }
     if (spec.kind == SubqueryKind::kIn) {
+      if (e.children.size() > 1) return Unsupported("row constructors IN (subquery)");
       spec.lhs = e.children[0].get();
       RETURN_IF_ERROR(CheckDeterministic(*spec.lhs));
     }

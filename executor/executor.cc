@@ -253,6 +253,40 @@ Result<Value> Executor::Evaluate(const BoundExpr& e, const Row& row) {
   return Status::Internal("unknown expression");
 }
 
+Result<Value> Executor::EvalRowIn(const BoundExpr& e, const Row& row, const RowSet* rows,
+                                  const SubqueryCache* cached) {
+  Row key;
+  bool key_null = false;
+  for (const auto& c : e.children) {
+    ASSIGN_OR_RETURN(Value v, Evaluate(*c, row));
+    key_null |= v.is_null();
+    key.push_back(std::move(v));
+  }
+  if (rows->empty()) return Value::Bool(e.negated);
+  if (!key_null && cached) {
+    if (cached->set.count(key)) return Value::Bool(!e.negated);
+    if (!cached->has_null) return Value::Bool(e.negated);
+  }
+  // Rows equal when every field is: TRUE on a full match, NULL when no field pair is unequal but
+  // some is NULL, FALSE otherwise.
+  bool saw_null = false;
+  for (const Row& sr : *rows) {
+    bool unequal = false, unknown = false;
+    for (size_t i = 0; i < key.size() && !unequal; i++) {
+      if (key[i].is_null() || sr[i].is_null()) {
+        unknown = true;
+      } else if (Value::Compare(key[i], sr[i]) != 0) {
+        unequal = true;
+      }
+    }
+    if (unequal) continue;
+    if (!unknown) return Value::Bool(!e.negated);
+    saw_null = true;
+  }
+  if (saw_null) return Value::Null(TypeId::kBool);
+  return Value::Bool(e.negated);
+}
+
 Result<Value> Executor::EvalSubquery(const BoundExpr& e, const Row& row) {
   using planner::SubqueryKind;
   std::shared_ptr<SubqueryCache> cached;
@@ -269,11 +303,15 @@ Result<Value> Executor::EvalSubquery(const BoundExpr& e, const Row& row) {
       if (!r.ok()) return r.status();
       c->rows = std::move(*r);
       if (e.subquery_kind == SubqueryKind::kIn) {
+        size_t width = e.children.size();
         for (const Row& sr : c->rows) {
-          if (sr[0].is_null()) {
+          Row key(sr.begin(), sr.begin() + static_cast<std::ptrdiff_t>(width));
+          bool has_null = false;
+          for (const Value& v : key) has_null |= v.is_null();
+          if (has_null) {
             c->has_null = true;
           } else {
-            c->set.insert(Row{sr[0]});
+            c->set.insert(std::move(key));
           }
         }
       }
@@ -313,6 +351,8 @@ Result<Value> Executor::EvalSubquery(const BoundExpr& e, const Row& row) {
     case SubqueryKind::kExists:
       return Value::Bool(rows->empty() == e.negated);
     case SubqueryKind::kIn:
+      if (e.children.size() > 1) return EvalRowIn(e, row, rows, cached.get());
+      [[fallthrough]];
     case SubqueryKind::kAny:
     case SubqueryKind::kAll: {
       ASSIGN_OR_RETURN(Value x, Evaluate(*e.children[0], row));

@@ -76,6 +76,9 @@ class Executor {
   Result<RowSet> ExpandTableFunction(const planner::LogicalPlan& plan, const Row& input);
   Result<RowSet> ExecWindowTvf(const planner::LogicalPlan& plan);
   Result<Value> EvalSubquery(const planner::BoundExpr& e, const Row& row);
+  /// (a, b, ...) [NOT] IN (subquery) over the subquery's rows (`cached` when uncorrelated).
+  Result<Value> EvalRowIn(const planner::BoundExpr& e, const Row& row, const RowSet* rows,
+                          const SubqueryCache* cached);
   Status SortRows(RowSet* rows, const std::vector<planner::SortKey>& keys);
 
   ExecContext& ctx_;

@@ -78,8 +78,6 @@ std::pair<std::string, int> FigureColumnName(const Expr& e) {
   }
 }
 
-std::string DefaultColumnName(const Expr& e) { return FigureColumnName(e).first; }
-
 /// Appends `from`'s columns (indices shifted by `offset`) and names to `into`; a relation name
 /// that both qualify is 42712, as in PostgreSQL.
 Status MergeScope(Scope* into, Scope from, int offset, int position) {
@@ -120,6 +118,17 @@ Result<Scope> RelationScope(LogicalPlan* plan, const std::string& alias,
   return scope;
 }
 
+/// True when output column `i` of `plan` is a NULL constant of the select list (possibly cast
+/// from its unknown type by the SELECT).
+bool IsNullColumn(const LogicalPlan& plan, size_t i) {
+  if (plan.kind != PlanKind::kProject || i >= plan.exprs.size()) return false;
+  const BoundExpr* e = plan.exprs[i].get();
+  if (e->kind == BoundExprKind::kCast && !e->explicit_cast && e->children.size() == 1) {
+    e = e->children[0].get();
+  }
+  return e->kind == BoundExprKind::kConstant && e->constant.is_null();
+}
+
 /// TUMBLE / HOP / CUMULATE / SESSION: window table functions over a relation.
 bool IsWindowTvf(const Expr& f) {
   std::string name = FuncName(f);
@@ -127,6 +136,8 @@ bool IsWindowTvf(const Expr& f) {
 }
 
 }  // namespace
+
+std::string OutputColumnName(const Expr& e) { return FigureColumnName(e).first; }
 
 Scope Binder::TableScope(const TableDef& table, const std::string& alias) {
   Scope s;
@@ -410,9 +421,13 @@ Result<PlanPtr> Binder::BindSetOp(const SelectStmt& stmt, const Scope* outer) {
                std::string("each ") + opname + " query must have the same number of columns",
                stmt.right->position);
   }
+  // A bare NULL in a branch's select list takes the other branch's type, as PostgreSQL's
+  // unknown-typed literals do (`SELECT 5 UNION ALL SELECT NULL` is integer).
   std::vector<SqlType> types;
   for (size_t i = 0; i < left->types.size(); i++) {
-    ASSIGN_OR_RETURN(SqlType t, CommonType({left->types[i], right->types[i]}, opname));
+    SqlType lt = IsNullColumn(*left, i) ? SqlType(TypeId::kUnknown) : left->types[i];
+    SqlType rt = IsNullColumn(*right, i) ? SqlType(TypeId::kUnknown) : right->types[i];
+    ASSIGN_OR_RETURN(SqlType t, CommonType({lt, rt}, opname));
     types.push_back(t);
   }
   auto coerce = [&](PlanPtr p) -> Result<PlanPtr> {
@@ -422,7 +437,9 @@ Result<PlanPtr> Binder::BindSetOp(const SelectStmt& stmt, const Scope* outer) {
     auto proj = std::make_unique<LogicalPlan>(PlanKind::kProject);
     for (size_t i = 0; i < types.size(); i++) {
       BoundExprPtr col = MakeColumn(static_cast<int>(i), p->types[i]);
-      if (p->types[i] != types[i]) {
+      if (p->types[i] != types[i] && IsNullColumn(*p, i)) {
+        col = MakeConstant(Value::Null(types[i]));
+      } else if (p->types[i] != types[i]) {
         if (p->types[i].id != types[i].id &&
             !function::CanCast(p->types[i], types[i], function::CastContext::kImplicit)) {
           return Err(sqlstate::kDatatypeMismatch, std::string(opname) + " types " +
@@ -491,7 +508,7 @@ Result<PlanPtr> Binder::BindSelectBlock(const SelectStmt& stmt, const Scope* out
   for (const auto& item : stmt.targets) {
     if (item.expr->kind != ExprKind::kStar) {
       targets.push_back(
-          {item.expr.get(), item.alias.empty() ? DefaultColumnName(*item.expr) : item.alias});
+          {item.expr.get(), item.alias.empty() ? OutputColumnName(*item.expr) : item.alias});
       continue;
     }
     const std::vector<std::string>& q = item.expr->names;
@@ -559,6 +576,7 @@ Result<PlanPtr> Binder::BindSelectBlock(const SelectStmt& stmt, const Scope* out
       trial.clause = "SELECT";
       trial.windows = &trial_windows;
       trial.allow_windows = true;
+      trial.named_windows = &stmt.windows;
       (void)BindExpr(*t.expr, trial);  // only `level.requested` matters
       if (level.requested) break;
     }
@@ -648,6 +666,7 @@ Result<PlanPtr> Binder::BindSelectBlock(const SelectStmt& stmt, const Scope* out
   }
   sel.windows = &windows;
   sel.allow_windows = true;
+  sel.named_windows = &stmt.windows;
   if (srf_column >= 0) {
     if (has_agg) {
       return Err(sqlstate::kFeatureNotSupported,

@@ -27,6 +27,11 @@ struct ScopeColumn {
 
 struct AggregateLevel;
 
+/// The name PostgreSQL gives an unaliased select or RETURNING item (FigureColname): a column's
+/// or function's name, through casts; the type of a cast or typed literal; "case", "exists",
+/// "array"; otherwise "?column?".
+std::string OutputColumnName(const parser::Expr& e);
+
 /// The names visible to expressions at one query level, and the enclosing level.
 struct Scope {
   std::vector<ScopeColumn> columns;
@@ -117,6 +122,12 @@ class Binder {
   Result<BoundExprPtr> BindSubquery(const parser::Expr& expr, ExprContext& ctx);
   Result<BoundExprPtr> BindCompare(const std::string& op, BoundExprPtr l, BoundExprPtr r,
                                    int position);
+  /// (a, b) op (c, d): = and <> field by field, < <= > >= lexicographically.
+  Result<BoundExprPtr> BindRowCompare(const std::string& op, const parser::Expr& expr,
+                                      ExprContext& ctx);
+  /// The comparison of two row constructors' fields under `op` (also "IS [NOT] DISTINCT").
+  Result<BoundExprPtr> BindRowElements(const std::string& op, const parser::Expr& l,
+                                       const parser::Expr& r, ExprContext& ctx, int position);
   Result<BoundExprPtr> BindOperator(const std::string& op, std::vector<BoundExprPtr> args,
                                     int position);
   Result<BoundExprPtr> BindCase(const parser::Expr& expr, ExprContext& ctx);

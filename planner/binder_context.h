@@ -28,6 +28,8 @@ struct Binder::ExprContext {
   // Windows: appended after the base row.
   std::vector<WindowCall>* windows = nullptr;
   bool allow_windows = false;
+  // The query level's WINDOW clause, for OVER w.
+  const std::vector<parser::NamedWindow>* named_windows = nullptr;
 };
 
 /// One query level's aggregation as its subqueries see it (Scope::aggregate_level). While the

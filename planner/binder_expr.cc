@@ -200,6 +200,85 @@ Result<BoundExprPtr> Binder::BindLiteral(const Expr& expr) {
   return Status::Internal("bad literal");
 }
 
+namespace {
+
+/// Both operands are row constructors and at least one has several fields: a row comparison.
+bool IsRowPair(const Expr& e) {
+  if (e.children.size() != 2) return false;
+  const Expr& l = *e.children[0];
+  const Expr& r = *e.children[1];
+  return l.kind == ExprKind::kRow && r.kind == ExprKind::kRow &&
+         (l.children.size() > 1 || r.children.size() > 1);
+}
+
+}  // namespace
+
+Result<BoundExprPtr> Binder::BindRowCompare(const std::string& op, const Expr& expr,
+                                            ExprContext& ctx) {
+  if (op != "=" && op != "<>" && op != "<" && op != ">" && op != "<=" && op != ">=") {
+    return Err(sqlstate::kUndefinedFunction, "operator does not exist: record " + op + " record",
+               expr.position);
+  }
+  return BindRowElements(op, *expr.children[0], *expr.children[1], ctx, expr.position);
+}
+
+Result<BoundExprPtr> Binder::BindRowElements(const std::string& op, const Expr& l, const Expr& r,
+                                             ExprContext& ctx, int position) {
+  if (l.kind != ExprKind::kRow || r.kind != ExprKind::kRow) {
+    return Err(sqlstate::kFeatureNotSupported,
+               "comparing a row constructor with a single value or subquery is not supported yet",
+               position);
+  }
+  if (l.children.size() != r.children.size()) {
+    return Err(sqlstate::kSyntaxError, "unequal number of entries in row expressions", position);
+  }
+  // Each field is bound once; a lexicographic comparison reuses copies.
+  std::vector<BoundExprPtr> ls, rs;
+  for (size_t i = 0; i < l.children.size(); i++) {
+    ASSIGN_OR_RETURN(BoundExprPtr a, BindExpr(*l.children[i], ctx));
+    ASSIGN_OR_RETURN(BoundExprPtr b, BindExpr(*r.children[i], ctx));
+    ls.push_back(std::move(a));
+    rs.push_back(std::move(b));
+  }
+  size_t n = ls.size();
+  auto pair = [&](const std::string& o, size_t i) -> Result<BoundExprPtr> {
+    if (o == "IS DISTINCT" || o == "IS NOT DISTINCT") {
+      ASSIGN_OR_RETURN(BoundExprPtr c, BindCompare("=", ls[i]->Clone(), rs[i]->Clone(), position));
+      c->kind = BoundExprKind::kIsDistinct;
+      c->negated = o == "IS NOT DISTINCT";
+      return c;
+    }
+    return BindCompare(o, ls[i]->Clone(), rs[i]->Clone(), position);
+  };
+  if (op == "=" || op == "<>" || op == "IS DISTINCT" || op == "IS NOT DISTINCT") {
+    // Equal when every field is; different (and distinct) when any is.
+    bool all = op == "=" || op == "IS NOT DISTINCT";
+    auto e = MakeBool(all ? BoundExprKind::kAnd : BoundExprKind::kOr);
+    for (size_t i = 0; i < n; i++) {
+      ASSIGN_OR_RETURN(BoundExprPtr c, pair(op, i));
+      e->children.push_back(std::move(c));
+    }
+    return BoundExprPtr(std::move(e));
+  }
+  // Ordering: decided by the first field pair that is not equal, as PostgreSQL compares rows
+  // (NULL where that pair is NULL): l1 < r1 OR (l1 = r1 AND (l2 < r2 OR ...)), the last pair
+  // with the operator itself.
+  std::string strict = op.substr(0, 1);
+  ASSIGN_OR_RETURN(BoundExprPtr rest, pair(op, n - 1));
+  for (size_t i = n - 1; i-- > 0;) {
+    ASSIGN_OR_RETURN(BoundExprPtr less, pair(strict, i));
+    ASSIGN_OR_RETURN(BoundExprPtr equal, pair("=", i));
+    auto both = MakeBool(BoundExprKind::kAnd);
+    both->children.push_back(std::move(equal));
+    both->children.push_back(std::move(rest));
+    auto either = MakeBool(BoundExprKind::kOr);
+    either->children.push_back(std::move(less));
+    either->children.push_back(std::move(both));
+    rest = std::move(either);
+  }
+  return rest;
+}
+
 Result<BoundExprPtr> Binder::BindCompare(const std::string& op, BoundExprPtr l, BoundExprPtr r,
                                          int position) {
   SqlType lt = l->type, rt = r->type;
@@ -377,40 +456,60 @@ Result<BoundExprPtr> Binder::BindSubquery(const Expr& expr, ExprContext& ctx) {
       break;
     case ExprKind::kInSubquery:
     case ExprKind::kQuantified: {
-      if (plan->types.size() != 1) {
+      // (a, b) IN (SELECT x, y ...): one left operand per column.
+      const Expr& left = *expr.children[0];
+      bool row = expr.kind == ExprKind::kInSubquery && left.kind == ExprKind::kRow &&
+                 left.children.size() > 1;
+      size_t n = row ? left.children.size() : 1;
+      if (plan->types.size() != n) {
         return Err(sqlstate::kSyntaxError,
-                   plan->types.size() > 1 ? "subquery has too many columns"
+                   plan->types.size() > n ? "subquery has too many columns"
                                           : "subquery has too few columns",
                    expr.position);
       }
-      ASSIGN_OR_RETURN(BoundExprPtr lhs, BindExpr(*expr.children[0], ctx));
-      SqlType lt = lhs->type, rt = plan->types[0];
-      SqlType common = lt;
-      if (lt.id == TypeId::kUnknown) {
-        common = rt;
-      } else if (rt.id != TypeId::kUnknown && lt.id != rt.id && !(lt.IsString() && rt.IsString())) {
-        auto c = CommonType({lt, rt}, "IN");
-        if (!c.ok()) {
-          return Err(sqlstate::kUndefinedFunction,
-                     "operator does not exist: " + lt.ToString() + " = " + rt.ToString(),
-                     expr.position);
+      std::vector<BoundExprPtr> lhs_list;
+      std::vector<SqlType> column_types;
+      bool recast = false;
+      for (size_t i = 0; i < n; i++) {
+        ASSIGN_OR_RETURN(BoundExprPtr lhs, BindExpr(row ? *left.children[i] : left, ctx));
+        SqlType lt = lhs->type, rt = plan->types[i];
+        SqlType common = lt;
+        if (lt.id == TypeId::kUnknown) {
+          common = rt;
+        } else if (rt.id != TypeId::kUnknown && lt.id != rt.id &&
+                   !(lt.IsString() && rt.IsString())) {
+          auto c = CommonType({lt, rt}, "IN");
+          if (!c.ok()) {
+            return Err(sqlstate::kUndefinedFunction,
+                       "operator does not exist: " + lt.ToString() + " = " + rt.ToString(),
+                       expr.position);
+          }
+          common = *c;
         }
-        common = *c;
+        if (common.id == TypeId::kUnknown) common = TypeId::kText;
+        if (lhs->type.id != common.id) {
+          ASSIGN_OR_RETURN(lhs, AddCast(std::move(lhs), common));
+        }
+        bool cast_column = rt.id != common.id && !(rt.IsString() && common.IsString());
+        recast |= cast_column;
+        column_types.push_back(cast_column ? common : rt);
+        lhs_list.push_back(std::move(lhs));
       }
-      if (common.id == TypeId::kUnknown) common = TypeId::kText;
-      if (lhs->type.id != common.id) {
-        ASSIGN_OR_RETURN(lhs, AddCast(std::move(lhs), common));
-      }
-      if (rt.id != common.id && !(rt.IsString() && common.IsString())) {
+      if (recast) {
         auto proj = std::make_unique<LogicalPlan>(PlanKind::kProject);
-        ASSIGN_OR_RETURN(BoundExprPtr c, AddCast(MakeColumn(0, rt), common));
-        proj->exprs.push_back(std::move(c));
-        proj->types = {common};
+        for (size_t i = 0; i < n; i++) {
+          BoundExprPtr c = MakeColumn(static_cast<int>(i), plan->types[i]);
+          if (column_types[i].id != plan->types[i].id) {
+            ASSIGN_OR_RETURN(c, AddCast(std::move(c), column_types[i]));
+          }
+          proj->exprs.push_back(std::move(c));
+        }
+        proj->types = column_types;
         proj->names = plan->names;
         proj->children.push_back(std::move(plan));
         plan = std::move(proj);
       }
-      e->children.push_back(std::move(lhs));
+      for (auto& l : lhs_list) e->children.push_back(std::move(l));
       if (expr.kind == ExprKind::kInSubquery) {
         e->subquery_kind = SubqueryKind::kIn;
         e->negated = expr.negated;
@@ -568,15 +667,53 @@ Result<BoundExprPtr> Binder::BindWindowCall(const Expr& expr, ExprContext& ctx) 
     ASSIGN_OR_RETURN(BoundExprPtr b, BindExpr(*a, inner));
     call.args.push_back(std::move(b));
   }
-  const parser::WindowSpec& spec = *expr.over;
-  if (!spec.ref_name.empty()) {
-    return Status::NotSupported("named windows are not supported yet");
+  // OVER w / OVER (w ...): PARTITION BY, ORDER BY and the frame come from the WINDOW clause's
+  // definitions (which may themselves name others), each part given once along the chain.
+  const std::vector<parser::ExprPtr>* partition_by = &expr.over->partition_by;
+  const std::vector<parser::OrderItem>* order_by = &expr.over->order_by;
+  const parser::WindowSpec* frame = expr.over.get();
+  std::string ref_name = expr.over->ref_name;
+  for (int hops = 0; !ref_name.empty(); hops++) {
+    const parser::WindowSpec* base = nullptr;
+    if (ctx.named_windows) {
+      for (const auto& w : *ctx.named_windows) {
+        if (w.name == ref_name) base = w.spec.get();
+      }
+    }
+    if (!base || hops > 64) {
+      return Err(sqlstate::kUndefinedObject, "window \"" + ref_name + "\" does not exist",
+                 expr.position);
+    }
+    if (!partition_by->empty()) {
+      return Err(sqlstate::kWindowingError,
+                 "cannot override PARTITION BY clause of window \"" + ref_name + "\"",
+                 expr.position);
+    }
+    partition_by = &base->partition_by;
+    if (!base->order_by.empty()) {
+      if (!order_by->empty()) {
+        return Err(sqlstate::kWindowingError,
+                   "cannot override ORDER BY clause of window \"" + ref_name + "\"", expr.position);
+      }
+      order_by = &base->order_by;
+    }
+    if (base->has_frame) {
+      if (frame->has_frame || frame != expr.over.get() || !expr.over->partition_by.empty() ||
+          !expr.over->order_by.empty()) {
+        return Err(sqlstate::kWindowingError,
+                   "cannot copy window \"" + ref_name + "\" because it has a frame clause",
+                   expr.position);
+      }
+      frame = base;
+    }
+    ref_name = base->ref_name;
   }
-  for (const auto& p : spec.partition_by) {
+  const parser::WindowSpec& spec = *frame;
+  for (const auto& p : *partition_by) {
     ASSIGN_OR_RETURN(BoundExprPtr b, BindExpr(*p, inner));
     call.partition_by.push_back(std::move(b));
   }
-  for (const auto& o : spec.order_by) {
+  for (const auto& o : *order_by) {
     SortKey k;
     ASSIGN_OR_RETURN(k.expr, BindExpr(*o.expr, inner));
     k.descending = o.descending;
@@ -796,6 +933,7 @@ Result<BoundExprPtr> Binder::BindExprInner(const Expr& expr, ExprContext& ctx) {
     }
     case ExprKind::kBinary: {
       const std::string& op = expr.op;
+      if (IsRowPair(expr)) return BindRowCompare(op, expr, ctx);
       ASSIGN_OR_RETURN(BoundExprPtr l, BindExpr(*expr.children[0], ctx));
       ASSIGN_OR_RETURN(BoundExprPtr r, BindExpr(*expr.children[1], ctx));
       if (op == "AND" || op == "OR") {
@@ -874,6 +1012,20 @@ Result<BoundExprPtr> Binder::BindExprInner(const Expr& expr, ExprContext& ctx) {
     case ExprKind::kCase:
       return BindCase(expr, ctx);
     case ExprKind::kInList: {
+      if (expr.children[0]->kind == ExprKind::kRow && expr.children[0]->children.size() > 1) {
+        // (a, b) IN ((1, 2), (3, 4)): any row equal.
+        auto any = MakeBool(BoundExprKind::kOr);
+        for (size_t i = 1; i < expr.children.size(); i++) {
+          ASSIGN_OR_RETURN(BoundExprPtr eq,
+                           BindRowElements("=", *expr.children[0], *expr.children[i], ctx,
+                                           expr.children[i]->position));
+          any->children.push_back(std::move(eq));
+        }
+        if (!expr.negated) return BoundExprPtr(std::move(any));
+        auto no = MakeBool(BoundExprKind::kNot);
+        no->children.push_back(std::move(any));
+        return BoundExprPtr(std::move(no));
+      }
       ASSIGN_OR_RETURN(BoundExprPtr lhs, BindExpr(*expr.children[0], ctx));
       std::vector<BoundExprPtr> all;
       all.push_back(std::move(lhs));
@@ -952,6 +1104,10 @@ Result<BoundExprPtr> Binder::BindExprInner(const Expr& expr, ExprContext& ctx) {
       return BoundExprPtr(std::move(e));
     }
     case ExprKind::kIsDistinct: {
+      if (IsRowPair(expr)) {
+        return BindRowElements(expr.negated ? "IS NOT DISTINCT" : "IS DISTINCT", *expr.children[0],
+                               *expr.children[1], ctx, expr.position);
+      }
       ASSIGN_OR_RETURN(BoundExprPtr l, BindExpr(*expr.children[0], ctx));
       ASSIGN_OR_RETURN(BoundExprPtr r, BindExpr(*expr.children[1], ctx));
       ASSIGN_OR_RETURN(BoundExprPtr cmp,

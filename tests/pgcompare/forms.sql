@@ -19,3 +19,43 @@ SELECT 'pg_catalog'::regnamespace::oid;
 SELECT 'int4'::regtype::oid, 'text'::regtype::oid;
 SELECT format('%s and %I and %L %%', 'a b', 'Col X', 'it''s');
 SELECT format('%s', NULL), format('%L', NULL);
+
+-- LATERAL: subqueries and functions reading the items to their left (unnested or dependent)
+SELECT f1.id, x.b FROM f1, LATERAL (SELECT b FROM f2 WHERE f2.id = f1.id) x ORDER BY 1, 2;
+SELECT f1.id, x.b FROM f1 LEFT JOIN LATERAL (SELECT b FROM f2 WHERE f2.id = f1.id) x ON true ORDER BY 1;
+SELECT id, g FROM f1, generate_series(1, f1.a) g ORDER BY 1, 2;
+SELECT id, n FROM f1 CROSS JOIN LATERAL generate_series(1, a) AS g(n) ORDER BY 1, 2;
+SELECT id, e FROM f1, LATERAL unnest(ARRAY[f1.a, f1.id]) e ORDER BY 1, 2;
+SELECT id, x FROM f1, LATERAL (SELECT f1.a * 10 AS x) q ORDER BY 1;
+SELECT id, c FROM f1, LATERAL (SELECT count(*) AS c FROM f2 WHERE f2.id <= f1.id) q ORDER BY 1;
+SELECT id, m FROM f1 LEFT JOIN LATERAL (SELECT b AS m FROM f2 WHERE f2.id >= f1.id ORDER BY b LIMIT 1) q ON true ORDER BY 1;
+SELECT id, n FROM f1 JOIN LATERAL (SELECT b + f1.a AS n FROM f2 WHERE f2.id = f1.id) q ON n > 12 ORDER BY 1;
+SELECT * FROM f1 RIGHT JOIN LATERAL (SELECT f1.a) q ON true;
+SELECT * FROM f1, (SELECT f1.a) q;
+SELECT * FROM LATERAL (SELECT 1 AS one) s;
+
+-- RETURNING output names
+INSERT INTO f2 VALUES (7, -7) RETURNING abs(b), coalesce(b, 0), CASE WHEN b > 0 THEN 1 END, b::text, (b * 2)::bigint, id;
+UPDATE f2 SET b = b - 1 WHERE id = 7 RETURNING upper('x'), b;
+DELETE FROM f2 WHERE id = 7 RETURNING *, id + 1;
+
+-- Named windows
+SELECT id, sum(a) OVER w, rank() OVER w FROM f1 WINDOW w AS (ORDER BY id) ORDER BY id;
+SELECT id, sum(a) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) FROM f1 WINDOW w AS (PARTITION BY s ORDER BY id) ORDER BY id;
+SELECT id, count(*) OVER w2 FROM f1 WINDOW w1 AS (PARTITION BY s), w2 AS (w1 ORDER BY id) ORDER BY id;
+SELECT id, sum(a) OVER (w ORDER BY a) FROM f1 WINDOW w AS (ORDER BY id);
+SELECT id, sum(a) OVER nope FROM f1;
+
+-- Row constructors and row comparisons
+SELECT (1, 2) = (1, 2), (1, 2) < (1, 3), ROW(1, 'a') = ROW(1, 'a'), (1, NULL) = (1, 2), (1, NULL) = (2, 2), (1, 2) <> (1, 3);
+SELECT (1, 2, 3) < (1, 2, 4), (1, 2, 3) >= (1, 2, 3), (2, 0) > (1, 9), (1, NULL) < (2, 0), (1, NULL) < (1, 0);
+SELECT (1, 2) IS DISTINCT FROM (1, NULL), (1, 2) IS NOT DISTINCT FROM (1, 2);
+SELECT id FROM f1 WHERE (id, a) = (1, 3);
+SELECT id FROM f1 WHERE (id, a) IN (SELECT id, b / 10 FROM f2) ORDER BY 1;
+SELECT id, (id, a) IN (SELECT 3, 5 UNION ALL SELECT 3, NULL) FROM f1 ORDER BY 1;
+SELECT id, (id, a) NOT IN (SELECT 3, 5 UNION ALL SELECT 3, NULL) FROM f1 ORDER BY 1;
+SELECT id FROM f1 WHERE (id, s) IN ((1, 'x'), (2, 'q'), (3, 'z')) ORDER BY 1;
+SELECT id FROM f1 WHERE (id, s) NOT IN ((1, 'x'), (2, 'q')) ORDER BY 1;
+SELECT id FROM f1 WHERE (id, a) IN (SELECT id, a, s FROM f1);
+SELECT (1, 2) = (1, 2, 3);
+SELECT 5 UNION ALL SELECT NULL;
