@@ -33,10 +33,11 @@ void StreamChunk::AppendRow(const StreamChunk& src, size_t j, int64_t w) {
   size_++;
 }
 
-void StreamChunk::AppendRowWith(const StreamChunk& src, size_t j, const Value& extra, int64_t w) {
-  size_t n = src.columns_.size();
-  for (size_t c = 0; c < n; c++) columns_[c].AppendFrom(src.columns_[c], j);
-  columns_[n].AppendValue(extra);
+void StreamChunk::AppendRowWith(const StreamChunk& src, size_t j, const Value* extra, size_t n,
+                                int64_t w) {
+  size_t width = src.columns_.size();
+  for (size_t c = 0; c < width; c++) columns_[c].AppendFrom(src.columns_[c], j);
+  for (size_t k = 0; k < n; k++) columns_[width + k].AppendValue(extra[k]);
   weights_.push_back(w);
   size_++;
 }

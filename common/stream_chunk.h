@@ -38,9 +38,9 @@ class StreamChunk {
   void SetSize(size_t n);
   /// Appends row `j` of `src` (same column types) with weight `w`.
   void AppendRow(const StreamChunk& src, size_t j, int64_t w);
-  /// Appends row `j` of `src` followed by `extra` as the last column (this chunk has one column
-  /// more than `src`), with weight `w`.
-  void AppendRowWith(const StreamChunk& src, size_t j, const Value& extra, int64_t w);
+  /// Appends row `j` of `src` followed by `extra[0..n)` as the last columns (this chunk has n
+  /// columns more than `src`), with weight `w`.
+  void AppendRowWith(const StreamChunk& src, size_t j, const Value* extra, size_t n, int64_t w);
   /// Appends rows `rows[0..n)` of `src` (same column types), keeping their weights.
   void AppendSelected(const StreamChunk& src, const uint32_t* rows, size_t n);
   /// Appends a row of Values (slow path: tests, constants, row-based operators).

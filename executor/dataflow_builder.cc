@@ -420,8 +420,9 @@ Result<StreamOperator*> DataflowBuilder::Build(const LogicalPlan& p) {
         ASSIGN_OR_RETURN(StreamOperator * child, Build(*p.children[0]));
         std::vector<const BoundExpr*> args;
         for (const auto& e : p.exprs) args.push_back(e.get());
-        ASSIGN_OR_RETURN(auto fn, TableFunctionOp::Make(df_.ctx_, p.function_name, p.types.back(),
-                                                        args, p.types, df_.eval_));
+        SqlType type = p.types[p.types.size() - (p.ordinality ? 2 : 1)];
+        ASSIGN_OR_RETURN(auto fn, TableFunctionOp::Make(df_.ctx_, p.function_name, type, args,
+                                                        p.types, df_.eval_, p.ordinality));
         fn->AddInput(child);
         return static_cast<StreamOperator*>(Own(std::move(fn)));
       }

@@ -1059,12 +1059,16 @@ Result<RowSet> Executor::ExpandTableFunction(const LogicalPlan& plan, const Row&
     args.push_back(std::move(v));
   }
   std::vector<Value> values;
+  SqlType type = plan.types[plan.types.size() - (plan.ordinality ? 2 : 1)];
   RETURN_IF_ERROR(ExpandSetReturning(
-      plan.function_name, plan.types.back(), args, ctx_.eval, [this] { return CheckCancel(); },
-      &values));
+      plan.function_name, type, args, ctx_.eval, [this] { return CheckCancel(); }, &values));
   RowSet out;
   out.reserve(values.size());
-  for (Value& v : values) out.push_back(Row{std::move(v)});
+  int64_t ordinal = 0;
+  for (Value& v : values) {
+    out.push_back(Row{std::move(v)});
+    if (plan.ordinality) out.back().push_back(Value::Int64(++ordinal));
+  }
   return out;
 }
 

@@ -7,10 +7,12 @@ namespace freshet::executor {
 Result<std::unique_ptr<TableFunctionOp>> TableFunctionOp::Make(
     EpochContext& ctx, std::string function, SqlType type,
     const std::vector<const planner::BoundExpr*>& args, std::vector<SqlType> output_types,
-    const function::EvalContext& eval) {
+    const function::EvalContext& eval, bool ordinality) {
   ASSIGN_OR_RETURN(auto projection, ProjectionEvaluator::Compile(args, eval));
-  return std::unique_ptr<TableFunctionOp>(new TableFunctionOp(
+  auto op = std::unique_ptr<TableFunctionOp>(new TableFunctionOp(
       ctx, std::move(function), type, std::move(projection), std::move(output_types), eval));
+  op->ordinality_ = ordinality;
+  return op;
 }
 
 TableFunctionOp::TableFunctionOp(EpochContext& ctx, std::string function, SqlType type,
@@ -37,8 +39,10 @@ Status TableFunctionOp::Push(int, StreamChunk& chunk) {
     }
     values_.clear();
     RETURN_IF_ERROR(ExpandSetReturning(function_, type_, call_args_, eval_, no_check, &values_));
-    for (const Value& v : values_) {
-      out_.AppendRowWith(chunk, i, v, chunk.weight(i));
+    int64_t ordinal = 0;
+    for (Value& v : values_) {
+      Value extra[2] = {std::move(v), Value::Int64(++ordinal)};
+      out_.AppendRowWith(chunk, i, extra, ordinality_ ? 2 : 1, chunk.weight(i));
       if (out_.full()) {
         RETURN_IF_ERROR(Emit(out_));
         out_.Reset();

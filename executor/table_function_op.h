@@ -15,11 +15,11 @@ namespace freshet::executor {
 /// produced, since the expansion is a pure function of the row. Linear: no state.
 class TableFunctionOp : public StreamOperator {
  public:
-  /// `args` are evaluated over the input row; `type` is the function's output column's.
+  /// `args` are evaluated over the input row; `type` is the function's value column's.
   static Result<std::unique_ptr<TableFunctionOp>> Make(
       EpochContext& ctx, std::string function, SqlType type,
       const std::vector<const planner::BoundExpr*>& args, std::vector<SqlType> output_types,
-      const function::EvalContext& eval);
+      const function::EvalContext& eval, bool ordinality);
   Status Push(int port, StreamChunk& chunk) override;
   std::string Describe() const override { return "TableFunction " + function_ + "  (stateless)"; }
 
@@ -36,6 +36,7 @@ class TableFunctionOp : public StreamOperator {
 
   std::string function_;
   SqlType type_;
+  bool ordinality_ = false;  // WITH ORDINALITY: 1, 2, ... per input row after the value
   std::unique_ptr<ProjectionEvaluator> args_;
   const function::EvalContext& eval_;
   StreamChunk arg_values_;

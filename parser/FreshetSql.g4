@@ -126,6 +126,7 @@ onConflictClause
 
 setClause
   : identifier EQ (DEFAULT | expr)
+  | LPAREN identifierList RPAREN EQ expr
   ;
 
 returningClause

@@ -126,6 +126,7 @@ struct Expr {
   bool star = false;                    // count(*)
   ExprPtr filter;                       // agg(x) FILTER (WHERE ...)
   std::vector<OrderItem> agg_order_by;  // string_agg(x, ',' ORDER BY y)
+  bool with_ordinality = false;         // a table function in FROM ... WITH ORDINALITY
   std::unique_ptr<WindowSpec> over;     // OVER (...)
 
   explicit Expr(ExprKind k, int pos = 0) : kind(k), position(pos) {}

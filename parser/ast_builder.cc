@@ -989,9 +989,7 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
     auto e = MakeExpr(ExprKind::kFunction, Pos(ctx));
     e->names = FuncName(ctx->funcName());
     if (ctx->functionArgs()) BuildFunctionArgs(ctx->functionArgs(), e.get());
-    if (ctx->ORDINALITY()) {
-      Fail(Status::NotSupported("WITH ORDINALITY is not supported").WithPosition(Pos(ctx)));
-    }
+    e->with_ordinality = ctx->ORDINALITY() != nullptr;
     return e;
   }
 
@@ -1508,7 +1506,33 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
       const std::vector<P::SetClauseContext*>& clauses) {
     std::vector<std::pair<std::string, ExprPtr>> out;
     for (auto* c : clauses) {
-      out.emplace_back(Ident(c->identifier()), c->DEFAULT() ? nullptr : Build(c->expr()));
+      if (!c->identifierList()) {
+        out.emplace_back(Ident(c->identifier()), c->DEFAULT() ? nullptr : Build(c->expr()));
+        continue;
+      }
+      // SET (a, b) = (x, y) or ROW(x, y) assigns field by field.
+      std::vector<std::string> columns = IdentList(c->identifierList());
+      ExprPtr value = Build(c->expr());
+      if (value->kind == ExprKind::kSubquery) {
+        Fail(Status::NotSupported("UPDATE SET (...) = (SELECT ...) is not supported yet")
+                 .WithPosition(Pos(c->expr())));
+        return out;
+      }
+      if (value->kind != ExprKind::kRow) {
+        Fail(Status::Error(sqlstate::kFeatureNotSupported,
+                           "source for a multiple-column UPDATE item must be a sub-SELECT or "
+                           "ROW() expression",
+                           Pos(c->expr())));
+        return out;
+      }
+      if (value->children.size() != columns.size()) {
+        Fail(Status::Error(sqlstate::kSyntaxError,
+                           "number of columns does not match number of values", Pos(c->expr())));
+        return out;
+      }
+      for (size_t i = 0; i < columns.size(); i++) {
+        out.emplace_back(columns[i], std::move(value->children[i]));
+      }
     }
     return out;
   }

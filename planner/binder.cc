@@ -1267,6 +1267,11 @@ Result<PlanPtr> Binder::BindTableRef(const TableRef& ref, const Scope* outer, Sc
       ASSIGN_OR_RETURN(PlanPtr plan, BindTableFunction(f, ctx));
       std::string alias = ref.alias.empty() ? name : ref.alias;
       plan->names[0] = alias;
+      if (f.with_ordinality) {
+        plan->ordinality = true;
+        plan->types.push_back(TypeId::kInt64);
+        plan->names.push_back("ordinality");
+      }
       ASSIGN_OR_RETURN(*scope, RelationScope(plan.get(), alias, ref.column_aliases,
                                              "table \"" + alias + "\"", ref.position));
       return plan;

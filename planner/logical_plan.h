@@ -186,7 +186,8 @@ struct LogicalPlan {
   bool set_all = false;
   std::vector<WindowCall> window_calls;  // kWindow
   std::string function_name;             // kTableFunction
-  WindowSpec window;                     // kWindowTvf
+  bool ordinality = false;  // kTableFunction WITH ORDINALITY: a bigint 1, 2, ... after the value
+  WindowSpec window;        // kWindowTvf
   bool system_relation = false;  // kValues built from the catalog (pg_catalog, ...): a snapshot
 
   explicit LogicalPlan(PlanKind k) : kind(k) {}

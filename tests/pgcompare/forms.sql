@@ -59,3 +59,16 @@ SELECT id FROM f1 WHERE (id, s) NOT IN ((1, 'x'), (2, 'q')) ORDER BY 1;
 SELECT id FROM f1 WHERE (id, a) IN (SELECT id, a, s FROM f1);
 SELECT (1, 2) = (1, 2, 3);
 SELECT 5 UNION ALL SELECT NULL;
+
+-- WITH ORDINALITY
+SELECT * FROM generate_series(5, 7) WITH ORDINALITY AS g(v, n);
+SELECT * FROM generate_series(5, 6) WITH ORDINALITY;
+SELECT id, g.* FROM f1, generate_series(1, f1.a) WITH ORDINALITY g ORDER BY 1, 3;
+
+-- UPDATE ... SET (a, b) = (...)
+UPDATE f1 SET (a, s) = (a + 10, 'q') WHERE id = 1 RETURNING *;
+UPDATE f1 SET (a, s) = ROW(a - 10, 'x') WHERE id = 1 RETURNING a, s;
+UPDATE f1 SET (a) = (a + 1) WHERE id = 2;
+UPDATE f1 SET (a, s) = (1) WHERE id = 2;
+UPDATE f1 SET (a, s) = (1, 'a', 2) WHERE id = 2;
+SELECT * FROM f1 ORDER BY id;
