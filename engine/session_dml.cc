@@ -1,6 +1,9 @@
 // SELECT, INSERT, UPDATE, DELETE and EXPLAIN.
 
+#include <algorithm>
 #include <functional>
+#include <optional>
+#include <unordered_map>
 
 #include "common/vector.h"
 #include "engine/database.h"
@@ -133,6 +136,80 @@ std::string KeyDescription(const planner::TableDef& table, const Row& row,
   return "Key (" + cols + ")=(" + vals + ") already exists.";
 }
 
+/// The rows of an UPDATE's FROM or a DELETE's USING list, joined to each target row through the
+/// statement's WHERE: equalities between the two sides index the rows by hash, the rest of WHERE
+/// is checked per candidate. The combined row is target ++ from row, as the bound WHERE, SET and
+/// RETURNING expect.
+class DmlFromRows {
+ public:
+  /// `plan` is the bound list; `where` (over the combined row) may be null.
+  static Result<DmlFromRows> Make(executor::Executor& exec, const planner::LogicalPlan& plan,
+                                  size_t target_width, const planner::BoundExpr* where) {
+    DmlFromRows f;
+    f.target_width_ = target_width;
+    f.where_ = where;
+    ASSIGN_OR_RETURN(f.rows_, exec.Execute(plan));
+    if (where) executor::ExtractEquiKeys(*where, target_width, &f.keys_);
+    if (!f.keys_.empty()) {
+      Row combined(target_width + plan.types.size());
+      for (size_t i = 0; i < target_width; i++) combined[i] = Value::Null(TypeId::kUnknown);
+      for (size_t j = 0; j < f.rows_.size(); j++) {
+        std::copy(f.rows_[j].begin(), f.rows_[j].end(), combined.begin() + target_width);
+        ASSIGN_OR_RETURN(auto key, f.Key(exec, combined, /*target_side=*/false));
+        if (key) f.index_[std::move(*key)].push_back(j);
+      }
+    }
+    return f;
+  }
+
+  /// Fills `combined` with `target` ++ the first from row that satisfies WHERE with it; false
+  /// when there is none.
+  Result<bool> FirstMatch(executor::Executor& exec, const Row& target, Row* combined) const {
+    combined->assign(target.begin(), target.end());
+    combined->resize(target_width_ + (rows_.empty() ? 0 : rows_[0].size()));
+    auto check = [&](size_t j) -> Result<bool> {
+      std::copy(rows_[j].begin(), rows_[j].end(), combined->begin() + target_width_);
+      if (!where_) return true;
+      return exec.EvaluatePredicate(*where_, *combined);
+    };
+    if (keys_.empty()) {
+      for (size_t j = 0; j < rows_.size(); j++) {
+        ASSIGN_OR_RETURN(bool ok, check(j));
+        if (ok) return true;
+      }
+      return false;
+    }
+    ASSIGN_OR_RETURN(auto key, Key(exec, *combined, /*target_side=*/true));
+    if (!key) return false;
+    auto it = index_.find(*key);
+    if (it == index_.end()) return false;
+    for (size_t j : it->second) {
+      ASSIGN_OR_RETURN(bool ok, check(j));
+      if (ok) return true;
+    }
+    return false;
+  }
+
+ private:
+  /// The equality keys of one side; nullopt when one is NULL (it equals nothing).
+  Result<std::optional<Row>> Key(executor::Executor& exec, const Row& combined,
+                                 bool target_side) const {
+    Row key;
+    for (const auto& [l, r] : keys_) {
+      ASSIGN_OR_RETURN(Value v, exec.Evaluate(target_side ? *l : *r, combined));
+      if (v.is_null()) return std::optional<Row>();
+      key.push_back(std::move(v));
+    }
+    return std::optional<Row>(std::move(key));
+  }
+
+  size_t target_width_ = 0;
+  const planner::BoundExpr* where_ = nullptr;
+  RowSet rows_;
+  std::vector<std::pair<const planner::BoundExpr*, const planner::BoundExpr*>> keys_;
+  std::unordered_map<Row, std::vector<size_t>, executor::RowHash, executor::RowEq> index_;
+};
+
 /// RETURNING items bound over a table row: expressions plus result column names and types.
 struct ReturningList {
   std::vector<BoundExprPtr> exprs;
@@ -159,7 +236,15 @@ Result<ReturningList> BindReturning(Binder& binder, const std::vector<parser::Se
   ReturningList list;
   for (const auto& item : items) {
     if (item.expr->kind == parser::ExprKind::kStar) {
+      // * or t.*: the target's columns, and those of the FROM / USING items.
+      const std::string* qualifier = item.expr->names.empty() ? nullptr : &item.expr->names.back();
+      if (qualifier &&
+          std::find(scope.tables.begin(), scope.tables.end(), *qualifier) == scope.tables.end()) {
+        return Status::Error(sqlstate::kUndefinedTable,
+                             "missing FROM-clause entry for table \"" + *qualifier + "\"");
+      }
       for (const auto& c : scope.columns) {
+        if (qualifier ? c.table != *qualifier : c.hidden_from_star) continue;
         list.exprs.push_back(planner::MakeColumn(c.index, c.type));
         list.names.push_back(c.name);
         list.types.push_back(c.type);
@@ -532,10 +617,13 @@ Status Session::HandleUpdate(const parser::UpdateStatement& stmt, pgwire::Result
         sqlstate::kWrongObjectType,
         std::string("cannot update ") + RelationWord(*table) + " \"" + table->name + "\"");
   }
-  if (!stmt.from.empty()) return Status::NotSupported("UPDATE ... FROM is not supported yet");
   Binder binder(db_.catalog());
   for (const Value& p : params) binder.param_types().push_back(p.type());
   planner::Scope scope = Binder::TableScope(*table, stmt.alias);
+  planner::PlanPtr from;
+  if (!stmt.from.empty()) {
+    ASSIGN_OR_RETURN(from, binder.BindDmlFrom(stmt.from, &scope));
+  }
   ASSIGN_OR_RETURN(BoundExprPtr where, BindWhere(binder, stmt.where.get(), scope));
   std::vector<std::pair<int, BoundExprPtr>> sets;
   for (const auto& [name, e] : stmt.set) {
@@ -563,9 +651,22 @@ Status Session::HandleUpdate(const parser::UpdateStatement& stmt, pgwire::Result
   }
   executor::ExecContext ctx = MakeExecContext(params);
   executor::Executor exec(ctx);
+  size_t width = table->columns.size();
+  std::optional<DmlFromRows> from_rows;
+  if (from) {
+    ASSIGN_OR_RETURN(from_rows, DmlFromRows::Make(exec, *from, width, where.get()));
+  }
+  // (key, combined row): the target row, then the FROM row it joined (the first that matched,
+  // as PostgreSQL updates a row once whatever joins it).
   std::vector<std::pair<std::string, Row>> matches;
+  Row combined;
   RETURN_IF_ERROR(storage::TableStore::Scan(
       Txn(), table->id, table->ColumnTypes(), [&](std::string_view key, Row& row) -> Result<bool> {
+        if (from_rows) {
+          ASSIGN_OR_RETURN(bool found, from_rows->FirstMatch(exec, row, &combined));
+          if (found) matches.emplace_back(std::string(key), combined);
+          return true;
+        }
         if (where) {
           ASSIGN_OR_RETURN(bool keep, exec.EvaluatePredicate(*where, row));
           if (!keep) return true;
@@ -578,7 +679,7 @@ Status Session::HandleUpdate(const parser::UpdateStatement& stmt, pgwire::Result
   // Compute every new row before writing, so the scan never sees its own updates.
   std::vector<Row> new_rows;
   for (auto& [key, row] : matches) {
-    Row updated = row;
+    Row updated(row.begin(), row.begin() + static_cast<std::ptrdiff_t>(width));
     for (auto& [idx, e] : sets) {
       ASSIGN_OR_RETURN(updated[idx], exec.Evaluate(*e, row));
     }
@@ -587,8 +688,14 @@ Status Session::HandleUpdate(const parser::UpdateStatement& stmt, pgwire::Result
   for (size_t i = 0; i < matches.size(); i++) {
     const std::string& key = matches[i].first;
     Row& updated = new_rows[i];
-    RETURN_IF_ERROR(ReplaceRow(*table, key, matches[i].second, updated));
-    RETURN_IF_ERROR(returning.Append(exec, updated, &returned));
+    Row old_row(matches[i].second.begin(),
+                matches[i].second.begin() + static_cast<std::ptrdiff_t>(width));
+    RETURN_IF_ERROR(ReplaceRow(*table, key, old_row, updated));
+    // RETURNING sees the new target row beside the FROM row it joined.
+    Row out = updated;
+    out.insert(out.end(), matches[i].second.begin() + static_cast<std::ptrdiff_t>(width),
+               matches[i].second.end());
+    RETURN_IF_ERROR(returning.Append(exec, out, &returned));
   }
   if (!returning.empty()) SendRows(returning.names, returning.types, returned, sink);
   sink.Complete("UPDATE " + std::to_string(matches.size()));
@@ -603,19 +710,33 @@ Status Session::HandleDelete(const parser::DeleteStatement& stmt, pgwire::Result
         sqlstate::kWrongObjectType,
         std::string("cannot delete from ") + RelationWord(*table) + " \"" + table->name + "\"");
   }
-  if (!stmt.using_tables.empty())
-    return Status::NotSupported("DELETE ... USING is not supported yet");
   Binder binder(db_.catalog());
   for (const Value& p : params) binder.param_types().push_back(p.type());
   planner::Scope scope = Binder::TableScope(*table, stmt.alias);
+  planner::PlanPtr from;
+  if (!stmt.using_tables.empty()) {
+    ASSIGN_OR_RETURN(from, binder.BindDmlFrom(stmt.using_tables, &scope));
+  }
   ASSIGN_OR_RETURN(BoundExprPtr where, BindWhere(binder, stmt.where.get(), scope));
   ASSIGN_OR_RETURN(ReturningList returning, BindReturning(binder, stmt.returning, scope));
   executor::ExecContext ctx = MakeExecContext(params);
   executor::Executor exec(ctx);
+  std::optional<DmlFromRows> from_rows;
+  if (from) {
+    ASSIGN_OR_RETURN(from_rows, DmlFromRows::Make(exec, *from, table->columns.size(), where.get()));
+  }
   std::vector<std::pair<std::string, Row>> victims;
   RowSet returned;
+  Row combined;
   RETURN_IF_ERROR(storage::TableStore::Scan(
       Txn(), table->id, table->ColumnTypes(), [&](std::string_view key, Row& row) -> Result<bool> {
+        if (from_rows) {
+          ASSIGN_OR_RETURN(bool found, from_rows->FirstMatch(exec, row, &combined));
+          if (!found) return true;
+          RETURN_IF_ERROR(returning.Append(exec, combined, &returned));
+          victims.emplace_back(std::string(key), std::move(row));
+          return true;
+        }
         if (where) {
           ASSIGN_OR_RETURN(bool keep, exec.EvaluatePredicate(*where, row));
           if (!keep) return true;

@@ -972,6 +972,14 @@ Result<PlanPtr> Binder::BindFromItem(const TableRef& ref, const Scope& left, con
   return plan;
 }
 
+Result<PlanPtr> Binder::BindDmlFrom(const std::vector<parser::TableRefPtr>& from, Scope* scope) {
+  Scope items;
+  ASSIGN_OR_RETURN(PlanPtr plan, BindFrom(from, nullptr, &items));
+  int offset = static_cast<int>(scope->columns.size());
+  RETURN_IF_ERROR(MergeScope(scope, std::move(items), offset, from.front()->position));
+  return plan;
+}
+
 Result<PlanPtr> Binder::ExpandView(const TableDef& view, const Scope* outer) {
   if (view_depth_ > 32) return Err(sqlstate::kProgramLimitExceeded, "views nested too deeply");
   ASSIGN_OR_RETURN(auto stmts, parser::Parser::Parse(view.definition));

@@ -58,6 +58,10 @@ class Binder {
   /// Binds a complete query. `outer` is the enclosing scope for correlated subqueries.
   Result<PlanPtr> BindQuery(const parser::SelectStmt& stmt, const Scope* outer = nullptr);
 
+  /// Binds the FROM / USING list of an UPDATE or DELETE: its plan, and in `scope` its columns
+  /// shifted past the target table's `target` (names that clash with the target's are 42712).
+  Result<PlanPtr> BindDmlFrom(const std::vector<parser::TableRefPtr>& from, Scope* scope);
+
   /// Binds an expression against a scope (DML WHERE / SET / RETURNING, defaults).
   Result<BoundExprPtr> BindScalar(const parser::Expr& expr, const Scope& scope);
 

@@ -1,6 +1,7 @@
 -- The everyday query forms of issue 19 item 3, as PostgreSQL 15 answers them.
 DROP TABLE IF EXISTS f1;
 DROP TABLE IF EXISTS f2;
+DROP TABLE IF EXISTS f3;
 CREATE TABLE f1 (id int PRIMARY KEY, a int, s text);
 CREATE TABLE f2 (id int PRIMARY KEY, b int);
 INSERT INTO f1 VALUES (1, 3, 'x'), (2, 0, 'y'), (3, 2, NULL);
@@ -72,3 +73,16 @@ UPDATE f1 SET (a) = (a + 1) WHERE id = 2;
 UPDATE f1 SET (a, s) = (1) WHERE id = 2;
 UPDATE f1 SET (a, s) = (1, 'a', 2) WHERE id = 2;
 SELECT * FROM f1 ORDER BY id;
+
+-- UPDATE ... FROM and DELETE ... USING (a target row joined by several rows is changed once)
+CREATE TABLE f3 (k int, b int);
+INSERT INTO f3 VALUES (1, 10), (2, 20), (2, 21), (5, 50);
+UPDATE f1 SET a = f3.b FROM f3 WHERE f3.k = f1.id AND f3.b < 21 RETURNING f1.id, f1.a, f3.b;
+SELECT * FROM f1 ORDER BY id;
+UPDATE f1 t SET s = t.s || q.b FROM (SELECT k, b FROM f3 WHERE b >= 50) q WHERE q.k > t.id AND t.id = 1 RETURNING *;
+UPDATE f1 SET a = 0 FROM f3 WHERE f3.b > 100;
+UPDATE f1 SET a = 0 FROM f3 f1;
+DELETE FROM f1 USING f3 WHERE f3.k = f1.id AND f3.b = 21 RETURNING f1.*, f3.b;
+DELETE FROM f1 USING f3 x, f3 y WHERE x.k = f1.id AND y.k = 5 RETURNING f1.id;
+SELECT * FROM f1 ORDER BY id;
+DROP TABLE f3;
