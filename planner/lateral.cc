@@ -123,6 +123,157 @@ PlanPtr UnnestFunction(PlanPtr join) {
   return filter;
 }
 
+/// True when `e` reads nothing but the row just outside (depth-1 references and constants).
+bool ReadsOnlyOuter(const BoundExpr& e) {
+  if (e.kind == BoundExprKind::kColumn || e.kind == BoundExprKind::kSubquery ||
+      e.kind == BoundExprKind::kParam) {
+    return false;
+  }
+  if (e.kind == BoundExprKind::kOuterColumn && e.depth != 1) return false;
+  for (const auto& c : e.children) {
+    if (!ReadsOnlyOuter(*c)) return false;
+  }
+  return true;
+}
+
+/// True when `e` reads its own row only (no outer references, no subqueries).
+bool ReadsOnlyInner(const BoundExpr& e) {
+  if (e.kind == BoundExprKind::kOuterColumn || e.kind == BoundExprKind::kSubquery) return false;
+  for (const auto& c : e.children) {
+    if (!ReadsOnlyInner(*c)) return false;
+  }
+  return true;
+}
+
+void Conjuncts(BoundExprPtr e, std::vector<BoundExprPtr>* out) {
+  if (e->kind == BoundExprKind::kAnd) {
+    for (auto& c : e->children) Conjuncts(std::move(c), out);
+  } else {
+    out->push_back(std::move(e));
+  }
+}
+
+/// LATERAL (SELECT f(aggregates) FROM x WHERE x.k = left.c AND ...) — one row per left row:
+/// the aggregate grouped by the correlated keys, LEFT joined on them; a left row no group matches
+/// sees the aggregates of no rows (count 0, the others NULL). Null when the shape differs.
+PlanPtr UnnestAggregate(PlanPtr& join) {
+  LogicalPlan& right = *join->children[1];
+  LogicalPlan& agg = *right.children[0];
+  if (agg.kind != PlanKind::kAggregate || !agg.exprs.empty() || join->predicate ||
+      (join->join_kind != JoinKind::kInner && join->join_kind != JoinKind::kCross &&
+       join->join_kind != JoinKind::kLeft)) {
+    return nullptr;
+  }
+  for (const auto& a : agg.aggregates) {
+    for (const BoundExpr* x : {a.arg.get(), a.filter.get(), a.sep.get()}) {
+      if (x && !ReadsOnlyInner(*x)) return nullptr;
+    }
+    for (const auto& [o, desc] : a.order_by) {
+      if (!ReadsOnlyInner(*o)) return nullptr;
+    }
+  }
+  LogicalPlan& filter = *agg.children[0];
+  if (filter.kind != PlanKind::kFilter || PlanReadsOuter(*filter.children[0])) return nullptr;
+  for (const auto& e : right.exprs) {
+    if (HasSubquery(*e)) return nullptr;
+  }
+  // Split WHERE into outer = inner equalities (the keys) and conjuncts of the inner row.
+  std::vector<BoundExprPtr> parts, rest;
+  std::vector<std::pair<BoundExprPtr, BoundExprPtr>> keys;  // (outer side, inner side)
+  Conjuncts(filter.predicate->Clone(), &parts);
+  for (auto& c : parts) {
+    if (ReadsOnlyInner(*c)) {
+      rest.push_back(std::move(c));
+      continue;
+    }
+    if (c->kind != BoundExprKind::kCompare || c->op != "=") return nullptr;
+    BoundExprPtr& l = c->children[0];
+    BoundExprPtr& r = c->children[1];
+    if (ReadsOnlyOuter(*l) && ReadsOnlyInner(*r)) {
+      keys.emplace_back(std::move(l), std::move(r));
+    } else if (ReadsOnlyOuter(*r) && ReadsOnlyInner(*l)) {
+      keys.emplace_back(std::move(r), std::move(l));
+    } else {
+      return nullptr;
+    }
+  }
+  if (keys.empty()) return nullptr;
+
+  int lw = static_cast<int>(join->children[0]->types.size());
+  int nk = static_cast<int>(keys.size());
+  // The aggregate by key over the rows the inner conjuncts keep.
+  auto grouped = std::make_unique<LogicalPlan>(PlanKind::kAggregate);
+  for (auto& [outer, inner] : keys) {
+    grouped->types.push_back(inner->type);
+    grouped->names.push_back("key");
+    grouped->exprs.push_back(std::move(inner));
+  }
+  for (size_t i = 0; i < agg.aggregates.size(); i++) {
+    grouped->types.push_back(agg.types[i]);
+    grouped->names.push_back(agg.names[i]);
+  }
+  grouped->aggregates = std::move(agg.aggregates);
+  PlanPtr input = std::move(filter.children[0]);
+  if (!rest.empty()) {
+    auto kept = std::make_unique<LogicalPlan>(PlanKind::kFilter);
+    kept->types = input->types;
+    kept->names = input->names;
+    BoundExprPtr all;
+    for (auto& c : rest) all = And(std::move(all), std::move(c));
+    kept->predicate = std::move(all);
+    kept->children.push_back(std::move(input));
+    input = std::move(kept);
+  }
+  grouped->children.push_back(std::move(input));
+
+  auto joined = std::make_unique<LogicalPlan>(PlanKind::kJoin);
+  joined->join_kind = JoinKind::kLeft;
+  joined->types = join->children[0]->types;
+  joined->names = join->children[0]->names;
+  joined->types.insert(joined->types.end(), grouped->types.begin(), grouped->types.end());
+  joined->names.insert(joined->names.end(), grouped->names.begin(), grouped->names.end());
+  BoundExprPtr on;
+  for (int i = 0; i < nk; i++) {
+    auto eq = std::make_unique<BoundExpr>(BoundExprKind::kCompare, SqlType(TypeId::kBool));
+    eq->op = "=";
+    eq->children.push_back(OverJoinedRow(*keys[static_cast<size_t>(i)].first, lw));
+    eq->children.push_back(MakeColumn(lw + i, grouped->types[static_cast<size_t>(i)]));
+    on = And(std::move(on), std::move(eq));
+  }
+  joined->predicate = std::move(on);
+  const auto& calls = grouped->aggregates;
+  std::vector<bool> is_count;
+  for (const auto& a : calls) is_count.push_back(a.agg.name == "count");
+  joined->children.push_back(std::move(join->children[0]));
+  joined->children.push_back(std::move(grouped));
+
+  // The select list over (left ++ keys ++ aggregates): aggregate j of no rows is count's 0.
+  std::function<BoundExprPtr(const BoundExpr&)> remap = [&](const BoundExpr& e) -> BoundExprPtr {
+    if (e.kind == BoundExprKind::kColumn) {
+      BoundExprPtr col = MakeColumn(lw + nk + e.column, e.type);
+      if (!is_count[static_cast<size_t>(e.column)]) return col;
+      auto zero = std::make_unique<BoundExpr>(BoundExprKind::kCoalesce, e.type);
+      zero->children.push_back(std::move(col));
+      zero->children.push_back(MakeConstant(Value::FromInt(e.type, 0)));
+      return zero;
+    }
+    if (e.kind == BoundExprKind::kOuterColumn) return OverJoinedRow(e, lw);
+    BoundExprPtr out = e.Clone();
+    out->children.clear();
+    for (const auto& c : e.children) out->children.push_back(remap(*c));
+    return out;
+  };
+  auto project = std::make_unique<LogicalPlan>(PlanKind::kProject);
+  project->types = join->types;
+  project->names = join->names;
+  for (int i = 0; i < lw; i++) {
+    project->exprs.push_back(MakeColumn(i, joined->types[static_cast<size_t>(i)]));
+  }
+  for (const auto& e : right.exprs) project->exprs.push_back(remap(*e));
+  project->children.push_back(std::move(joined));
+  return project;
+}
+
 }  // namespace
 
 bool PlanReadsLevel(const LogicalPlan& plan, int level) {
@@ -152,6 +303,11 @@ PlanPtr UnnestLateral(PlanPtr join) {
     return left_join ? std::move(join) : UnnestFunction(std::move(join));
   }
   if (right.kind != PlanKind::kProject) return join;
+  if (right.children[0]->kind == PlanKind::kAggregate) {
+    // UnnestAggregate leaves `join` untouched when it returns null.
+    PlanPtr unnested = UnnestAggregate(join);
+    return unnested ? std::move(unnested) : std::move(join);
+  }
   LogicalPlan* below = right.children[0].get();
   const BoundExpr* filter = nullptr;
   if (below->kind == PlanKind::kFilter) {

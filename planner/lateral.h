@@ -25,6 +25,9 @@ bool PlanReadsOuter(const LogicalPlan& plan);
 ///   - a projection over an optional filter over a relation that reads nothing outside itself,
 ///     the projection and filter free of subqueries: an ordinary join on the filter, projected
 ///     (for LEFT joins only when the projection is plain columns, which pad with NULLs);
+///   - a projection over an aggregate without GROUP BY over a filter whose conjuncts are
+///     equalities between the left row and the relation's row, or read the relation only: the
+///     aggregate grouped by those keys, LEFT joined on them (count of no rows is 0);
 /// and `join` unchanged otherwise.
 PlanPtr UnnestLateral(PlanPtr join);
 

@@ -2,6 +2,7 @@
 DROP TABLE IF EXISTS f1;
 DROP TABLE IF EXISTS f2;
 DROP TABLE IF EXISTS f3;
+DROP TABLE IF EXISTS f4;
 CREATE TABLE f1 (id int PRIMARY KEY, a int, s text);
 CREATE TABLE f2 (id int PRIMARY KEY, b int);
 INSERT INTO f1 VALUES (1, 3, 'x'), (2, 0, 'y'), (3, 2, NULL);
@@ -86,3 +87,11 @@ DELETE FROM f1 USING f3 WHERE f3.k = f1.id AND f3.b = 21 RETURNING f1.*, f3.b;
 DELETE FROM f1 USING f3 x, f3 y WHERE x.k = f1.id AND y.k = 5 RETURNING f1.id;
 SELECT * FROM f1 ORDER BY id;
 DROP TABLE f3;
+
+-- LATERAL aggregates correlated by equality (unnested into a grouped LEFT join: count of no rows is 0)
+CREATE TABLE f4 (k int, b int, c int);
+INSERT INTO f4 VALUES (1, 10, 1), (1, 11, 2), (2, 20, 1), (NULL, 5, 1), (4, NULL, 1);
+SELECT id, n, t, m FROM f1, LATERAL (SELECT count(*) n, sum(b) t, max(b) + f1.a m FROM f4 WHERE f4.k = f1.id) q ORDER BY 1;
+SELECT id, n FROM f1 LEFT JOIN LATERAL (SELECT count(b) n FROM f4 WHERE f4.k = f1.id AND c = 1) q ON true ORDER BY 1;
+SELECT id, n FROM f1, LATERAL (SELECT count(*) + 1 AS n FROM f4 WHERE f1.id = f4.k AND f4.c = f1.a) q ORDER BY 1;
+DROP TABLE f4;
