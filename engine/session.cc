@@ -551,6 +551,9 @@ Status Session::Execute(const parser::Statement& stmt, std::string_view sql,
     case StmtKind::kUpdate:
       RETURN_IF_ERROR(WaitForLogRoom());
       return HandleUpdate(static_cast<const parser::UpdateStatement&>(stmt), sink, params);
+    case StmtKind::kMerge:
+      RETURN_IF_ERROR(WaitForLogRoom());
+      return HandleMerge(static_cast<const parser::MergeStatement&>(stmt), sink, params);
     case StmtKind::kDelete:
       RETURN_IF_ERROR(WaitForLogRoom());
       return HandleDelete(static_cast<const parser::DeleteStatement&>(stmt), sink, params);

@@ -101,6 +101,9 @@ class Session : public pgwire::BackendSession {
                       const std::vector<Value>& params);
   Status HandleUpdate(const parser::UpdateStatement& stmt, pgwire::ResultSink& sink,
                       const std::vector<Value>& params);
+  /// MERGE INTO t USING s ON ... WHEN [NOT] MATCHED [AND ...] THEN ... (engine/session_merge.cc).
+  Status HandleMerge(const parser::MergeStatement& stmt, pgwire::ResultSink& sink,
+                     const std::vector<Value>& params);
   Status HandleDelete(const parser::DeleteStatement& stmt, pgwire::ResultSink& sink,
                       const std::vector<Value>& params);
   Status HandleExplain(const parser::ExplainStatement& stmt, pgwire::ResultSink& sink);

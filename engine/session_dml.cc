@@ -7,6 +7,7 @@
 
 #include "common/vector.h"
 #include "engine/database.h"
+#include "engine/dml_binding.h"
 #include "engine/session.h"
 #include "parser/parser.h"
 #include "storage/key_codec.h"
@@ -136,80 +137,6 @@ std::string KeyDescription(const planner::TableDef& table, const Row& row,
   return "Key (" + cols + ")=(" + vals + ") already exists.";
 }
 
-/// The rows of an UPDATE's FROM or a DELETE's USING list, joined to each target row through the
-/// statement's WHERE: equalities between the two sides index the rows by hash, the rest of WHERE
-/// is checked per candidate. The combined row is target ++ from row, as the bound WHERE, SET and
-/// RETURNING expect.
-class DmlFromRows {
- public:
-  /// `plan` is the bound list; `where` (over the combined row) may be null.
-  static Result<DmlFromRows> Make(executor::Executor& exec, const planner::LogicalPlan& plan,
-                                  size_t target_width, const planner::BoundExpr* where) {
-    DmlFromRows f;
-    f.target_width_ = target_width;
-    f.where_ = where;
-    ASSIGN_OR_RETURN(f.rows_, exec.Execute(plan));
-    if (where) executor::ExtractEquiKeys(*where, target_width, &f.keys_);
-    if (!f.keys_.empty()) {
-      Row combined(target_width + plan.types.size());
-      for (size_t i = 0; i < target_width; i++) combined[i] = Value::Null(TypeId::kUnknown);
-      for (size_t j = 0; j < f.rows_.size(); j++) {
-        std::copy(f.rows_[j].begin(), f.rows_[j].end(), combined.begin() + target_width);
-        ASSIGN_OR_RETURN(auto key, f.Key(exec, combined, /*target_side=*/false));
-        if (key) f.index_[std::move(*key)].push_back(j);
-      }
-    }
-    return f;
-  }
-
-  /// Fills `combined` with `target` ++ the first from row that satisfies WHERE with it; false
-  /// when there is none.
-  Result<bool> FirstMatch(executor::Executor& exec, const Row& target, Row* combined) const {
-    combined->assign(target.begin(), target.end());
-    combined->resize(target_width_ + (rows_.empty() ? 0 : rows_[0].size()));
-    auto check = [&](size_t j) -> Result<bool> {
-      std::copy(rows_[j].begin(), rows_[j].end(), combined->begin() + target_width_);
-      if (!where_) return true;
-      return exec.EvaluatePredicate(*where_, *combined);
-    };
-    if (keys_.empty()) {
-      for (size_t j = 0; j < rows_.size(); j++) {
-        ASSIGN_OR_RETURN(bool ok, check(j));
-        if (ok) return true;
-      }
-      return false;
-    }
-    ASSIGN_OR_RETURN(auto key, Key(exec, *combined, /*target_side=*/true));
-    if (!key) return false;
-    auto it = index_.find(*key);
-    if (it == index_.end()) return false;
-    for (size_t j : it->second) {
-      ASSIGN_OR_RETURN(bool ok, check(j));
-      if (ok) return true;
-    }
-    return false;
-  }
-
- private:
-  /// The equality keys of one side; nullopt when one is NULL (it equals nothing).
-  Result<std::optional<Row>> Key(executor::Executor& exec, const Row& combined,
-                                 bool target_side) const {
-    Row key;
-    for (const auto& [l, r] : keys_) {
-      ASSIGN_OR_RETURN(Value v, exec.Evaluate(target_side ? *l : *r, combined));
-      if (v.is_null()) return std::optional<Row>();
-      key.push_back(std::move(v));
-    }
-    return std::optional<Row>(std::move(key));
-  }
-
-  size_t target_width_ = 0;
-  const planner::BoundExpr* where_ = nullptr;
-  RowSet rows_;
-  std::vector<std::pair<const planner::BoundExpr*, const planner::BoundExpr*>> keys_;
-  std::unordered_map<Row, std::vector<size_t>, executor::RowHash, executor::RowEq> index_;
-};
-
 /// RETURNING items bound over a table row: expressions plus result column names and types.
 struct ReturningList {
   std::vector<BoundExprPtr> exprs;
@@ -257,22 +184,6 @@ Result<ReturningList> BindReturning(Binder& binder, const std::vector<parser::Se
     list.exprs.push_back(std::move(b));
   }
   return list;
-}
-
-/// Binds a DML WHERE clause, which must be boolean (42804 otherwise). Null when absent.
-Result<BoundExprPtr> BindWhere(Binder& binder, const parser::Expr* where,
-                               const planner::Scope& scope) {
-  if (!where) return BoundExprPtr();
-  ASSIGN_OR_RETURN(BoundExprPtr b, binder.BindScalar(*where, scope));
-  if (b->type.id == TypeId::kUnknown) {
-    ASSIGN_OR_RETURN(b, binder.AddCast(std::move(b), TypeId::kBool));
-  }
-  if (b->type.id != TypeId::kBool) {
-    return Status::Error(sqlstate::kDatatypeMismatch,
-                         "argument of WHERE must be type boolean, not type " + b->type.ToString(),
-                         where->position);
-  }
-  return b;
 }
 
 /// What every row written to a table must satisfy: NOT NULL columns hold values (23502), and
@@ -384,24 +295,7 @@ Status Session::HandleInsert(const parser::InsertStatement& stmt, pgwire::Result
             std::string(table->kind == planner::RelationKind::kView ? "view" : "relation") + " \"" +
             table->name + "\"");
   }
-  // Target columns.
-  std::vector<int> targets;
-  if (stmt.columns.empty()) {
-    for (size_t i = 0; i < table->columns.size(); i++) targets.push_back(static_cast<int>(i));
-  } else {
-    for (const auto& c : stmt.columns) {
-      int idx = table->FindColumn(c);
-      if (idx < 0) {
-        return Status::Error(sqlstate::kUndefinedColumn, "column \"" + c + "\" of relation \"" +
-                                                             table->name + "\" does not exist");
-      }
-      if (std::find(targets.begin(), targets.end(), idx) != targets.end()) {
-        return Status::Error(sqlstate::kDuplicateColumn,
-                             "column \"" + c + "\" specified more than once");
-      }
-      targets.push_back(idx);
-    }
-  }
+  ASSIGN_OR_RETURN(std::vector<int> targets, BindTargetColumns(*table, stmt.columns));
   Binder binder(db_.catalog());
   for (const Value& p : params) binder.param_types().push_back(p.type());
   executor::ExecContext ctx = MakeExecContext(params);
@@ -409,15 +303,7 @@ Status Session::HandleInsert(const parser::InsertStatement& stmt, pgwire::Result
   Row empty_row;
   planner::Scope empty_scope;
 
-  // Default values for every column, bound once.
-  std::vector<BoundExprPtr> defaults(table->columns.size());
-  for (size_t i = 0; i < table->columns.size(); i++) {
-    const auto& col = table->columns[i];
-    if (col.default_expr.empty()) continue;
-    ASSIGN_OR_RETURN(auto expr, parser::Parser::ParseExpression(col.default_expr));
-    ASSIGN_OR_RETURN(BoundExprPtr b, binder.BindScalar(*expr, empty_scope));
-    ASSIGN_OR_RETURN(defaults[i], binder.CoerceForAssignment(std::move(b), col.type, col.name));
-  }
+  ASSIGN_OR_RETURN(std::vector<BoundExprPtr> defaults, BindColumnDefaults(binder, *table));
   auto make_full_row = [&](Row partial) -> Result<Row> {
     Row full(table->columns.size());
     std::vector<bool> set(table->columns.size(), false);
@@ -625,30 +511,7 @@ Status Session::HandleUpdate(const parser::UpdateStatement& stmt, pgwire::Result
     ASSIGN_OR_RETURN(from, binder.BindDmlFrom(stmt.from, &scope));
   }
   ASSIGN_OR_RETURN(BoundExprPtr where, BindWhere(binder, stmt.where.get(), scope));
-  std::vector<std::pair<int, BoundExprPtr>> sets;
-  for (const auto& [name, e] : stmt.set) {
-    int idx = table->FindColumn(name);
-    if (idx < 0) {
-      return Status::Error(sqlstate::kUndefinedColumn, "column \"" + name + "\" of relation \"" +
-                                                           table->name + "\" does not exist");
-    }
-    BoundExprPtr b;
-    if (!e || (e->kind == parser::ExprKind::kColumnRef && e->names.size() == 1 &&
-               e->names[0] == "default")) {
-      const auto& col = table->columns[idx];
-      if (col.default_expr.empty()) {
-        b = planner::MakeConstant(Value::Null(col.type));
-      } else {
-        ASSIGN_OR_RETURN(auto de, parser::Parser::ParseExpression(col.default_expr));
-        planner::Scope none;
-        ASSIGN_OR_RETURN(b, binder.BindScalar(*de, none));
-      }
-    } else {
-      ASSIGN_OR_RETURN(b, binder.BindScalar(*e, scope));
-    }
-    ASSIGN_OR_RETURN(b, binder.CoerceForAssignment(std::move(b), table->columns[idx].type, name));
-    sets.emplace_back(idx, std::move(b));
-  }
+  ASSIGN_OR_RETURN(auto sets, BindAssignments(binder, *table, stmt.set, scope));
   executor::ExecContext ctx = MakeExecContext(params);
   executor::Executor exec(ctx);
   size_t width = table->columns.size();

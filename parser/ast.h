@@ -232,6 +232,7 @@ enum class StmtKind : uint8_t {
   kInsert,
   kUpdate,
   kDelete,
+  kMerge,
   kCreateTable,
   kCreateView,  // plain and materialized
   kCreateIndex,
@@ -304,6 +305,29 @@ struct DeleteStatement : Statement {
   ExprPtr where;
   std::vector<SelectItem> returning;
   DeleteStatement() : Statement(StmtKind::kDelete) {}
+};
+
+/// One WHEN clause of MERGE: the action for a source row that matched a target row (UPDATE,
+/// DELETE, DO NOTHING) or matched none (INSERT, DO NOTHING), when `condition` (if any) holds.
+struct MergeClause {
+  enum class Action : uint8_t { kUpdate, kDelete, kInsert, kNothing };
+  bool matched = true;
+  ExprPtr condition;
+  Action action = Action::kNothing;
+  std::vector<std::pair<std::string, ExprPtr>> set;  // kUpdate (null expr: DEFAULT)
+  std::vector<std::string> insert_columns;           // kInsert; empty: every column
+  std::vector<ExprPtr> insert_values;                // kInsert (null: DEFAULT)
+  bool default_values = false;                       // INSERT DEFAULT VALUES
+  int position = 0;
+};
+
+struct MergeStatement : Statement {
+  std::vector<std::string> table;
+  std::string alias;
+  std::vector<TableRefPtr> source;  // the one USING item
+  ExprPtr on;
+  std::vector<MergeClause> clauses;
+  MergeStatement() : Statement(StmtKind::kMerge) {}
 };
 
 struct ColumnDef {

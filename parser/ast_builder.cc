@@ -1437,6 +1437,7 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
     if (auto* c = ctx->insertStatement()) return BuildInsert(c);
     if (auto* c = ctx->updateStatement()) return BuildUpdate(c);
     if (auto* c = ctx->deleteStatement()) return BuildDelete(c);
+    if (auto* c = ctx->mergeStatement()) return BuildMerge(c);
     if (auto* c = ctx->createTableStatement()) return BuildCreateTable(c);
     if (auto* c = ctx->createSourceStatement()) return BuildCreateSource(c);
     if (auto* c = ctx->createViewStatement()) return BuildCreateView(c);
@@ -1577,6 +1578,41 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
     for (auto* item : ctx->fromItem()) s->using_tables.push_back(BuildFromItem(item));
     if (ctx->whereClause()) s->where = Build(ctx->whereClause()->expr());
     s->returning = BuildReturning(ctx->returningClause());
+    return s;
+  }
+
+  StatementPtr BuildMerge(P::MergeStatementContext* ctx) {
+    auto s = std::make_unique<MergeStatement>();
+    s->table = QualifiedName(ctx->qualifiedName());
+    if (ctx->identifier()) s->alias = Ident(ctx->identifier());
+    s->source.push_back(BuildFromItem(ctx->fromItem()));
+    s->on = Build(ctx->expr());
+    for (auto* w : ctx->mergeWhenClause()) {
+      MergeClause c;
+      c.position = Pos(w);
+      if (auto* m = dynamic_cast<P::MergeWhenMatchedContext*>(w)) {
+        c.matched = true;
+        if (m->expr()) c.condition = Build(m->expr());
+        if (m->UPDATE()) {
+          c.action = MergeClause::Action::kUpdate;
+          c.set = BuildSetClauses(m->setClause());
+        } else if (m->DELETE()) {
+          c.action = MergeClause::Action::kDelete;
+        }
+      } else if (auto* n = dynamic_cast<P::MergeWhenNotMatchedContext*>(w)) {
+        c.matched = false;
+        if (n->expr()) c.condition = Build(n->expr());
+        if (n->INSERT()) {
+          c.action = MergeClause::Action::kInsert;
+          if (n->identifierList()) c.insert_columns = IdentList(n->identifierList());
+          c.default_values = n->VALUES() && n->DEFAULT();
+          for (auto* v : n->mergeValue()) {
+            c.insert_values.push_back(v->DEFAULT() ? nullptr : Build(v->expr()));
+          }
+        }
+      }
+      s->clauses.push_back(std::move(c));
+    }
     return s;
   }
 

@@ -1,0 +1,229 @@
+// MERGE (PostgreSQL 15): one pass over the target's rows joined to the source's, then each
+// source row's first applicable WHEN clause.
+
+#include <unordered_map>
+
+#include "engine/database.h"
+#include "engine/dml_binding.h"
+#include "engine/session.h"
+#include "storage/table_store.h"
+
+namespace freshet::engine {
+
+namespace {
+
+using planner::Binder;
+using planner::BoundExprPtr;
+
+/// One WHEN clause bound: its condition and action's expressions.
+struct BoundMergeClause {
+  const parser::MergeClause* clause = nullptr;
+  BoundExprPtr condition;
+  std::vector<std::pair<int, BoundExprPtr>> sets;  // UPDATE
+  std::vector<int> targets;                        // INSERT columns
+  std::vector<BoundExprPtr> values;                // INSERT values (null: DEFAULT)
+};
+
+}  // namespace
+
+Status Session::HandleMerge(const parser::MergeStatement& stmt, pgwire::ResultSink& sink,
+                            const std::vector<Value>& params) {
+  ASSIGN_OR_RETURN(auto table, FindTable(stmt.table, stmt.start + 1));
+  if (table->kind != planner::RelationKind::kTable) {
+    return Status::Error(sqlstate::kWrongObjectType,
+                         "cannot execute MERGE on relation \"" + table->name + "\"");
+  }
+  Binder binder(db_.catalog());
+  for (const Value& p : params) binder.param_types().push_back(p.type());
+  const size_t width = table->columns.size();
+  planner::Scope scope = Binder::TableScope(*table, stmt.alias);
+  ASSIGN_OR_RETURN(planner::PlanPtr source, binder.BindDmlFrom(stmt.source, &scope));
+  // NOT MATCHED clauses see the source row only (over a row whose target part is NULL).
+  planner::Scope source_scope;
+  const std::string& target_name = stmt.alias.empty() ? table->name : stmt.alias;
+  for (const auto& c : scope.columns) {
+    if (static_cast<size_t>(c.index) >= width) source_scope.columns.push_back(c);
+  }
+  for (const auto& t : scope.tables) {
+    if (t != target_name) source_scope.tables.push_back(t);
+  }
+  source_scope.hidden_tables.push_back(target_name);
+  ASSIGN_OR_RETURN(BoundExprPtr on, BindWhere(binder, stmt.on.get(), scope, "JOIN/ON"));
+  ASSIGN_OR_RETURN(std::vector<BoundExprPtr> defaults, BindColumnDefaults(binder, *table));
+
+  std::vector<BoundMergeClause> clauses;
+  for (const auto& c : stmt.clauses) {
+    BoundMergeClause b;
+    b.clause = &c;
+    const planner::Scope& sees = c.matched ? scope : source_scope;
+    ASSIGN_OR_RETURN(b.condition, BindWhere(binder, c.condition.get(), sees, "WHEN"));
+    if (c.action == parser::MergeClause::Action::kUpdate) {
+      ASSIGN_OR_RETURN(b.sets, BindAssignments(binder, *table, c.set, scope));
+    } else if (c.action == parser::MergeClause::Action::kInsert) {
+      ASSIGN_OR_RETURN(b.targets, BindTargetColumns(*table, c.insert_columns));
+      if (c.default_values) b.targets.clear();
+      if (!c.default_values && c.insert_values.size() != b.targets.size()) {
+        return Status::Error(sqlstate::kSyntaxError,
+                             c.insert_values.size() > b.targets.size()
+                                 ? "INSERT has more expressions than target columns"
+                                 : "INSERT has more target columns than expressions",
+                             c.position);
+      }
+      for (size_t k = 0; k < c.insert_values.size(); k++) {
+        const auto& col = table->columns[static_cast<size_t>(b.targets[k])];
+        if (!c.insert_values[k]) {
+          b.values.push_back(nullptr);
+          continue;
+        }
+        ASSIGN_OR_RETURN(BoundExprPtr v, binder.BindScalar(*c.insert_values[k], source_scope));
+        ASSIGN_OR_RETURN(v, binder.CoerceForAssignment(std::move(v), col.type, col.name));
+        b.values.push_back(std::move(v));
+      }
+    }
+    clauses.push_back(std::move(b));
+  }
+
+  executor::ExecContext ctx = MakeExecContext(params);
+  executor::Executor exec(ctx);
+  ASSIGN_OR_RETURN(executor::RowSet source_rows, exec.Execute(*source));
+  std::vector<std::pair<std::string, Row>> target_rows;
+  RETURN_IF_ERROR(storage::TableStore::Scan(Txn(), table->id, table->ColumnTypes(),
+                                            [&](std::string_view key, Row& row) -> Result<bool> {
+                                              target_rows.emplace_back(std::string(key), row);
+                                              return true;
+                                            }));
+
+  // The join: source rows indexed by ON's equalities, each candidate pair checked with all of ON.
+  std::vector<std::pair<const planner::BoundExpr*, const planner::BoundExpr*>> keys;
+  if (on) executor::ExtractEquiKeys(*on, width, &keys);
+  const size_t source_width = source->types.size();
+  Row combined(width + source_width);
+  auto key_of = [&](bool target_side) -> Result<std::optional<Row>> {
+    Row key;
+    for (const auto& [l, r] : keys) {
+      ASSIGN_OR_RETURN(Value v, exec.Evaluate(target_side ? *l : *r, combined));
+      if (v.is_null()) return std::optional<Row>();
+      key.push_back(std::move(v));
+    }
+    return std::optional<Row>(std::move(key));
+  };
+  auto put_target = [&](const Row* t) {
+    for (size_t i = 0; i < width; i++) {
+      combined[i] = t ? (*t)[i] : Value::Null(table->columns[i].type);
+    }
+  };
+  auto put_source = [&](const Row& s) {
+    std::copy(s.begin(), s.end(), combined.begin() + static_cast<std::ptrdiff_t>(width));
+  };
+  std::unordered_map<Row, std::vector<size_t>, executor::RowHash, executor::RowEq> index;
+  if (!keys.empty()) {
+    put_target(nullptr);
+    for (size_t j = 0; j < source_rows.size(); j++) {
+      put_source(source_rows[j]);
+      ASSIGN_OR_RETURN(auto key, key_of(false));
+      if (key) index[std::move(*key)].push_back(j);
+    }
+  }
+  std::vector<size_t> all_sources(keys.empty() ? source_rows.size() : 0);
+  for (size_t j = 0; j < all_sources.size(); j++) all_sources[j] = j;
+  static const std::vector<size_t> kNone;
+
+  struct Change {
+    size_t target;
+    const BoundMergeClause* clause;
+    Row row;  // UPDATE: the new row
+  };
+  std::vector<Change> changes;
+  std::vector<bool> source_matched(source_rows.size(), false);
+  for (size_t t = 0; t < target_rows.size(); t++) {
+    put_target(&target_rows[t].second);
+    const std::vector<size_t>* candidates = &all_sources;
+    if (!keys.empty()) {
+      ASSIGN_OR_RETURN(auto key, key_of(true));
+      auto it = key ? index.find(*key) : index.end();
+      candidates = it == index.end() ? &kNone : &it->second;
+    }
+    bool acted = false;
+    for (size_t j : *candidates) {
+      put_source(source_rows[j]);
+      if (on) {
+        ASSIGN_OR_RETURN(bool ok, exec.EvaluatePredicate(*on, combined));
+        if (!ok) continue;
+      }
+      source_matched[j] = true;
+      for (const auto& c : clauses) {
+        if (!c.clause->matched) continue;
+        if (c.condition) {
+          ASSIGN_OR_RETURN(bool ok, exec.EvaluatePredicate(*c.condition, combined));
+          if (!ok) continue;
+        }
+        if (c.clause->action == parser::MergeClause::Action::kNothing) break;
+        if (acted) {
+          return Status::Error(sqlstate::kCardinalityViolation,
+                               "MERGE command cannot affect row a second time")
+              .WithHint("Ensure that not more than one source row matches any one target row.");
+        }
+        acted = true;
+        Change change{t, &c, {}};
+        if (c.clause->action == parser::MergeClause::Action::kUpdate) {
+          change.row = target_rows[t].second;
+          for (const auto& [idx, e] : c.sets) {
+            ASSIGN_OR_RETURN(change.row[static_cast<size_t>(idx)], exec.Evaluate(*e, combined));
+          }
+        }
+        changes.push_back(std::move(change));
+        break;
+      }
+    }
+  }
+
+  // Rows to insert: the source rows no target row matched, through the first NOT MATCHED clause
+  // whose condition holds.
+  std::vector<Row> inserts;
+  put_target(nullptr);
+  for (size_t j = 0; j < source_rows.size(); j++) {
+    if (source_matched[j]) continue;
+    put_source(source_rows[j]);
+    for (const auto& c : clauses) {
+      if (c.clause->matched) continue;
+      if (c.condition) {
+        ASSIGN_OR_RETURN(bool ok, exec.EvaluatePredicate(*c.condition, combined));
+        if (!ok) continue;
+      }
+      if (c.clause->action == parser::MergeClause::Action::kInsert) {
+        Row row(width);
+        std::vector<bool> given(width, false);
+        for (size_t k = 0; k < c.targets.size(); k++) {
+          size_t col = static_cast<size_t>(c.targets[k]);
+          if (!c.values[k]) continue;
+          ASSIGN_OR_RETURN(row[col], exec.Evaluate(*c.values[k], combined));
+          given[col] = true;
+        }
+        for (size_t col = 0; col < width; col++) {
+          if (given[col]) continue;
+          if (defaults[col]) {
+            ASSIGN_OR_RETURN(row[col], exec.Evaluate(*defaults[col], Row()));
+          } else {
+            row[col] = Value::Null(table->columns[col].type);
+          }
+        }
+        inserts.push_back(std::move(row));
+      }
+      break;
+    }
+  }
+
+  for (auto& change : changes) {
+    const auto& [key, old_row] = target_rows[change.target];
+    if (change.clause->clause->action == parser::MergeClause::Action::kDelete) {
+      DeleteRow(*table, key, old_row);
+    } else {
+      RETURN_IF_ERROR(ReplaceRow(*table, key, old_row, std::move(change.row)));
+    }
+  }
+  for (Row& row : inserts) RETURN_IF_ERROR(InsertRow(*table, std::move(row)));
+  sink.Complete("MERGE " + std::to_string(changes.size() + inserts.size()));
+  return Status::OK();
+}
+
+}  // namespace freshet::engine
