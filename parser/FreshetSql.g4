@@ -578,6 +578,7 @@ bExpr
   | CASE operand=expr? (WHEN expr THEN expr)+ (ELSE elseExpr=expr)? END   # bCase
   | bExpr TYPECAST typeName                                               # bCast
   | bExpr LBRACKET expr RBRACKET                                          # bSubscript
+  | bExpr DOT colLabel                                                    # bFieldSelect
   | op=(PLUS | MINUS) bExpr                                               # bUnary
   | bExpr COLLATE anyName                                                 # bCollate
   | bExpr AT TIME ZONE bExpr                                              # bAtTimeZone

@@ -857,6 +857,19 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
     return Done(std::move(e));
   }
 
+  // (t).c: a column of relation t, written as a field of its whole row. Field selection from
+  // other composite values is not supported (there are no composite types yet).
+  antlrcpp::Any visitBFieldSelect(P::BFieldSelectContext* ctx) override {
+    ExprPtr base = Build(ctx->bExpr());
+    if (base->kind == ExprKind::kColumnRef && base->names.size() == 1) {
+      base->names.push_back(ColLabel(ctx->colLabel()));
+      return Done(std::move(base));
+    }
+    Fail(Status::NotSupported("field selection from a composite value is not supported yet")
+             .WithPosition(Pos(ctx)));
+    return Done(std::move(base));
+  }
+
   antlrcpp::Any visitBRow(P::BRowContext* ctx) override {
     auto e = MakeExpr(ExprKind::kRow, Pos(ctx));
     for (auto* x : ctx->expr()) e->children.push_back(Build(x));

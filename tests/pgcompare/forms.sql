@@ -114,3 +114,8 @@ MERGE INTO f5 t USING (SELECT 3 AS k, 'w' AS v) s ON t.id = s.k AND t.a > 1 WHEN
 SELECT * FROM f5 ORDER BY id;
 DROP TABLE f5;
 DROP TABLE f6;
+
+-- (t).c: a column through its relation's whole row
+SELECT (f1).s, (f1).id + 1 FROM f1 ORDER BY 1;
+SELECT (x).id FROM f1 x ORDER BY 1;
+SELECT f1.id, (f1).nope FROM f1;
