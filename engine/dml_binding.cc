@@ -55,6 +55,12 @@ Result<std::vector<std::pair<int, BoundExprPtr>>> BindAssignments(
       return Status::Error(sqlstate::kUndefinedColumn, "column \"" + name + "\" of relation \"" +
                                                            table.name + "\" does not exist");
     }
+    for (const auto& [done, unused] : sets) {
+      if (done == idx) {
+        return Status::Error(sqlstate::kSyntaxError,
+                             "multiple assignments to same column \"" + name + "\"");
+      }
+    }
     BoundExprPtr b;
     if (!e || (e->kind == parser::ExprKind::kColumnRef && e->names.size() == 1 &&
                e->names[0] == "default")) {

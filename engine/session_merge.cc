@@ -51,6 +51,19 @@ Status Session::HandleMerge(const parser::MergeStatement& stmt, pgwire::ResultSi
   ASSIGN_OR_RETURN(BoundExprPtr on, BindWhere(binder, stmt.on.get(), scope, "JOIN/ON"));
   ASSIGN_OR_RETURN(std::vector<BoundExprPtr> defaults, BindColumnDefaults(binder, *table));
 
+  // A clause without AND ends its kind's list: one after it could never run.
+  for (bool matched : {true, false}) {
+    bool unconditional = false;
+    for (const auto& c : stmt.clauses) {
+      if (c.matched != matched) continue;
+      if (unconditional) {
+        return Status::Error(sqlstate::kSyntaxError,
+                             "unreachable WHEN clause specified after unconditional WHEN clause",
+                             c.position);
+      }
+      unconditional = c.condition == nullptr;
+    }
+  }
   std::vector<BoundMergeClause> clauses;
   for (const auto& c : stmt.clauses) {
     BoundMergeClause b;
@@ -62,6 +75,10 @@ Status Session::HandleMerge(const parser::MergeStatement& stmt, pgwire::ResultSi
     } else if (c.action == parser::MergeClause::Action::kInsert) {
       ASSIGN_OR_RETURN(b.targets, BindTargetColumns(*table, c.insert_columns));
       if (c.default_values) b.targets.clear();
+      // Without a column list, fewer values fill the leading columns (the rest take defaults).
+      if (c.insert_columns.empty() && c.insert_values.size() < b.targets.size()) {
+        b.targets.resize(c.insert_values.size());
+      }
       if (!c.default_values && c.insert_values.size() != b.targets.size()) {
         return Status::Error(sqlstate::kSyntaxError,
                              c.insert_values.size() > b.targets.size()
