@@ -98,4 +98,75 @@ Result<BoundExprPtr> BindWhere(Binder& binder, const parser::Expr* where,
   return b;
 }
 
+Result<DmlFromRows> DmlFromRows::Make(executor::Executor& exec, const planner::LogicalPlan& plan,
+                                      size_t target_width, const planner::BoundExpr* condition) {
+  DmlFromRows f;
+  f.target_width_ = target_width;
+  f.from_width_ = plan.types.size();
+  f.condition_ = condition;
+  ASSIGN_OR_RETURN(f.rows_, exec.Execute(plan));
+  if (condition) executor::ExtractEquiKeys(*condition, target_width, &f.keys_);
+  if (!f.keys_.empty()) {
+    Row combined(target_width + f.from_width_);
+    for (size_t i = 0; i < target_width; i++) combined[i] = Value::Null(TypeId::kUnknown);
+    for (size_t j = 0; j < f.rows_.size(); j++) {
+      std::copy(f.rows_[j].begin(), f.rows_[j].end(), combined.begin() + target_width);
+      ASSIGN_OR_RETURN(auto key, f.Key(exec, combined, /*target_side=*/false));
+      if (key) f.index_[std::move(*key)].push_back(j);
+    }
+  }
+  return f;
+}
+
+Status DmlFromRows::ForEachMatch(executor::Executor& exec, const Row& target, Row* combined,
+                                 const std::function<Result<bool>(size_t j)>& visit) const {
+  combined->assign(target.begin(), target.end());
+  combined->resize(target_width_ + from_width_);
+  auto try_row = [&](size_t j) -> Result<bool> {
+    std::copy(rows_[j].begin(), rows_[j].end(), combined->begin() + target_width_);
+    if (condition_) {
+      ASSIGN_OR_RETURN(bool ok, exec.EvaluatePredicate(*condition_, *combined));
+      if (!ok) return true;
+    }
+    return visit(j);
+  };
+  if (keys_.empty()) {
+    for (size_t j = 0; j < rows_.size(); j++) {
+      ASSIGN_OR_RETURN(bool more, try_row(j));
+      if (!more) break;
+    }
+    return Status::OK();
+  }
+  ASSIGN_OR_RETURN(auto key, Key(exec, *combined, /*target_side=*/true));
+  if (!key) return Status::OK();
+  auto it = index_.find(*key);
+  if (it == index_.end()) return Status::OK();
+  for (size_t j : it->second) {
+    ASSIGN_OR_RETURN(bool more, try_row(j));
+    if (!more) break;
+  }
+  return Status::OK();
+}
+
+Result<bool> DmlFromRows::FirstMatch(executor::Executor& exec, const Row& target,
+                                     Row* combined) const {
+  bool found = false;
+  RETURN_IF_ERROR(ForEachMatch(exec, target, combined, [&](size_t) -> Result<bool> {
+    found = true;
+    return false;
+  }));
+  return found;
+}
+
+Result<std::optional<Row>> DmlFromRows::Key(executor::Executor& exec, const Row& combined,
+                                            bool target_side) const {
+  Row key;
+  for (const auto& [l, r] : keys_) {
+    ASSIGN_OR_RETURN(Value v, exec.Evaluate(target_side ? *l : *r, combined));
+    if (v.is_null()) return std::optional<Row>();
+    key.push_back(std::move(v));
+  }
+  return std::optional<Row>(std::move(key));
+}
+
 }  // namespace freshet::engine

@@ -4,6 +4,7 @@
 // engine/session_merge.cc): target columns, defaults, SET lists, WHERE-like conditions, and the
 // rows of a FROM / USING list joined to target rows.
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -37,75 +38,35 @@ Result<std::vector<std::pair<int, planner::BoundExprPtr>>> BindAssignments(
 Result<planner::BoundExprPtr> BindWhere(planner::Binder& binder, const parser::Expr* where,
                                         const planner::Scope& scope, const char* clause = "WHERE");
 
-/// The rows of an UPDATE's FROM or a DELETE's USING list, joined to each target row through the
-/// statement's WHERE: equalities between the two sides index the rows by hash, the rest of WHERE
-/// is checked per candidate. The combined row is target ++ from row, as the bound WHERE, SET and
-/// RETURNING expect.
+/// The rows of an UPDATE's FROM, a DELETE's USING or a MERGE's source, joined to each target row
+/// through the statement's condition: equalities between the two sides index the rows by hash,
+/// the rest of the condition is checked per candidate. The combined row is target ++ from row,
+/// as the bound WHERE / ON, SET and RETURNING expect.
 class DmlFromRows {
  public:
-  /// `plan` is the bound list; `where` (over the combined row) may be null.
+  /// `plan` is the bound list; `condition` (over the combined row) may be null.
   static Result<DmlFromRows> Make(executor::Executor& exec, const planner::LogicalPlan& plan,
-                                  size_t target_width, const planner::BoundExpr* where) {
-    DmlFromRows f;
-    f.target_width_ = target_width;
-    f.where_ = where;
-    ASSIGN_OR_RETURN(f.rows_, exec.Execute(plan));
-    if (where) executor::ExtractEquiKeys(*where, target_width, &f.keys_);
-    if (!f.keys_.empty()) {
-      Row combined(target_width + plan.types.size());
-      for (size_t i = 0; i < target_width; i++) combined[i] = Value::Null(TypeId::kUnknown);
-      for (size_t j = 0; j < f.rows_.size(); j++) {
-        std::copy(f.rows_[j].begin(), f.rows_[j].end(), combined.begin() + target_width);
-        ASSIGN_OR_RETURN(auto key, f.Key(exec, combined, /*target_side=*/false));
-        if (key) f.index_[std::move(*key)].push_back(j);
-      }
-    }
-    return f;
-  }
+                                  size_t target_width, const planner::BoundExpr* condition);
 
-  /// Fills `combined` with `target` ++ the first from row that satisfies WHERE with it; false
-  /// when there is none.
-  Result<bool> FirstMatch(executor::Executor& exec, const Row& target, Row* combined) const {
-    combined->assign(target.begin(), target.end());
-    combined->resize(target_width_ + (rows_.empty() ? 0 : rows_[0].size()));
-    auto check = [&](size_t j) -> Result<bool> {
-      std::copy(rows_[j].begin(), rows_[j].end(), combined->begin() + target_width_);
-      if (!where_) return true;
-      return exec.EvaluatePredicate(*where_, *combined);
-    };
-    if (keys_.empty()) {
-      for (size_t j = 0; j < rows_.size(); j++) {
-        ASSIGN_OR_RETURN(bool ok, check(j));
-        if (ok) return true;
-      }
-      return false;
-    }
-    ASSIGN_OR_RETURN(auto key, Key(exec, *combined, /*target_side=*/true));
-    if (!key) return false;
-    auto it = index_.find(*key);
-    if (it == index_.end()) return false;
-    for (size_t j : it->second) {
-      ASSIGN_OR_RETURN(bool ok, check(j));
-      if (ok) return true;
-    }
-    return false;
-  }
+  /// Calls `visit(j)` for each from row j that satisfies the condition with `target`, in order,
+  /// with `combined` holding target ++ row j; stops when `visit` returns false.
+  Status ForEachMatch(executor::Executor& exec, const Row& target, Row* combined,
+                      const std::function<Result<bool>(size_t j)>& visit) const;
+
+  /// Fills `combined` with `target` ++ the first from row that satisfies the condition with it;
+  /// false when there is none.
+  Result<bool> FirstMatch(executor::Executor& exec, const Row& target, Row* combined) const;
+
+  const executor::RowSet& rows() const { return rows_; }
 
  private:
   /// The equality keys of one side; nullopt when one is NULL (it equals nothing).
   Result<std::optional<Row>> Key(executor::Executor& exec, const Row& combined,
-                                 bool target_side) const {
-    Row key;
-    for (const auto& [l, r] : keys_) {
-      ASSIGN_OR_RETURN(Value v, exec.Evaluate(target_side ? *l : *r, combined));
-      if (v.is_null()) return std::optional<Row>();
-      key.push_back(std::move(v));
-    }
-    return std::optional<Row>(std::move(key));
-  }
+                                 bool target_side) const;
 
   size_t target_width_ = 0;
-  const planner::BoundExpr* where_ = nullptr;
+  size_t from_width_ = 0;
+  const planner::BoundExpr* condition_ = nullptr;
   executor::RowSet rows_;
   std::vector<std::pair<const planner::BoundExpr*, const planner::BoundExpr*>> keys_;
   std::unordered_map<Row, std::vector<size_t>, executor::RowHash, executor::RowEq> index_;

@@ -1,8 +1,6 @@
 // MERGE (PostgreSQL 15): one pass over the target's rows joined to the source's, then each
 // source row's first applicable WHEN clause.
 
-#include <unordered_map>
-
 #include "engine/database.h"
 #include "engine/dml_binding.h"
 #include "engine/session.h"
@@ -102,48 +100,15 @@ Status Session::HandleMerge(const parser::MergeStatement& stmt, pgwire::ResultSi
 
   executor::ExecContext ctx = MakeExecContext(params);
   executor::Executor exec(ctx);
-  ASSIGN_OR_RETURN(executor::RowSet source_rows, exec.Execute(*source));
+  // The join: source rows indexed by ON's equalities, each candidate pair checked with all of ON.
+  ASSIGN_OR_RETURN(DmlFromRows from_rows, DmlFromRows::Make(exec, *source, width, on.get()));
+  const executor::RowSet& source_rows = from_rows.rows();
   std::vector<std::pair<std::string, Row>> target_rows;
   RETURN_IF_ERROR(storage::TableStore::Scan(Txn(), table->id, table->ColumnTypes(),
                                             [&](std::string_view key, Row& row) -> Result<bool> {
                                               target_rows.emplace_back(std::string(key), row);
                                               return true;
                                             }));
-
-  // The join: source rows indexed by ON's equalities, each candidate pair checked with all of ON.
-  std::vector<std::pair<const planner::BoundExpr*, const planner::BoundExpr*>> keys;
-  if (on) executor::ExtractEquiKeys(*on, width, &keys);
-  const size_t source_width = source->types.size();
-  Row combined(width + source_width);
-  auto key_of = [&](bool target_side) -> Result<std::optional<Row>> {
-    Row key;
-    for (const auto& [l, r] : keys) {
-      ASSIGN_OR_RETURN(Value v, exec.Evaluate(target_side ? *l : *r, combined));
-      if (v.is_null()) return std::optional<Row>();
-      key.push_back(std::move(v));
-    }
-    return std::optional<Row>(std::move(key));
-  };
-  auto put_target = [&](const Row* t) {
-    for (size_t i = 0; i < width; i++) {
-      combined[i] = t ? (*t)[i] : Value::Null(table->columns[i].type);
-    }
-  };
-  auto put_source = [&](const Row& s) {
-    std::copy(s.begin(), s.end(), combined.begin() + static_cast<std::ptrdiff_t>(width));
-  };
-  std::unordered_map<Row, std::vector<size_t>, executor::RowHash, executor::RowEq> index;
-  if (!keys.empty()) {
-    put_target(nullptr);
-    for (size_t j = 0; j < source_rows.size(); j++) {
-      put_source(source_rows[j]);
-      ASSIGN_OR_RETURN(auto key, key_of(false));
-      if (key) index[std::move(*key)].push_back(j);
-    }
-  }
-  std::vector<size_t> all_sources(keys.empty() ? source_rows.size() : 0);
-  for (size_t j = 0; j < all_sources.size(); j++) all_sources[j] = j;
-  static const std::vector<size_t> kNone;
 
   struct Change {
     size_t target;
@@ -152,55 +117,48 @@ Status Session::HandleMerge(const parser::MergeStatement& stmt, pgwire::ResultSi
   };
   std::vector<Change> changes;
   std::vector<bool> source_matched(source_rows.size(), false);
+  Row combined;
   for (size_t t = 0; t < target_rows.size(); t++) {
-    put_target(&target_rows[t].second);
-    const std::vector<size_t>* candidates = &all_sources;
-    if (!keys.empty()) {
-      ASSIGN_OR_RETURN(auto key, key_of(true));
-      auto it = key ? index.find(*key) : index.end();
-      candidates = it == index.end() ? &kNone : &it->second;
-    }
     bool acted = false;
-    for (size_t j : *candidates) {
-      put_source(source_rows[j]);
-      if (on) {
-        ASSIGN_OR_RETURN(bool ok, exec.EvaluatePredicate(*on, combined));
-        if (!ok) continue;
-      }
-      source_matched[j] = true;
-      for (const auto& c : clauses) {
-        if (!c.clause->matched) continue;
-        if (c.condition) {
-          ASSIGN_OR_RETURN(bool ok, exec.EvaluatePredicate(*c.condition, combined));
-          if (!ok) continue;
-        }
-        if (c.clause->action == parser::MergeClause::Action::kNothing) break;
-        if (acted) {
-          return Status::Error(sqlstate::kCardinalityViolation,
-                               "MERGE command cannot affect row a second time")
-              .WithHint("Ensure that not more than one source row matches any one target row.");
-        }
-        acted = true;
-        Change change{t, &c, {}};
-        if (c.clause->action == parser::MergeClause::Action::kUpdate) {
-          change.row = target_rows[t].second;
-          for (const auto& [idx, e] : c.sets) {
-            ASSIGN_OR_RETURN(change.row[static_cast<size_t>(idx)], exec.Evaluate(*e, combined));
+    RETURN_IF_ERROR(from_rows.ForEachMatch(
+        exec, target_rows[t].second, &combined, [&](size_t j) -> Result<bool> {
+          source_matched[j] = true;
+          for (const auto& c : clauses) {
+            if (!c.clause->matched) continue;
+            if (c.condition) {
+              ASSIGN_OR_RETURN(bool ok, exec.EvaluatePredicate(*c.condition, combined));
+              if (!ok) continue;
+            }
+            if (c.clause->action == parser::MergeClause::Action::kNothing) break;
+            if (acted) {
+              return Status::Error(sqlstate::kCardinalityViolation,
+                                   "MERGE command cannot affect row a second time")
+                  .WithHint("Ensure that not more than one source row matches any one target row.");
+            }
+            acted = true;
+            Change change{t, &c, {}};
+            if (c.clause->action == parser::MergeClause::Action::kUpdate) {
+              change.row = target_rows[t].second;
+              for (const auto& [idx, e] : c.sets) {
+                ASSIGN_OR_RETURN(change.row[static_cast<size_t>(idx)], exec.Evaluate(*e, combined));
+              }
+            }
+            changes.push_back(std::move(change));
+            break;
           }
-        }
-        changes.push_back(std::move(change));
-        break;
-      }
-    }
+          return true;
+        }));
   }
 
   // Rows to insert: the source rows no target row matched, through the first NOT MATCHED clause
   // whose condition holds.
   std::vector<Row> inserts;
-  put_target(nullptr);
+  combined.assign(width + source->types.size(), Value());
+  for (size_t i = 0; i < width; i++) combined[i] = Value::Null(table->columns[i].type);
   for (size_t j = 0; j < source_rows.size(); j++) {
     if (source_matched[j]) continue;
-    put_source(source_rows[j]);
+    std::copy(source_rows[j].begin(), source_rows[j].end(),
+              combined.begin() + static_cast<std::ptrdiff_t>(width));
     for (const auto& c : clauses) {
       if (c.clause->matched) continue;
       if (c.condition) {
