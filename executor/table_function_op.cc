@@ -31,14 +31,23 @@ TableFunctionOp::TableFunctionOp(EpochContext& ctx, std::string function, SqlTyp
 Status TableFunctionOp::Push(int, StreamChunk& chunk) {
   RETURN_IF_ERROR(args_->Project(chunk, &arg_values_));
   out_.Reset();
-  auto no_check = [] { return Status::OK(); };
+  // A dataflow has no statement timeout: one row's expansion is bounded instead (the check runs
+  // every 64K values), so a huge series fails the view with 54000 rather than exhausting memory.
+  auto bounded = [this] {
+    if (values_.size() >= kMaxValuesPerRow) {
+      return Status::Error(sqlstate::kProgramLimitExceeded,
+                           function_ + " gave more than " + std::to_string(kMaxValuesPerRow) +
+                               " rows for one input row in a materialized view");
+    }
+    return Status::OK();
+  };
   for (size_t i = 0; i < chunk.size(); i++) {
     call_args_.clear();
     for (size_t a = 0; a < arg_values_.column_count(); a++) {
       call_args_.push_back(arg_values_.column(a).GetValue(i));
     }
     values_.clear();
-    RETURN_IF_ERROR(ExpandSetReturning(function_, type_, call_args_, eval_, no_check, &values_));
+    RETURN_IF_ERROR(ExpandSetReturning(function_, type_, call_args_, eval_, bounded, &values_));
     int64_t ordinal = 0;
     for (Value& v : values_) {
       Value extra[2] = {std::move(v), Value::Int64(++ordinal)};

@@ -20,6 +20,8 @@ class TableFunctionOp : public StreamOperator {
       EpochContext& ctx, std::string function, SqlType type,
       const std::vector<const planner::BoundExpr*>& args, std::vector<SqlType> output_types,
       const function::EvalContext& eval, bool ordinality);
+  /// The most values one input row may expand to (54000 beyond).
+  static constexpr size_t kMaxValuesPerRow = 1 << 22;
   Status Push(int port, StreamChunk& chunk) override;
   std::string Describe() const override { return "TableFunction " + function_ + "  (stateless)"; }
 
