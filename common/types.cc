@@ -42,6 +42,8 @@ uint32_t SqlType::Oid() const {
       return 1186;
     case TypeId::kJsonb:
       return 3802;
+    case TypeId::kRecord:
+      return 2249;
   }
   return 0;
 }
@@ -109,6 +111,8 @@ std::string_view SqlType::BaseName() const {
       return "interval";
     case TypeId::kJsonb:
       return "jsonb";
+    case TypeId::kRecord:
+      return "record";
   }
   return "unknown";
 }

@@ -27,6 +27,7 @@ enum class TypeId : uint8_t {
   kTimestampTz,
   kInterval,
   kJsonb,
+  kRecord,  // an anonymous composite (ROW(...), a whole-row reference), held in its text form
 };
 
 /// A SQL type: the logical type plus its PostgreSQL typmod (-1 when none): varchar(n)/char(n)

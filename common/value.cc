@@ -30,7 +30,8 @@ bool IsIntBacked(TypeId id) {
 
 bool IsStringBacked(TypeId id) {
   return id == TypeId::kText || id == TypeId::kVarchar || id == TypeId::kChar ||
-         id == TypeId::kBytea || id == TypeId::kJsonb || id == TypeId::kUnknown;
+         id == TypeId::kBytea || id == TypeId::kJsonb || id == TypeId::kRecord ||
+         id == TypeId::kUnknown;
 }
 
 std::string_view RTrimSpaces(std::string_view s) {
@@ -443,6 +444,9 @@ Result<Value> Value::FromText(std::string_view text, SqlType type, const datetim
       ASSIGN_OR_RETURN(std::string norm, Json::Normalize(text));
       return Jsonb(std::move(norm));
     }
+    case TypeId::kRecord:
+      return Status::Error(sqlstate::kFeatureNotSupported,
+                           "input of anonymous composite types is not implemented");
   }
   return Status::Internal("unsupported type in FromText");
 }

@@ -19,6 +19,7 @@ PhysicalType PhysicalTypeOf(TypeId id) {
     case TypeId::kChar:
     case TypeId::kBytea:
     case TypeId::kJsonb:
+    case TypeId::kRecord:
     case TypeId::kUnknown:
       return PhysicalType::kString;
     default:

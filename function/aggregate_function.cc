@@ -62,7 +62,7 @@ Result<BoundAggregate> ResolveAggregate(std::string_view name, const std::vector
   if (args.size() != 1) return NotFound(name, args);
   SqlType in = args[0].id == T::kUnknown ? SqlType(T::kText) : args[0];
   if (name == "min" || name == "max") {
-    if (in.id == T::kJsonb || in.id == T::kBool) return NotFound(name, args);
+    if (in.id == T::kJsonb || in.id == T::kBool || in.id == T::kRecord) return NotFound(name, args);
     a.kind = name == "min" ? AggKind::kMin : AggKind::kMax;
     a.input_type = in;
     a.result_type = in;

@@ -16,6 +16,7 @@
 
 #include "common/json.h"
 #include "common/md5.h"
+#include "common/record.h"
 #include "common/utf8.h"
 #include "function/cast.h"
 
@@ -1432,6 +1433,27 @@ const std::vector<FunctionSignature>& ListScalarFunctions() {
     return out;
   }();
   return kList;
+}
+
+namespace {
+
+Result<Value> MakeRecord(const Value* args, size_t n, const EvalContext& ctx) {
+  TextFormatOptions opts;
+  opts.time_zone = &ctx.tz();
+  opts.extra_float_digits = ctx.extra_float_digits;
+  return Value::String(SqlType(T::kRecord), RecordText::Format(args, n, opts));
+}
+
+}  // namespace
+
+BoundFunction RecordFunction(std::vector<SqlType> field_types) {
+  BoundFunction f;
+  f.name = "row";
+  f.return_type = SqlType(T::kRecord);
+  f.arg_types = std::move(field_types);
+  f.fn = &MakeRecord;
+  f.strict = false;
+  return f;
 }
 
 Result<BoundFunction> ResolveScalarFunction(std::string_view name,

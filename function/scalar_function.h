@@ -31,6 +31,11 @@ struct BoundFunction {
 Result<BoundFunction> ResolveScalarFunction(std::string_view name,
                                             const std::vector<SqlType>& arg_types);
 
+/// ROW(f1, f2, ...): the record of its arguments (of `field_types`, NULLs kept), in the text form
+/// RecordText describes. Not a pg_proc entry: the binder builds it for row constructors and
+/// whole-row references.
+BoundFunction RecordFunction(std::vector<SqlType> field_types);
+
 /// True when `name` names a known scalar function (used for error messages and lookups).
 bool IsScalarFunction(std::string_view name);
 

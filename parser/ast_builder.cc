@@ -858,7 +858,7 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
   }
 
   // (t).c: a column of relation t, written as a field of its whole row. Field selection from
-  // other composite values is not supported (there are no composite types yet).
+  // other record values is not supported (records are held in their text form).
   antlrcpp::Any visitBFieldSelect(P::BFieldSelectContext* ctx) override {
     ExprPtr base = Build(ctx->bExpr());
     if (base->kind == ExprKind::kColumnRef && base->names.size() == 1) {

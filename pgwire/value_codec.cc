@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/datetime.h"
+#include "common/record.h"
 #include "pgwire/message_reader.h"
 #include "pgwire/protocol.h"
 
@@ -186,6 +187,26 @@ void ValueCodec::AppendBinary(const Value& value, std::string* out) {
       out->push_back(1);  // jsonb binary format version
       out->append(value.GetString());
       return;
+    case TypeId::kRecord: {
+      // record_send: the field count, then each field as (type OID, length, bytes). Freshet
+      // holds records in their text form, so every field goes out as text (OID 25).
+      auto fields = RecordText::Parse(value.GetString());
+      if (!fields.ok()) {
+        AppendBE32(out, 0);
+        return;
+      }
+      AppendBE32(out, static_cast<uint32_t>(fields->size()));
+      for (const auto& f : *fields) {
+        AppendBE32(out, kTextOid);
+        if (!f) {
+          AppendBE32(out, static_cast<uint32_t>(-1));
+          continue;
+        }
+        AppendBE32(out, static_cast<uint32_t>(f->size()));
+        out->append(*f);
+      }
+      return;
+    }
     case TypeId::kInterval: {
       const Interval& iv = value.GetInterval();
       AppendBE64(out, static_cast<uint64_t>(iv.micros));

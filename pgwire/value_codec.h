@@ -19,7 +19,8 @@ class ValueCodec {
   /// Appends the binary form of `value` (must not be NULL): bool 1 byte, int2/4/8 and float4/8
   /// big-endian, text-like and bytea raw bytes, jsonb version byte 1 + text, date int32 days,
   /// time/timestamp/timestamptz int64 micros, interval (int64 micros, int32 days, int32 months),
-  /// numeric in PostgreSQL's base-10000 format. Untyped (unknown) values go out as their text.
+  /// numeric in PostgreSQL's base-10000 format, record as record_send with text (OID 25) fields.
+  /// Untyped (unknown) values go out as their text.
   static void AppendBinary(const Value& value, std::string* out);
   /// PostgreSQL's numeric_send format of `d`.
   static void AppendNumericBinary(const Decimal& d, std::string* out);

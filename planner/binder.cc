@@ -311,6 +311,7 @@ Result<PlanPtr> Binder::ApplyOrderLimit(PlanPtr plan, const SelectStmt& stmt, co
       }
       key.descending = item.descending;
       key.nulls_first = item.nulls_first.value_or(item.descending);
+      RETURN_IF_ERROR(CheckOrderable(key.expr->type, e.position));
       sort->sort_keys.push_back(std::move(key));
     }
     sort->types = plan->types;
@@ -730,6 +731,9 @@ Result<PlanPtr> Binder::BindSelectBlock(const SelectStmt& stmt, const Scope* out
     }
     key.expr = MakeColumn(match, out_exprs[match]->type);
     sort_keys.push_back(std::move(key));
+  }
+  for (size_t i = 0; i < sort_keys.size(); i++) {
+    RETURN_IF_ERROR(CheckOrderable(sort_keys[i].expr->type, stmt.order_by[i].expr->position));
   }
 
   // DISTINCT ON keys: also hidden columns where needed.

@@ -32,6 +32,10 @@ struct AggregateLevel;
 /// "array"; otherwise "?column?".
 std::string OutputColumnName(const parser::Expr& e);
 
+/// OK when values of `type` can be ordered (ORDER BY, < and >); 0A000 for records, which
+/// Freshet holds in their text form and cannot order field by field yet.
+Status CheckOrderable(SqlType type, int position);
+
 /// The names visible to expressions at one query level, and the enclosing level.
 struct Scope {
   std::vector<ScopeColumn> columns;

@@ -20,6 +20,16 @@ BoundExprPtr MakeBool(BoundExprKind kind) {
   return std::make_unique<BoundExpr>(kind, SqlType(TypeId::kBool));
 }
 
+/// ROW(fields...): a record value built from the fields' values.
+BoundExprPtr MakeRecord(std::vector<BoundExprPtr> fields) {
+  std::vector<SqlType> types;
+  for (const auto& f : fields) types.push_back(f->type);
+  auto e = std::make_unique<BoundExpr>(BoundExprKind::kFunction, SqlType(TypeId::kRecord));
+  e->function = function::RecordFunction(std::move(types));
+  e->children = std::move(fields);
+  return e;
+}
+
 }  // namespace
 
 Result<BoundExprPtr> Binder::BindExpr(const Expr& expr, ExprContext& ctx) {
@@ -129,6 +139,24 @@ Result<BoundExprPtr> Binder::BindColumnRef(const Expr& expr, ExprContext& ctx) {
   if (!table.empty()) {
     return Err(sqlstate::kUndefinedColumn, "column " + table + "." + col + " does not exist",
                expr.position);
+  }
+  // No column of that name at any level: a relation's name is a whole-row reference.
+  depth = 0;
+  for (const Scope* s = ctx.scope; s; s = s->parent, depth++) {
+    if (std::find(s->tables.begin(), s->tables.end(), col) == s->tables.end()) continue;
+    std::vector<BoundExprPtr> fields;
+    for (const auto& c : s->columns) {
+      if (c.table != col) continue;
+      if (depth == 0) {
+        fields.push_back(MakeColumn(c.index, c.type));
+        continue;
+      }
+      auto e = std::make_unique<BoundExpr>(BoundExprKind::kOuterColumn, c.type);
+      e->column = c.index;
+      e->depth = depth;
+      fields.push_back(std::move(e));
+    }
+    return MakeRecord(std::move(fields));
   }
   return Err(sqlstate::kUndefinedColumn, "column \"" + col + "\" does not exist", expr.position);
 }
@@ -279,9 +307,18 @@ Result<BoundExprPtr> Binder::BindRowElements(const std::string& op, const Expr& 
   return rest;
 }
 
+Status CheckOrderable(SqlType type, int position) {
+  if (type.id != TypeId::kRecord) return Status::OK();
+  return Err(sqlstate::kFeatureNotSupported, "ordering record values is not supported yet",
+             position);
+}
+
 Result<BoundExprPtr> Binder::BindCompare(const std::string& op, BoundExprPtr l, BoundExprPtr r,
                                          int position) {
   SqlType lt = l->type, rt = r->type;
+  if ((lt.id == TypeId::kRecord || rt.id == TypeId::kRecord) && op != "=" && op != "<>") {
+    RETURN_IF_ERROR(CheckOrderable(TypeId::kRecord, position));
+  }
   if (lt.id == TypeId::kJsonb || rt.id == TypeId::kJsonb) {
     if (op != "=" && op != "<>") {
       return Err(sqlstate::kUndefinedFunction,
@@ -718,6 +755,7 @@ Result<BoundExprPtr> Binder::BindWindowCall(const Expr& expr, ExprContext& ctx) 
     ASSIGN_OR_RETURN(k.expr, BindExpr(*o.expr, inner));
     k.descending = o.descending;
     k.nulls_first = o.nulls_first.value_or(o.descending);
+    RETURN_IF_ERROR(CheckOrderable(k.expr->type, o.expr->position));
     call.order_by.push_back(std::move(k));
   }
   if (spec.has_frame) {
@@ -971,6 +1009,7 @@ Result<BoundExprPtr> Binder::BindExprInner(const Expr& expr, ExprContext& ctx) {
       int32_t m1 = tn.modifiers.size() > 0 ? tn.modifiers[0] : -1;
       int32_t m2 = tn.modifiers.size() > 1 ? tn.modifiers[1] : -1;
       SqlType t = TypeFromName(tn.name, m1, m2);
+      if (tn.name == "record" && !tn.is_array) t = TypeId::kRecord;  // a pseudo-type: casts only
       if (tn.name == "regclass" || tn.name == "oid" || tn.name == "regtype" ||
           tn.name == "regproc" || tn.name == "regnamespace") {
         t = TypeId::kInt64;  // catalog OID types: integers here
@@ -1098,6 +1137,18 @@ Result<BoundExprPtr> Binder::BindExprInner(const Expr& expr, ExprContext& ctx) {
     }
     case ExprKind::kIsNull: {
       ASSIGN_OR_RETURN(BoundExprPtr c, BindExpr(*expr.children[0], ctx));
+      if (c->kind == BoundExprKind::kFunction && c->type.id == TypeId::kRecord &&
+          c->function.name == "row" && !c->children.empty()) {
+        // A row is NULL when every field is, NOT NULL when no field is (PostgreSQL's rule).
+        auto all = MakeBool(BoundExprKind::kAnd);
+        for (auto& f : c->children) {
+          auto t = MakeBool(BoundExprKind::kIsNull);
+          t->negated = expr.negated;
+          t->children.push_back(std::move(f));
+          all->children.push_back(std::move(t));
+        }
+        return BoundExprPtr(std::move(all));
+      }
       auto e = MakeBool(BoundExprKind::kIsNull);
       e->negated = expr.negated;
       e->children.push_back(std::move(c));
@@ -1140,9 +1191,14 @@ Result<BoundExprPtr> Binder::BindExprInner(const Expr& expr, ExprContext& ctx) {
       e->children.push_back(std::move(c));
       return BoundExprPtr(std::move(e));
     }
-    case ExprKind::kRow:
-      if (expr.children.size() == 1) return BindExpr(*expr.children[0], ctx);
-      return Status::NotSupported("row constructors are not supported yet");
+    case ExprKind::kRow: {
+      std::vector<BoundExprPtr> fields;
+      for (const auto& c : expr.children) {
+        ASSIGN_OR_RETURN(BoundExprPtr b, BindExpr(*c, ctx));
+        fields.push_back(std::move(b));
+      }
+      return MakeRecord(std::move(fields));
+    }
     case ExprKind::kArray: {
       if (expr.subquery) {
         ASSIGN_OR_RETURN(PlanPtr plan, BindQuery(*expr.subquery, ctx.scope));

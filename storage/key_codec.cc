@@ -81,6 +81,7 @@ void KeyCodec::AppendValue(std::string* out, const Value& v, bool descending) {
       case TypeId::kChar:
       case TypeId::kBytea:
       case TypeId::kJsonb:
+      case TypeId::kRecord:
       case TypeId::kUnknown:
         AppendString(out, v.GetString());
         break;
@@ -160,6 +161,7 @@ Status KeyCodec::DecodeValue(std::string_view* in, SqlType type, Value* out, boo
       case TypeId::kChar:
       case TypeId::kBytea:
       case TypeId::kJsonb:
+      case TypeId::kRecord:
       case TypeId::kUnknown: {
         std::string str;
         if (!read_string(&str)) return corrupt();

@@ -43,6 +43,7 @@ void RowCodec::Encode(const Row& row, std::string* out) {
       case TypeId::kChar:
       case TypeId::kBytea:
       case TypeId::kJsonb:
+      case TypeId::kRecord:
       case TypeId::kUnknown:
         PutVarint(out, v.GetString().size());
         out->append(v.GetString());
@@ -105,6 +106,7 @@ Status RowCodec::Decode(std::string_view in, const std::vector<SqlType>& types, 
       case TypeId::kChar:
       case TypeId::kBytea:
       case TypeId::kJsonb:
+      case TypeId::kRecord:
       case TypeId::kUnknown: {
         if (!GetVarint(&in, &a) || in.size() < a) return corrupt();
         out->push_back(Value::String(type, std::string(in.substr(0, a))));

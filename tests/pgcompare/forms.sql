@@ -146,3 +146,19 @@ SELECT count(*) FROM f1 a LEFT JOIN f1 b INNER JOIN f1 c ON b.id = c.id ON a.id 
 INSERT INTO f1 VALUES (1, 5, 'k') ON CONFLICT ON CONSTRAINT f1_pkey DO UPDATE SET s = excluded.s;
 INSERT INTO f1 VALUES (1, 5, 'k') ON CONFLICT ON CONSTRAINT nope DO NOTHING;
 SELECT * FROM f1 ORDER BY id;
+
+-- Whole-row references and row constructors as values (records in PostgreSQL's text form)
+SELECT f1, id FROM f1 ORDER BY id;
+SELECT x FROM f1 x ORDER BY x.id;
+SELECT f1, f2 FROM f1 JOIN f2 USING (id) ORDER BY f1.id;
+SELECT ROW(1, 'a b', NULL), (2, 'x,y'), ROW(3), ROW(ROW(1, 'q'), '');
+SELECT count(DISTINCT f1), count(f1) FROM f1;
+SELECT f1 = f1, f1 <> f1 FROM f1 ORDER BY id;
+SELECT f1::text FROM f1 ORDER BY 1;
+SELECT id, (SELECT f1 FROM f2 WHERE f2.id = f1.id) FROM f1 ORDER BY id;
+SELECT s FROM f1 s ORDER BY 1;
+SELECT ROW(1.5::float8, true, DATE '2024-02-29', 'x'::bytea, NULL::int);
+SELECT '(1,x)'::record;
+SELECT nope FROM f1;
+SELECT f1 IS NULL, f1 IS NOT NULL, ROW(NULL, NULL) IS NULL, ROW(s, NULL) IS NOT NULL FROM f1 ORDER BY id;
+SELECT max(f1) FROM f1;

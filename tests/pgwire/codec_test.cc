@@ -5,6 +5,7 @@
 #include <string>
 
 #include "common/data_chunk.h"
+#include "common/record.h"
 #include "pgwire/message_reader.h"
 #include "pgwire/message_writer.h"
 #include "pgwire/result_writer.h"
@@ -154,6 +155,30 @@ TEST(ValueCodecTest, FixedWidthTypes) {
   iv.micros = 2;
   EXPECT_EQ(Binary(Value::MakeInterval(iv)),
             Bytes({0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 14}));
+}
+
+TEST(ValueCodecTest, RecordTextAndBinary) {
+  // record_out's quoting: empty, quotes, backslashes, parentheses, commas and spaces quote.
+  std::vector<Value> fields = {Value::Int32(1),    Value::Null(TypeId::kText), Value::Text(""),
+                               Value::Text("a b"), Value::Text("q\"x\\"),      Value::Text("(,)"),
+                               Value::Bool(true)};
+  std::string text = RecordText::Format(fields.data(), fields.size(), {});
+  EXPECT_EQ(text, "(1,,\"\",\"a b\",\"q\"\"x\\\\\",\"(,)\",t)");
+  auto parsed = RecordText::Parse(text);
+  ASSERT_TRUE(parsed.ok());
+  ASSERT_EQ(parsed->size(), 7u);
+  EXPECT_EQ((*parsed)[0], "1");
+  EXPECT_FALSE((*parsed)[1].has_value());
+  EXPECT_EQ((*parsed)[2], "");
+  EXPECT_EQ((*parsed)[4], "q\"x\\");
+  EXPECT_EQ((*parsed)[5], "(,)");
+  EXPECT_FALSE(RecordText::Parse("(1,\"x").ok());
+  EXPECT_FALSE(RecordText::Parse("1,2").ok());
+  // record_send: count, then (oid 25, length, bytes) per field; NULL as length -1.
+  std::vector<Value> two = {Value::Int32(7), Value::Null(TypeId::kInt32)};
+  Value rec = Value::String(SqlType(TypeId::kRecord), RecordText::Format(two.data(), 2, {}));
+  EXPECT_EQ(Binary(rec),
+            Bytes({0, 0, 0, 2, 0, 0, 0, 25, 0, 0, 0, 1, '7', 0, 0, 0, 25, 0xff, 0xff, 0xff, 0xff}));
 }
 
 TEST(ValueCodecTest, VariableWidthTypes) {
