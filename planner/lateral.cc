@@ -158,6 +158,11 @@ void Conjuncts(BoundExprPtr e, std::vector<BoundExprPtr>* out) {
 /// sees the aggregates of no rows (count 0, the others NULL). Null when the shape differs.
 PlanPtr UnnestAggregate(PlanPtr& join) {
   LogicalPlan& right = *join->children[1];
+  const BoundExpr* join_on = join->predicate.get();
+  if (join_on && join_on->kind == BoundExprKind::kConstant && join_on->type.id == TypeId::kBool &&
+      !join_on->constant.is_null() && join_on->constant.GetBool()) {
+    join->predicate.reset();  // LEFT JOIN LATERAL (...) ON true: no condition
+  }
   LogicalPlan& agg = *right.children[0];
   if (agg.kind != PlanKind::kAggregate || !agg.exprs.empty() || join->predicate ||
       (join->join_kind != JoinKind::kInner && join->join_kind != JoinKind::kCross &&
