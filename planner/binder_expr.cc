@@ -67,6 +67,17 @@ Result<BoundExprPtr> Binder::BindExpr(const Expr& expr, ExprContext& ctx) {
                          "function",
                      expr.position);
         }
+        if (b.kind == BoundExprKind::kFunction && b.type.id == TypeId::kRecord) {
+          // A whole-row reference not grouped as a whole (PostgreSQL names it "t.*").
+          for (const auto& f : b.children) {
+            if (f->kind != BoundExprKind::kColumn) continue;
+            return Err(sqlstate::kGroupingError,
+                       "column \"" + expr.names.back() +
+                           ".*\" must appear in the GROUP BY clause or be used in an aggregate "
+                           "function",
+                       expr.position);
+          }
+        }
         return speculative;  // an outer reference
       }
       if (!(*speculative)->HasOuterReference(0) && expr.kind != ExprKind::kSubquery &&
@@ -144,6 +155,11 @@ Result<BoundExprPtr> Binder::BindColumnRef(const Expr& expr, ExprContext& ctx) {
   depth = 0;
   for (const Scope* s = ctx.scope; s; s = s->parent, depth++) {
     if (std::find(s->tables.begin(), s->tables.end(), col) == s->tables.end()) continue;
+    if (depth > 0 && s->aggregate_level && s->aggregate_level->ctx) {
+      return Err(sqlstate::kGroupingError,
+                 "subquery uses ungrouped column \"" + col + ".*\" from outer query",
+                 expr.position);
+    }
     std::vector<BoundExprPtr> fields;
     for (const auto& c : s->columns) {
       if (c.table != col) continue;
