@@ -542,6 +542,10 @@ Status Session::Execute(const parser::Statement& stmt, std::string_view sql,
   using parser::StmtKind;
   view_snapshot_.reset();
   statement_views_.clear();
+  if (HasDataModifyingCte(stmt)) {
+    RETURN_IF_ERROR(WaitForLogRoom());
+    return ExecuteWith(stmt, params, false, [&] { return ExecuteQueryOrDml(stmt, sink, params); });
+  }
   switch (stmt.kind) {
     case StmtKind::kSelect:
       return HandleSelect(static_cast<const parser::SelectStatement&>(stmt), sink, params);
@@ -940,17 +944,42 @@ Result<pgwire::PreparedInfo> Session::PrepareUnguarded(const std::string& name,
   if (!stmts.empty()) {
     p.stmt = std::move(stmts[0]);
     // Describe: bind SELECTs to learn the result columns and infer parameter types.
+    const bool with_dml = HasDataModifyingCte(*p.stmt);
+    std::vector<Value> typed_params;
+    for (const SqlType& t : p.param_types) typed_params.push_back(Value::Null(t));
     if (p.stmt->kind == parser::StmtKind::kSelect) {
       std::lock_guard<std::mutex> lock(db_.exec_mutex());
-      planner::Binder binder(db_.catalog());
-      binder.param_types() = p.param_types;
-      ASSIGN_OR_RETURN(auto plan,
-                       binder.BindQuery(*static_cast<parser::SelectStatement&>(*p.stmt).query));
-      p.param_types = binder.param_types();
-      p.info.returns_rows = true;
-      for (size_t i = 0; i < plan->types.size(); i++) {
-        p.info.columns.push_back({plan->names[i], plan->types[i]});
+      auto describe = [&]() -> Status {
+        planner::Binder binder(db_.catalog());
+        binder.param_types() = p.param_types;
+        RETURN_IF_ERROR(SetUpBinder(binder, nullptr, false));
+        ASSIGN_OR_RETURN(auto plan,
+                         binder.BindQuery(*static_cast<parser::SelectStatement&>(*p.stmt).query));
+        p.param_types = binder.param_types();
+        p.info.returns_rows = true;
+        for (size_t i = 0; i < plan->types.size(); i++) {
+          p.info.columns.push_back({plan->names[i], plan->types[i]});
+        }
+        return Status::OK();
+      };
+      RETURN_IF_ERROR(with_dml ? ExecuteWith(*p.stmt, typed_params, true, describe) : describe());
+    } else if (p.stmt->kind == parser::StmtKind::kInsert ||
+               p.stmt->kind == parser::StmtKind::kUpdate ||
+               p.stmt->kind == parser::StmtKind::kDelete) {
+      // RETURNING's columns; parameters are typed when executed (by their target columns).
+      std::lock_guard<std::mutex> lock(db_.exec_mutex());
+      planner::SystemRelationData columns;
+      auto describe = [&]() -> Status {
+        ASSIGN_OR_RETURN(columns, DescribeReturning(*p.stmt, p.param_types));
+        return Status::OK();
+      };
+      RETURN_IF_ERROR(with_dml ? ExecuteWith(*p.stmt, typed_params, true, describe) : describe());
+      p.info.returns_rows = !columns.names.empty();
+      for (size_t i = 0; i < columns.names.size(); i++) {
+        p.info.columns.push_back({columns.names[i], columns.types[i]});
       }
+      size_t used = MaxParamIndex(sql);
+      while (p.param_types.size() < used) p.param_types.push_back(SqlType(TypeId::kUnknown));
     } else if (p.stmt->kind == parser::StmtKind::kShow) {
       p.info.returns_rows = true;
       auto& show = static_cast<parser::ShowStatement&>(*p.stmt);

@@ -121,6 +121,42 @@ class Session : public pgwire::BackendSession {
   void SendRows(const std::vector<std::string>& names, const std::vector<SqlType>& types,
                 const executor::RowSet& rows, pgwire::ResultSink& sink, bool describe = true);
 
+  // Data-modifying WITH queries (session_with.cc).
+  /// The WITH list of the statement being run, for the binders of its parts: which queries a
+  /// part may name, the rows the data-modifying ones returned, the tables they changed.
+  struct StatementWith {
+    const std::vector<parser::CommonTableExpr>* ctes = nullptr;
+    size_t visible = 0;  // the part being bound names ctes[0, visible) (its own WITH besides)
+    struct Returned {
+      const parser::CommonTableExpr* cte;
+      planner::SystemRelationData rows;
+      uint64_t table_id;  // the table it changed
+    };
+    std::vector<Returned> returned;  // the data-modifying queries run so far
+    std::vector<uint64_t> written;   // the tables they changed
+  };
+  /// Runs a statement whose WITH holds data-modifying queries (or a DML statement with a
+  /// WITH): each data-modifying query in order, its RETURNING rows kept for the parts bound
+  /// after it, then the statement itself. With `describe_only` nothing runs: each query's
+  /// RETURNING columns are bound (no rows) and `main` binds the statement.
+  Status ExecuteWith(const parser::Statement& stmt, const std::vector<Value>& params,
+                     bool describe_only, const std::function<Status()>& main);
+  /// Whether a SELECT / INSERT / UPDATE / DELETE has a data-modifying query in its WITH.
+  static bool HasDataModifyingCte(const parser::Statement& stmt);
+  /// Prepares `binder` for one part of the current statement: the WITH queries it may name
+  /// (`own`: the part's own WITH list), their rows, and the tables it must not read.
+  Status SetUpBinder(planner::Binder& binder, const std::vector<parser::CommonTableExpr>* own,
+                     bool own_recursive);
+  /// An INSERT into a table an earlier data-modifying WITH query changed is ordered after it
+  /// as in PostgreSQL only when it reads that query's rows: 0A000 otherwise.
+  Status CheckInsertAfterWith(const planner::Binder& binder, const planner::TableDef& table);
+  /// A DML statement's RETURNING columns (names, types; no rows) without running it.
+  Result<planner::SystemRelationData> DescribeReturning(const parser::Statement& dml,
+                                                        const std::vector<SqlType>& param_types);
+  /// Runs an INSERT, UPDATE, DELETE or SELECT statement.
+  Status ExecuteQueryOrDml(const parser::Statement& stmt, pgwire::ResultSink& sink,
+                           const std::vector<Value>& params);
+
   // DDL (session_ddl.cc).
   /// The relations a query reads (dependencies of views and sinks).
   static void CollectDependencies(const parser::SelectStmt& query, std::set<std::string>* out);
@@ -213,6 +249,8 @@ class Session : public pgwire::BackendSession {
   std::shared_ptr<storage::Snapshot> view_snapshot_;
   /// The materialized views the current SELECT reads (empty: wait for every view).
   std::vector<uint64_t> statement_views_;
+  /// The WITH list of the statement being run (null when it has none that matters).
+  StatementWith* with_ = nullptr;
   std::unique_lock<std::mutex>* exec_lock_ = nullptr;
   std::map<std::string, Prepared> prepared_;
   std::unique_ptr<CopyState> copy_;

@@ -1,5 +1,6 @@
 // CREATE / DROP / ALTER / TRUNCATE.
 
+#include <algorithm>
 #include <functional>
 #include <set>
 
@@ -269,6 +270,13 @@ Status Session::HandleCreateTable(const parser::CreateTableStatement& stmt,
 
 Status Session::HandleCreateView(const parser::CreateViewStatement& stmt, std::string_view sql,
                                  pgwire::ResultSink& sink) {
+  if (std::any_of(stmt.query->ctes.begin(), stmt.query->ctes.end(),
+                  [](const parser::CommonTableExpr& cte) { return cte.dml != nullptr; })) {
+    return Status::Error(sqlstate::kFeatureNotSupported,
+                         stmt.materialized
+                             ? "materialized views must not use data-modifying statements in WITH"
+                             : "views must not contain data-modifying statements in WITH");
+  }
   if (stmt.materialized) return HandleCreateMaterializedView(stmt, sql, sink);
   const std::string& name = stmt.name.back();
   auto existing = db_.catalog().Find(name);

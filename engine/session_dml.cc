@@ -53,6 +53,7 @@ Status Session::HandleSelect(const parser::SelectStatement& stmt, pgwire::Result
                              const std::vector<Value>& params) {
   Binder binder(db_.catalog());
   for (const Value& p : params) binder.param_types().push_back(p.type());
+  RETURN_IF_ERROR(SetUpBinder(binder, nullptr, false));
   ASSIGN_OR_RETURN(auto plan, binder.BindQuery(*stmt.query));
   // A consistent read waits only for the views this statement reads.
   statement_views_.clear();
@@ -90,6 +91,10 @@ Status Session::HandleExplain(const parser::ExplainStatement& stmt, pgwire::Resu
   }
   if (stmt.statement->kind != parser::StmtKind::kSelect) {
     return Status::NotSupported("EXPLAIN supports SELECT and CREATE MATERIALIZED VIEW for now");
+  }
+  if (HasDataModifyingCte(*stmt.statement)) {
+    return Status::NotSupported(
+        "EXPLAIN of a query with data-modifying WITH queries is not supported yet");
   }
   Binder binder(db_.catalog());
   ASSIGN_OR_RETURN(auto plan,
@@ -298,6 +303,7 @@ Status Session::HandleInsert(const parser::InsertStatement& stmt, pgwire::Result
   ASSIGN_OR_RETURN(std::vector<int> targets, BindTargetColumns(*table, stmt.columns));
   Binder binder(db_.catalog());
   for (const Value& p : params) binder.param_types().push_back(p.type());
+  RETURN_IF_ERROR(SetUpBinder(binder, &stmt.ctes, stmt.with_recursive));
   executor::ExecContext ctx = MakeExecContext(params);
   executor::Executor exec(ctx);
   Row empty_row;
@@ -394,6 +400,8 @@ Status Session::HandleInsert(const parser::InsertStatement& stmt, pgwire::Result
       rows.push_back(std::move(r));
     }
   }
+
+  RETURN_IF_ERROR(CheckInsertAfterWith(binder, *table));
 
   // ON CONFLICT ... DO UPDATE: SET expressions over (existing row ++ excluded row).
   planner::Scope conflict_scope;
@@ -495,6 +503,43 @@ Status Session::HandleInsert(const parser::InsertStatement& stmt, pgwire::Result
   return Status::OK();
 }
 
+Result<planner::SystemRelationData> Session::DescribeReturning(
+    const parser::Statement& dml, const std::vector<SqlType>& param_types) {
+  const std::vector<std::string>* name = nullptr;
+  const std::string* alias = nullptr;
+  const std::vector<parser::TableRefPtr>* from = nullptr;
+  const std::vector<parser::SelectItem>* items = nullptr;
+  const std::vector<parser::CommonTableExpr>* ctes = nullptr;
+  bool recursive = false;
+  if (dml.kind == parser::StmtKind::kInsert) {
+    auto& s = static_cast<const parser::InsertStatement&>(dml);
+    name = &s.table, alias = &s.alias, items = &s.returning, ctes = &s.ctes;
+    recursive = s.with_recursive;
+  } else if (dml.kind == parser::StmtKind::kUpdate) {
+    auto& s = static_cast<const parser::UpdateStatement&>(dml);
+    name = &s.table, alias = &s.alias, from = &s.from, items = &s.returning, ctes = &s.ctes;
+    recursive = s.with_recursive;
+  } else if (dml.kind == parser::StmtKind::kDelete) {
+    auto& s = static_cast<const parser::DeleteStatement&>(dml);
+    name = &s.table, alias = &s.alias, from = &s.using_tables, items = &s.returning;
+    ctes = &s.ctes, recursive = s.with_recursive;
+  } else {
+    return Status::Internal("not a data-modifying statement");
+  }
+  planner::SystemRelationData columns;
+  if (items->empty()) return columns;
+  ASSIGN_OR_RETURN(auto table, FindTable(*name, dml.start + 1));
+  Binder binder(db_.catalog());
+  binder.param_types() = param_types;
+  RETURN_IF_ERROR(SetUpBinder(binder, ctes, recursive));
+  planner::Scope scope = Binder::TableScope(*table, *alias);
+  if (from && !from->empty()) RETURN_IF_ERROR(binder.BindDmlFrom(*from, &scope).status());
+  ASSIGN_OR_RETURN(ReturningList returning, BindReturning(binder, *items, scope));
+  columns.names = std::move(returning.names);
+  columns.types = std::move(returning.types);
+  return columns;
+}
+
 Status Session::HandleUpdate(const parser::UpdateStatement& stmt, pgwire::ResultSink& sink,
                              const std::vector<Value>& params) {
   ASSIGN_OR_RETURN(auto table, FindTable(stmt.table, stmt.start + 1));
@@ -505,6 +550,7 @@ Status Session::HandleUpdate(const parser::UpdateStatement& stmt, pgwire::Result
   }
   Binder binder(db_.catalog());
   for (const Value& p : params) binder.param_types().push_back(p.type());
+  RETURN_IF_ERROR(SetUpBinder(binder, &stmt.ctes, stmt.with_recursive));
   planner::Scope scope = Binder::TableScope(*table, stmt.alias);
   planner::PlanPtr from;
   if (!stmt.from.empty()) {
@@ -575,6 +621,7 @@ Status Session::HandleDelete(const parser::DeleteStatement& stmt, pgwire::Result
   }
   Binder binder(db_.catalog());
   for (const Value& p : params) binder.param_types().push_back(p.type());
+  RETURN_IF_ERROR(SetUpBinder(binder, &stmt.ctes, stmt.with_recursive));
   planner::Scope scope = Binder::TableScope(*table, stmt.alias);
   planner::PlanPtr from;
   if (!stmt.using_tables.empty()) {

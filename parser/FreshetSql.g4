@@ -115,8 +115,9 @@ emitClause
 
 // ---- DML
 
+// A leading WITH may hold data-modifying queries (commonTableExpr), run before the statement.
 insertStatement
-  : INSERT INTO qualifiedName (AS identifier)? (LPAREN identifierList RPAREN)?
+  : withClause? INSERT INTO qualifiedName (AS identifier)? (LPAREN identifierList RPAREN)?
     (DEFAULT VALUES | query) onConflictClause? returningClause?
   ;
 
@@ -135,12 +136,12 @@ returningClause
   ;
 
 updateStatement
-  : UPDATE ONLY? qualifiedName (AS? identifier)? SET setClause (COMMA setClause)*
+  : withClause? UPDATE ONLY? qualifiedName (AS? identifier)? SET setClause (COMMA setClause)*
     fromClause? whereClause? returningClause?
   ;
 
 deleteStatement
-  : DELETE FROM ONLY? qualifiedName (AS? identifier)? (USING fromItem (COMMA fromItem)*)?
+  : withClause? DELETE FROM ONLY? qualifiedName (AS? identifier)? (USING fromItem (COMMA fromItem)*)?
     whereClause? returningClause?
   ;
 
@@ -422,7 +423,8 @@ withClause
   ;
 
 commonTableExpr
-  : identifier (LPAREN identifierList RPAREN)? AS (NOT? MATERIALIZED)? LPAREN query RPAREN
+  : identifier (LPAREN identifierList RPAREN)? AS (NOT? MATERIALIZED)?
+    LPAREN (query | insertStatement | updateStatement | deleteStatement) RPAREN
   ;
 
 setOperator

@@ -174,11 +174,17 @@ struct TableRef {
   bool natural = false;
 };
 
+struct Statement;
+
+/// One WITH query: a SELECT (query), or a data-modifying INSERT / UPDATE / DELETE (dml) that
+/// the engine runs before the statement it belongs to, its RETURNING rows read under `name`.
 struct CommonTableExpr {
   std::string name;
   std::vector<std::string> column_names;
   SelectPtr query;
+  std::shared_ptr<const Statement> dml;  // set instead of query for a data-modifying one
   bool recursive = false;
+  int position = 0;
 };
 
 struct NamedWindow {
@@ -284,6 +290,8 @@ struct InsertStatement : Statement {
   bool default_values = false;
   std::unique_ptr<OnConflict> on_conflict;
   std::vector<SelectItem> returning;
+  std::vector<CommonTableExpr> ctes;  // a leading WITH
+  bool with_recursive = false;
   InsertStatement() : Statement(StmtKind::kInsert) {}
 };
 
@@ -295,6 +303,8 @@ struct UpdateStatement : Statement {
   std::vector<TableRefPtr> from;
   ExprPtr where;
   std::vector<SelectItem> returning;
+  std::vector<CommonTableExpr> ctes;  // a leading WITH
+  bool with_recursive = false;
   UpdateStatement() : Statement(StmtKind::kUpdate) {}
 };
 
@@ -304,6 +314,8 @@ struct DeleteStatement : Statement {
   std::vector<TableRefPtr> using_tables;
   ExprPtr where;
   std::vector<SelectItem> returning;
+  std::vector<CommonTableExpr> ctes;  // a leading WITH
+  bool with_recursive = false;
   DeleteStatement() : Statement(StmtKind::kDelete) {}
 };
 

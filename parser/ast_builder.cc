@@ -1167,15 +1167,7 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
     SelectPtr q = BuildSetOperations(ctx);
     if (P::WithClauseContext* with = ctx->withClause()) {
       if (!q->ctes.empty()) SyntaxError("multiple WITH clauses not allowed", Pos(with));
-      q->with_recursive = with->RECURSIVE() != nullptr;
-      for (auto* cte_ctx : with->commonTableExpr()) {
-        CommonTableExpr cte;
-        cte.name = Ident(cte_ctx->identifier());
-        cte.column_names = IdentList(cte_ctx->identifierList());
-        cte.query = BuildQuery(cte_ctx->query());
-        cte.recursive = q->with_recursive;
-        q->ctes.push_back(std::move(cte));
-      }
+      BuildWith(with, &q->ctes, &q->with_recursive);
     }
     if (P::OrderByClauseContext* order = ctx->orderByClause()) {
       if (!q->order_by.empty()) SyntaxError("multiple ORDER BY clauses not allowed", Pos(order));
@@ -1551,8 +1543,36 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
     return out;
   }
 
+  /// A WITH list; data-modifying queries are built as statements.
+  void BuildWith(P::WithClauseContext* with, std::vector<CommonTableExpr>* ctes, bool* recursive) {
+    *recursive = with->RECURSIVE() != nullptr;
+    for (auto* cte_ctx : with->commonTableExpr()) {
+      CommonTableExpr cte;
+      cte.name = Ident(cte_ctx->identifier());
+      cte.column_names = IdentList(cte_ctx->identifierList());
+      cte.position = Pos(cte_ctx);
+      if (cte_ctx->query()) {
+        cte.query = BuildQuery(cte_ctx->query());
+      } else {
+        StatementPtr dml;
+        if (auto* c = cte_ctx->insertStatement()) dml = BuildInsert(c);
+        if (auto* c = cte_ctx->updateStatement()) dml = BuildUpdate(c);
+        if (auto* c = cte_ctx->deleteStatement()) dml = BuildDelete(c);
+        ParserRuleContext* body = cte_ctx->insertStatement();
+        if (!body) body = cte_ctx->updateStatement();
+        if (!body) body = cte_ctx->deleteStatement();
+        dml->start = ByteOffset(body->getStart()->getStartIndex());
+        dml->end = ByteOffset(body->getStop()->getStopIndex() + 1);
+        cte.dml = std::move(dml);
+      }
+      cte.recursive = *recursive;
+      ctes->push_back(std::move(cte));
+    }
+  }
+
   StatementPtr BuildInsert(P::InsertStatementContext* ctx) {
     auto s = std::make_unique<InsertStatement>();
+    if (ctx->withClause()) BuildWith(ctx->withClause(), &s->ctes, &s->with_recursive);
     s->table = QualifiedName(ctx->qualifiedName());
     if (ctx->identifier()) s->alias = Ident(ctx->identifier());
     s->columns = IdentList(ctx->identifierList());
@@ -1575,6 +1595,7 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
 
   StatementPtr BuildUpdate(P::UpdateStatementContext* ctx) {
     auto s = std::make_unique<UpdateStatement>();
+    if (ctx->withClause()) BuildWith(ctx->withClause(), &s->ctes, &s->with_recursive);
     s->table = QualifiedName(ctx->qualifiedName());
     if (ctx->identifier()) s->alias = Ident(ctx->identifier());
     s->set = BuildSetClauses(ctx->setClause());
@@ -1586,6 +1607,7 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
 
   StatementPtr BuildDelete(P::DeleteStatementContext* ctx) {
     auto s = std::make_unique<DeleteStatement>();
+    if (ctx->withClause()) BuildWith(ctx->withClause(), &s->ctes, &s->with_recursive);
     s->table = QualifiedName(ctx->qualifiedName());
     if (ctx->identifier()) s->alias = Ident(ctx->identifier());
     for (auto* item : ctx->fromItem()) s->using_tables.push_back(BuildFromItem(item));

@@ -221,12 +221,9 @@ Result<PlanPtr> Binder::BindQuery(const SelectStmt& stmt, const Scope* outer) {
 Result<PlanPtr> Binder::BindSelectBody(const SelectStmt& stmt, const Scope* outer,
                                        std::vector<std::string>* out_names) {
   size_t saved_ctes = ctes_.size();
-  for (const auto& cte : stmt.ctes) {
-    if (cte.recursive || stmt.with_recursive) {
-      ctes_.resize(saved_ctes);
-      return Status::NotSupported("WITH RECURSIVE is not supported yet");
-    }
-    ctes_.push_back({cte.name, cte.column_names, cte.query.get()});
+  if (Status pushed = PushCtes(stmt.ctes, stmt.with_recursive, stmt.position); !pushed.ok()) {
+    ctes_.resize(saved_ctes);
+    return pushed;
   }
   Result<PlanPtr> result = Status::OK();
   switch (stmt.kind) {
@@ -244,6 +241,34 @@ Result<PlanPtr> Binder::BindSelectBody(const SelectStmt& stmt, const Scope* oute
   if (!result.ok()) return result;
   *out_names = (*result)->names;
   return result;
+}
+
+Status Binder::PushCtes(std::span<const parser::CommonTableExpr> ctes, bool recursive,
+                        int position) {
+  for (const auto& cte : ctes) {
+    if (cte.recursive || recursive) {
+      return Err(sqlstate::kFeatureNotSupported, "WITH RECURSIVE is not supported yet", position);
+    }
+    if (cte.dml) {
+      bool has_rows = std::any_of(cte_rows_.begin(), cte_rows_.end(),
+                                  [&](const auto& entry) { return entry.first == &cte; });
+      if (!has_rows) {
+        return Err(sqlstate::kFeatureNotSupported,
+                   "WITH clause containing a data-modifying statement must be at the top level",
+                   cte.position);
+      }
+    }
+    ctes_.push_back({&cte});
+  }
+  return Status::OK();
+}
+
+Status Binder::AddStatementCtes(std::span<const parser::CommonTableExpr> ctes, bool recursive) {
+  return PushCtes(ctes, recursive, ctes.empty() ? 0 : ctes.front().position);
+}
+
+void Binder::SetCteRows(const parser::CommonTableExpr& cte, const SystemRelationData* rows) {
+  cte_rows_.emplace_back(&cte, rows);
 }
 
 Result<BoundExprPtr> Binder::BindLimitExpr(const Expr& expr, const char* what) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -61,6 +62,25 @@ class Binder {
 
   /// Binds a complete query. `outer` is the enclosing scope for correlated subqueries.
   Result<PlanPtr> BindQuery(const parser::SelectStmt& stmt, const Scope* outer = nullptr);
+
+  /// Makes a DML statement's WITH list visible to everything this binder binds afterwards, as
+  /// a SELECT's WITH is to its query. A data-modifying query among them must have its rows set
+  /// (SetCteRows) first: 0A000 otherwise (it is not at the top level of the statement).
+  Status AddStatementCtes(std::span<const parser::CommonTableExpr> ctes, bool recursive);
+
+  /// The rows a data-modifying WITH query returned (its RETURNING list): where the query names
+  /// it, it reads them. `rows` must outlive the binder's plans.
+  void SetCteRows(const parser::CommonTableExpr& cte, const SystemRelationData* rows);
+
+  /// The data-modifying WITH queries whose rows the plans bound so far read.
+  const std::vector<const parser::CommonTableExpr*>& ReadDmlCtes() const { return read_ctes_; }
+
+  /// Tables a data-modifying WITH query of the statement changed: reading them (directly or
+  /// through a view) is 0A000, since the statement would not see them as of its start as
+  /// PostgreSQL's single snapshot does.
+  void SetUnreadableTables(std::vector<uint64_t> table_ids) {
+    unreadable_tables_ = std::move(table_ids);
+  }
 
   /// Binds the FROM / USING list of an UPDATE or DELETE: its plan, and in `scope` its columns
   /// shifted past the target table's `target` (names that clash with the target's are 42712).
@@ -149,11 +169,16 @@ class Binder {
   std::vector<SqlType> param_types_;
   // CTEs visible while binding, innermost last.
   struct CteBinding {
-    std::string name;
-    std::vector<std::string> column_names;
-    const parser::SelectStmt* query;
+    const parser::CommonTableExpr* cte;
   };
+  /// Pushes the WITH list of `ctes` (0A000 for a data-modifying one without rows).
+  Status PushCtes(std::span<const parser::CommonTableExpr> ctes, bool recursive, int position);
+  /// The plan of a data-modifying WITH query named in FROM: its returned rows.
+  Result<PlanPtr> DmlCtePlan(const parser::CommonTableExpr& cte, int position);
   std::vector<CteBinding> ctes_;
+  std::vector<std::pair<const parser::CommonTableExpr*, const SystemRelationData*>> cte_rows_;
+  std::vector<const parser::CommonTableExpr*> read_ctes_;
+  std::vector<uint64_t> unreadable_tables_;
   int view_depth_ = 0;
 };
 

@@ -124,6 +124,38 @@ Result<PlanPtr> Binder::BindDmlFrom(const std::vector<parser::TableRefPtr>& from
   return plan;
 }
 
+Result<PlanPtr> Binder::DmlCtePlan(const parser::CommonTableExpr& cte, int position) {
+  const parser::Statement& dml = *cte.dml;
+  const std::vector<parser::SelectItem>* returning = nullptr;
+  switch (dml.kind) {
+    case parser::StmtKind::kInsert:
+      returning = &static_cast<const parser::InsertStatement&>(dml).returning;
+      break;
+    case parser::StmtKind::kUpdate:
+      returning = &static_cast<const parser::UpdateStatement&>(dml).returning;
+      break;
+    case parser::StmtKind::kDelete:
+      returning = &static_cast<const parser::DeleteStatement&>(dml).returning;
+      break;
+    default:
+      return Status::Internal("unexpected data-modifying WITH query");
+  }
+  if (returning->empty()) {
+    return Err(sqlstate::kFeatureNotSupported,
+               "WITH query \"" + cte.name + "\" does not have a RETURNING clause", position);
+  }
+  for (const auto& [entry, rows] : cte_rows_) {
+    if (entry != &cte) continue;
+    read_ctes_.push_back(&cte);
+    PlanPtr plan = SystemCatalog::FromData(*rows);
+    plan->system_relation = false;  // rows of this statement, not of the catalog
+    return plan;
+  }
+  return Err(sqlstate::kFeatureNotSupported,
+             "WITH clause containing a data-modifying statement must be at the top level",
+             cte.position);
+}
+
 Result<PlanPtr> Binder::ExpandView(const TableDef& view, const Scope* outer) {
   if (view_depth_ > 32) return Err(sqlstate::kProgramLimitExceeded, "views nested too deeply");
   ASSIGN_OR_RETURN(auto stmts, parser::Parser::Parse(view.definition));
@@ -347,17 +379,21 @@ Result<PlanPtr> Binder::BindTableRef(const TableRef& ref, const Scope* outer, Sc
       }
       // CTEs shadow tables.
       for (auto it = ctes_.rbegin(); it != ctes_.rend() && schema.empty(); ++it) {
-        if (it->name != name) continue;
-        // Bind the CTE body with only the CTEs defined before it visible (a copy: the binding
-        // list is cut below it while the body binds).
-        CteBinding cte = *it;
-        size_t visible = static_cast<size_t>(std::distance(it, ctes_.rend()) - 1);
-        std::vector<CteBinding> saved = ctes_;
-        ctes_.resize(visible);
-        auto bound = BindQuery(*cte.query, outer);
-        ctes_ = std::move(saved);
-        if (!bound.ok()) return bound.status();
-        plan = std::move(*bound);
+        const parser::CommonTableExpr& cte = *it->cte;
+        if (cte.name != name) continue;
+        if (cte.dml) {
+          ASSIGN_OR_RETURN(plan, DmlCtePlan(cte, ref.position));
+        } else {
+          // Bind the CTE body with only the CTEs defined before it visible (a copy: the
+          // binding list is cut below it while the body binds).
+          size_t visible = static_cast<size_t>(std::distance(it, ctes_.rend()) - 1);
+          std::vector<CteBinding> saved = ctes_;
+          ctes_.resize(visible);
+          auto bound = BindQuery(*cte.query, outer);
+          ctes_ = std::move(saved);
+          if (!bound.ok()) return bound.status();
+          plan = std::move(*bound);
+        }
         ASSIGN_OR_RETURN(Scope named,
                          RelationScope(plan.get(), "", cte.column_names,
                                        "WITH query \"" + cte.name + "\"", ref.position));
@@ -377,6 +413,16 @@ Result<PlanPtr> Binder::BindTableRef(const TableRef& ref, const Scope* outer, Sc
         if (!table || table->kind == RelationKind::kIndex) {
           return Err(sqlstate::kUndefinedTable, "relation \"" + name + "\" does not exist",
                      ref.position);
+        }
+        if (std::find(unreadable_tables_.begin(), unreadable_tables_.end(), table->id) !=
+            unreadable_tables_.end()) {
+          return Status::Error(sqlstate::kFeatureNotSupported,
+                               "cannot read table \"" + table->name +
+                                   "\" in a statement whose data-modifying WITH query changes it",
+                               ref.position)
+              .WithHint(
+                  "Freshet runs data-modifying WITH queries before the rest of the statement; "
+                  "read the table in a statement of its own.");
         }
         if (table->kind == RelationKind::kView) {
           ASSIGN_OR_RETURN(plan, ExpandView(*table, outer));

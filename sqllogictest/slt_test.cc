@@ -286,6 +286,11 @@ TEST(SqlTextTest, Classification) {
   EXPECT_TRUE(SqlText::IsSelect("(SELECT 1) UNION (SELECT 2)"));
   EXPECT_TRUE(SqlText::IsSelect("WITH x AS (SELECT 1) SELECT * FROM x"));
   EXPECT_FALSE(SqlText::IsSelect("INSERT INTO t SELECT 1"));
+  EXPECT_FALSE(SqlText::IsSelect("WITH d AS (DELETE FROM t RETURNING *) SELECT * FROM d"));
+  EXPECT_FALSE(SqlText::IsSelect("WITH d AS MATERIALIZED ( update t SET a = 1 RETURNING a) "
+                                 "SELECT * FROM d"));
+  EXPECT_FALSE(SqlText::IsSelect("WITH x AS (SELECT 1) INSERT INTO t SELECT * FROM x"));
+  EXPECT_TRUE(SqlText::IsSelect("WITH x AS (SELECT 'DELETE') SELECT * FROM x"));
 }
 
 TEST(SqlTextTest, StripTrailingOrderBy) {

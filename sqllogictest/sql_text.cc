@@ -98,7 +98,22 @@ bool SqlText::IsDropOrAlter(const std::string& sql) {
 
 bool SqlText::IsSelect(const std::string& sql) {
   std::vector<std::string> words = FirstWords(sql, 1);
-  return !words.empty() && (words[0] == "SELECT" || words[0] == "WITH" || words[0] == "VALUES");
+  if (words.empty()) return false;
+  if (words[0] == "SELECT" || words[0] == "VALUES") return true;
+  if (words[0] != "WITH") return false;
+  // WITH: neither the statement nor any WITH query may change data (`WITH d AS (DELETE ...)
+  // SELECT ...`, `WITH x AS (...) INSERT ...`).
+  for (const Word& w : TopLevelWords(sql, static_cast<size_t>(-1))) {
+    if (w.upper == "INSERT" || w.upper == "UPDATE" || w.upper == "DELETE") return false;
+    if (w.upper != "AS" && w.upper != "MATERIALIZED") continue;
+    size_t open = sql.find_first_not_of(" \t\r\n", w.offset + w.upper.size());
+    if (open == std::string::npos || sql[open] != '(') continue;
+    std::vector<std::string> body = FirstWords(sql.substr(open), 1);
+    if (!body.empty() && (body[0] == "INSERT" || body[0] == "UPDATE" || body[0] == "DELETE")) {
+      return false;
+    }
+  }
+  return true;
 }
 
 std::string SqlText::StripTrailingOrderBy(const std::string& sql) {
