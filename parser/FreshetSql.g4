@@ -81,12 +81,10 @@ singleExpression
   : expr EOF
   ;
 
-// The query alternative is inlined (no queryStatement level): SELECT is the hot path.
+// The query alternative is inlined (no queryStatement level): SELECT is the hot path. It holds
+// INSERT / UPDATE / DELETE too, so that a leading WITH is parsed once whatever follows it.
 statement
   : query emitClause?
-  | insertStatement
-  | updateStatement
-  | deleteStatement
   | mergeStatement
   | createTableStatement
   | createSourceStatement
@@ -115,9 +113,8 @@ emitClause
 
 // ---- DML
 
-// A leading WITH may hold data-modifying queries (commonTableExpr), run before the statement.
 insertStatement
-  : withClause? INSERT INTO qualifiedName (AS identifier)? (LPAREN identifierList RPAREN)?
+  : INSERT INTO qualifiedName (AS identifier)? (LPAREN identifierList RPAREN)?
     (DEFAULT VALUES | query) onConflictClause? returningClause?
   ;
 
@@ -136,12 +133,12 @@ returningClause
   ;
 
 updateStatement
-  : withClause? UPDATE ONLY? qualifiedName (AS? identifier)? SET setClause (COMMA setClause)*
+  : UPDATE ONLY? qualifiedName (AS? identifier)? SET setClause (COMMA setClause)*
     fromClause? whereClause? returningClause?
   ;
 
 deleteStatement
-  : withClause? DELETE FROM ONLY? qualifiedName (AS? identifier)? (USING fromItem (COMMA fromItem)*)?
+  : DELETE FROM ONLY? qualifiedName (AS? identifier)? (USING fromItem (COMMA fromItem)*)?
     whereClause? returningClause?
   ;
 
@@ -413,9 +410,21 @@ discardStatement
 
 // Set operations are a flat list; ast_builder applies SQL precedence (INTERSECT binds tighter
 // than UNION / EXCEPT, all left-associative).
+// A data-modifying statement is a query here only so that WITH is parsed once (no prediction
+// has to look past a WITH list to choose): ast_builder accepts it as a statement and as a WITH
+// query, and refuses it as a subquery (42601).
 query
-  : withClause? primaries+=queryPrimary (ops+=setOperator primaries+=queryPrimary)*
-    orderByClause? limitOffsetClause*
+  : withClause?
+    ( primaries+=queryPrimary (ops+=setOperator primaries+=queryPrimary)*
+      orderByClause? limitOffsetClause*
+    | dmlStatement
+    )
+  ;
+
+dmlStatement
+  : insertStatement
+  | updateStatement
+  | deleteStatement
   ;
 
 withClause
@@ -423,8 +432,7 @@ withClause
   ;
 
 commonTableExpr
-  : identifier (LPAREN identifierList RPAREN)? AS (NOT? MATERIALIZED)?
-    LPAREN (query | insertStatement | updateStatement | deleteStatement) RPAREN
+  : identifier (LPAREN identifierList RPAREN)? AS (NOT? MATERIALIZED)? LPAREN query RPAREN
   ;
 
 setOperator

@@ -1164,6 +1164,11 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
 
  public:
   SelectPtr BuildQuery(P::QueryContext* ctx) {
+    if (P::DmlStatementContext* dml = ctx->dmlStatement()) {
+      // Only a statement or a WITH query may change data (BuildDml).
+      SyntaxError("syntax error at or near \"" + dml->getStart()->getText() + "\"", Pos(dml));
+      return std::make_unique<SelectStmt>();
+    }
     SelectPtr q = BuildSetOperations(ctx);
     if (P::WithClauseContext* with = ctx->withClause()) {
       if (!q->ctes.empty()) SyntaxError("multiple WITH clauses not allowed", Pos(with));
@@ -1434,14 +1439,16 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
 
   StatementPtr BuildStatementInner(P::StatementContext* ctx) {
     if (P::QueryContext* query = ctx->query()) {
+      if (query->dmlStatement()) {
+        if (ctx->emitClause())
+          SyntaxError("syntax error at or near \"EMIT\"", Pos(ctx->emitClause()));
+        return BuildDml(query);
+      }
       auto s = std::make_unique<SelectStatement>();
       s->query = BuildQuery(query);
       if (ctx->emitClause()) s->query->emit_mode = "window_close";
       return s;
     }
-    if (auto* c = ctx->insertStatement()) return BuildInsert(c);
-    if (auto* c = ctx->updateStatement()) return BuildUpdate(c);
-    if (auto* c = ctx->deleteStatement()) return BuildDelete(c);
     if (auto* c = ctx->mergeStatement()) return BuildMerge(c);
     if (auto* c = ctx->createTableStatement()) return BuildCreateTable(c);
     if (auto* c = ctx->createSourceStatement()) return BuildCreateSource(c);
@@ -1551,28 +1558,32 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
       cte.name = Ident(cte_ctx->identifier());
       cte.column_names = IdentList(cte_ctx->identifierList());
       cte.position = Pos(cte_ctx);
-      if (cte_ctx->query()) {
-        cte.query = BuildQuery(cte_ctx->query());
+      if (cte_ctx->query()->dmlStatement()) {
+        cte.dml = BuildDml(cte_ctx->query());
       } else {
-        StatementPtr dml;
-        if (auto* c = cte_ctx->insertStatement()) dml = BuildInsert(c);
-        if (auto* c = cte_ctx->updateStatement()) dml = BuildUpdate(c);
-        if (auto* c = cte_ctx->deleteStatement()) dml = BuildDelete(c);
-        ParserRuleContext* body = cte_ctx->insertStatement();
-        if (!body) body = cte_ctx->updateStatement();
-        if (!body) body = cte_ctx->deleteStatement();
-        dml->start = ByteOffset(body->getStart()->getStartIndex());
-        dml->end = ByteOffset(body->getStop()->getStopIndex() + 1);
-        cte.dml = std::move(dml);
+        cte.query = BuildQuery(cte_ctx->query());
       }
       cte.recursive = *recursive;
       ctes->push_back(std::move(cte));
     }
   }
 
-  StatementPtr BuildInsert(P::InsertStatementContext* ctx) {
+  /// INSERT / UPDATE / DELETE with the WITH list before it (a statement, or a WITH query).
+  StatementPtr BuildDml(P::QueryContext* ctx) {
+    P::DmlStatementContext* dml = ctx->dmlStatement();
+    auto with = [&](auto s) -> StatementPtr {
+      if (ctx->withClause()) BuildWith(ctx->withClause(), &s->ctes, &s->with_recursive);
+      s->start = ByteOffset(ctx->getStart()->getStartIndex());
+      s->end = ByteOffset(ctx->getStop()->getStopIndex() + 1);
+      return s;
+    };
+    if (auto* c = dml->insertStatement()) return with(BuildInsert(c));
+    if (auto* c = dml->updateStatement()) return with(BuildUpdate(c));
+    return with(BuildDelete(dml->deleteStatement()));
+  }
+
+  std::unique_ptr<InsertStatement> BuildInsert(P::InsertStatementContext* ctx) {
     auto s = std::make_unique<InsertStatement>();
-    if (ctx->withClause()) BuildWith(ctx->withClause(), &s->ctes, &s->with_recursive);
     s->table = QualifiedName(ctx->qualifiedName());
     if (ctx->identifier()) s->alias = Ident(ctx->identifier());
     s->columns = IdentList(ctx->identifierList());
@@ -1593,9 +1604,8 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
     return s;
   }
 
-  StatementPtr BuildUpdate(P::UpdateStatementContext* ctx) {
+  std::unique_ptr<UpdateStatement> BuildUpdate(P::UpdateStatementContext* ctx) {
     auto s = std::make_unique<UpdateStatement>();
-    if (ctx->withClause()) BuildWith(ctx->withClause(), &s->ctes, &s->with_recursive);
     s->table = QualifiedName(ctx->qualifiedName());
     if (ctx->identifier()) s->alias = Ident(ctx->identifier());
     s->set = BuildSetClauses(ctx->setClause());
@@ -1605,9 +1615,8 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
     return s;
   }
 
-  StatementPtr BuildDelete(P::DeleteStatementContext* ctx) {
+  std::unique_ptr<DeleteStatement> BuildDelete(P::DeleteStatementContext* ctx) {
     auto s = std::make_unique<DeleteStatement>();
-    if (ctx->withClause()) BuildWith(ctx->withClause(), &s->ctes, &s->with_recursive);
     s->table = QualifiedName(ctx->qualifiedName());
     if (ctx->identifier()) s->alias = Ident(ctx->identifier());
     for (auto* item : ctx->fromItem()) s->using_tables.push_back(BuildFromItem(item));

@@ -1095,6 +1095,37 @@ TEST(ParserStatementTest, Explain) {
             StmtKind::kInsert);
 }
 
+TEST(ParserStatementTest, DataModifyingWith) {
+  auto ins = One<InsertStatement>(
+      "WITH d AS (DELETE FROM a WHERE id < 3 RETURNING *), x(k) AS (SELECT 1) "
+      "INSERT INTO b SELECT * FROM d RETURNING id");
+  ASSERT_TRUE(ins);
+  ASSERT_EQ(ins->ctes.size(), 2u);
+  ASSERT_TRUE(ins->ctes[0].dml);
+  EXPECT_EQ(ins->ctes[0].dml->kind, StmtKind::kDelete);
+  EXPECT_EQ(ins->ctes[0].query, nullptr);
+  EXPECT_EQ(ins->ctes[1].dml, nullptr);
+  EXPECT_EQ(ins->ctes[1].column_names, std::vector<std::string>{"k"});
+  EXPECT_EQ(ins->returning.size(), 1u);
+  auto sel = One<SelectStatement>(
+      "WITH u AS (WITH v AS (SELECT 1 AS i) UPDATE t SET a = 0 FROM v RETURNING a) SELECT * FROM "
+      "u");
+  ASSERT_TRUE(sel);
+  ASSERT_EQ(sel->query->ctes.size(), 1u);
+  ASSERT_TRUE(sel->query->ctes[0].dml);
+  auto& update = static_cast<const UpdateStatement&>(*sel->query->ctes[0].dml);
+  EXPECT_EQ(update.ctes.size(), 1u) << "a data-modifying WITH query keeps its own WITH";
+  auto del =
+      One<DeleteStatement>("WITH x AS (SELECT 1) DELETE FROM t WHERE a IN (SELECT * FROM x)");
+  ASSERT_TRUE(del);
+  EXPECT_EQ(del->ctes.size(), 1u);
+  EXPECT_TRUE(One<InsertStatement>("INSERT INTO t VALUES (1)")->ctes.empty());
+  // Only statements and WITH queries change data (PostgreSQL's grammar).
+  EXPECT_EQ(Err("SELECT * FROM (INSERT INTO t VALUES (1) RETURNING *) s").sqlstate(), "42601");
+  EXPECT_EQ(Err("SELECT (DELETE FROM t RETURNING a)").sqlstate(), "42601");
+  EXPECT_EQ(Err("INSERT INTO t INSERT INTO u VALUES (1)").sqlstate(), "42601");
+}
+
 std::string CopyOptions(const CopyStatement& c) {
   std::string out;
   for (const auto& o : c.options) out += o.key + "=" + o.value + ";";
