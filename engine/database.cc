@@ -9,6 +9,7 @@
 #include "ingest/option_reader.h"
 #include "parser/parser.h"
 #include "planner/binder.h"
+#include "planner/optimizer.h"
 #include "storage/key_codec.h"
 #include "storage/table_store.h"
 
@@ -114,6 +115,17 @@ Result<planner::PlanPtr> Database::BindDefinition(const planner::TableDef& def) 
   return binder.BindQuery(*static_cast<parser::SelectStatement&>(*stmts[0]).query);
 }
 
+planner::PlanPtr Database::OptimizeQuery(planner::PlanPtr plan) {
+  planner::OptimizerOptions options;
+  options.row_count = [this](const planner::TableDef& t) -> std::optional<double> {
+    if (t.kind != planner::RelationKind::kTable) return std::nullopt;
+    return static_cast<double>(store_->ApproximateCount(storage::Space::kData,
+                                                        storage::TableStore::Prefix(t.id),
+                                                        storage::TableStore::PrefixEnd(t.id)));
+  };
+  return planner::Optimize(std::move(plan), options);
+}
+
 executor::ViewOptions Database::ViewOptionsOf(const planner::TableDef& def) {
   executor::ViewOptions o;
   o.blackhole_sink = def.kind == planner::RelationKind::kSink;
@@ -133,8 +145,10 @@ Result<std::unique_ptr<executor::Dataflow>> Database::CompileView(uint64_t id,
       return Status::Error(sqlstate::kProgramLimitExceeded, "views nested too deeply");
     }
     ASSIGN_OR_RETURN(planner::PlanPtr inner, BindDefinition(def));
-    return std::shared_ptr<const planner::LogicalPlan>(std::move(inner));
+    return std::shared_ptr<const planner::LogicalPlan>(planner::Optimize(std::move(inner), {}));
   };
+  // Without statistics: the same definition gives the same dataflow (and state) at every start.
+  plan = planner::Optimize(std::move(plan), {});
   return executor::Dataflow::Build(id, std::shared_ptr<const planner::LogicalPlan>(std::move(plan)),
                                    *store_, *log_, expand, options);
 }

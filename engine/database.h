@@ -46,9 +46,14 @@ class Database : public pgwire::Backend {
   /// maintained views in line with it.
   Status ReloadCatalog();
 
+  /// The batch engine's plan of a bound query: optimized with the tables' row counts.
+  planner::PlanPtr OptimizeQuery(planner::PlanPtr plan);
+
   // --- Materialized views ---
   /// Compiles a bound view query into a (not yet running) dataflow for view `id`; views over
-  /// materialized views expand to their definitions. 0A000 for what cannot be maintained.
+  /// materialized views expand to their definitions. Plans are optimized without statistics
+  /// (planner::OptimizerOptions::row_count), so a definition gives the same dataflow at every
+  /// start. 0A000 for what cannot be maintained.
   Result<std::unique_ptr<executor::Dataflow>> CompileView(uint64_t id, planner::PlanPtr plan,
                                                           executor::ViewOptions options = {});
   /// A view's emit mode and allowed lateness, from its catalog options.

@@ -357,6 +357,7 @@ Result<executor::RowSet> Session::ReadView(const planner::TableDef& def) {
     planner::Binder binder(db_.catalog());
     ASSIGN_OR_RETURN(auto plan,
                      binder.BindQuery(*static_cast<parser::SelectStatement&>(*stmts[0]).query));
+    plan = db_.OptimizeQuery(std::move(plan));
     executor::ExecContext ctx = MakeExecContext({});
     executor::Executor exec(ctx);
     return exec.Execute(*plan);

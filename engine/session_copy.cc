@@ -141,6 +141,7 @@ Status Session::HandleCopy(const parser::CopyStatement& stmt, pgwire::ResultSink
     planner::Binder binder(db_.catalog());
     if (stmt.query) {
       ASSIGN_OR_RETURN(auto plan, binder.BindQuery(*stmt.query));
+      plan = db_.OptimizeQuery(std::move(plan));
       ASSIGN_OR_RETURN(rows, exec.Execute(*plan));
       names = plan->names;
       types = plan->types;

@@ -259,6 +259,7 @@ Status Session::HandleCreateTable(const parser::CreateTableStatement& stmt,
   if (as_plan) {
     executor::ExecContext ctx = MakeExecContext({});
     executor::Executor exec(ctx);
+    as_plan = db_.OptimizeQuery(std::move(as_plan));
     ASSIGN_OR_RETURN(executor::RowSet rows, exec.Execute(*as_plan));
     for (Row& r : rows) RETURN_IF_ERROR(InsertRow(*shared, std::move(r)));
     sink.Complete("SELECT " + std::to_string(rows.size()));
@@ -375,10 +376,12 @@ Status Session::HandleCreateMaterializedView(const parser::CreateViewStatement& 
     def.columns.push_back(c);
   }
   def.options = view_options;
-  // The view's rows are stored by a unique key when one is known (point lookups use it).
-  if (auto key = executor::DataflowBuilder::UniqueKey(*plan)) def.primary_key = *key;
-  // Refuse shapes that cannot be maintained before anything is written.
-  RETURN_IF_ERROR(db_.CompileView(0, std::move(plan), Database::ViewOptionsOf(def)).status());
+  // Refuse shapes that cannot be maintained before anything is written. The view's rows are
+  // stored by the unique key of the dataflow's (optimized) plan when it has one; point lookups
+  // build it.
+  ASSIGN_OR_RETURN(auto compiled,
+                   db_.CompileView(0, std::move(plan), Database::ViewOptionsOf(def)));
+  if (const auto& key = compiled->contents_key()) def.primary_key = *key;
   std::set<std::string> deps;
   CollectRelations(*stmt.query, &deps, {});
   def.depends_on.assign(deps.begin(), deps.end());

@@ -55,6 +55,7 @@ Status Session::HandleSelect(const parser::SelectStatement& stmt, pgwire::Result
   for (const Value& p : params) binder.param_types().push_back(p.type());
   RETURN_IF_ERROR(SetUpBinder(binder, nullptr, false));
   ASSIGN_OR_RETURN(auto plan, binder.BindQuery(*stmt.query));
+  plan = db_.OptimizeQuery(std::move(plan));
   // A consistent read waits only for the views this statement reads.
   statement_views_.clear();
   std::function<void(const planner::LogicalPlan&)> collect = [&](const planner::LogicalPlan& p) {
@@ -99,6 +100,7 @@ Status Session::HandleExplain(const parser::ExplainStatement& stmt, pgwire::Resu
   Binder binder(db_.catalog());
   ASSIGN_OR_RETURN(auto plan,
                    binder.BindQuery(*static_cast<parser::SelectStatement&>(*stmt.statement).query));
+  plan = db_.OptimizeQuery(std::move(plan));
   RowSet rows;
   std::string text = plan->ToString();
   size_t pos = 0;
@@ -374,6 +376,7 @@ Status Session::HandleInsert(const parser::InsertStatement& stmt, pgwire::Result
     }
   } else {
     ASSIGN_OR_RETURN(auto plan, binder.BindQuery(*stmt.source));
+    plan = db_.OptimizeQuery(std::move(plan));
     if (plan->types.size() > targets.size()) {
       return Status::Error(sqlstate::kSyntaxError,
                            "INSERT has more expressions than target columns");
@@ -555,6 +558,7 @@ Status Session::HandleUpdate(const parser::UpdateStatement& stmt, pgwire::Result
   planner::PlanPtr from;
   if (!stmt.from.empty()) {
     ASSIGN_OR_RETURN(from, binder.BindDmlFrom(stmt.from, &scope));
+    from = db_.OptimizeQuery(std::move(from));
   }
   ASSIGN_OR_RETURN(BoundExprPtr where, BindWhere(binder, stmt.where.get(), scope));
   ASSIGN_OR_RETURN(auto sets, BindAssignments(binder, *table, stmt.set, scope));
@@ -569,20 +573,22 @@ Status Session::HandleUpdate(const parser::UpdateStatement& stmt, pgwire::Result
   // as PostgreSQL updates a row once whatever joins it).
   std::vector<std::pair<std::string, Row>> matches;
   Row combined;
-  RETURN_IF_ERROR(storage::TableStore::Scan(
-      Txn(), table->id, table->ColumnTypes(), [&](std::string_view key, Row& row) -> Result<bool> {
-        if (from_rows) {
-          ASSIGN_OR_RETURN(bool found, from_rows->FirstMatch(exec, row, &combined));
-          if (found) matches.emplace_back(std::string(key), combined);
-          return true;
-        }
-        if (where) {
-          ASSIGN_OR_RETURN(bool keep, exec.EvaluatePredicate(*where, row));
-          if (!keep) return true;
-        }
-        matches.emplace_back(std::string(key), row);
-        return true;
-      }));
+  // A WHERE that fixes the primary key reads one row (ScanTable); with FROM, every row.
+  RETURN_IF_ERROR(
+      exec.ScanTable(*table, from_rows ? nullptr : where.get(),
+                     [&](std::string_view key, Row& row) -> Result<bool> {
+                       if (from_rows) {
+                         ASSIGN_OR_RETURN(bool found, from_rows->FirstMatch(exec, row, &combined));
+                         if (found) matches.emplace_back(std::string(key), combined);
+                         return true;
+                       }
+                       if (where) {
+                         ASSIGN_OR_RETURN(bool keep, exec.EvaluatePredicate(*where, row));
+                         if (!keep) return true;
+                       }
+                       matches.emplace_back(std::string(key), row);
+                       return true;
+                     }));
   ASSIGN_OR_RETURN(ReturningList returning, BindReturning(binder, stmt.returning, scope));
   RowSet returned;
   // Compute every new row before writing, so the scan never sees its own updates.
@@ -626,6 +632,7 @@ Status Session::HandleDelete(const parser::DeleteStatement& stmt, pgwire::Result
   planner::PlanPtr from;
   if (!stmt.using_tables.empty()) {
     ASSIGN_OR_RETURN(from, binder.BindDmlFrom(stmt.using_tables, &scope));
+    from = db_.OptimizeQuery(std::move(from));
   }
   ASSIGN_OR_RETURN(BoundExprPtr where, BindWhere(binder, stmt.where.get(), scope));
   ASSIGN_OR_RETURN(ReturningList returning, BindReturning(binder, stmt.returning, scope));
@@ -638,23 +645,25 @@ Status Session::HandleDelete(const parser::DeleteStatement& stmt, pgwire::Result
   std::vector<std::pair<std::string, Row>> victims;
   RowSet returned;
   Row combined;
-  RETURN_IF_ERROR(storage::TableStore::Scan(
-      Txn(), table->id, table->ColumnTypes(), [&](std::string_view key, Row& row) -> Result<bool> {
-        if (from_rows) {
-          ASSIGN_OR_RETURN(bool found, from_rows->FirstMatch(exec, row, &combined));
-          if (!found) return true;
-          RETURN_IF_ERROR(returning.Append(exec, combined, &returned));
-          victims.emplace_back(std::string(key), std::move(row));
-          return true;
-        }
-        if (where) {
-          ASSIGN_OR_RETURN(bool keep, exec.EvaluatePredicate(*where, row));
-          if (!keep) return true;
-        }
-        RETURN_IF_ERROR(returning.Append(exec, row, &returned));
-        victims.emplace_back(std::string(key), std::move(row));
-        return true;
-      }));
+  // A WHERE that fixes the primary key reads one row (ScanTable); with FROM, every row.
+  RETURN_IF_ERROR(
+      exec.ScanTable(*table, from_rows ? nullptr : where.get(),
+                     [&](std::string_view key, Row& row) -> Result<bool> {
+                       if (from_rows) {
+                         ASSIGN_OR_RETURN(bool found, from_rows->FirstMatch(exec, row, &combined));
+                         if (!found) return true;
+                         RETURN_IF_ERROR(returning.Append(exec, combined, &returned));
+                         victims.emplace_back(std::string(key), std::move(row));
+                         return true;
+                       }
+                       if (where) {
+                         ASSIGN_OR_RETURN(bool keep, exec.EvaluatePredicate(*where, row));
+                         if (!keep) return true;
+                       }
+                       RETURN_IF_ERROR(returning.Append(exec, row, &returned));
+                       victims.emplace_back(std::string(key), std::move(row));
+                       return true;
+                     }));
   for (const auto& [key, row] : victims) DeleteRow(*table, key, row);
   if (!returning.empty()) SendRows(returning.names, returning.types, returned, sink);
   sink.Complete("DELETE " + std::to_string(victims.size()));

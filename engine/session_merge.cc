@@ -36,6 +36,7 @@ Status Session::HandleMerge(const parser::MergeStatement& stmt, pgwire::ResultSi
   const size_t width = table->columns.size();
   planner::Scope scope = Binder::TableScope(*table, stmt.alias);
   ASSIGN_OR_RETURN(planner::PlanPtr source, binder.BindDmlFrom(stmt.source, &scope));
+  source = db_.OptimizeQuery(std::move(source));
   // NOT MATCHED clauses see the source row only (over a row whose target part is NULL).
   planner::Scope source_scope;
   const std::string& target_name = stmt.alias.empty() ? table->name : stmt.alias;

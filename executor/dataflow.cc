@@ -29,6 +29,7 @@ Result<std::unique_ptr<Dataflow>> Dataflow::Build(uint64_t id,
   for (SourceScanOp* scan : df->source_scans_) {
     scan->SetWatermarked(builder.has_windows(), options.allowed_lateness);
   }
+  df->contents_key_ = DataflowBuilder::UniqueKey(*plan);
   if (options.blackhole_sink) {
     auto hole = std::make_unique<BlackholeOp>(df->ctx_, ContentsStateId(id));
     hole->AddInput(root);
@@ -37,7 +38,7 @@ Result<std::unique_ptr<Dataflow>> Dataflow::Build(uint64_t id,
     return df;
   }
   auto sink = std::make_unique<MaterializeOp>(
-      df->ctx_, ContentsStateId(id), DataflowBuilder::UniqueKey(*plan), plan->types,
+      df->ctx_, ContentsStateId(id), df->contents_key_, plan->types,
       DataflowBuilder::AppendOnly(*plan, options.emit_on_window_close));
   sink->AddInput(root);
   df->sink_ = sink.get();

@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -60,6 +61,9 @@ class Dataflow {
   /// The tables whose changes feed the view.
   const std::set<uint64_t>& tables() const { return tables_; }
   const std::vector<SqlType>& types() const { return types_; }
+  /// The columns (of the view's rows) that identify a row, when the plan has a unique key: the
+  /// view's rows are stored by it, and point lookups build it.
+  const std::optional<std::vector<int>>& contents_key() const { return contents_key_; }
 
   /// Reloads every operator's persisted state.
   Status Restore(storage::Store& store);
@@ -84,6 +88,7 @@ class Dataflow {
   Dataflow() = default;
 
   uint64_t id_ = 0;
+  std::optional<std::vector<int>> contents_key_;
   EpochContext ctx_;
   function::EvalContext eval_;
   std::vector<std::shared_ptr<const planner::LogicalPlan>> plans_;

@@ -425,15 +425,37 @@ Result<RowSet> Executor::ExecScan(const LogicalPlan& plan) {
     return ctx_.read_source(*plan.table);
   }
   RowSet out;
-  if (!ctx_.txn) return Status::Internal("scan without a transaction");
-  RETURN_IF_ERROR(storage::TableStore::Scan(*ctx_.txn, plan.table->id, plan.types,
-                                            [&](std::string_view, Row& row) -> Result<bool> {
-                                              out.push_back(std::move(row));
-                                              if ((++rows_since_cancel_check_ & 1023) == 0)
-                                                RETURN_IF_ERROR(CheckCancel());
-                                              return true;
-                                            }));
+  RETURN_IF_ERROR(ScanTable(*plan.table, nullptr, [&](std::string_view, Row& row) -> Result<bool> {
+    out.push_back(std::move(row));
+    return true;
+  }));
   return out;
+}
+
+Status Executor::ScanTable(const planner::TableDef& table, const BoundExpr* where,
+                           const std::function<Result<bool>(std::string_view, Row&)>& visit) {
+  if (!ctx_.txn) return Status::Internal("scan without a transaction");
+  std::vector<SqlType> types = table.ColumnTypes();
+  if (where) {
+    if (auto key = KeyFromPredicate(table, types, *where, *this)) {
+      // Every primary-key column is fixed: one point read instead of the whole table.
+      Row full(types.size());
+      for (size_t k = 0; k < table.primary_key.size(); k++) {
+        full[table.primary_key[k]] = std::move((*key)[k]);
+      }
+      std::string row_key = storage::TableStore::PrimaryKey(table.id, full, table.primary_key);
+      Row row;
+      ASSIGN_OR_RETURN(bool found, storage::TableStore::Get(*ctx_.txn, row_key, types, &row));
+      if (!found) return Status::OK();
+      return visit(row_key, row).status();
+    }
+  }
+  return storage::TableStore::Scan(*ctx_.txn, table.id, types,
+                                   [&](std::string_view key, Row& row) -> Result<bool> {
+                                     if ((++rows_since_cancel_check_ & 1023) == 0)
+                                       RETURN_IF_ERROR(CheckCancel());
+                                     return visit(key, row);
+                                   });
 }
 
 void AssignSessions(const std::vector<int64_t>& ts, int64_t gap,
@@ -528,13 +550,10 @@ Result<RowSet> Executor::ExecValues(const LogicalPlan& plan) {
   return out;
 }
 
-namespace {
-
-/// The key values of a keyed materialized view fixed by `pred` (conjuncts `key_col = constant`
-/// for every key column), or nullopt.
-std::optional<Row> ViewKeyFromPredicate(const LogicalPlan& scan, const BoundExpr& pred,
-                                        Executor& exec) {
-  const auto& key = scan.table->primary_key;
+std::optional<Row> KeyFromPredicate(const planner::TableDef& table,
+                                    const std::vector<SqlType>& types, const BoundExpr& pred,
+                                    Executor& exec) {
+  const auto& key = table.primary_key;
   if (key.empty()) return std::nullopt;
   std::vector<const BoundExpr*> conjuncts;
   std::function<void(const BoundExpr&)> split = [&](const BoundExpr& e) {
@@ -565,7 +584,7 @@ std::optional<Row> ViewKeyFromPredicate(const LogicalPlan& scan, const BoundExpr
         const BoundExpr& col = *c->children[side];
         const BoundExpr& val = *c->children[1 - side];
         if (col.kind != BoundExprKind::kColumn || col.column != key[k] || !constant(val) ||
-            val.type != scan.types[key[k]]) {
+            val.type != types[key[k]]) {
           continue;
         }
         auto v = exec.Evaluate(val, Row{});
@@ -579,6 +598,8 @@ std::optional<Row> ViewKeyFromPredicate(const LogicalPlan& scan, const BoundExpr
   }
   return values;
 }
+
+namespace {
 
 void FlattenAnd(const BoundExpr& e, std::vector<const BoundExpr*>* out) {
   if (e.kind == BoundExprKind::kAnd) {
@@ -600,7 +621,7 @@ Result<RowSet> Executor::ExecFilter(const LogicalPlan& plan) {
   if (child.kind == PlanKind::kScan &&
       child.table->kind == planner::RelationKind::kMaterializedView && ctx_.read_view_key) {
     // A point lookup on a keyed view reads one row instead of the whole view.
-    if (auto key = ViewKeyFromPredicate(child, *plan.predicate, *this)) {
+    if (auto key = KeyFromPredicate(*child.table, child.types, *plan.predicate, *this)) {
       ASSIGN_OR_RETURN(RowSet in, ctx_.read_view_key(*child.table, *key));
       RowSet out;
       for (Row& r : in) {
@@ -609,6 +630,17 @@ Result<RowSet> Executor::ExecFilter(const LogicalPlan& plan) {
       }
       return out;
     }
+  }
+  if (child.kind == PlanKind::kScan && child.table->kind == planner::RelationKind::kTable) {
+    // Rows a primary-key equality fixes are read by key.
+    RowSet out;
+    RETURN_IF_ERROR(ScanTable(*child.table, plan.predicate.get(),
+                              [&](std::string_view, Row& r) -> Result<bool> {
+                                ASSIGN_OR_RETURN(bool keep, EvaluatePredicate(*plan.predicate, r));
+                                if (keep) out.push_back(std::move(r));
+                                return true;
+                              }));
+    return out;
   }
   // A WHERE over an inner (comma) join is the join's condition: hash on its equalities instead
   // of filtering the cross product.

@@ -49,6 +49,12 @@ class Executor {
   Status ComputeWindows(const std::vector<planner::WindowCall>& calls, RowSet* rows);
   /// Evaluates a predicate: true only when the result is TRUE (NULL counts as false).
   Result<bool> EvaluatePredicate(const planner::BoundExpr& e, const Row& row);
+  /// Visits the rows of stored table `table` that may satisfy `where` (null: every row), as the
+  /// statement's transaction sees them: one point read when `where` fixes every primary-key
+  /// column by an equality with a constant or parameter, else the whole table in key order. The
+  /// caller still evaluates `where`. Checks for cancellation as it goes.
+  Status ScanTable(const planner::TableDef& table, const planner::BoundExpr* where,
+                   const std::function<Result<bool>(std::string_view key, Row& row)>& visit);
 
  private:
   struct SubqueryCache;
@@ -86,6 +92,13 @@ class Executor {
   std::unordered_map<const planner::LogicalPlan*, std::shared_ptr<SubqueryCache>> cache_;
   int64_t rows_since_cancel_check_ = 0;
 };
+
+/// The values of `table`'s primary-key columns (in key order) that `pred` fixes — a conjunct
+/// `key_col = constant or parameter` of the column's own type for every key column — or nullopt.
+/// `types` are the rows' column types.
+std::optional<Row> KeyFromPredicate(const planner::TableDef& table,
+                                    const std::vector<SqlType>& types,
+                                    const planner::BoundExpr& pred, Executor& exec);
 
 /// Splits a join condition over (left ++ right) rows into equality conjuncts whose sides read
 /// only the left and only the right input: the keys a hash join (or join state) can index by.

@@ -139,10 +139,16 @@ std::string LogicalPlan::ToString(int indent) const {
     case PlanKind::kAggregate:
       s += "Aggregate groups=[" + exprs_str(exprs) + "] aggs=" + std::to_string(aggregates.size());
       break;
-    case PlanKind::kJoin:
-      s += std::string(lateral ? "LateralJoin" : "Join") +
+    case PlanKind::kJoin: {
+      static const char* const kKinds[] = {"inner", "left", "right", "full",
+                                           "cross", "semi", "anti"};
+      s += std::string(lateral       ? "LateralJoin "
+                       : lookup_join ? "LookupJoin "
+                                     : "Join ") +
+           kKinds[static_cast<int>(join_kind)] +
            std::string(predicate ? " on " + predicate->ToString() : "");
       break;
+    }
     case PlanKind::kSort:
       s += "Sort";
       break;

@@ -4,6 +4,7 @@
 #include <rocksdb/memtablerep.h>
 #include <rocksdb/merge_operator.h>
 #include <rocksdb/options.h>
+#include <rocksdb/table_properties.h>
 #include <rocksdb/utilities/optimistic_transaction_db.h>
 #include <rocksdb/utilities/transaction.h>
 #include <rocksdb/write_batch.h>
@@ -397,6 +398,33 @@ uint64_t Store::ApproximateSize(Space space, std::string_view begin, std::string
   o.include_files = true;
   (void)impl_->db->GetApproximateSizes(o, impl_->Handle(space), &r, 1, &size);
   return size;
+}
+
+uint64_t Store::ApproximateCount(Space space, std::string_view begin, std::string_view end) {
+  std::string e = end.empty() ? std::string(1, '\xff') : std::string(end);
+  rocksdb::Range r(rocksdb::Slice(begin.data(), begin.size()), rocksdb::Slice(e));
+  uint64_t mem_count = 0, mem_size = 0;
+  impl_->db->GetApproximateMemTableStats(impl_->Handle(space), r, &mem_count, &mem_size);
+  uint64_t file_bytes = 0;
+  rocksdb::SizeApproximationOptions o;
+  o.include_memtables = false;
+  o.include_files = true;
+  if (!impl_->db->GetApproximateSizes(o, impl_->Handle(space), &r, 1, &file_bytes).ok() ||
+      file_bytes == 0) {
+    return mem_count;
+  }
+  rocksdb::TablePropertiesCollection props;
+  if (!impl_->db->GetPropertiesOfTablesInRange(impl_->Handle(space), &r, 1, &props).ok()) {
+    return mem_count;
+  }
+  uint64_t entries = 0, data_bytes = 0;
+  for (const auto& [file, p] : props) {
+    entries += p->num_entries;
+    data_bytes += p->data_size;
+  }
+  if (entries == 0 || data_bytes == 0) return mem_count;
+  double per_byte = static_cast<double>(entries) / static_cast<double>(data_bytes);
+  return mem_count + static_cast<uint64_t>(static_cast<double>(file_bytes) * per_byte);
 }
 
 // --- Transaction ---

@@ -112,6 +112,10 @@ class Store {
   uint64_t wal_sync_requests() const;
   /// Approximate on-disk bytes of [begin, end) in a space.
   uint64_t ApproximateSize(Space space, std::string_view begin, std::string_view end);
+  /// Approximate number of keys in [begin, end) of a space (memtables counted, files estimated
+  /// from their bytes in the range and their average entry size); for the planner's estimates,
+  /// never for results.
+  uint64_t ApproximateCount(Space space, std::string_view begin, std::string_view end);
 
   const std::string& dir() const { return dir_; }
 

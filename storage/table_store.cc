@@ -60,6 +60,15 @@ Status TableStore::Scan(Transaction& txn, uint64_t table_id, const std::vector<S
   return cursor->status();
 }
 
+Result<bool> TableStore::Get(Transaction& txn, std::string_view key,
+                             const std::vector<SqlType>& types, Row* row) {
+  std::string value;
+  ASSIGN_OR_RETURN(bool found, txn.Get(Space::kData, key, &value));
+  if (!found) return false;
+  RETURN_IF_ERROR(RowCodec::Decode(value, types, row));
+  return true;
+}
+
 void TableStore::Put(Transaction& txn, std::string_view key, const Row& row) {
   std::string value;
   RowCodec::Encode(row, &value);
