@@ -68,9 +68,24 @@ Status Session::HandleSelect(const parser::SelectStatement& stmt, pgwire::Result
   collect(*plan);
   executor::ExecContext ctx = MakeExecContext(params);
   executor::Executor exec(ctx);
-  ASSIGN_OR_RETURN(RowSet rows, exec.Execute(*plan));
-  SendRows(plan->names, plan->types, rows, sink);
-  sink.Complete("SELECT " + std::to_string(rows.size()));
+  // Rows go to the client as they are produced, a chunk at a time, not held for the whole
+  // result (an error part-way ends the rows sent so far, as in PostgreSQL).
+  std::vector<pgwire::ColumnInfo> cols;
+  for (size_t i = 0; i < plan->names.size(); i++) cols.push_back({plan->names[i], plan->types[i]});
+  sink.Describe(cols);
+  DataChunk chunk(plan->types);
+  uint64_t count = 0;
+  RETURN_IF_ERROR(exec.ForEachRow(*plan, [&](Row& r) -> Result<bool> {
+    chunk.AppendRow(r);
+    count++;
+    if (chunk.full()) {
+      sink.Rows(chunk);
+      chunk.Reset();
+    }
+    return true;
+  }));
+  if (!chunk.empty()) sink.Rows(chunk);
+  sink.Complete("SELECT " + std::to_string(count));
   return Status::OK();
 }
 

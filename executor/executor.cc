@@ -392,7 +392,7 @@ Result<RowSet> Executor::Execute(const LogicalPlan& plan) {
     case PlanKind::kFilter:
       return ExecFilter(plan);
     case PlanKind::kProject:
-      return ExecProject(plan);
+      return Collect(plan);
     case PlanKind::kAggregate:
       return ExecAggregate(plan);
     case PlanKind::kJoin:
@@ -400,7 +400,7 @@ Result<RowSet> Executor::Execute(const LogicalPlan& plan) {
     case PlanKind::kSort:
       return ExecSort(plan);
     case PlanKind::kLimit:
-      return ExecLimit(plan);
+      return Collect(plan);
     case PlanKind::kDistinct:
       return ExecDistinct(plan);
     case PlanKind::kSetOp:
@@ -631,47 +631,79 @@ Result<RowSet> Executor::ExecFilter(const LogicalPlan& plan) {
       return out;
     }
   }
-  if (child.kind == PlanKind::kScan && child.table->kind == planner::RelationKind::kTable) {
-    // Rows a primary-key equality fixes are read by key.
-    RowSet out;
-    RETURN_IF_ERROR(ScanTable(*child.table, plan.predicate.get(),
-                              [&](std::string_view, Row& r) -> Result<bool> {
-                                ASSIGN_OR_RETURN(bool keep, EvaluatePredicate(*plan.predicate, r));
-                                if (keep) out.push_back(std::move(r));
-                                return true;
-                              }));
-    return out;
-  }
-  // A WHERE over an inner (comma) join is the join's condition: hash on its equalities instead
-  // of filtering the cross product.
-  if (IsPlainInnerJoin(child)) return ExecJoin(child, {plan.predicate.get()});
-  ASSIGN_OR_RETURN(RowSet in, Execute(*plan.children[0]));
+  return Collect(plan);
+}
+
+Result<RowSet> Executor::Collect(const LogicalPlan& plan) {
   RowSet out;
-  for (Row& r : in) {
-    ASSIGN_OR_RETURN(bool keep, EvaluatePredicate(*plan.predicate, r));
-    if (keep) out.push_back(std::move(r));
-  }
+  RETURN_IF_ERROR(ForEachRow(plan, [&](Row& r) -> Result<bool> {
+    out.push_back(std::move(r));
+    return true;
+  }));
   return out;
 }
 
-Result<RowSet> Executor::ExecProject(const LogicalPlan& plan) {
-  ASSIGN_OR_RETURN(RowSet in, Execute(*plan.children[0]));
-  RowSet out;
-  out.reserve(in.size());
-  for (const Row& r : in) {
-    Row o;
-    o.reserve(plan.exprs.size());
-    for (const auto& e : plan.exprs) {
-      ASSIGN_OR_RETURN(Value v, Evaluate(*e, r));
-      o.push_back(std::move(v));
+Status Executor::ForEachRow(const LogicalPlan& plan, const RowVisitor& visit) {
+  RETURN_IF_ERROR(CheckCancel());
+  switch (plan.kind) {
+    case PlanKind::kScan:
+      if (plan.table->kind != planner::RelationKind::kTable) break;
+      return ScanTable(*plan.table, nullptr,
+                       [&](std::string_view, Row& row) -> Result<bool> { return visit(row); });
+    case PlanKind::kFilter: {
+      const LogicalPlan& child = *plan.children[0];
+      const BoundExpr& pred = *plan.predicate;
+      if (child.kind == PlanKind::kScan &&
+          child.table->kind == planner::RelationKind::kMaterializedView && ctx_.read_view_key &&
+          KeyFromPredicate(*child.table, child.types, pred, *this)) {
+        break;  // ExecFilter: a keyed view's point lookup
+      }
+      // A WHERE over an inner (comma) join is the join's condition: hash on its equalities
+      // instead of filtering the cross product.
+      if (IsPlainInnerJoin(child)) return JoinRows(child, {&pred}, visit);
+      auto keep = [&](Row& r) -> Result<bool> {
+        ASSIGN_OR_RETURN(bool pass, EvaluatePredicate(pred, r));
+        return pass ? visit(r) : true;
+      };
+      if (child.kind == PlanKind::kScan && child.table->kind == planner::RelationKind::kTable) {
+        // Rows a primary-key equality fixes are read by key.
+        return ScanTable(*child.table, &pred,
+                         [&](std::string_view, Row& r) -> Result<bool> { return keep(r); });
+      }
+      return ForEachRow(child, keep);
     }
-    out.push_back(std::move(o));
+    case PlanKind::kProject: {
+      Row o;
+      return ForEachRow(*plan.children[0], [&](Row& r) -> Result<bool> {
+        o.clear();
+        o.reserve(plan.exprs.size());
+        for (const auto& e : plan.exprs) {
+          ASSIGN_OR_RETURN(Value v, Evaluate(*e, r));
+          o.push_back(std::move(v));
+        }
+        return visit(o);
+      });
+    }
+    case PlanKind::kJoin:
+      return JoinRows(plan, {}, visit);
+    case PlanKind::kLimit:
+      return LimitRows(plan, visit);
+    default:
+      break;
   }
-  return out;
+  ASSIGN_OR_RETURN(RowSet rows, Execute(plan));
+  return VisitAll(rows, visit);
+}
+
+Status Executor::VisitAll(RowSet& rows, const RowVisitor& visit) {
+  for (Row& r : rows) {
+    ASSIGN_OR_RETURN(bool more, visit(r));
+    if (!more) break;
+  }
+  return Status::OK();
 }
 
 Result<RowSet> Executor::ExecAggregate(const LogicalPlan& plan) {
-  ASSIGN_OR_RETURN(RowSet in, Execute(*plan.children[0]));
   size_t naggs = plan.aggregates.size();
   struct Group {
     Row key;
@@ -691,8 +723,9 @@ Result<RowSet> Executor::ExecAggregate(const LogicalPlan& plan) {
     return groups.size() - 1;
   };
   if (plan.exprs.empty()) new_group(Row{});
-  for (const Row& r : in) {
-    Row key;
+  Row key;
+  RETURN_IF_ERROR(ForEachRow(*plan.children[0], [&](Row& r) -> Result<bool> {
+    key.clear();
     for (const auto& g : plan.exprs) {
       ASSIGN_OR_RETURN(Value v, Evaluate(*g, r));
       key.push_back(std::move(v));
@@ -738,7 +771,8 @@ Result<RowSet> Executor::ExecAggregate(const LogicalPlan& plan) {
       }
       RETURN_IF_ERROR(function::AggUpdate(call.agg, &g.states[a], v, sep));
     }
-  }
+    return true;
+  }));
   RowSet out;
   out.reserve(groups.size());
   for (Group& g : groups) {
@@ -832,8 +866,22 @@ Result<RowSet> Executor::ExecLateralJoin(const LogicalPlan& plan,
 }
 
 Result<RowSet> Executor::ExecJoin(const LogicalPlan& plan, std::vector<const BoundExpr*> extra) {
-  using planner::JoinKind;
   if (plan.lateral) return ExecLateralJoin(plan, extra);
+  RowSet out;
+  RETURN_IF_ERROR(JoinRows(plan, std::move(extra), [&](Row& r) -> Result<bool> {
+    out.push_back(std::move(r));
+    return true;
+  }));
+  return out;
+}
+
+Status Executor::JoinRows(const LogicalPlan& plan, std::vector<const BoundExpr*> extra,
+                          const RowVisitor& visit) {
+  using planner::JoinKind;
+  if (plan.lateral) {
+    ASSIGN_OR_RETURN(RowSet rows, ExecLateralJoin(plan, extra));
+    return VisitAll(rows, visit);
+  }
   size_t lw = plan.children[0]->types.size(), rw = plan.children[1]->types.size();
   // WHERE conjuncts over a comma join: those reading only the left side go down to a left inner
   // join (left columns keep their positions), the rest are checked here.
@@ -844,14 +892,8 @@ Result<RowSet> Executor::ExecJoin(const LogicalPlan& plan, std::vector<const Bou
     for (const BoundExpr* e : here) (JoinSide(*e, lw) == 1 ? below : keep).push_back(e);
     here = std::move(keep);
   }
-  RowSet left;
-  if (!below.empty()) {
-    ASSIGN_OR_RETURN(left, ExecJoin(*plan.children[0], std::move(below)));
-  } else {
-    ASSIGN_OR_RETURN(left, Execute(*plan.children[0]));
-  }
+  // The right input is built into a hash table; the left one streams past it.
   ASSIGN_OR_RETURN(RowSet right, Execute(*plan.children[1]));
-  RowSet out;
   std::vector<bool> right_matched(right.size(), false);
   Row combined(lw + rw);
   for (size_t i = 0; i < lw; i++) combined[i] = Value::Null(plan.children[0]->types[i]);
@@ -881,7 +923,8 @@ Result<RowSet> Executor::ExecJoin(const LogicalPlan& plan, std::vector<const Bou
     all_right.resize(right.size());
     for (size_t j = 0; j < right.size(); j++) all_right[j] = j;
   }
-  for (const Row& l : left) {
+  bool stopped = false;
+  auto probe = [&](Row& l) -> Result<bool> {
     bool matched = false;
     for (size_t i = 0; i < lw; i++) combined[i] = l[i];
     const std::vector<size_t>* candidates = &all_right;
@@ -909,25 +952,56 @@ Result<RowSet> Executor::ExecJoin(const LogicalPlan& plan, std::vector<const Bou
       if (!ok) continue;
       matched = true;
       right_matched[j] = true;
-      out.push_back(combined);
+      Row o = combined;
+      ASSIGN_OR_RETURN(bool more, visit(o));
+      if (!more) {
+        stopped = true;
+        return false;
+      }
     }
     if (!matched && (plan.join_kind == JoinKind::kLeft || plan.join_kind == JoinKind::kFull)) {
-      Row o = l;
+      Row o = std::move(l);
       for (size_t i = 0; i < rw; i++) o.push_back(Value::Null(plan.children[1]->types[i]));
-      out.push_back(std::move(o));
+      ASSIGN_OR_RETURN(bool more, visit(o));
+      if (!more) {
+        stopped = true;
+        return false;
+      }
     }
     if ((++rows_since_cancel_check_ & 63) == 0) RETURN_IF_ERROR(CheckCancel());
+    return true;
+  };
+  if (!below.empty()) {
+    RETURN_IF_ERROR(JoinRows(*plan.children[0], std::move(below), probe));
+  } else {
+    RETURN_IF_ERROR(ForEachRow(*plan.children[0], probe));
   }
+  if (stopped) return Status::OK();
   if (plan.join_kind == JoinKind::kRight || plan.join_kind == JoinKind::kFull) {
     for (size_t j = 0; j < right.size(); j++) {
       if (right_matched[j]) continue;
       Row o;
       for (size_t i = 0; i < lw; i++) o.push_back(Value::Null(plan.children[0]->types[i]));
       for (const Value& v : right[j]) o.push_back(v);
-      out.push_back(std::move(o));
+      ASSIGN_OR_RETURN(bool more, visit(o));
+      if (!more) return Status::OK();
     }
   }
-  return out;
+  return Status::OK();
+}
+
+int CompareSortKeys(const Row& a, const Row& b, const std::vector<planner::SortKey>& keys) {
+  for (size_t k = 0; k < keys.size(); k++) {
+    const Value& x = a[k];
+    const Value& y = b[k];
+    if (x.is_null() || y.is_null()) {
+      if (x.is_null() && y.is_null()) continue;
+      return (x.is_null() ? keys[k].nulls_first : !keys[k].nulls_first) ? -1 : 1;
+    }
+    int c = Value::Compare(x, y);
+    if (c != 0) return (keys[k].descending ? c > 0 : c < 0) ? -1 : 1;
+  }
+  return 0;
 }
 
 Status Executor::SortRows(RowSet* rows, const std::vector<planner::SortKey>& keys) {
@@ -943,17 +1017,7 @@ Status Executor::SortRows(RowSet* rows, const std::vector<planner::SortKey>& key
     keyed.emplace_back(std::move(k), i);
   }
   std::stable_sort(keyed.begin(), keyed.end(), [&](const auto& a, const auto& b) {
-    for (size_t k = 0; k < keys.size(); k++) {
-      const Value& x = a.first[k];
-      const Value& y = b.first[k];
-      if (x.is_null() || y.is_null()) {
-        if (x.is_null() && y.is_null()) continue;
-        return x.is_null() ? keys[k].nulls_first : !keys[k].nulls_first;
-      }
-      int c = Value::Compare(x, y);
-      if (c != 0) return keys[k].descending ? c > 0 : c < 0;
-    }
-    return false;
+    return CompareSortKeys(a.first, b.first, keys) < 0;
   });
   RowSet sorted;
   sorted.reserve(rows->size());
@@ -968,7 +1032,7 @@ Result<RowSet> Executor::ExecSort(const LogicalPlan& plan) {
   return rows;
 }
 
-Result<RowSet> Executor::ExecLimit(const LogicalPlan& plan) {
+Status Executor::LimitRows(const LogicalPlan& plan, const RowVisitor& visit) {
   Row empty;
   int64_t limit = -1, offset = 0;
   if (plan.limit) {
@@ -989,13 +1053,64 @@ Result<RowSet> Executor::ExecLimit(const LogicalPlan& plan) {
       }
     }
   }
-  ASSIGN_OR_RETURN(RowSet rows, Execute(*plan.children[0]));
-  RowSet out;
-  for (size_t i = static_cast<size_t>(std::min<int64_t>(offset, rows.size()));
-       i < rows.size() && (limit < 0 || static_cast<int64_t>(out.size()) < limit); i++) {
-    out.push_back(std::move(rows[i]));
+  if (limit == 0) return Status::OK();
+  const LogicalPlan& child = *plan.children[0];
+  if (child.kind == PlanKind::kSort && limit > 0 && limit + offset <= (int64_t{1} << 20)) {
+    return TopNRows(child, static_cast<size_t>(limit), static_cast<size_t>(offset), visit);
   }
-  return out;
+  int64_t skipped = 0, emitted = 0;
+  return ForEachRow(child, [&](Row& r) -> Result<bool> {
+    if (skipped < offset) {
+      skipped++;
+      return true;
+    }
+    ASSIGN_OR_RETURN(bool more, visit(r));
+    return more && (limit < 0 || ++emitted < limit);
+  });
+}
+
+Status Executor::TopNRows(const LogicalPlan& sort, size_t limit, size_t offset,
+                          const RowVisitor& visit) {
+  // A heap of the best limit + offset rows seen so far, worst on top; ties keep input order (as
+  // the stable sort does).
+  struct Entry {
+    Row key;
+    uint64_t seq;
+    Row row;
+  };
+  const auto& keys = sort.sort_keys;
+  auto before = [&](const Entry& a, const Entry& b) {
+    int c = CompareSortKeys(a.key, b.key, keys);
+    return c != 0 ? c < 0 : a.seq < b.seq;
+  };
+  std::vector<Entry> heap;
+  size_t n = limit + offset;
+  uint64_t seq = 0;
+  Entry probe;
+  RETURN_IF_ERROR(ForEachRow(*sort.children[0], [&](Row& r) -> Result<bool> {
+    probe.key.clear();
+    for (const auto& sk : keys) {
+      ASSIGN_OR_RETURN(Value v, Evaluate(*sk.expr, r));
+      probe.key.push_back(std::move(v));
+    }
+    probe.seq = seq++;
+    if (heap.size() == n && !before(probe, heap.front())) return true;
+    probe.row = std::move(r);
+    heap.push_back(std::move(probe));
+    std::push_heap(heap.begin(), heap.end(), before);
+    if (heap.size() > n) {
+      std::pop_heap(heap.begin(), heap.end(), before);
+      heap.pop_back();
+    }
+    probe = Entry();
+    return true;
+  }));
+  std::sort_heap(heap.begin(), heap.end(), before);
+  for (size_t i = offset; i < heap.size(); i++) {
+    ASSIGN_OR_RETURN(bool more, visit(heap[i].row));
+    if (!more) break;
+  }
+  return Status::OK();
 }
 
 Result<RowSet> Executor::ExecDistinct(const LogicalPlan& plan) {

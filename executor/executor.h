@@ -15,6 +15,8 @@
 namespace freshet::executor {
 
 using RowSet = std::vector<Row>;
+/// Receives produced rows one at a time (it may move from the row); false stops production.
+using RowVisitor = std::function<Result<bool>(Row& row)>;
 
 /// Monotonic clock in microseconds (statement_timeout deadlines).
 int64_t SteadyMicros();
@@ -42,6 +44,11 @@ class Executor {
   explicit Executor(ExecContext& ctx) : ctx_(ctx) {}
 
   Result<RowSet> Execute(const planner::LogicalPlan& plan);
+  /// Produces the rows of `plan` one at a time, in the order Execute returns them. Scans of
+  /// stored tables, filters, projections, the probe side of hash joins and LIMIT stream without
+  /// holding the rows (aggregates and the client's result read them so); ORDER BY ... LIMIT n
+  /// keeps only the best n rows (a heap); other nodes run whole first.
+  Status ForEachRow(const planner::LogicalPlan& plan, const RowVisitor& visit);
   /// Evaluates a bound expression over one row.
   Result<Value> Evaluate(const planner::BoundExpr& e, const Row& row);
   /// Appends the window functions' results to each row (rows in any order; results follow each
@@ -63,7 +70,9 @@ class Executor {
   Result<RowSet> ExecScan(const planner::LogicalPlan& plan);
   Result<RowSet> ExecValues(const planner::LogicalPlan& plan);
   Result<RowSet> ExecFilter(const planner::LogicalPlan& plan);
-  Result<RowSet> ExecProject(const planner::LogicalPlan& plan);
+  /// Execute by way of ForEachRow.
+  Result<RowSet> Collect(const planner::LogicalPlan& plan);
+  static Status VisitAll(RowSet& rows, const RowVisitor& visit);
   Result<RowSet> ExecAggregate(const planner::LogicalPlan& plan);
   /// `extra`: conjuncts of a WHERE over an inner join, evaluated with its condition (their
   /// equalities become hash keys; those reading only the left input move into a left inner join).
@@ -73,7 +82,13 @@ class Executor {
   Result<RowSet> ExecLateralJoin(const planner::LogicalPlan& plan,
                                  const std::vector<const planner::BoundExpr*>& extra);
   Result<RowSet> ExecSort(const planner::LogicalPlan& plan);
-  Result<RowSet> ExecLimit(const planner::LogicalPlan& plan);
+  Status LimitRows(const planner::LogicalPlan& plan, const RowVisitor& visit);
+  /// ORDER BY ... LIMIT: the first `limit` rows after `offset` in `sort`'s order, from a heap.
+  Status TopNRows(const planner::LogicalPlan& sort, size_t limit, size_t offset,
+                  const RowVisitor& visit);
+  /// ExecJoin's rows to a visitor: the right input is built, the left one streams.
+  Status JoinRows(const planner::LogicalPlan& plan, std::vector<const planner::BoundExpr*> extra,
+                  const RowVisitor& visit);
   Result<RowSet> ExecDistinct(const planner::LogicalPlan& plan);
   Result<RowSet> ExecSetOp(const planner::LogicalPlan& plan);
   Result<RowSet> ExecWindow(const planner::LogicalPlan& plan);
@@ -99,6 +114,9 @@ class Executor {
 std::optional<Row> KeyFromPredicate(const planner::TableDef& table,
                                     const std::vector<SqlType>& types,
                                     const planner::BoundExpr& pred, Executor& exec);
+
+/// Orders two rows of sort-key values under `keys` (direction, NULLS FIRST / LAST): <0, 0, >0.
+int CompareSortKeys(const Row& a, const Row& b, const std::vector<planner::SortKey>& keys);
 
 /// Splits a join condition over (left ++ right) rows into equality conjuncts whose sides read
 /// only the left and only the right input: the keys a hash join (or join state) can index by.

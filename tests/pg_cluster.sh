@@ -1,7 +1,8 @@
 # Sourced by the tests that need a real PostgreSQL and a Freshet server: starts a throwaway
 # PostgreSQL cluster on a free port (as the postgres system user when run as root: initdb refuses
 # root) and a Freshet server on another, both under one temporary directory removed on exit.
-# Sets: dir, pgport, fport, PG_CONNINFO, FRESHET_CONNINFO. Prints "0 passed, 1 failed" and exits
+# Sets: dir, pgport, fport, fpid, pgbin, PG_CONNINFO, FRESHET_CONNINFO. PostgreSQL runs with fsync
+# off unless PG_FSYNC=on (benchmarks of durable writes). Prints "0 passed, 1 failed" and exits
 # 1 when either cannot start.
 pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 if [ -z "$pgbin" ] || [ ! -x "$pgbin/initdb" ]; then
@@ -27,7 +28,7 @@ cleanup() {
 trap cleanup EXIT
 as_pg "$pgbin/initdb -D $dir/pg/data -U postgres --auth=trust" > "$dir/initdb.log" 2>&1 || {
   cat "$dir/initdb.log"; echo "0 passed, 1 failed"; exit 1; }
-as_pg "$pgbin/pg_ctl -D $dir/pg/data -l $dir/pg/log -w -o '-p $pgport -k $dir/pg -c listen_addresses=127.0.0.1 -c fsync=off' start" > /dev/null 2>&1 || {
+as_pg "$pgbin/pg_ctl -D $dir/pg/data -l $dir/pg/log -w -o '-p $pgport -k $dir/pg -c listen_addresses=127.0.0.1 -c fsync=${PG_FSYNC:-off}' start" > /dev/null 2>&1 || {
   cat "$dir/pg/log" 2>/dev/null; echo "0 passed, 1 failed"; exit 1; }
 "$build/freshet" --data-dir "$dir/freshet" --port "$fport" > "$dir/freshet.log" 2>&1 &
 fpid=$!

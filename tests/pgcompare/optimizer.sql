@@ -73,6 +73,33 @@ SELECT o1.id FROM o1, o2 WHERE o1.id = o2.o1_id AND EXISTS (SELECT 1 FROM o3 WHE
 SELECT o1.id, (SELECT count(*) FROM o2, o3 WHERE o2.id = o3.o2_id AND o2.o1_id = o1.id) FROM o1 ORDER BY 1;
 SELECT count(*) FROM o1, o2 WHERE o1.id = o2.o1_id AND random() >= 0;
 SELECT o1.id FROM o1 WHERE o1.id IN (SELECT o2.o1_id FROM o2, o3 WHERE o2.id = o3.o2_id AND o3.c > 7) ORDER BY 1;
+-- Primary-key equalities read one row: the same rows as a scan, whatever the constant's type
+SELECT * FROM o1 WHERE id = 2;
+SELECT * FROM o1 WHERE id = 2 AND a = 99;
+SELECT * FROM o1 WHERE id = 42;
+SELECT * FROM o1 WHERE id = NULL;
+SELECT * FROM o1 WHERE id = 2.0;
+SELECT * FROM o1 WHERE id = '3';
+SELECT * FROM o1 WHERE id = 2::bigint;
+SELECT * FROM o1 WHERE 4 = id;
+SELECT * FROM o1 WHERE id = 1 OR id = 3 ORDER BY 1;
+SELECT o1.id, o2.b FROM o1, o2 WHERE o1.id = 1 AND o2.id = 2;
+UPDATE o1 SET a = a + 1 WHERE id = 5 RETURNING *;
+UPDATE o1 SET a = a + 1 WHERE id = 50 RETURNING *;
+DELETE FROM o2 WHERE id = 6 RETURNING *;
+DELETE FROM o2 WHERE id = 6 RETURNING *;
+SELECT * FROM o1 WHERE id = 5;
+SELECT count(*) FROM o2;
+DROP TABLE IF EXISTS o4;
+CREATE TABLE o4 (k1 int, k2 text, v int, PRIMARY KEY (k1, k2));
+INSERT INTO o4 VALUES (1, 'a', 10), (1, 'b', 11), (2, 'a', 20);
+SELECT * FROM o4 WHERE k1 = 1 AND k2 = 'b';
+SELECT * FROM o4 WHERE k1 = 1 ORDER BY 2;
+SELECT * FROM o4 WHERE k2 = 'a' AND k1 = 2;
+UPDATE o4 SET v = 0 WHERE k1 = 2 AND k2 = 'a';
+SELECT * FROM o4 ORDER BY 1, 2;
+DROP TABLE o4;
+
 -- Errors stay errors
 SELECT * FROM o1, o2 WHERE o1.id = o2.o1_id AND o2.b / 0 > 1;
 SELECT * FROM o1, o2 WHERE o1.id = o2.o1_id AND nosuch > 1;
