@@ -65,6 +65,7 @@ inline constexpr const char* kObjectNotInPrerequisiteState = "55000";
 inline constexpr const char* kProgramLimitExceeded = "54000";
 inline constexpr const char* kInsufficientResources = "53000";
 inline constexpr const char* kDiskFull = "53100";
+inline constexpr const char* kOutOfMemory = "53200";
 inline constexpr const char* kConfigurationLimitExceeded = "53400";
 inline constexpr const char* kIoError = "58030";
 inline constexpr const char* kInternalError = "XX000";

@@ -1,6 +1,7 @@
 #include "engine/database.h"
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <map>
 #include <set>
@@ -32,6 +33,16 @@ Database::~Database() {
 Result<std::unique_ptr<Database>> Database::Open(const std::string& data_dir,
                                                  StreamEngineOptions options) {
   auto db = std::unique_ptr<Database>(new Database());
+  int64_t memory_limit = options.memory_limit_bytes;
+  if (memory_limit <= 0) {
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+    memory_limit =
+        pages > 0 && page > 0 ? static_cast<int64_t>(pages) * page / 2 : int64_t{1} << 32;
+  }
+  db->memory_pool_ = std::make_unique<MemoryPool>(memory_limit);
+  if (options.max_view_state_entries == 0) {
+    options.max_view_state_entries = static_cast<size_t>(memory_limit / kBytesPerStateEntry);
+  }
   int64_t open_start = executor::SteadyMicros();
   ASSIGN_OR_RETURN(db->store_, storage::Store::Open(data_dir));
   int64_t open_micros = executor::SteadyMicros() - open_start;

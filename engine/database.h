@@ -5,6 +5,7 @@
 #include <mutex>
 #include <string>
 
+#include "common/memory_budget.h"
 #include "common/status.h"
 #include "engine/stream_engine.h"
 #include "executor/dataflow.h"
@@ -22,6 +23,9 @@ namespace freshet::engine {
 class Database : public pgwire::Backend {
  public:
   static constexpr const char* kDatabaseName = "freshet";
+  /// What one operator state entry is counted as when the view state limit is derived from the
+  /// memory limit (a key, a row and the hash table's overhead).
+  static constexpr int64_t kBytesPerStateEntry = 256;
 
   ~Database() override;
   /// Opens the data directory, loads the catalog and restarts every view's dataflow from its
@@ -42,6 +46,8 @@ class Database : public pgwire::Backend {
   planner::Catalog& catalog() { return catalog_; }
   /// Statements run one at a time (the batch engine is single-writer for now).
   std::mutex& exec_mutex() { return exec_mu_; }
+  /// The memory statements hold (StreamEngineOptions::memory_limit_bytes).
+  MemoryPool& memory_pool() { return *memory_pool_; }
   /// Re-reads the catalog from the store (after a rolled-back DDL) and brings the set of
   /// maintained views in line with it.
   Status ReloadCatalog();
@@ -85,6 +91,7 @@ class Database : public pgwire::Backend {
   std::unique_ptr<storage::Log> log_;
   planner::Catalog catalog_;
   std::mutex exec_mu_;
+  std::unique_ptr<MemoryPool> memory_pool_;
   std::unique_ptr<StreamEngine> engine_;
 };
 

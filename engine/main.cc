@@ -31,6 +31,13 @@ void PrintUsage() {
       "                   bound; suffixes k, M, G)\n"
       "  --on-log-full wait|error\n"
       "                   wait (default) or fail writes with SQLSTATE 53400 at that bound\n"
+      "  --memory-limit BYTES\n"
+      "                   memory the statements may hold at once (hash tables, sorts, groups);\n"
+      "                   one that needs more fails alone with SQLSTATE 53200 (default: half\n"
+      "                   the machine's RAM; suffixes k, M, G)\n"
+      "  --view-state-limit ENTRIES\n"
+      "                   state entries one materialized view may hold; a view past it fails\n"
+      "                   alone with SQLSTATE 53200 (default: the memory limit / 256)\n"
       "  --help           this text\n");
 }
 
@@ -87,6 +94,15 @@ int main(int argc, char** argv) {
         return 2;
       }
       engine_options.max_pending_log_bytes = static_cast<uint64_t>(bytes);
+    } else if (arg == "--memory-limit") {
+      int64_t bytes = ParseBytes(next());
+      if (bytes <= 0) {
+        std::fprintf(stderr, "freshet: --memory-limit needs a byte count (like 8G)\n");
+        return 2;
+      }
+      engine_options.memory_limit_bytes = bytes;
+    } else if (arg == "--view-state-limit") {
+      engine_options.max_view_state_entries = std::strtoull(next().c_str(), nullptr, 10);
     } else if (arg == "--on-log-full") {
       std::string v = next();
       if (v != "wait" && v != "error") {

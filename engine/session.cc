@@ -74,6 +74,7 @@ const std::map<std::string, std::string>& DefaultSettings() {
       {"bytea_output", "hex"},
       {"row_security", "on"},
       {"work_mem", "4MB"},
+      {"statement_mem", "0"},
   };
   return kDefaults;
 }
@@ -93,6 +94,28 @@ Result<int64_t> ParseMilliseconds(const std::string& value) {
   if (end == value.c_str() || scale < 0 || n < 0) {
     return Status::Error(sqlstate::kInvalidParameterValue,
                          "invalid value for parameter \"statement_timeout\": \"" + value + "\"");
+  }
+  return static_cast<int64_t>(n * scale);
+}
+
+/// A memory setting as PostgreSQL writes them ("64MB", "512kB", "1GB"; a bare number is kB):
+/// bytes, 22023 when malformed.
+Result<int64_t> ParseMemorySize(const std::string& name, const std::string& value) {
+  char* end = nullptr;
+  double n = std::strtod(value.c_str(), &end);
+  std::string unit = std::string(end ? end : "");
+  while (!unit.empty() && unit.front() == ' ') unit.erase(0, 1);
+  double scale = unit.empty() || unit == "kB" ? 1024
+                 : unit == "B"                ? 1
+                 : unit == "MB"               ? 1024.0 * 1024
+                 : unit == "GB"               ? 1024.0 * 1024 * 1024
+                 : unit == "TB"               ? 1024.0 * 1024 * 1024 * 1024
+                                              : -1;
+  if (end == value.c_str() || scale < 0 || n < 0) {
+    Status error = Status::Error(sqlstate::kInvalidParameterValue,
+                                 "invalid value for parameter \"" + name + "\": \"" + value + "\"");
+    error.WithHint("Valid units for this parameter are \"B\", \"kB\", \"MB\", \"GB\", and \"TB\".");
+    return error;
   }
   return static_cast<int64_t>(n * scale);
 }
@@ -225,6 +248,7 @@ executor::ExecContext Session::MakeExecContext(const std::vector<Value>& params)
   };
   ctx.read_source = [this](const planner::TableDef& def) { return ReadSource(def); };
   ctx.txn = &Txn();
+  ctx.memory = statement_memory_;
   ctx.eval = MakeEvalContext();
   ctx.eval.cancel = &cancel_;
   if (statement_timeout_ms_ > 0) {
@@ -525,7 +549,13 @@ Status Session::ExecuteInTransaction(const parser::Statement& stmt, std::string_
   // behind for ROLLBACK TO SAVEPOINT to keep.
   bool statement_savepoint = in_block && stmt.kind != parser::StmtKind::kTransaction;
   if (statement_savepoint) SavePoint();
-  s = CatchAll("statement", [&] { return Execute(stmt, sql, sink, params); });
+  {
+    // What the statement's operators hold comes out of the server's pool, up to statement_mem.
+    MemoryReservation memory(&db_.memory_pool(), statement_mem_bytes_);
+    statement_memory_ = &memory;
+    s = CatchAll("statement", [&] { return Execute(stmt, sql, sink, params); });
+    statement_memory_ = nullptr;
+  }
   if (statement_savepoint) {
     if (s.ok()) {
       PopSavePoint();
@@ -743,6 +773,10 @@ Status Session::SetParameter(const std::string& name_in, const std::string& valu
         }
       }
     }
+  } else if (name == "statement_mem") {
+    ASSIGN_OR_RETURN(statement_mem_bytes_, ParseMemorySize(name, value));
+    v = statement_mem_bytes_ == 0 ? "0" : FormatBytes(statement_mem_bytes_);
+    v.erase(std::remove(v.begin(), v.end(), ' '), v.end());
   } else if (name == "freshet.read_mode") {
     if (value != "consistent" && value != "latest") {
       return Status::Error(sqlstate::kInvalidParameterValue,

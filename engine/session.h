@@ -256,7 +256,10 @@ class Session : public pgwire::BackendSession {
   std::unique_ptr<CopyState> copy_;
   std::atomic<bool> cancel_{false};
   int64_t statement_timeout_ms_ = 0;  // 0 = none
-  int64_t statement_start_ = 0;       // steady clock, microseconds
+  int64_t statement_mem_bytes_ = 0;   // 0 = the server's memory limit
+  /// The running statement's share of the server's memory (ExecuteInTransaction).
+  MemoryReservation* statement_memory_ = nullptr;
+  int64_t statement_start_ = 0;  // steady clock, microseconds
   bool closed_ = false;
 };
 

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <sstream>
 
+#include "common/exception_guard.h"
 #include "common/failpoint.h"
 #include "storage/key_codec.h"
 #include "storage/table_store.h"
@@ -494,7 +495,11 @@ void StreamEngine::RunEpoch() {
   // may be gone).
   uint64_t current_seq = log_.sequence();
   for (auto& [id, e] : dataflows_) {
-    if (e.broken.ok() || current_seq <= e.broken_at_seq) continue;
+    // A view that outgrew its memory would only do so again: it stays broken until dropped.
+    if (e.broken.ok() || current_seq <= e.broken_at_seq ||
+        e.broken.sqlstate() == sqlstate::kOutOfMemory) {
+      continue;
+    }
     auto fresh = compiler_(id);
     if (!fresh.ok()) {
       e.broken = fresh.status();
@@ -535,12 +540,18 @@ void StreamEngine::RunEpoch() {
   for (auto& [id, e] : dataflows_) {
     if (!e.broken.ok()) continue;
     batch.SetSavePoint();
-    Status s = RunDataflow(e, batch, ends, seq);
+    Status s = CatchAll("materialized view", [&] { return RunDataflow(e, batch, ends, seq); });
     if (!s.ok()) {
-      (void)batch.RollbackToSavePoint();
+      Status rolled_back = batch.RollbackToSavePoint();
+      if (!rolled_back.ok()) spdlog::error("epoch {}: {}", epoch, rolled_back.message());
       e.broken = s;
       e.broken_at_seq = seq;
       spdlog::warn("materialized view {} failed: {}", id, s.message());
+      if (s.sqlstate() == sqlstate::kOutOfMemory) {
+        // Give its memory back: an empty copy of the dataflow stands in for the broken one.
+        auto empty = compiler_(id);
+        if (empty.ok()) e.df = std::move(*empty);
+      }
       continue;
     }
     batch.PopSavePoint();
@@ -631,6 +642,18 @@ void StreamEngine::ApplyRetention() {
   for (const auto& [tp, start] : starts) log_.SetStartOffset(tp, start);
 }
 
+Status StreamEngine::CheckStateBudget(const executor::Dataflow& df) const {
+  size_t limit = options_.max_view_state_entries;
+  if (limit == 0) return Status::OK();
+  size_t entries = df.StateSize();
+  if (entries <= limit) return Status::OK();
+  return Status::Error(sqlstate::kOutOfMemory,
+                       "out of memory: the materialized view's state passed its budget (" +
+                           std::to_string(entries) + " entries, --view-state-limit " +
+                           std::to_string(limit) +
+                           "); the view stops with this error until it is dropped");
+}
+
 Status StreamEngine::RunDataflow(Entry& e, storage::WriteBatch& batch,
                                  const std::map<storage::TopicPartition, uint64_t>& ends,
                                  uint64_t seq) {
@@ -665,6 +688,7 @@ Status StreamEngine::RunDataflow(Entry& e, storage::WriteBatch& batch,
       if (was_backfilling && budget == 0) break;
       ASSIGN_OR_RETURN(size_t n, src->Poll(was_backfilling ? budget : SIZE_MAX));
       if (was_backfilling) budget -= std::min(budget, n);
+      RETURN_IF_ERROR(CheckStateBudget(df));
       if (!was_backfilling && !recovery_.done) recovery_.replayed_records += n;
       if (n == 0 && !src->Backfilling()) break;
     }

@@ -42,6 +42,15 @@ struct StreamEngineOptions {
   int progress_interval_ms = 2000;
   /// Epochs between log retention passes (table topics keep what some view has not consumed).
   int retention_every = 20;
+  /// Memory the batch executor's statements may hold at once, summed over sessions
+  /// (--memory-limit; 0 = half the machine's RAM). A statement that needs more fails alone with
+  /// 53200; so does one past its own statement_mem setting.
+  int64_t memory_limit_bytes = 0;
+  /// State entries one materialized view may hold (--view-state-limit; 0 = the memory limit
+  /// over Database::kBytesPerStateEntry). A view past it fails with 53200, is marked broken
+  /// (freshet_catalog.dataflows shows the error) and stops; every other view and session keeps
+  /// running.
+  size_t max_view_state_entries = 0;
 };
 
 /// What the engine reports about one dataflow (freshet_catalog relations, tests).
@@ -179,6 +188,8 @@ class StreamEngine {
   Status CheckReadable(uint64_t id);
   void Run();
   void RunEpoch();
+  /// 53200 when `df` holds more state entries than max_view_state_entries.
+  Status CheckStateBudget(const executor::Dataflow& df) const;
   Status RunDataflow(Entry& e, storage::WriteBatch& batch,
                      const std::map<storage::TopicPartition, uint64_t>& ends, uint64_t seq);
   /// Rebuilds every dataflow from its persisted state (after a failed epoch commit).

@@ -7,8 +7,10 @@
 #include <optional>
 #include <unordered_set>
 
+#include "executor/key_bounds.h"
 #include "executor/set_returning.h"
 #include "function/cast.h"
+#include "storage/key_codec.h"
 #include "storage/table_store.h"
 
 namespace freshet::executor {
@@ -436,26 +438,36 @@ Status Executor::ScanTable(const planner::TableDef& table, const BoundExpr* wher
                            const std::function<Result<bool>(std::string_view, Row&)>& visit) {
   if (!ctx_.txn) return Status::Internal("scan without a transaction");
   std::vector<SqlType> types = table.ColumnTypes();
-  if (where) {
-    if (auto key = KeyFromPredicate(table, types, *where, *this)) {
-      // Every primary-key column is fixed: one point read instead of the whole table.
-      Row full(types.size());
-      for (size_t k = 0; k < table.primary_key.size(); k++) {
-        full[table.primary_key[k]] = std::move((*key)[k]);
-      }
-      std::string row_key = storage::TableStore::PrimaryKey(table.id, full, table.primary_key);
-      Row row;
-      ASSIGN_OR_RETURN(bool found, storage::TableStore::Get(*ctx_.txn, row_key, types, &row));
-      if (!found) return Status::OK();
-      return visit(row_key, row).status();
-    }
+  auto checked = [&](std::string_view key, Row& row) -> Result<bool> {
+    if ((++rows_since_cancel_check_ & 1023) == 0) RETURN_IF_ERROR(CheckCancel());
+    return visit(key, row);
+  };
+  std::optional<KeyBounds> bounds;
+  if (where) bounds = KeyBoundsFromPredicate(table, types, *where, *this);
+  if (!bounds) return storage::TableStore::Scan(*ctx_.txn, table.id, types, checked);
+  std::string prefix = storage::TableStore::Prefix(table.id);
+  for (const Value& v : bounds->equal) storage::KeyCodec::AppendValue(&prefix, v);
+  if (bounds->equal.size() == table.primary_key.size()) {
+    // Every primary-key column is fixed: one point read instead of the whole table.
+    Row row;
+    ASSIGN_OR_RETURN(bool found, storage::TableStore::Get(*ctx_.txn, prefix, types, &row));
+    if (!found) return Status::OK();
+    return visit(prefix, row).status();
   }
-  return storage::TableStore::Scan(*ctx_.txn, table.id, types,
-                                   [&](std::string_view key, Row& row) -> Result<bool> {
-                                     if ((++rows_since_cancel_check_ & 1023) == 0)
-                                       RETURN_IF_ERROR(CheckCancel());
-                                     return visit(key, row);
-                                   });
+  // A leading part of the key fixed, and bounds on the next key column: a range of keys.
+  std::string begin = prefix, end = storage::KeyCodec::PrefixSuccessor(prefix);
+  if (bounds->lower) {
+    std::string k = prefix;
+    storage::KeyCodec::AppendValue(&k, *bounds->lower);
+    begin = bounds->lower_inclusive ? k : storage::KeyCodec::PrefixSuccessor(k);
+  }
+  if (bounds->upper) {
+    std::string k = prefix;
+    storage::KeyCodec::AppendValue(&k, *bounds->upper);
+    end = bounds->upper_inclusive ? storage::KeyCodec::PrefixSuccessor(k) : k;
+  }
+  if (begin >= end) return Status::OK();
+  return storage::TableStore::ScanRange(*ctx_.txn, begin, end, types, checked);
 }
 
 void AssignSessions(const std::vector<int64_t>& ts, int64_t gap,
@@ -548,55 +560,6 @@ Result<RowSet> Executor::ExecValues(const LogicalPlan& plan) {
     out.push_back(std::move(r));
   }
   return out;
-}
-
-std::optional<Row> KeyFromPredicate(const planner::TableDef& table,
-                                    const std::vector<SqlType>& types, const BoundExpr& pred,
-                                    Executor& exec) {
-  const auto& key = table.primary_key;
-  if (key.empty()) return std::nullopt;
-  std::vector<const BoundExpr*> conjuncts;
-  std::function<void(const BoundExpr&)> split = [&](const BoundExpr& e) {
-    if (e.kind == BoundExprKind::kAnd) {
-      for (const auto& c : e.children) split(*c);
-    } else {
-      conjuncts.push_back(&e);
-    }
-  };
-  split(pred);
-  std::function<bool(const BoundExpr&)> constant = [&](const BoundExpr& e) {
-    if (e.kind == BoundExprKind::kColumn || e.kind == BoundExprKind::kOuterColumn ||
-        e.kind == BoundExprKind::kSubquery ||
-        (e.kind == BoundExprKind::kFunction && e.function.is_volatile)) {
-      return false;
-    }
-    for (const auto& c : e.children) {
-      if (!constant(*c)) return false;
-    }
-    return true;
-  };
-  Row values(key.size());
-  for (size_t k = 0; k < key.size(); k++) {
-    bool found = false;
-    for (const BoundExpr* c : conjuncts) {
-      if (c->kind != BoundExprKind::kCompare || c->op != "=") continue;
-      for (int side = 0; side < 2 && !found; side++) {
-        const BoundExpr& col = *c->children[side];
-        const BoundExpr& val = *c->children[1 - side];
-        if (col.kind != BoundExprKind::kColumn || col.column != key[k] || !constant(val) ||
-            val.type != types[key[k]]) {
-          continue;
-        }
-        auto v = exec.Evaluate(val, Row{});
-        if (!v.ok() || v->is_null()) return std::nullopt;
-        values[k] = std::move(*v);
-        found = true;
-      }
-      if (found) break;
-    }
-    if (!found) return std::nullopt;
-  }
-  return values;
 }
 
 namespace {
@@ -723,6 +686,10 @@ Result<RowSet> Executor::ExecAggregate(const LogicalPlan& plan) {
     return groups.size() - 1;
   };
   if (plan.exprs.empty()) new_group(Row{});
+  HeldMemory held(ctx_.memory);
+  // A group holds its key twice (the group and the index) and its aggregates' states.
+  const int64_t group_overhead =
+      static_cast<int64_t>(sizeof(Group) + naggs * sizeof(function::AggState) + 64);
   Row key;
   RETURN_IF_ERROR(ForEachRow(*plan.children[0], [&](Row& r) -> Result<bool> {
     key.clear();
@@ -736,6 +703,7 @@ Result<RowSet> Executor::ExecAggregate(const LogicalPlan& plan) {
     } else {
       auto it = index.find(key);
       if (it == index.end()) {
+        RETURN_IF_ERROR(held.Add(2 * RowBytes(key) + group_overhead, "a hash aggregate"));
         gi = new_group(key);
         index.emplace(std::move(key), gi);
       } else {
@@ -759,6 +727,9 @@ Result<RowSet> Executor::ExecAggregate(const LogicalPlan& plan) {
       if (call.distinct) {
         if (v.is_null()) continue;
         if (!g.distinct[a].insert(v).second) continue;
+        RETURN_IF_ERROR(held.Add(
+            static_cast<int64_t>(sizeof(Value)) + 32 + static_cast<int64_t>(v.GetString().size()),
+            "a DISTINCT aggregate"));
       }
       if (!call.order_by.empty()) {
         Row okey;
@@ -766,6 +737,9 @@ Result<RowSet> Executor::ExecAggregate(const LogicalPlan& plan) {
           ASSIGN_OR_RETURN(Value ov, Evaluate(*oe, r));
           okey.push_back(std::move(ov));
         }
+        RETURN_IF_ERROR(held.Add(RowBytes(okey) + 2 * static_cast<int64_t>(sizeof(Value)) +
+                                     static_cast<int64_t>(v.GetString().size()),
+                                 "an ordered aggregate"));
         g.ordered[a].push_back({std::move(okey), {std::move(v), std::move(sep)}});
         continue;
       }
@@ -893,7 +867,8 @@ Status Executor::JoinRows(const LogicalPlan& plan, std::vector<const BoundExpr*>
     here = std::move(keep);
   }
   // The right input is built into a hash table; the left one streams past it.
-  ASSIGN_OR_RETURN(RowSet right, Execute(*plan.children[1]));
+  HeldMemory held(ctx_.memory);
+  ASSIGN_OR_RETURN(RowSet right, Hold(*plan.children[1], "a hash join", &held));
   std::vector<bool> right_matched(right.size(), false);
   Row combined(lw + rw);
   for (size_t i = 0; i < lw; i++) combined[i] = Value::Null(plan.children[0]->types[i]);
@@ -1026,8 +1001,19 @@ Status Executor::SortRows(RowSet* rows, const std::vector<planner::SortKey>& key
   return Status::OK();
 }
 
+Result<RowSet> Executor::Hold(const LogicalPlan& plan, const char* what, HeldMemory* held) {
+  RowSet out;
+  RETURN_IF_ERROR(ForEachRow(plan, [&](Row& r) -> Result<bool> {
+    RETURN_IF_ERROR(held->Add(RowBytes(r), what));
+    out.push_back(std::move(r));
+    return true;
+  }));
+  return out;
+}
+
 Result<RowSet> Executor::ExecSort(const LogicalPlan& plan) {
-  ASSIGN_OR_RETURN(RowSet rows, Execute(*plan.children[0]));
+  HeldMemory held(ctx_.memory);
+  ASSIGN_OR_RETURN(RowSet rows, Hold(*plan.children[0], "a sort", &held));
   RETURN_IF_ERROR(SortRows(&rows, plan.sort_keys));
   return rows;
 }
@@ -1114,10 +1100,11 @@ Status Executor::TopNRows(const LogicalPlan& sort, size_t limit, size_t offset,
 }
 
 Result<RowSet> Executor::ExecDistinct(const LogicalPlan& plan) {
-  ASSIGN_OR_RETURN(RowSet rows, Execute(*plan.children[0]));
+  // The input streams; the distinct keys and the rows kept are held.
+  HeldMemory held(ctx_.memory);
   RowSet out;
   std::unordered_set<Row, RowHash, RowEq> seen;
-  for (Row& r : rows) {
+  RETURN_IF_ERROR(ForEachRow(*plan.children[0], [&](Row& r) -> Result<bool> {
     Row key;
     if (plan.exprs.empty()) {
       key = r;
@@ -1127,15 +1114,21 @@ Result<RowSet> Executor::ExecDistinct(const LogicalPlan& plan) {
         key.push_back(std::move(v));
       }
     }
-    if (seen.insert(std::move(key)).second) out.push_back(std::move(r));
-  }
+    int64_t bytes = RowBytes(key) + RowBytes(r);
+    if (seen.insert(std::move(key)).second) {
+      RETURN_IF_ERROR(held.Add(bytes, "a DISTINCT"));
+      out.push_back(std::move(r));
+    }
+    return true;
+  }));
   return out;
 }
 
 Result<RowSet> Executor::ExecSetOp(const LogicalPlan& plan) {
   using planner::SetOpKind;
-  ASSIGN_OR_RETURN(RowSet left, Execute(*plan.children[0]));
-  ASSIGN_OR_RETURN(RowSet right, Execute(*plan.children[1]));
+  HeldMemory held(ctx_.memory);
+  ASSIGN_OR_RETURN(RowSet left, Hold(*plan.children[0], "a set operation", &held));
+  ASSIGN_OR_RETURN(RowSet right, Hold(*plan.children[1], "a set operation", &held));
   RowSet out;
   if (plan.set_op == SetOpKind::kUnion) {
     if (plan.set_all) {
@@ -1220,7 +1213,8 @@ Result<RowSet> Executor::ExpandTableFunction(const LogicalPlan& plan, const Row&
 }
 
 Result<RowSet> Executor::ExecWindow(const LogicalPlan& plan) {
-  ASSIGN_OR_RETURN(RowSet rows, Execute(*plan.children[0]));
+  HeldMemory held(ctx_.memory);
+  ASSIGN_OR_RETURN(RowSet rows, Hold(*plan.children[0], "a window function", &held));
   RETURN_IF_ERROR(ComputeWindows(plan.window_calls, &rows));
   return rows;
 }

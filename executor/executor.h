@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/memory_budget.h"
 #include "common/status.h"
 #include "common/value.h"
 #include "function/eval_context.h"
@@ -25,6 +26,9 @@ int64_t SteadyMicros();
 /// parameter values.
 struct ExecContext {
   storage::Transaction* txn = nullptr;
+  /// The statement's memory budget: what operators hold (hash tables, sorts, groups) is charged
+  /// to it, and passing it fails the statement with 53200. Null: unaccounted.
+  MemoryReservation* memory = nullptr;
   function::EvalContext eval;
   std::vector<Value> params;  // $1.. as text-typed or typed values
   /// Reads a materialized view's maintained contents (set by the engine).
@@ -57,9 +61,10 @@ class Executor {
   /// Evaluates a predicate: true only when the result is TRUE (NULL counts as false).
   Result<bool> EvaluatePredicate(const planner::BoundExpr& e, const Row& row);
   /// Visits the rows of stored table `table` that may satisfy `where` (null: every row), as the
-  /// statement's transaction sees them: one point read when `where` fixes every primary-key
-  /// column by an equality with a constant or parameter, else the whole table in key order. The
-  /// caller still evaluates `where`. Checks for cancellation as it goes.
+  /// statement's transaction sees them, in key order: one point read when `where` fixes every
+  /// primary-key column, a key range when it fixes a leading part or bounds the next column
+  /// (KeyBoundsFromPredicate), else the whole table. The caller still evaluates `where`. Checks
+  /// for cancellation as it goes.
   Status ScanTable(const planner::TableDef& table, const planner::BoundExpr* where,
                    const std::function<Result<bool>(std::string_view key, Row& row)>& visit);
 
@@ -72,6 +77,26 @@ class Executor {
   Result<RowSet> ExecFilter(const planner::LogicalPlan& plan);
   /// Execute by way of ForEachRow.
   Result<RowSet> Collect(const planner::LogicalPlan& plan);
+  /// Bytes one operator holds, charged to the statement's budget and given back when it ends.
+  class HeldMemory {
+   public:
+    explicit HeldMemory(MemoryReservation* budget) : budget_(budget) {}
+    ~HeldMemory() {
+      if (budget_) budget_->Shrink(bytes_);
+    }
+    Status Add(int64_t bytes, const char* what) {
+      if (!budget_) return Status::OK();
+      bytes_ += bytes;
+      return budget_->Grow(bytes, what);
+    }
+
+   private:
+    MemoryReservation* budget_;
+    int64_t bytes_ = 0;
+  };
+  /// Collects `plan`'s rows for an operator that holds them all (`what` names it in the 53200
+  /// error), charging them to the statement's budget as they arrive.
+  Result<RowSet> Hold(const planner::LogicalPlan& plan, const char* what, HeldMemory* held);
   static Status VisitAll(RowSet& rows, const RowVisitor& visit);
   Result<RowSet> ExecAggregate(const planner::LogicalPlan& plan);
   /// `extra`: conjuncts of a WHERE over an inner join, evaluated with its condition (their
@@ -107,13 +132,6 @@ class Executor {
   std::unordered_map<const planner::LogicalPlan*, std::shared_ptr<SubqueryCache>> cache_;
   int64_t rows_since_cancel_check_ = 0;
 };
-
-/// The values of `table`'s primary-key columns (in key order) that `pred` fixes — a conjunct
-/// `key_col = constant or parameter` of the column's own type for every key column — or nullopt.
-/// `types` are the rows' column types.
-std::optional<Row> KeyFromPredicate(const planner::TableDef& table,
-                                    const std::vector<SqlType>& types,
-                                    const planner::BoundExpr& pred, Executor& exec);
 
 /// Orders two rows of sort-key values under `keys` (direction, NULLS FIRST / LAST): <0, 0, >0.
 int CompareSortKeys(const Row& a, const Row& b, const std::vector<planner::SortKey>& keys);

@@ -230,6 +230,7 @@ int Region::Exhaustive() {
   size_t n = leaves_.size();
   Mask full = (Mask{1} << n) - 1;
   struct Best {
+    int tier = 3;  // 0 best: see below
     double cost = std::numeric_limits<double>::infinity();
     Mask left = 0;
   };
@@ -246,16 +247,27 @@ int Region::Exhaustive() {
     for (Mask sub = (m - 1) & m; sub > 0; sub = (sub - 1) & m) {
       Mask other = m ^ sub;
       if (sub < other) continue;  // each split once
-      // A connected set is built from connected halves joined by a condition; only a set that
-      // is not connected takes a cross product.
-      if (connected[m] && (!connected[sub] || !connected[other] || !Connects(sub, other))) {
-        continue;
-      }
+      // A connected set is built from connected halves joined by a condition (tier 0); where a
+      // condition spans three or more relations there may be none, then halves some condition
+      // joins (tier 1); only a set that is not connected takes a cross product (tier 2).
+      bool joined = Connects(sub, other);
+      int tier = !connected[m]                                 ? 2
+                 : joined && connected[sub] && connected[other] ? 0
+                 : joined                                       ? 1
+                                                                : 3;
+      if (tier == 3) continue;
       double cost = best[sub].cost + best[other].cost + rows[m];
-      if (cost < best[m].cost) {
+      if (tier < best[m].tier || (tier == best[m].tier && cost < best[m].cost)) {
+        best[m].tier = tier;
         best[m].cost = cost;
         best[m].left = sub;
       }
+    }
+    if (best[m].left == 0) {
+      // Not reachable (a connected set always has a split some condition joins), but never
+      // leave a set without a plan: the lowest relation against the rest.
+      best[m].left = m & (~m + 1);
+      best[m].cost = best[best[m].left].cost + best[m ^ best[m].left].cost + rows[m];
     }
   }
   std::function<int(Mask)> emit = [&](Mask m) -> int {
