@@ -50,7 +50,13 @@ Result<uint64_t> TableStore::MaxRowId(Store& store, uint64_t table_id) {
 
 Status TableStore::Scan(Transaction& txn, uint64_t table_id, const std::vector<SqlType>& types,
                         const std::function<Result<bool>(std::string_view, Row&)>& visit) {
-  auto cursor = txn.Scan(Space::kData, Prefix(table_id), PrefixEnd(table_id));
+  return ScanRange(txn, Prefix(table_id), PrefixEnd(table_id), types, visit);
+}
+
+Status TableStore::ScanRange(Transaction& txn, std::string_view begin, std::string_view end,
+                             const std::vector<SqlType>& types,
+                             const std::function<Result<bool>(std::string_view, Row&)>& visit) {
+  auto cursor = txn.Scan(Space::kData, begin, end);
   Row row;
   for (; cursor->Valid(); cursor->Next()) {
     RETURN_IF_ERROR(RowCodec::Decode(cursor->value(), types, &row));

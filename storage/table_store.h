@@ -34,6 +34,10 @@ class TableStore {
   /// false; returns the first error of decoding or visiting.
   static Status Scan(Transaction& txn, uint64_t table_id, const std::vector<SqlType>& types,
                      const std::function<Result<bool>(std::string_view key, Row& row)>& visit);
+  /// As Scan, over the rows whose keys are in [begin, end) (keys as PrimaryKey builds them).
+  static Status ScanRange(Transaction& txn, std::string_view begin, std::string_view end,
+                          const std::vector<SqlType>& types,
+                          const std::function<Result<bool>(std::string_view key, Row& row)>& visit);
   /// Reads the row stored under `key` as `txn` sees it into `row`; false when there is none.
   static Result<bool> Get(Transaction& txn, std::string_view key, const std::vector<SqlType>& types,
                           Row* row);
