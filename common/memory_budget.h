@@ -45,6 +45,8 @@ class MemoryReservation {
   void Shrink(int64_t bytes) { used_ -= bytes; }
   int64_t used() const { return used_; }
   int64_t cap() const { return cap_; }
+  /// The most this statement held (what it took from the pool).
+  int64_t reserved() const { return reserved_; }
 
  private:
   MemoryPool* pool_;

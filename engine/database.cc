@@ -40,6 +40,9 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& data_dir,
         pages > 0 && page > 0 ? static_cast<int64_t>(pages) * page / 2 : int64_t{1} << 32;
   }
   db->memory_pool_ = std::make_unique<MemoryPool>(memory_limit);
+  if (options.max_epoch_view_bytes == 0) {
+    options.max_epoch_view_bytes = static_cast<size_t>(memory_limit / 4);
+  }
   if (options.max_view_state_entries == 0) {
     options.max_view_state_entries = static_cast<size_t>(memory_limit / kBytesPerStateEntry);
   }

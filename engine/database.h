@@ -25,7 +25,7 @@ class Database : public pgwire::Backend {
   static constexpr const char* kDatabaseName = "freshet";
   /// What one operator state entry is counted as when the view state limit is derived from the
   /// memory limit (a key, a row and the hash table's overhead).
-  static constexpr int64_t kBytesPerStateEntry = 256;
+  static constexpr int64_t kBytesPerStateEntry = 512;
 
   ~Database() override;
   /// Opens the data directory, loads the catalog and restarts every view's dataflow from its

@@ -37,7 +37,7 @@ void PrintUsage() {
       "                   the machine's RAM; suffixes k, M, G)\n"
       "  --view-state-limit ENTRIES\n"
       "                   state entries one materialized view may hold; a view past it fails\n"
-      "                   alone with SQLSTATE 53200 (default: the memory limit / 256)\n"
+      "                   alone with SQLSTATE 53200 (default: the memory limit / 512)\n"
       "  --help           this text\n");
 }
 

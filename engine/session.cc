@@ -1,5 +1,7 @@
 #include "engine/session.h"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -97,6 +99,8 @@ Result<int64_t> ParseMilliseconds(const std::string& value) {
   }
   return static_cast<int64_t>(n * scale);
 }
+
+constexpr int64_t kTrimAfterBytes = 64 << 20;
 
 /// A memory setting as PostgreSQL writes them ("64MB", "512kB", "1GB"; a bare number is kB):
 /// bytes, 22023 when malformed.
@@ -555,6 +559,8 @@ Status Session::ExecuteInTransaction(const parser::Statement& stmt, std::string_
     statement_memory_ = &memory;
     s = CatchAll("statement", [&] { return Execute(stmt, sql, sink, params); });
     statement_memory_ = nullptr;
+    // After a statement that held much, hand the freed heap back to the system.
+    if (memory.reserved() > kTrimAfterBytes) malloc_trim(0);
   }
   if (statement_savepoint) {
     if (s.ok()) {

@@ -1,5 +1,6 @@
 #include "engine/stream_engine.h"
 
+#include <malloc.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -7,6 +8,7 @@
 
 #include "common/exception_guard.h"
 #include "common/failpoint.h"
+#include "common/memory_budget.h"
 #include "storage/key_codec.h"
 #include "storage/table_store.h"
 
@@ -551,6 +553,7 @@ void StreamEngine::RunEpoch() {
         // Give its memory back: an empty copy of the dataflow stands in for the broken one.
         auto empty = compiler_(id);
         if (empty.ok()) e.df = std::move(*empty);
+        malloc_trim(0);
       }
       continue;
     }
@@ -642,7 +645,14 @@ void StreamEngine::ApplyRetention() {
   for (const auto& [tp, start] : starts) log_.SetStartOffset(tp, start);
 }
 
-Status StreamEngine::CheckStateBudget(const executor::Dataflow& df) const {
+Status StreamEngine::CheckStateBudget(const executor::Dataflow& df, size_t epoch_bytes) const {
+  if (options_.max_epoch_view_bytes > 0 && epoch_bytes > options_.max_epoch_view_bytes) {
+    return Status::Error(sqlstate::kOutOfMemory,
+                         "out of memory: the materialized view's changes in one epoch passed " +
+                             FormatBytes(static_cast<int64_t>(epoch_bytes)) +
+                             " (a quarter of --memory-limit); the view stops with this error "
+                             "until it is dropped");
+  }
   size_t limit = options_.max_view_state_entries;
   if (limit == 0) return Status::OK();
   size_t entries = df.StateSize();
@@ -659,6 +669,10 @@ Status StreamEngine::RunDataflow(Entry& e, storage::WriteBatch& batch,
                                  uint64_t seq) {
   executor::Dataflow& df = *e.df;
   df.ctx().batch = &batch;
+  size_t batch_start = batch.ByteSize();
+  df.ctx().check_budget = [this, &df, &batch, batch_start] {
+    return CheckStateBudget(df, batch.ByteSize() - batch_start);
+  };
   df.ctx().epoch = epoch_.load();
   df.ctx().backfilling = e.backfilling;
   int64_t now = WallMicros();
@@ -688,7 +702,7 @@ Status StreamEngine::RunDataflow(Entry& e, storage::WriteBatch& batch,
       if (was_backfilling && budget == 0) break;
       ASSIGN_OR_RETURN(size_t n, src->Poll(was_backfilling ? budget : SIZE_MAX));
       if (was_backfilling) budget -= std::min(budget, n);
-      RETURN_IF_ERROR(CheckStateBudget(df));
+      RETURN_IF_ERROR(CheckStateBudget(df, batch.ByteSize() - batch_start));
       if (!was_backfilling && !recovery_.done) recovery_.replayed_records += n;
       if (n == 0 && !src->Backfilling()) break;
     }
@@ -711,6 +725,7 @@ Status StreamEngine::RunDataflow(Entry& e, storage::WriteBatch& batch,
     e.covered_seq = seq;
   }
   df.ctx().batch = nullptr;
+  df.ctx().check_budget = nullptr;
   return Status::OK();
 }
 

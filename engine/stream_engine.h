@@ -47,10 +47,13 @@ struct StreamEngineOptions {
   /// 53200; so does one past its own statement_mem setting.
   int64_t memory_limit_bytes = 0;
   /// State entries one materialized view may hold (--view-state-limit; 0 = the memory limit
-  /// over Database::kBytesPerStateEntry). A view past it fails with 53200, is marked broken
+  /// over Database::kBytesPerStateEntry, 512). A view past it fails with 53200, is marked broken
   /// (freshet_catalog.dataflows shows the error) and stops; every other view and session keeps
   /// running.
   size_t max_view_state_entries = 0;
+  /// Bytes of changes one view may add to an epoch's batch (held in memory until the epoch
+  /// commits; 0 = a quarter of the memory limit). Past it the view fails as above.
+  size_t max_epoch_view_bytes = 0;
 };
 
 /// What the engine reports about one dataflow (freshet_catalog relations, tests).
@@ -188,8 +191,9 @@ class StreamEngine {
   Status CheckReadable(uint64_t id);
   void Run();
   void RunEpoch();
-  /// 53200 when `df` holds more state entries than max_view_state_entries.
-  Status CheckStateBudget(const executor::Dataflow& df) const;
+  /// 53200 when `df` holds more state entries than max_view_state_entries, or its changes in
+  /// this epoch (`epoch_bytes` of the epoch's batch) passed max_epoch_view_bytes.
+  Status CheckStateBudget(const executor::Dataflow& df, size_t epoch_bytes) const;
   Status RunDataflow(Entry& e, storage::WriteBatch& batch,
                      const std::map<storage::TopicPartition, uint64_t>& ends, uint64_t seq);
   /// Rebuilds every dataflow from its persisted state (after a failed epoch commit).

@@ -19,6 +19,12 @@ struct EpochContext {
   storage::WriteBatch* batch = nullptr;
   /// True while the dataflow replays its backfill snapshot (nothing is readable yet).
   bool backfilling = false;
+  /// Set by the dataflow's owner: called every kBudgetCheckChunks emitted chunks; an error
+  /// stops the epoch (a view whose state or pending changes passed its memory budget), so one
+  /// input chunk that fans out into millions of rows is stopped part-way.
+  std::function<Status()> check_budget;
+  uint32_t emitted_chunks = 0;
+  static constexpr uint32_t kBudgetCheckChunks = 64;
 };
 
 /// One operator's persisted state: the keys of Space::kState that start with its state table id
@@ -92,6 +98,9 @@ class StreamOperator {
   virtual Status OnBarrier() { return Status::OK(); }
   Status Emit(StreamChunk& chunk) {
     if (chunk.empty() || !output_) return Status::OK();
+    if (++ctx_.emitted_chunks % EpochContext::kBudgetCheckChunks == 0 && ctx_.check_budget) {
+      RETURN_IF_ERROR(ctx_.check_budget());
+    }
     return output_->Push(output_port_, chunk);
   }
   /// Handles an input watermark; by default it stops here (the operator cannot say how its
