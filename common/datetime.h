@@ -54,6 +54,9 @@ class TimeZone {
 };
 
 // --- Parsing (PostgreSQL input syntax; 22007 invalid format / 22008 field out of range) ---
+/// The current time as a timestamp (microseconds since 2000-01-01 UTC).
+int64_t NowMicros();
+
 Result<int32_t> ParseDate(std::string_view text);
 Result<int64_t> ParseTime(std::string_view text);
 Result<int64_t> ParseTimestamp(std::string_view text);

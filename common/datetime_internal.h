@@ -131,9 +131,6 @@ int IsoWeekToJ(int isoyear, int week);
 /// True when the named zone (as TimeZone::Parse resolves it) has a single fixed offset.
 bool ZoneHasFixedOffset(std::string_view name);
 
-/// Current time as a timestamp (microseconds since 2000-01-01 UTC).
-int64_t NowMicros();
-
 /// Fixed-offset zone abbreviations known to timestamp input ("est", "cest", "z", ...).
 bool LookupZoneAbbrev(std::string_view lower, int32_t* offset_east, bool* isdst);
 

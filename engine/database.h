@@ -7,6 +7,7 @@
 
 #include "common/memory_budget.h"
 #include "common/status.h"
+#include "engine/statement_lock.h"
 #include "engine/stream_engine.h"
 #include "executor/dataflow.h"
 #include "ingest/generator.h"
@@ -18,7 +19,7 @@
 namespace freshet::engine {
 
 /// Owns everything a running Freshet has: the store, the partitioned log, the catalog, the
-/// stream engine that maintains materialized views, and the sessions' shared execution lock.
+/// stream engine that maintains materialized views, and the sessions' statement lock.
 /// Implements pgwire::Backend so the protocol layer can open sessions.
 class Database : public pgwire::Backend {
  public:
@@ -44,8 +45,8 @@ class Database : public pgwire::Backend {
   storage::Log& log() { return *log_; }
   StreamEngine& engine() { return *engine_; }
   planner::Catalog& catalog() { return catalog_; }
-  /// Statements run one at a time (the batch engine is single-writer for now).
-  std::mutex& exec_mutex() { return exec_mu_; }
+  /// Shared by statements that only read the catalog, exclusive for DDL (see StatementLock).
+  StatementLock& statement_lock() { return statement_lock_; }
   /// The memory statements hold (StreamEngineOptions::memory_limit_bytes).
   MemoryPool& memory_pool() { return *memory_pool_; }
   /// Re-reads the catalog from the store (after a rolled-back DDL) and brings the set of
@@ -90,7 +91,7 @@ class Database : public pgwire::Backend {
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<storage::Log> log_;
   planner::Catalog catalog_;
-  std::mutex exec_mu_;
+  StatementLock statement_lock_;
   std::unique_ptr<MemoryPool> memory_pool_;
   std::unique_ptr<StreamEngine> engine_;
 };

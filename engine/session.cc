@@ -17,12 +17,6 @@
 namespace freshet::engine {
 namespace {
 
-int64_t NowMicros() {
-  auto now = std::chrono::system_clock::now().time_since_epoch();
-  return std::chrono::duration_cast<std::chrono::microseconds>(now).count() -
-         datetime::kUnixEpochDays * datetime::kMicrosPerDay;
-}
-
 std::string Lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
@@ -128,7 +122,7 @@ Result<int64_t> ParseMemorySize(const std::string& name, const std::string& valu
 
 Session::Session(Database& db, std::string user,
                  const std::vector<std::pair<std::string, std::string>>& startup_params)
-    : db_(db), user_(std::move(user)), time_zone_(datetime::TimeZone::Utc()) {
+    : db_(db), user_(std::move(user)), time_zone_(datetime::TimeZone::Utc()), writer_(db.log()) {
   settings_ = DefaultSettings();
   settings_["session_authorization"] = user_;
   for (const auto& [k, v] : startup_params) {
@@ -170,16 +164,73 @@ Session::Session(Database& db, std::string user,
 
 Session::~Session() { Close(); }
 
-Session::ExecLock::ExecLock(Session& s) : s_(s), lock_(s.db_.exec_mutex()) {
-  s_.exec_lock_ = &lock_;
+Session::ExecLock::ExecLock(Session& s) : s_(s), exclusive_(s.TxnHasDdl()) {
+  Relock();
+  s_.exec_lock_ = this;
 }
-Session::ExecLock::~ExecLock() { s_.exec_lock_ = nullptr; }
+
+Session::ExecLock::~ExecLock() {
+  Unlock();
+  s_.exec_lock_ = nullptr;
+}
+
+void Session::ExecLock::Unlock() {
+  if (!held_) return;
+  if (exclusive_) {
+    s_.db_.statement_lock().unlock();
+  } else {
+    s_.db_.statement_lock().unlock_shared();
+  }
+  held_ = false;
+}
+
+void Session::ExecLock::Relock() {
+  if (held_) return;
+  if (exclusive_) {
+    s_.db_.statement_lock().lock();
+  } else {
+    s_.db_.statement_lock().lock_shared();
+  }
+  held_ = true;
+}
+
+void Session::ExecLock::MakeExclusive() {
+  if (exclusive_) return;
+  Unlock();
+  exclusive_ = true;
+  Relock();
+}
+
+bool Session::NeedsExclusive(const parser::Statement& stmt) const {
+  using parser::StmtKind;
+  if (TxnHasDdl()) return true;  // its catalog changes are not yet committed
+  switch (stmt.kind) {
+    case StmtKind::kSelect:
+    case StmtKind::kInsert:
+    case StmtKind::kUpdate:
+    case StmtKind::kDelete:
+    case StmtKind::kMerge:
+    case StmtKind::kCopy:
+    case StmtKind::kTransaction:
+    case StmtKind::kSet:
+    case StmtKind::kShow:
+    case StmtKind::kReset:
+    case StmtKind::kExplain:
+    case StmtKind::kDiscard:
+    case StmtKind::kDeallocate:
+    case StmtKind::kPrepare:
+    case StmtKind::kExecute:
+      return false;
+    default:
+      return true;
+  }
+}
 
 Status Session::WaitUnlocked(const std::function<Status()>& wait) {
-  if (!exec_lock_ || !exec_lock_->owns_lock()) return wait();
-  exec_lock_->unlock();
+  if (!exec_lock_ || !exec_lock_->held()) return wait();
+  exec_lock_->Unlock();
   Status s = wait();
-  exec_lock_->lock();
+  exec_lock_->Relock();
   return s;
 }
 
@@ -188,7 +239,7 @@ void Session::Close() {
   closed_ = true;
   copy_.reset();
   if (txn_) {
-    std::lock_guard<std::mutex> lock(db_.exec_mutex());
+    ExecLock lock(*this);  // exclusive when the transaction did DDL (its catalog is reloaded)
     AbortTransaction();
   }
 }
@@ -221,12 +272,8 @@ bool Session::IsEmptyQuery(std::string_view sql) {
   return r.ok() && r->empty();
 }
 
-storage::Transaction& Session::Txn() {
-  if (!txn_) {
-    txn_ = db_.store().Begin();
-    txn_has_ddl_ = false;
-    txn_start_ = NowMicros();
-  }
+WriteTransaction& Session::Write() {
+  if (!txn_) txn_ = std::make_unique<WriteTransaction>(db_);
   return *txn_;
 }
 
@@ -238,8 +285,8 @@ function::EvalContext Session::MakeEvalContext() {
     return it->second;
   };
   eval.time_zone = &time_zone_;
-  eval.statement_timestamp = NowMicros();
-  eval.transaction_timestamp = txn_start_;
+  eval.statement_timestamp = datetime::NowMicros();
+  eval.transaction_timestamp = txn_ ? txn_->start_micros() : eval.statement_timestamp;
   eval.extra_float_digits = std::atoi(GetParameter("extra_float_digits").c_str());
   return eval;
 }
@@ -271,39 +318,8 @@ Status Session::AbortImplicit(Status error) {
 }
 
 void Session::AbortTransaction() {
-  pending_log_.clear();
-  log_marks_.clear();
-  after_commit_.clear();
-  txn_created_views_.clear();
-  if (txn_) {
-    txn_->Rollback();
-    txn_.reset();
-  }
-  if (txn_has_ddl_) {
-    Status s = db_.ReloadCatalog();
-    (void)s;
-    txn_has_ddl_ = false;
-  }
-  savepoints_.clear();
-}
-
-uint64_t Session::WriteLogBatches(std::vector<std::pair<storage::TopicPartition, uint64_t>>* ends) {
-  int64_t now = NowMicros();
-  uint64_t bytes = 0;
-  for (auto& [tp, batches] : pending_log_) {
-    uint64_t offset = db_.log().EndOffset(tp);
-    for (auto& b : batches) {
-      if (b.count() == 0) continue;
-      b.set_ingest_time(now);
-      std::string encoded = b.Finish();
-      bytes += encoded.size();
-      txn_->Put(storage::Space::kLog, storage::Log::BatchKey(tp.topic, tp.partition, offset),
-                encoded);
-      offset += b.count();
-    }
-    ends->emplace_back(tp, offset);
-  }
-  return bytes;
+  if (txn_) txn_->Rollback();
+  txn_.reset();
 }
 
 Status Session::WaitForLogRoom() {
@@ -326,56 +342,14 @@ Status Session::WaitForLogRoom() {
 }
 
 Status Session::CommitTransaction(bool sync) {
-  Status s;
-  bool wrote = txn_->HasWrites() || !pending_log_.empty();
-  {
-    // The changelog gets its offsets, commits with the rows, and becomes visible to the
-    // dataflows in one step (statements are serialized, so offsets cannot interleave). The
-    // fsync comes after, outside the locks, so concurrent commits share one (group commit).
-    std::lock_guard<std::mutex> commit(db_.engine().commit_mutex());
-    std::vector<std::pair<storage::TopicPartition, uint64_t>> ends;
-    uint64_t bytes = WriteLogBatches(&ends);
-    if (failpoint::Hit("commit")) failpoint::Crash("commit");
-    if (txn_has_ddl_ && failpoint::Hit("ddl")) failpoint::Crash("ddl");
-    s = txn_->Commit(/*sync=*/false);
-    if (s.ok() && !ends.empty()) db_.log().Publish(ends, bytes);
-  }
-  if (!s.ok()) {
-    AbortTransaction();
-    return s;
-  }
+  Status s = txn_->Commit(
+      sync, [this](const std::function<Status()>& wait) { return WaitUnlocked(wait); });
   txn_.reset();
-  txn_has_ddl_ = false;
-  savepoints_.clear();
-  log_marks_.clear();
-  bool published = !pending_log_.empty();
-  pending_log_.clear();
-  txn_created_views_.clear();
-  if (published) db_.engine().NotifyCommit();
-  if (sync && wrote) {
-    // Acknowledged means durable: the client hears of the commit once the WAL is fsync'd.
-    Status synced = WaitUnlocked([&] { return db_.store().SyncWal(); });
-    if (!synced.ok()) {
-      after_commit_.clear();
-      return Status::Error(
-          synced.sqlstate(),
-          "the transaction committed but could not be made durable: " + synced.message());
-    }
-  }
-  // A DDL committed, its dataflow not yet started (or its state not yet dropped).
-  if (!after_commit_.empty() && failpoint::Hit("ddl")) failpoint::Crash("ddl");
-  std::vector<std::function<Status()>> actions;
-  actions.swap(after_commit_);
-  Status first;
-  for (auto& action : actions) {
-    Status a = action();
-    if (!a.ok() && first.ok()) first = a;
-  }
-  return first;
+  return s;
 }
 
 Result<executor::RowSet> Session::ReadView(const planner::TableDef& def) {
-  if (txn_created_views_.count(def.id)) {
+  if ((txn_ && txn_->created_views().count(def.id))) {
     // Created in this transaction: it is maintained once the transaction commits; until then
     // its definition answers, over what this transaction sees.
     ASSIGN_OR_RETURN(auto stmts, parser::Parser::Parse(def.definition));
@@ -395,7 +369,7 @@ Result<executor::RowSet> Session::ReadView(const planner::TableDef& def) {
 }
 
 Result<executor::RowSet> Session::ReadViewKey(const planner::TableDef& def, const Row& key) {
-  if (txn_created_views_.count(def.id)) return ReadView(def);  // the caller filters
+  if ((txn_ && txn_->created_views().count(def.id))) return ReadView(def);  // the caller filters
   ASSIGN_OR_RETURN(const storage::Snapshot* snapshot, ViewSnapshot());
   return db_.engine().ReadKey(def.id, key, def.ColumnTypes(), *snapshot);
 }
@@ -420,49 +394,6 @@ Result<const storage::Snapshot*> Session::ViewSnapshot() {
 Status Session::CommitImplicit() {
   if (!txn_) return Status::OK();
   return CommitTransaction(GetParameter("synchronous_commit") != "off");
-}
-
-void Session::RecordChange(const planner::TableDef& table, const Row& row, int64_t weight) {
-  auto& batches = pending_log_[storage::TopicPartition{table.id, 0}];
-  if (batches.empty() || batches.back().count() >= StreamChunk::kChunkSize) batches.emplace_back();
-  std::string encoded;
-  storage::RowCodec::Encode(row, &encoded);
-  batches.back().Add(weight, 0, encoded);
-}
-
-void Session::SavePoint() {
-  Txn().SetSavePoint();
-  std::map<storage::TopicPartition, std::tuple<size_t, size_t, size_t>> mark;
-  for (const auto& [id, batches] : pending_log_) {
-    mark[id] = {batches.size(), batches.empty() ? 0 : batches.back().count(),
-                batches.empty() ? 0 : batches.back().bytes()};
-  }
-  log_marks_.push_back(std::move(mark));
-}
-
-void Session::PopSavePoint() {
-  Txn().PopSavePoint();
-  if (!log_marks_.empty()) log_marks_.pop_back();
-}
-
-Status Session::RollbackToSavePoint() {
-  RETURN_IF_ERROR(Txn().RollbackToSavePoint());
-  if (!log_marks_.empty()) {
-    const auto& mark = log_marks_.back();
-    for (auto it = pending_log_.begin(); it != pending_log_.end();) {
-      auto m = mark.find(it->first);
-      if (m == mark.end()) {
-        it = pending_log_.erase(it);
-        continue;
-      }
-      auto [n, count, bytes] = m->second;
-      it->second.resize(n);
-      if (n > 0) it->second.back().Truncate(count, bytes);
-      it = it->second.empty() ? pending_log_.erase(it) : std::next(it);
-    }
-    log_marks_.pop_back();
-  }
-  return Status::OK();
 }
 
 namespace {
@@ -533,6 +464,7 @@ Status Session::ExecuteSimple(std::string_view sql, pgwire::ResultSink& sink) {
 
 Status Session::ExecuteInTransaction(const parser::Statement& stmt, std::string_view sql,
                                      pgwire::ResultSink& sink, const std::vector<Value>& params) {
+  if (exec_lock_ && NeedsExclusive(stmt)) exec_lock_->MakeExclusive();
   if (state_ == TxnState::kFailed) {
     if (stmt.kind == parser::StmtKind::kTransaction) {
       auto& t = static_cast<const parser::TransactionStatement&>(stmt);
@@ -552,7 +484,7 @@ Status Session::ExecuteInTransaction(const parser::Statement& stmt, std::string_
   // Inside a block each statement runs under a savepoint, so a failed statement leaves nothing
   // behind for ROLLBACK TO SAVEPOINT to keep.
   bool statement_savepoint = in_block && stmt.kind != parser::StmtKind::kTransaction;
-  if (statement_savepoint) SavePoint();
+  if (statement_savepoint) Write().SavePoint();
   {
     // What the statement's operators hold comes out of the server's pool, up to statement_mem.
     MemoryReservation memory(&db_.memory_pool(), statement_mem_bytes_);
@@ -564,9 +496,9 @@ Status Session::ExecuteInTransaction(const parser::Statement& stmt, std::string_
   }
   if (statement_savepoint) {
     if (s.ok()) {
-      PopSavePoint();
+      Write().PopSavePoint();
     } else {
-      Status undo = RollbackToSavePoint();
+      Status undo = Write().RollbackToSavePoint();
       (void)undo;  // the block is failed either way
     }
   }
@@ -662,7 +594,7 @@ Status Session::HandleTransaction(const parser::TransactionStatement& stmt,
                     "there is already a transaction in progress");
       } else {
         state_ = TxnState::kBlock;
-        Txn();
+        Write();
       }
       sink.Complete("BEGIN");
       return Status::OK();
@@ -697,36 +629,18 @@ Status Session::HandleTransaction(const parser::TransactionStatement& stmt,
         return Status::Error(sqlstate::kNoActiveTransaction,
                              "SAVEPOINT can only be used in transaction blocks");
       }
-      SavePoint();
-      savepoints_.push_back(stmt.savepoint);
+      Write().DefineSavepoint(stmt.savepoint);
       sink.Complete("SAVEPOINT");
       return Status::OK();
     case K::kRelease:
-    case K::kRollbackToSavepoint: {
-      auto it = std::find(savepoints_.rbegin(), savepoints_.rend(), stmt.savepoint);
-      if (it == savepoints_.rend()) {
-        if (state_ == TxnState::kFailed) state_ = TxnState::kFailed;
-        return Status::Error("3B001", "savepoint \"" + stmt.savepoint + "\" does not exist");
-      }
-      size_t pos = savepoints_.size() - 1 - std::distance(savepoints_.rbegin(), it);
-      if (stmt.txn_kind == K::kRelease) {
-        while (savepoints_.size() > pos) {
-          PopSavePoint();
-          savepoints_.pop_back();
-        }
-        sink.Complete("RELEASE");
-      } else {
-        while (savepoints_.size() > pos + 1) {
-          PopSavePoint();
-          savepoints_.pop_back();
-        }
-        RETURN_IF_ERROR(RollbackToSavePoint());
-        SavePoint();
-        state_ = TxnState::kBlock;
-        sink.Complete("ROLLBACK");
-      }
+      RETURN_IF_ERROR(Write().ReleaseSavepoint(stmt.savepoint));
+      sink.Complete("RELEASE");
       return Status::OK();
-    }
+    case K::kRollbackToSavepoint:
+      RETURN_IF_ERROR(Write().RollbackToSavepoint(stmt.savepoint));
+      state_ = TxnState::kBlock;
+      sink.Complete("ROLLBACK");
+      return Status::OK();
   }
   return Status::Internal("unknown transaction statement");
 }
@@ -989,7 +903,7 @@ Result<pgwire::PreparedInfo> Session::PrepareUnguarded(const std::string& name,
     std::vector<Value> typed_params;
     for (const SqlType& t : p.param_types) typed_params.push_back(Value::Null(t));
     if (p.stmt->kind == parser::StmtKind::kSelect) {
-      std::lock_guard<std::mutex> lock(db_.exec_mutex());
+      ExecLock lock(*this);
       auto describe = [&]() -> Status {
         planner::Binder binder(db_.catalog());
         binder.param_types() = p.param_types;
@@ -1008,7 +922,7 @@ Result<pgwire::PreparedInfo> Session::PrepareUnguarded(const std::string& name,
                p.stmt->kind == parser::StmtKind::kUpdate ||
                p.stmt->kind == parser::StmtKind::kDelete) {
       // RETURNING's columns; parameters are typed when executed (by their target columns).
-      std::lock_guard<std::mutex> lock(db_.exec_mutex());
+      ExecLock lock(*this);
       planner::SystemRelationData columns;
       auto describe = [&]() -> Status {
         ASSIGN_OR_RETURN(columns, DescribeReturning(*p.stmt, p.param_types));

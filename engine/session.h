@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "common/datetime.h"
+#include "engine/table_writer.h"
+#include "engine/write_transaction.h"
 #include "executor/executor.h"
 #include "parser/ast.h"
 #include "pgwire/backend.h"
@@ -51,16 +53,28 @@ class Session : public pgwire::BackendSession {
 
  private:
   enum class TxnState { kIdle, kImplicit, kBlock, kFailed };
-  /// Holds the statement lock for one call from pgwire; long waits release it (WaitUnlocked).
+  /// Holds the database's statement lock for one call from pgwire: shared to start with (or
+  /// exclusive when the open transaction did DDL), made exclusive before a statement that needs
+  /// it (NeedsExclusive); long waits release it (WaitUnlocked).
   class ExecLock {
    public:
     explicit ExecLock(Session& s);
     ~ExecLock();
+    /// From shared to exclusive (a no-op when already exclusive). Only between statements: the
+    /// lock is released for a moment, so another session's DDL may run in between.
+    void MakeExclusive();
+    void Unlock();
+    void Relock();
+    bool held() const { return held_; }
 
    private:
     Session& s_;
-    std::unique_lock<std::mutex> lock_;
+    bool exclusive_ = false;
+    bool held_ = false;
   };
+  /// True when `stmt` changes the catalog or the running dataflows (or the open transaction
+  /// already did), so it must run alone.
+  bool NeedsExclusive(const parser::Statement& stmt) const;
   struct Prepared {
     std::string sql;
     parser::StatementPtr stmt;
@@ -107,15 +121,6 @@ class Session : public pgwire::BackendSession {
   Status HandleDelete(const parser::DeleteStatement& stmt, pgwire::ResultSink& sink,
                       const std::vector<Value>& params);
   Status HandleExplain(const parser::ExplainStatement& stmt, pgwire::ResultSink& sink);
-  /// Validates and stores one new row (NOT NULL, primary key and UNIQUE constraints: 23502 /
-  /// 23505) with its unique-index entries.
-  Status InsertRow(const planner::TableDef& table, Row row);
-  /// Removes a stored row and its unique-index entries.
-  void DeleteRow(const planner::TableDef& table, const std::string& key, const Row& row);
-  /// Replaces a stored row (UPDATE, ON CONFLICT DO UPDATE), re-checking every constraint.
-  Status ReplaceRow(const planner::TableDef& table, const std::string& key, const Row& old_row,
-                    Row new_row);
-  Status PutUniqueEntries(const planner::TableDef& table, const std::string& key, const Row& row);
   Result<std::shared_ptr<const planner::TableDef>> FindTable(const std::vector<std::string>& name,
                                                              int position);
   void SendRows(const std::vector<std::string>& names, const std::vector<SqlType>& types,
@@ -172,9 +177,6 @@ class Session : public pgwire::BackendSession {
   Status HandleAlterTable(const parser::AlterTableStatement& stmt, pgwire::ResultSink& sink);
   Status HandleTruncate(const parser::TruncateStatement& stmt, pgwire::ResultSink& sink);
   Status PutCatalog(const planner::TableDef& def);
-  /// Deletes a table's rows and its unique-index entries (DROP, TRUNCATE); `record` puts every
-  /// deletion in the changelog.
-  Status DeleteTableData(const planner::TableDef& def, bool record);
   Status DeleteCatalog(const planner::TableDef& def);
 
   // Sources (session_source.cc).
@@ -182,8 +184,6 @@ class Session : public pgwire::BackendSession {
   /// CREATE SINK ... WITH (connector = 'blackhole'): a dataflow whose output is discarded.
   Status HandleCreateSink(const parser::CreateSinkStatement& stmt, std::string_view sql,
                           pgwire::ResultSink& sink);
-  /// Appends a row to a 'log' source's topic (routed to a partition; written at commit).
-  Status AppendToSource(const planner::TableDef& source, const Row& row);
   /// A batch read of a source: what its log retains, or what its generator has produced so far.
   Result<executor::RowSet> ReadSource(const planner::TableDef& source);
 
@@ -191,26 +191,19 @@ class Session : public pgwire::BackendSession {
   Status HandleCopy(const parser::CopyStatement& stmt, pgwire::ResultSink& sink);
   Status FlushCopyLines(bool final);
 
-  storage::Transaction& Txn();
-  /// Savepoints over the storage transaction and the captured view changes together.
-  void SavePoint();
-  void PopSavePoint();
-  Status RollbackToSavePoint();
-  /// Appends a change of a table to its changelog (written to the log at commit).
-  void RecordChange(const planner::TableDef& table, const Row& row, int64_t weight);
-  /// Runs `action` once the current transaction commits (dropped on rollback).
-  void AfterCommit(std::function<Status()> action) { after_commit_.push_back(std::move(action)); }
-  /// Writes the transaction's changelog batches into it (offsets from the log's end).
-  /// Returns the bytes written.
-  uint64_t WriteLogBatches(std::vector<std::pair<storage::TopicPartition, uint64_t>>* ends);
+  /// The open transaction's writes (begun on first use).
+  WriteTransaction& Write();
+  /// Its storage transaction.
+  storage::Transaction& Txn() { return Write().storage(); }
+  bool TxnHasDdl() const { return txn_ && txn_->has_ddl(); }
   /// Backpressure before a write: waits while the log holds more unprocessed bytes than the
   /// configured bound (or fails with 53400 when so configured).
   Status WaitForLogRoom();
   /// Runs a long wait (a backfill, an epoch) with the statement lock released, so other sessions
   /// keep working meanwhile.
   Status WaitUnlocked(const std::function<Status()>& wait);
-  /// Commits the storage transaction with its changelog, publishes the new log offsets and runs
-  /// the after-commit actions.
+  /// Commits the open transaction (WriteTransaction::Commit, its fsync wait unlocked) and ends
+  /// it.
   Status CommitTransaction(bool sync);
   /// A materialized view's rows for a query: waits for the view to reflect every write
   /// committed before (unless freshet.read_mode = 'latest').
@@ -232,26 +225,17 @@ class Session : public pgwire::BackendSession {
   std::map<std::string, std::string> settings_;
   datetime::TimeZone time_zone_;
   TxnState state_ = TxnState::kIdle;
-  std::unique_ptr<storage::Transaction> txn_;
-  bool txn_has_ddl_ = false;
-  int64_t txn_start_ = 0;
-  std::vector<std::string> savepoints_;
-  /// This transaction's changes per table, encoded as log batches (written at commit).
-  std::map<storage::TopicPartition, std::vector<storage::LogBatchBuilder>> pending_log_;
-  /// Per savepoint: per partition (batches, records in the last one, its bytes).
-  std::vector<std::map<storage::TopicPartition, std::tuple<size_t, size_t, size_t>>> log_marks_;
-  /// Round-robin position per source without a partition key.
-  std::map<uint64_t, uint32_t> round_robin_;
-  std::vector<std::function<Status()>> after_commit_;
-  /// Materialized views created by the open transaction (maintained once it commits).
-  std::set<uint64_t> txn_created_views_;
+  /// The open transaction (null between transactions).
+  std::unique_ptr<WriteTransaction> txn_;
+  /// Every row written to a table or source goes through it.
+  TableWriter writer_;
   /// The snapshot the current statement reads materialized views at.
   std::shared_ptr<storage::Snapshot> view_snapshot_;
   /// The materialized views the current SELECT reads (empty: wait for every view).
   std::vector<uint64_t> statement_views_;
   /// The WITH list of the statement being run (null when it has none that matters).
   StatementWith* with_ = nullptr;
-  std::unique_lock<std::mutex>* exec_lock_ = nullptr;
+  ExecLock* exec_lock_ = nullptr;
   std::map<std::string, Prepared> prepared_;
   std::unique_ptr<CopyState> copy_;
   std::atomic<bool> cancel_{false};

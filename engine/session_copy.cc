@@ -359,7 +359,7 @@ Status Session::FlushCopyLines(bool final) {
       }
       row[st.columns[k]] = std::move(*v);
     }
-    RETURN_IF_ERROR(InsertRow(table, std::move(row)));
+    RETURN_IF_ERROR(writer_.Insert(Write(), table, std::move(row)));
     st.rows++;
   }
   buf.erase(0, std::min(pos, buf.size()));

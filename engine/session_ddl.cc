@@ -132,31 +132,13 @@ Result<SqlType> Session::ResolveType(const parser::TypeName& name) {
 
 Status Session::PutCatalog(const TableDef& def) {
   Txn().Put(storage::Space::kCatalog, CatalogKey(def.id), def.Serialize());
-  txn_has_ddl_ = true;
+  Write().MarkDdl();
   return Status::OK();
 }
 
 Status Session::DeleteCatalog(const TableDef& def) {
   Txn().Delete(storage::Space::kCatalog, CatalogKey(def.id));
-  txn_has_ddl_ = true;
-  return Status::OK();
-}
-
-Status Session::DeleteTableData(const TableDef& def, bool record) {
-  if (record) {
-    // The changelog sees every row go.
-    RETURN_IF_ERROR(storage::TableStore::Scan(Txn(), def.id, def.ColumnTypes(),
-                                              [&](std::string_view, Row& row) -> Result<bool> {
-                                                RecordChange(def, row, -1);
-                                                return true;
-                                              }));
-  }
-  std::vector<uint64_t> spaces = def.unique_ids;
-  spaces.push_back(def.id);
-  for (uint64_t id : spaces) {
-    RETURN_IF_ERROR(Txn().DeleteRange(storage::Space::kData, storage::TableStore::Prefix(id),
-                                      storage::TableStore::PrefixEnd(id)));
-  }
+  Write().MarkDdl();
   return Status::OK();
 }
 
@@ -261,7 +243,7 @@ Status Session::HandleCreateTable(const parser::CreateTableStatement& stmt,
     executor::Executor exec(ctx);
     as_plan = db_.OptimizeQuery(std::move(as_plan));
     ASSIGN_OR_RETURN(executor::RowSet rows, exec.Execute(*as_plan));
-    for (Row& r : rows) RETURN_IF_ERROR(InsertRow(*shared, std::move(r)));
+    for (Row& r : rows) RETURN_IF_ERROR(writer_.Insert(Write(), *shared, std::move(r)));
     sink.Complete("SELECT " + std::to_string(rows.size()));
     return Status::OK();
   }
@@ -390,10 +372,10 @@ Status Session::HandleCreateMaterializedView(const parser::CreateViewStatement& 
   auto shared = std::make_shared<TableDef>(std::move(def));
   db_.catalog().Put(shared);
   uint64_t id = shared->id;
-  txn_created_views_.insert(id);
+  Write().created_views().insert(id);
   // The dataflow starts once the catalog entry commits, from a snapshot that includes everything
   // committed before it (this transaction's writes too).
-  AfterCommit([this, shared] { return db_.StartView(*shared); });
+  Write().AfterCommit([this, shared] { return db_.StartView(*shared); });
   if (state_ == TxnState::kBlock || background) {
     sink.Complete("CREATE MATERIALIZED VIEW");
     return Status::OK();
@@ -535,7 +517,7 @@ Status Session::HandleDrop(const parser::DropStatement& stmt, pgwire::ResultSink
       RETURN_IF_ERROR(drop(*other));
     }
     if (!db_.catalog().Find(def.name)) return Status::OK();
-    if (def.kind == RelationKind::kTable) RETURN_IF_ERROR(DeleteTableData(def, false));
+    if (def.kind == RelationKind::kTable) RETURN_IF_ERROR(writer_.DeleteAll(Write(), def, false));
     RETURN_IF_ERROR(DeleteCatalog(def));
     db_.catalog().Remove(def.name);
     uint64_t id = def.id;
@@ -543,13 +525,11 @@ Status Session::HandleDrop(const parser::DropStatement& stmt, pgwire::ResultSink
       // Maintenance stops now; the state goes once the DROP commits (a rollback restarts the
       // view from it).
       db_.StopView(id);
-      txn_created_views_.erase(id);
-      AfterCommit([this, id] { return db_.DropViewState(id); });
+      Write().created_views().erase(id);
+      Write().AfterCommit([this, id] { return db_.DropViewState(id); });
     } else if (def.kind == RelationKind::kTable || def.kind == RelationKind::kSource) {
-      for (auto it = pending_log_.begin(); it != pending_log_.end();) {
-        it = it->first.topic == id ? pending_log_.erase(it) : std::next(it);
-      }
-      AfterCommit([this, id] { return db_.DropTopic(id); });
+      Write().DiscardChanges(id);
+      Write().AfterCommit([this, id] { return db_.DropTopic(id); });
     }
     return Status::OK();
   };
@@ -737,7 +717,7 @@ Status Session::HandleTruncate(const parser::TruncateStatement& stmt, pgwire::Re
     }
     tables.push_back(t);
   }
-  for (const auto& t : tables) RETURN_IF_ERROR(DeleteTableData(*t, true));
+  for (const auto& t : tables) RETURN_IF_ERROR(writer_.DeleteAll(Write(), *t, true));
   sink.Complete("TRUNCATE TABLE");
   return Status::OK();
 }

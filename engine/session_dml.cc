@@ -144,21 +144,6 @@ const char* RelationWord(const planner::TableDef& def) {
   }
 }
 
-std::string KeyDescription(const planner::TableDef& table, const Row& row,
-                           const std::vector<int>& key_columns) {
-  std::string cols, vals;
-  for (size_t i = 0; i < key_columns.size(); i++) {
-    if (i) {
-      cols += ", ";
-      vals += ", ";
-    }
-    cols += table.columns[key_columns[i]].name;
-    const Value& v = row[key_columns[i]];
-    vals += v.is_null() ? "null" : v.ToText();
-  }
-  return "Key (" + cols + ")=(" + vals + ") already exists.";
-}
-
 /// RETURNING items bound over a table row: expressions plus result column names and types.
 struct ReturningList {
   std::vector<BoundExprPtr> exprs;
@@ -208,99 +193,7 @@ Result<ReturningList> BindReturning(Binder& binder, const std::vector<parser::Se
   return list;
 }
 
-/// What every row written to a table must satisfy: NOT NULL columns hold values (23502), and
-/// each value is stored as its column's type — a mismatch is a binder bug, refused here as XX000
-/// instead of being written as bytes no read could decode.
-Status CheckStoredRow(const planner::TableDef& table, const Row& row) {
-  if (row.size() != table.columns.size()) {
-    return Status::Internal("row of " + std::to_string(row.size()) + " values for relation \"" +
-                            table.name + "\" of " + std::to_string(table.columns.size()) +
-                            " columns");
-  }
-  for (size_t i = 0; i < table.columns.size(); i++) {
-    const auto& col = table.columns[i];
-    if (row[i].is_null()) {
-      if (col.not_null) {
-        return Status::Error(sqlstate::kNotNullViolation, "null value in column \"" + col.name +
-                                                              "\" of relation \"" + table.name +
-                                                              "\" violates not-null constraint");
-      }
-      continue;
-    }
-    if (PhysicalTypeOf(row[i].type().id) != PhysicalTypeOf(col.type.id)) {
-      return Status::Internal("value of type " + row[i].type().ToString() + " for column \"" +
-                              col.name + "\" of type " + col.type.ToString());
-    }
-  }
-  return Status::OK();
-}
-
 }  // namespace
-
-Status Session::InsertRow(const planner::TableDef& table, Row row) {
-  if (table.kind == planner::RelationKind::kSource) return AppendToSource(table, row);
-  RETURN_IF_ERROR(CheckStoredRow(table, row));
-  std::string key;
-  if (table.primary_key.empty()) {
-    key = storage::TableStore::RowIdKey(table.id, table.next_row_id->fetch_add(1));
-  } else {
-    key = storage::TableStore::PrimaryKey(table.id, row, table.primary_key);
-    std::string existing;
-    ASSIGN_OR_RETURN(bool found, Txn().Get(storage::Space::kData, key, &existing));
-    if (found) {
-      return Status::Error(
-                 sqlstate::kUniqueViolation,
-                 "duplicate key value violates unique constraint \"" + table.name + "_pkey\"")
-          .WithDetail(KeyDescription(table, row, table.primary_key));
-    }
-  }
-  RETURN_IF_ERROR(PutUniqueEntries(table, key, row));
-  storage::TableStore::Put(Txn(), key, row);
-  RecordChange(table, row, 1);
-  return Status::OK();
-}
-
-Status Session::PutUniqueEntries(const planner::TableDef& table, const std::string& key,
-                                 const Row& row) {
-  for (size_t i = 0; i < table.unique_keys.size(); i++) {
-    auto entry = storage::TableStore::UniqueKey(table.unique_ids[i], row, table.unique_keys[i]);
-    if (!entry) continue;
-    std::string existing;
-    ASSIGN_OR_RETURN(bool found, Txn().Get(storage::Space::kData, *entry, &existing));
-    if (found) {
-      return Status::Error(
-                 sqlstate::kUniqueViolation,
-                 "duplicate key value violates unique constraint \"" + table.UniqueName(i) + "\"")
-          .WithDetail(KeyDescription(table, row, table.unique_keys[i]));
-    }
-    Txn().Put(storage::Space::kData, *entry, key);
-  }
-  return Status::OK();
-}
-
-void Session::DeleteRow(const planner::TableDef& table, const std::string& key, const Row& row) {
-  for (size_t i = 0; i < table.unique_keys.size(); i++) {
-    auto entry = storage::TableStore::UniqueKey(table.unique_ids[i], row, table.unique_keys[i]);
-    if (entry) Txn().Delete(storage::Space::kData, *entry);
-  }
-  Txn().Delete(storage::Space::kData, key);
-  RecordChange(table, row, -1);
-}
-
-Status Session::ReplaceRow(const planner::TableDef& table, const std::string& key,
-                           const Row& old_row, Row new_row) {
-  if (!table.primary_key.empty()) {
-    DeleteRow(table, key, old_row);
-    return InsertRow(table, std::move(new_row));
-  }
-  // Hidden row id: the row keeps its key.
-  RETURN_IF_ERROR(CheckStoredRow(table, new_row));
-  DeleteRow(table, key, old_row);
-  RETURN_IF_ERROR(PutUniqueEntries(table, key, new_row));
-  storage::TableStore::Put(Txn(), key, new_row);
-  RecordChange(table, new_row, 1);
-  return Status::OK();
-}
 
 Status Session::HandleInsert(const parser::InsertStatement& stmt, pgwire::ResultSink& sink,
                              const std::vector<Value>& params) {
@@ -505,14 +398,14 @@ Status Session::HandleInsert(const parser::InsertStatement& stmt, pgwire::Result
         for (auto& [idx, e] : conflict_set) {
           ASSIGN_OR_RETURN(updated[idx], exec.Evaluate(*e, combined));
         }
-        RETURN_IF_ERROR(ReplaceRow(*table, key, old, updated));
+        RETURN_IF_ERROR(writer_.Replace(Write(), *table, key, old, updated));
         final_row = std::move(updated);
         count++;
         RETURN_IF_ERROR(returning.Append(exec, final_row, &returned));
         continue;
       }
     }
-    RETURN_IF_ERROR(InsertRow(*table, full));
+    RETURN_IF_ERROR(writer_.Insert(Write(), *table, full));
     count++;
     RETURN_IF_ERROR(returning.Append(exec, final_row, &returned));
   }
@@ -620,7 +513,7 @@ Status Session::HandleUpdate(const parser::UpdateStatement& stmt, pgwire::Result
     Row& updated = new_rows[i];
     Row old_row(matches[i].second.begin(),
                 matches[i].second.begin() + static_cast<std::ptrdiff_t>(width));
-    RETURN_IF_ERROR(ReplaceRow(*table, key, old_row, updated));
+    RETURN_IF_ERROR(writer_.Replace(Write(), *table, key, old_row, updated));
     // RETURNING sees the new target row beside the FROM row it joined.
     Row out = updated;
     out.insert(out.end(), matches[i].second.begin() + static_cast<std::ptrdiff_t>(width),
@@ -679,7 +572,7 @@ Status Session::HandleDelete(const parser::DeleteStatement& stmt, pgwire::Result
                        victims.emplace_back(std::string(key), std::move(row));
                        return true;
                      }));
-  for (const auto& [key, row] : victims) DeleteRow(*table, key, row);
+  for (const auto& [key, row] : victims) writer_.Delete(Write(), *table, key, row);
   if (!returning.empty()) SendRows(returning.names, returning.types, returned, sink);
   sink.Complete("DELETE " + std::to_string(victims.size()));
   return Status::OK();

@@ -192,12 +192,12 @@ Status Session::HandleMerge(const parser::MergeStatement& stmt, pgwire::ResultSi
   for (auto& change : changes) {
     const auto& [key, old_row] = target_rows[change.target];
     if (change.clause->clause->action == parser::MergeClause::Action::kDelete) {
-      DeleteRow(*table, key, old_row);
+      writer_.Delete(Write(), *table, key, old_row);
     } else {
-      RETURN_IF_ERROR(ReplaceRow(*table, key, old_row, std::move(change.row)));
+      RETURN_IF_ERROR(writer_.Replace(Write(), *table, key, old_row, std::move(change.row)));
     }
   }
-  for (Row& row : inserts) RETURN_IF_ERROR(InsertRow(*table, std::move(row)));
+  for (Row& row : inserts) RETURN_IF_ERROR(writer_.Insert(Write(), *table, std::move(row)));
   sink.Complete("MERGE " + std::to_string(changes.size() + inserts.size()));
   return Status::OK();
 }

@@ -17,12 +17,6 @@ using planner::TableDef;
 
 namespace {
 
-int64_t NowMicros() {
-  auto now = std::chrono::system_clock::now().time_since_epoch();
-  return std::chrono::duration_cast<std::chrono::microseconds>(now).count() -
-         datetime::kUnixEpochDays * datetime::kMicrosPerDay;
-}
-
 Status UnknownOption(const std::string& key, const std::string& connector) {
   return Status::Error(
       sqlstate::kInvalidParameterValue,
@@ -65,15 +59,6 @@ Status CheckOptions(const TableDef& def, const std::string& connector) {
   RETURN_IF_ERROR(opts.Int("retention.bytes", 0, 0).status());
   RETURN_IF_ERROR(opts.DurationMicros("watermark.idle_timeout", 0).status());
   return Status::OK();
-}
-
-/// FNV-1a over the canonical encoding: the same key always reaches the same partition.
-uint64_t PartitionHash(const Value& v) {
-  std::string key;
-  AppendHashKey(v, &key);
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : key) h = (h ^ c) * 1099511628211ULL;
-  return h;
 }
 
 }  // namespace
@@ -144,7 +129,7 @@ Status Session::HandleCreateSource(const parser::CreateSourceStatement& stmt,
     def.options.emplace_back("watermark.column", stmt.watermark->column);
     def.options.emplace_back("watermark.expr", stmt.watermark->expr_text);
   }
-  int64_t created_at = NowMicros();
+  int64_t created_at = datetime::NowMicros();
   def.options.emplace_back("_created_at", std::to_string(created_at));
   if (ingest::IsGeneratorConnector(connector)) {
     std::vector<ingest::GeneratorColumn> cols;
@@ -157,44 +142,6 @@ Status Session::HandleCreateSource(const parser::CreateSourceStatement& stmt,
   db_.catalog().Put(shared);
   if (connector == "log") RETURN_IF_ERROR(db_.OpenSourceTopic(*shared));
   sink.Complete("CREATE SOURCE");
-  return Status::OK();
-}
-
-Status Session::AppendToSource(const TableDef& source, const Row& row) {
-  if (source.Option("connector", "log") != "log") {
-    return Status::Error(sqlstate::kWrongObjectType, "cannot insert into source \"" + source.name +
-                                                         "\": its rows come from its '" +
-                                                         source.Option("connector") +
-                                                         "' connector");
-  }
-  for (size_t i = 0; i < source.columns.size(); i++) {
-    if (row[i].is_null() && source.columns[i].not_null) {
-      return Status::Error(sqlstate::kNotNullViolation, "null value in column \"" +
-                                                            source.columns[i].name +
-                                                            "\" of relation \"" + source.name +
-                                                            "\" violates not-null constraint");
-    }
-  }
-  uint32_t partitions = db_.log().PartitionCount(source.id);
-  if (partitions == 0) return Status::Internal("source without a topic");
-  uint32_t p;
-  std::string key = source.Option("partition.key");
-  if (!key.empty()) {
-    p = static_cast<uint32_t>(PartitionHash(row[source.FindColumn(key)]) % partitions);
-  } else {
-    p = round_robin_[source.id]++ % partitions;
-  }
-  int64_t event_time = 0;
-  std::string wm = source.Option("watermark.column");
-  if (!wm.empty()) {
-    const Value& v = row[source.FindColumn(wm)];
-    if (!v.is_null()) event_time = v.GetInt();
-  }
-  auto& batches = pending_log_[storage::TopicPartition{source.id, p}];
-  if (batches.empty() || batches.back().count() >= StreamChunk::kChunkSize) batches.emplace_back();
-  std::string encoded;
-  storage::RowCodec::Encode(row, &encoded);
-  batches.back().Add(1, event_time, encoded);
   return Status::OK();
 }
 
@@ -227,7 +174,7 @@ Result<executor::RowSet> Session::ReadSource(const TableDef& source) {
     return rows;
   }
   ASSIGN_OR_RETURN(auto gen, db_.SourceGenerator(source));
-  int64_t now = NowMicros();
+  int64_t now = datetime::NowMicros();
   StreamChunk chunk(types);
   for (uint32_t p = 0; p < gen->partitions(); p++) {
     uint64_t end = gen->Available(p, now);
@@ -302,7 +249,7 @@ Status Session::HandleCreateSink(const parser::CreateSinkStatement& stmt, std::s
   RETURN_IF_ERROR(PutCatalog(def));
   auto shared = std::make_shared<TableDef>(std::move(def));
   db_.catalog().Put(shared);
-  AfterCommit([this, shared] { return db_.StartView(*shared); });
+  Write().AfterCommit([this, shared] { return db_.StartView(*shared); });
   (void)sql;
   sink.Complete("CREATE SINK");
   return Status::OK();
