@@ -35,6 +35,7 @@ inline constexpr const char* kInvalidJsonText = "22P02";
 inline constexpr const char* kCharacterNotInRepertoire = "22021";
 inline constexpr const char* kNotNullViolation = "23502";
 inline constexpr const char* kUniqueViolation = "23505";
+inline constexpr const char* kSerializationFailure = "40001";
 inline constexpr const char* kInvalidTransactionState = "25000";
 inline constexpr const char* kInvalidCatalogName = "3D000";
 inline constexpr const char* kSyntaxError = "42601";

@@ -172,7 +172,11 @@ class Session : public pgwire::BackendSession {
                           pgwire::ResultSink& sink);
   Status HandleCreateMaterializedView(const parser::CreateViewStatement& stmt, std::string_view sql,
                                       pgwire::ResultSink& sink);
+  /// CREATE [UNIQUE] INDEX (session_index.cc): on a table, builds the index from its rows (23505
+  /// for a duplicate under UNIQUE) and adds it to the table's definition.
   Status HandleCreateIndex(const parser::CreateIndexStatement& stmt, pgwire::ResultSink& sink);
+  /// DROP INDEX: removes a table index's entries and takes it out of the table's definition.
+  Status DropIndexEntries(const planner::TableDef& index);
   Status HandleDrop(const parser::DropStatement& stmt, pgwire::ResultSink& sink);
   Status HandleAlterTable(const parser::AlterTableStatement& stmt, pgwire::ResultSink& sink);
   Status HandleTruncate(const parser::TruncateStatement& stmt, pgwire::ResultSink& sink);

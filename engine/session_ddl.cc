@@ -402,37 +402,6 @@ Status Session::HandleCreateMaterializedView(const parser::CreateViewStatement& 
   return Status::OK();
 }
 
-Status Session::HandleCreateIndex(const parser::CreateIndexStatement& stmt,
-                                  pgwire::ResultSink& sink) {
-  if (stmt.unique) {
-    return Status::NotSupported(
-        "CREATE UNIQUE INDEX is not supported yet; declare UNIQUE in CREATE TABLE");
-  }
-  ASSIGN_OR_RETURN(auto table, FindTable(stmt.table, 0));
-  std::string name = stmt.name;
-  if (name.empty()) name = table->name + "_idx";
-  if (db_.catalog().Find(name)) {
-    if (stmt.if_not_exists) {
-      sink.Notice("NOTICE", sqlstate::kDuplicateTable,
-                  "relation \"" + name + "\" already exists, skipping");
-      sink.Complete("CREATE INDEX");
-      return Status::OK();
-    }
-    return Status::Error(sqlstate::kDuplicateTable, "relation \"" + name + "\" already exists");
-  }
-  TableDef def;
-  def.id = db_.catalog().AllocateId();
-  def.name = name;
-  def.kind = RelationKind::kIndex;
-  def.on_table = table->name;
-  def.depends_on.push_back(table->name);
-  // Indexes are recorded for the catalog; scans do not use them yet.
-  RETURN_IF_ERROR(PutCatalog(def));
-  db_.catalog().Put(std::make_shared<TableDef>(std::move(def)));
-  sink.Complete("CREATE INDEX");
-  return Status::OK();
-}
-
 Status Session::HandleDrop(const parser::DropStatement& stmt, pgwire::ResultSink& sink) {
   RelationKind want;
   std::string tag;
@@ -518,6 +487,7 @@ Status Session::HandleDrop(const parser::DropStatement& stmt, pgwire::ResultSink
     }
     if (!db_.catalog().Find(def.name)) return Status::OK();
     if (def.kind == RelationKind::kTable) RETURN_IF_ERROR(writer_.DeleteAll(Write(), def, false));
+    if (def.kind == RelationKind::kIndex) RETURN_IF_ERROR(DropIndexEntries(def));
     RETURN_IF_ERROR(DeleteCatalog(def));
     db_.catalog().Remove(def.name);
     uint64_t id = def.id;
@@ -652,10 +622,22 @@ Status Session::HandleAlterTable(const parser::AlterTableStatement& stmt,
               "dropping a column of a UNIQUE constraint is not supported yet");
         }
       }
+      for (const auto& index : def.indexes) {
+        if (std::find(index.columns.begin(), index.columns.end(), idx) != index.columns.end()) {
+          return Status::NotSupported("dropping a column of index \"" + index.name +
+                                      "\" is not supported yet")
+              .WithHint("DROP INDEX " + index.name + " first.");
+        }
+      }
       RETURN_IF_ERROR(rewrite([&](Row r) -> Result<Row> {
         r.erase(r.begin() + idx);
         return r;
       }));
+      for (auto& index : def.indexes) {
+        for (int& k : index.columns) {
+          if (k > idx) k--;
+        }
+      }
       def.columns.erase(def.columns.begin() + idx);
       for (int& k : def.primary_key) {
         if (k > idx) k--;
@@ -696,6 +678,15 @@ Status Session::HandleAlterTable(const parser::AlterTableStatement& stmt,
       if (db_.catalog().Find(stmt.new_name)) {
         return Status::Error(sqlstate::kDuplicateTable,
                              "relation \"" + stmt.new_name + "\" already exists");
+      }
+      // The table's indexes follow it.
+      for (const auto& other : db_.catalog().All()) {
+        if (other->kind != RelationKind::kIndex || other->on_table != def.name) continue;
+        TableDef index = *other;
+        index.on_table = stmt.new_name;
+        std::replace(index.depends_on.begin(), index.depends_on.end(), def.name, stmt.new_name);
+        RETURN_IF_ERROR(PutCatalog(index));
+        db_.catalog().Put(std::make_shared<TableDef>(std::move(index)));
       }
       db_.catalog().Remove(def.name);
       def.name = stmt.new_name;

@@ -9,6 +9,7 @@
 #include "engine/database.h"
 #include "engine/dml_binding.h"
 #include "engine/session.h"
+#include "executor/key_bounds.h"
 #include "parser/parser.h"
 #include "storage/key_codec.h"
 #include "storage/row_codec.h"
@@ -116,6 +117,25 @@ Status Session::HandleExplain(const parser::ExplainStatement& stmt, pgwire::Resu
   ASSIGN_OR_RETURN(auto plan,
                    binder.BindQuery(*static_cast<parser::SelectStatement&>(*stmt.statement).query));
   plan = db_.OptimizeQuery(std::move(plan));
+  {
+    // Filtered table scans say which key or index reads them.
+    executor::ExecContext ctx = MakeExecContext({});
+    executor::Executor exec(ctx);
+    std::function<void(planner::LogicalPlan&)> annotate = [&](planner::LogicalPlan& node) {
+      for (auto& child : node.children) annotate(*child);
+      if (node.kind != planner::PlanKind::kFilter) return;
+      auto& scan = *node.children[0];
+      if (scan.kind != planner::PlanKind::kScan ||
+          scan.table->kind != planner::RelationKind::kTable) {
+        return;
+      }
+      auto path = executor::ChooseAccessPath(*scan.table, scan.types, node.predicate.get(), exec);
+      if (path.kind != executor::AccessPath::Kind::kFullScan) {
+        scan.access = path.Describe(*scan.table);
+      }
+    };
+    annotate(*plan);
+  }
   RowSet rows;
   std::string text = plan->ToString();
   size_t pos = 0;
@@ -572,7 +592,9 @@ Status Session::HandleDelete(const parser::DeleteStatement& stmt, pgwire::Result
                        victims.emplace_back(std::string(key), std::move(row));
                        return true;
                      }));
-  for (const auto& [key, row] : victims) writer_.Delete(Write(), *table, key, row);
+  for (const auto& [key, row] : victims) {
+    RETURN_IF_ERROR(writer_.Delete(Write(), *table, key, row));
+  }
   if (!returning.empty()) SendRows(returning.names, returning.types, returned, sink);
   sink.Complete("DELETE " + std::to_string(victims.size()));
   return Status::OK();

@@ -192,7 +192,7 @@ Status Session::HandleMerge(const parser::MergeStatement& stmt, pgwire::ResultSi
   for (auto& change : changes) {
     const auto& [key, old_row] = target_rows[change.target];
     if (change.clause->clause->action == parser::MergeClause::Action::kDelete) {
-      writer_.Delete(Write(), *table, key, old_row);
+      RETURN_IF_ERROR(writer_.Delete(Write(), *table, key, old_row));
     } else {
       RETURN_IF_ERROR(writer_.Replace(Write(), *table, key, old_row, std::move(change.row)));
     }

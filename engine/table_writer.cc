@@ -1,6 +1,7 @@
 #include "engine/table_writer.h"
 
 #include "common/vector.h"
+#include "storage/key_codec.h"
 #include "storage/table_store.h"
 
 namespace freshet::engine {
@@ -62,6 +63,7 @@ uint64_t PartitionHash(const Value& v) {
 
 Status TableWriter::Insert(WriteTransaction& txn, const planner::TableDef& table, Row row) {
   if (table.kind == planner::RelationKind::kSource) return AppendToSource(txn, table, row);
+  RETURN_IF_ERROR(txn.NoteTable(table));
   RETURN_IF_ERROR(CheckStoredRow(table, row));
   std::string key;
   if (table.primary_key.empty()) {
@@ -77,50 +79,84 @@ Status TableWriter::Insert(WriteTransaction& txn, const planner::TableDef& table
           .WithDetail(KeyDescription(table, row, table.primary_key));
     }
   }
-  RETURN_IF_ERROR(PutUniqueEntries(txn, table, key, row));
+  RETURN_IF_ERROR(PutIndexEntries(txn, table, key, row));
   storage::TableStore::Put(txn.storage(), key, row);
   txn.RecordChange(table, row, 1);
   return Status::OK();
 }
 
-Status TableWriter::PutUniqueEntries(WriteTransaction& txn, const planner::TableDef& table,
-                                     const std::string& key, const Row& row) {
+Status TableWriter::PutIndexEntries(WriteTransaction& txn, const planner::TableDef& table,
+                                    const std::string& key, const Row& row) {
+  auto duplicate = [&](const std::string& constraint, const std::vector<int>& columns) {
+    return Status::Error(sqlstate::kUniqueViolation,
+                         "duplicate key value violates unique constraint \"" + constraint + "\"")
+        .WithDetail(KeyDescription(table, row, columns));
+  };
+  std::string existing;
   for (size_t i = 0; i < table.unique_keys.size(); i++) {
     auto entry = storage::TableStore::UniqueKey(table.unique_ids[i], row, table.unique_keys[i]);
     if (!entry) continue;
-    std::string existing;
     ASSIGN_OR_RETURN(bool found, txn.storage().Get(storage::Space::kData, *entry, &existing));
-    if (found) {
-      return Status::Error(
-                 sqlstate::kUniqueViolation,
-                 "duplicate key value violates unique constraint \"" + table.UniqueName(i) + "\"")
-          .WithDetail(KeyDescription(table, row, table.unique_keys[i]));
-    }
+    if (found) return duplicate(table.UniqueName(i), table.unique_keys[i]);
     txn.storage().Put(storage::Space::kData, *entry, key);
+  }
+  for (const auto& index : table.indexes) {
+    bool unique = false;
+    std::string entry = IndexEntryKey(index, row, key, &unique);
+    if (unique) {
+      ASSIGN_OR_RETURN(bool found, txn.storage().Get(storage::Space::kData, entry, &existing));
+      if (found) return duplicate(index.name, index.columns);
+    }
+    txn.storage().Put(storage::Space::kData, entry, key);
   }
   return Status::OK();
 }
 
-void TableWriter::Delete(WriteTransaction& txn, const planner::TableDef& table,
-                         const std::string& key, const Row& row) {
+std::string TableWriter::IndexEntryKey(const planner::TableDef::Index& index, const Row& row,
+                                       const std::string& key, bool* unique_entry) {
+  std::string entry = storage::TableStore::Prefix(index.id);
+  bool has_null = false;
+  for (int c : index.columns) {
+    has_null |= row[c].is_null();
+    storage::KeyCodec::AppendValue(&entry, row[c]);
+  }
+  // NULLs are never equal: such an entry is as a non-unique index's, made distinct by the key.
+  bool unique = index.unique && !has_null;
+  if (!unique) entry.append(key);
+  if (unique_entry) *unique_entry = unique;
+  return entry;
+}
+
+void TableWriter::DeleteIndexEntries(WriteTransaction& txn, const planner::TableDef& table,
+                                     const std::string& key, const Row& row) {
   for (size_t i = 0; i < table.unique_keys.size(); i++) {
     auto entry = storage::TableStore::UniqueKey(table.unique_ids[i], row, table.unique_keys[i]);
     if (entry) txn.storage().Delete(storage::Space::kData, *entry);
   }
+  for (const auto& index : table.indexes) {
+    txn.storage().Delete(storage::Space::kData, IndexEntryKey(index, row, key));
+  }
+}
+
+Status TableWriter::Delete(WriteTransaction& txn, const planner::TableDef& table,
+                           const std::string& key, const Row& row) {
+  RETURN_IF_ERROR(txn.NoteTable(table));
+  DeleteIndexEntries(txn, table, key, row);
   txn.storage().Delete(storage::Space::kData, key);
   txn.RecordChange(table, row, -1);
+  return Status::OK();
 }
 
 Status TableWriter::Replace(WriteTransaction& txn, const planner::TableDef& table,
                             const std::string& key, const Row& old_row, Row new_row) {
   if (!table.primary_key.empty()) {
-    Delete(txn, table, key, old_row);
+    RETURN_IF_ERROR(Delete(txn, table, key, old_row));
     return Insert(txn, table, std::move(new_row));
   }
   // Hidden row id: the row keeps its key.
   RETURN_IF_ERROR(CheckStoredRow(table, new_row));
-  Delete(txn, table, key, old_row);
-  RETURN_IF_ERROR(PutUniqueEntries(txn, table, key, new_row));
+  RETURN_IF_ERROR(Delete(txn, table, key, old_row));
+  RETURN_IF_ERROR(PutIndexEntries(txn, table, key, new_row));
   storage::TableStore::Put(txn.storage(), key, new_row);
   txn.RecordChange(table, new_row, 1);
   return Status::OK();
@@ -171,6 +207,7 @@ Status TableWriter::DeleteAll(WriteTransaction& txn, const planner::TableDef& de
                                               }));
   }
   std::vector<uint64_t> spaces = def.unique_ids;
+  for (const auto& index : def.indexes) spaces.push_back(index.id);
   spaces.push_back(def.id);
   for (uint64_t id : spaces) {
     RETURN_IF_ERROR(txn.storage().DeleteRange(storage::Space::kData,

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 
 #include "common/status.h"
@@ -25,19 +26,27 @@ class TableWriter {
   /// Validates and stores one new row (a table) or appends it (a source).
   Status Insert(WriteTransaction& txn, const planner::TableDef& table, Row row);
   /// Removes a stored row (under `key`) and its unique-index entries.
-  void Delete(WriteTransaction& txn, const planner::TableDef& table, const std::string& key,
-              const Row& row);
+  Status Delete(WriteTransaction& txn, const planner::TableDef& table, const std::string& key,
+                const Row& row);
   /// Replaces a stored row (UPDATE, ON CONFLICT DO UPDATE, MERGE), re-checking every
   /// constraint; a table without a primary key keeps the row's hidden id.
   Status Replace(WriteTransaction& txn, const planner::TableDef& table, const std::string& key,
                  const Row& old_row, Row new_row);
+  /// The key of `row`'s entry in `index` (the row stored under `key`): the indexed values, then
+  /// the row's key unless the entry is unique (a UNIQUE index's entry without NULLs;
+  /// `unique_entry` says which). Every row has an entry, NULLs included.
+  static std::string IndexEntryKey(const planner::TableDef::Index& index, const Row& row,
+                                   const std::string& key, bool* unique_entry = nullptr);
   /// Deletes every row of a table and its unique-index entries (DROP, TRUNCATE); with `record`
   /// the changelog sees every row go.
   Status DeleteAll(WriteTransaction& txn, const planner::TableDef& table, bool record);
 
  private:
   Status AppendToSource(WriteTransaction& txn, const planner::TableDef& source, const Row& row);
-  Status PutUniqueEntries(WriteTransaction& txn, const planner::TableDef& table,
+  /// Adds a row's UNIQUE-constraint and index entries, refusing duplicates (23505).
+  Status PutIndexEntries(WriteTransaction& txn, const planner::TableDef& table,
+                         const std::string& key, const Row& row);
+  void DeleteIndexEntries(WriteTransaction& txn, const planner::TableDef& table,
                           const std::string& key, const Row& row);
 
   storage::Log& log_;

@@ -37,6 +37,35 @@ void WriteTransaction::Append(storage::TopicPartition tp, const Row& row, int64_
   OpenBatch(tp).Add(weight, event_time, encoded_);
 }
 
+namespace {
+Status DefinitionChanged(const std::string& table) {
+  return Status::Error(sqlstate::kSerializationFailure,
+                       "could not serialize access: the definition of table \"" + table +
+                           "\" changed while this transaction wrote to it")
+      .WithHint("Retry the transaction.");
+}
+}  // namespace
+
+Status WriteTransaction::NoteTable(const planner::TableDef& table) {
+  if (has_ddl_) return Status::OK();
+  auto it = written_tables_.find(table.id);
+  if (it != written_tables_.end()) {
+    return it->second.get() == &table ? Status::OK() : DefinitionChanged(table.name);
+  }
+  auto current = db_.catalog().Find(table.name);
+  if (current.get() != &table) return DefinitionChanged(table.name);
+  written_tables_.emplace(table.id, std::move(current));
+  return Status::OK();
+}
+
+Status WriteTransaction::CheckWrittenTables() const {
+  if (has_ddl_) return Status::OK();
+  for (const auto& [id, def] : written_tables_) {
+    if (db_.catalog().Find(def->name) != def) return DefinitionChanged(def->name);
+  }
+  return Status::OK();
+}
+
 void WriteTransaction::DiscardChanges(uint64_t topic) {
   for (auto it = pending_log_.begin(); it != pending_log_.end();) {
     it = it->first.topic == topic ? pending_log_.erase(it) : std::next(it);
@@ -134,7 +163,13 @@ uint64_t WriteTransaction::WriteLogBatches(
 
 Status WriteTransaction::Commit(bool sync, const UnlockedWait& unlocked) {
   bool wrote = txn_->HasWrites() || !pending_log_.empty();
-  Status s;
+  // DDL runs under the exclusive statement lock and this commit under the shared one, so no
+  // definition can change between this check and the commit.
+  Status s = CheckWrittenTables();
+  if (!s.ok()) {
+    Rollback();
+    return s;
+  }
   {
     std::lock_guard<std::mutex> commit(db_.engine().commit_mutex());
     std::vector<std::pair<storage::TopicPartition, uint64_t>> ends;

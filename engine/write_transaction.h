@@ -46,6 +46,12 @@ class WriteTransaction {
   void RecordChange(const planner::TableDef& table, const Row& row, int64_t weight);
   /// Appends a row to partition `tp` of a topic with its event time (a 'log' source).
   void Append(storage::TopicPartition tp, const Row& row, int64_t weight, int64_t event_time);
+  /// Records that this transaction writes rows of `table` (as the catalog defines it now). A
+  /// table whose definition changes (CREATE INDEX, ALTER TABLE, DROP) between this transaction's
+  /// first write to it and its commit fails the write or the commit with 40001: its rows were
+  /// encoded, checked and indexed for the old definition. Transactions that did DDL are
+  /// exempt (their own DDL ran alone, and changed the definitions they write by).
+  Status NoteTable(const planner::TableDef& table);
   /// Forgets the changelog records of `topic` (its table or source was dropped in this
   /// transaction).
   void DiscardChanges(uint64_t topic);
@@ -92,6 +98,8 @@ class WriteTransaction {
   /// Writes the changelog batches into the storage transaction, at offsets from the log's end;
   /// returns the bytes written and each partition's new end in `ends`.
   uint64_t WriteLogBatches(std::vector<std::pair<storage::TopicPartition, uint64_t>>* ends);
+  /// 40001 when a written table's definition changed since it was first written.
+  Status CheckWrittenTables() const;
   /// The changelog batch rows are appended to for `tp`.
   storage::LogBatchBuilder& OpenBatch(storage::TopicPartition tp);
 
@@ -108,6 +116,8 @@ class WriteTransaction {
   std::vector<std::string> names_;
   std::vector<std::function<Status()>> after_commit_;
   std::set<uint64_t> created_views_;
+  /// The definitions of the tables written, as they were at the first write (NoteTable).
+  std::map<uint64_t, std::shared_ptr<const planner::TableDef>> written_tables_;
   std::string encoded_;  // scratch for row encoding
 };
 

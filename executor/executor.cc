@@ -442,32 +442,59 @@ Status Executor::ScanTable(const planner::TableDef& table, const BoundExpr* wher
     if ((++rows_since_cancel_check_ & 1023) == 0) RETURN_IF_ERROR(CheckCancel());
     return visit(key, row);
   };
-  std::optional<KeyBounds> bounds;
-  if (where) bounds = KeyBoundsFromPredicate(table, types, *where, *this);
-  if (!bounds) return storage::TableStore::Scan(*ctx_.txn, table.id, types, checked);
-  std::string prefix = storage::TableStore::Prefix(table.id);
-  for (const Value& v : bounds->equal) storage::KeyCodec::AppendValue(&prefix, v);
-  if (bounds->equal.size() == table.primary_key.size()) {
-    // Every primary-key column is fixed: one point read instead of the whole table.
-    Row row;
-    ASSIGN_OR_RETURN(bool found, storage::TableStore::Get(*ctx_.txn, prefix, types, &row));
+  AccessPath path = ChooseAccessPath(table, types, where, *this);
+  if (path.kind == AccessPath::Kind::kFullScan) {
+    return storage::TableStore::Scan(*ctx_.txn, table.id, types, checked);
+  }
+  std::string prefix = storage::TableStore::Prefix(path.space);
+  for (const Value& v : path.bounds.equal) storage::KeyCodec::AppendValue(&prefix, v);
+  // An index entry's value is the row's key: the row is read from there.
+  std::string row_key;
+  Row row;
+  auto visit_entry = [&](std::string_view entry_value) -> Result<bool> {
+    row_key.assign(entry_value);
+    ASSIGN_OR_RETURN(bool found, storage::TableStore::Get(*ctx_.txn, row_key, types, &row));
+    if (!found) {
+      return Status::Internal("index \"" + path.name + "\" of \"" + table.name +
+                              "\" has an entry without its row");
+    }
+    return checked(row_key, row);
+  };
+  if (path.point()) {
+    // Every column of a unique key is fixed: one point read instead of the whole table.
+    if (path.kind == AccessPath::Kind::kPrimaryKey) {
+      ASSIGN_OR_RETURN(bool found, storage::TableStore::Get(*ctx_.txn, prefix, types, &row));
+      if (!found) return Status::OK();
+      return visit(prefix, row).status();
+    }
+    std::string value;
+    ASSIGN_OR_RETURN(bool found, ctx_.txn->Get(storage::Space::kData, prefix, &value));
     if (!found) return Status::OK();
-    return visit(prefix, row).status();
+    return visit_entry(value).status();
   }
   // A leading part of the key fixed, and bounds on the next key column: a range of keys.
   std::string begin = prefix, end = storage::KeyCodec::PrefixSuccessor(prefix);
-  if (bounds->lower) {
+  const KeyBounds& bounds = path.bounds;
+  if (bounds.lower) {
     std::string k = prefix;
-    storage::KeyCodec::AppendValue(&k, *bounds->lower);
-    begin = bounds->lower_inclusive ? k : storage::KeyCodec::PrefixSuccessor(k);
+    storage::KeyCodec::AppendValue(&k, *bounds.lower);
+    begin = bounds.lower_inclusive ? k : storage::KeyCodec::PrefixSuccessor(k);
   }
-  if (bounds->upper) {
+  if (bounds.upper) {
     std::string k = prefix;
-    storage::KeyCodec::AppendValue(&k, *bounds->upper);
-    end = bounds->upper_inclusive ? storage::KeyCodec::PrefixSuccessor(k) : k;
+    storage::KeyCodec::AppendValue(&k, *bounds.upper);
+    end = bounds.upper_inclusive ? storage::KeyCodec::PrefixSuccessor(k) : k;
   }
   if (begin >= end) return Status::OK();
-  return storage::TableStore::ScanRange(*ctx_.txn, begin, end, types, checked);
+  if (path.kind == AccessPath::Kind::kPrimaryKey) {
+    return storage::TableStore::ScanRange(*ctx_.txn, begin, end, types, checked);
+  }
+  auto cursor = ctx_.txn->Scan(storage::Space::kData, begin, end);
+  for (; cursor->Valid(); cursor->Next()) {
+    ASSIGN_OR_RETURN(bool more, visit_entry(cursor->value()));
+    if (!more) return Status::OK();
+  }
+  return cursor->status();
 }
 
 void AssignSessions(const std::vector<int64_t>& ts, int64_t gap,

@@ -67,7 +67,12 @@ std::optional<Comparison> CompareWith(const BoundExpr& c, int column, SqlType ty
 std::optional<KeyBounds> KeyBoundsFromPredicate(const planner::TableDef& table,
                                                 const std::vector<SqlType>& types,
                                                 const BoundExpr& pred, Executor& exec) {
-  const auto& key = table.primary_key;
+  return KeyBoundsOver(table.primary_key, types, pred, exec);
+}
+
+std::optional<KeyBounds> KeyBoundsOver(const std::vector<int>& key,
+                                       const std::vector<SqlType>& types, const BoundExpr& pred,
+                                       Executor& exec) {
   if (key.empty()) return std::nullopt;
   std::vector<const BoundExpr*> conjuncts;
   Conjuncts(pred, &conjuncts);
@@ -121,6 +126,86 @@ std::optional<Row> KeyFromPredicate(const planner::TableDef& table,
   auto bounds = KeyBoundsFromPredicate(table, types, pred, exec);
   if (!bounds || bounds->equal.size() != table.primary_key.size()) return std::nullopt;
   return std::move(bounds->equal);
+}
+
+namespace {
+/// How good an access path is: a unique point read first, then the leading columns fixed by
+/// equalities, then a range on the next one.
+int Score(const AccessPath& p) {
+  if (p.kind == AccessPath::Kind::kFullScan) return 0;
+  if (p.point()) return 1 << 20;
+  return static_cast<int>(p.bounds.equal.size()) * 4 + (p.bounds.lower || p.bounds.upper ? 1 : 0);
+}
+}  // namespace
+
+AccessPath ChooseAccessPath(const planner::TableDef& table, const std::vector<SqlType>& types,
+                            const BoundExpr* pred, Executor& exec) {
+  AccessPath best;
+  if (!pred) return best;
+  // `skips_nulls`: rows with a NULL in the key have no entry (UNIQUE constraints), so the
+  // condition must restrict every key column (which then rejects NULLs).
+  auto consider = [&](AccessPath::Kind kind, uint64_t space, bool unique,
+                      const std::vector<int>& columns, const std::string& name, bool skips_nulls) {
+    auto bounds = KeyBoundsOver(columns, types, *pred, exec);
+    if (!bounds) return;
+    size_t restricted = bounds->equal.size() + (bounds->lower || bounds->upper ? 1 : 0);
+    if (skips_nulls && restricted < columns.size()) return;
+    AccessPath p;
+    p.kind = kind;
+    p.bounds = std::move(*bounds);
+    p.space = space;
+    p.unique = unique;
+    p.columns = columns;
+    p.name = name;
+    if (Score(p) > Score(best)) best = std::move(p);
+  };
+  consider(AccessPath::Kind::kPrimaryKey, table.id, true, table.primary_key, table.name + "_pkey",
+           false);
+  for (size_t i = 0; i < table.unique_keys.size(); i++) {
+    consider(AccessPath::Kind::kIndex, table.unique_ids[i], true, table.unique_keys[i],
+             table.UniqueName(i), true);
+  }
+  for (const auto& index : table.indexes) {
+    consider(AccessPath::Kind::kIndex, index.id, index.unique, index.columns, index.name, false);
+  }
+  return best;
+}
+
+namespace {
+/// A bound as SQL: numbers bare, everything else quoted.
+std::string Literal(const Value& v) {
+  switch (v.type().id) {
+    case TypeId::kInt16:
+    case TypeId::kInt32:
+    case TypeId::kInt64:
+    case TypeId::kFloat32:
+    case TypeId::kFloat64:
+    case TypeId::kNumeric:
+    case TypeId::kBool:
+      return v.ToText();
+    default:
+      return "'" + v.ToText() + "'";
+  }
+}
+}  // namespace
+
+std::string AccessPath::Describe(const planner::TableDef& table) const {
+  if (kind == Kind::kFullScan) return "Seq Scan on " + table.name;
+  std::string s = std::string(kind == Kind::kPrimaryKey ? "Primary Key " : "Index ") +
+                  (point() ? "Lookup" : "Scan") + " using " + name + " on " + table.name + " (";
+  size_t n = bounds.equal.size();
+  for (size_t i = 0; i < n; i++) {
+    if (i) s += ", ";
+    s += table.columns[columns[i]].name + " = " + Literal(bounds.equal[i]);
+  }
+  if (n < columns.size() && (bounds.lower || bounds.upper)) {
+    if (n) s += ", ";
+    const std::string& col = table.columns[columns[n]].name;
+    if (bounds.lower) s += col + (bounds.lower_inclusive ? " >= " : " > ") + Literal(*bounds.lower);
+    if (bounds.lower && bounds.upper) s += ", ";
+    if (bounds.upper) s += col + (bounds.upper_inclusive ? " <= " : " < ") + Literal(*bounds.upper);
+  }
+  return s + ")";
 }
 
 }  // namespace freshet::executor

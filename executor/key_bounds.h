@@ -29,6 +29,33 @@ std::optional<KeyBounds> KeyBoundsFromPredicate(const planner::TableDef& table,
                                                 const std::vector<SqlType>& types,
                                                 const planner::BoundExpr& pred, Executor& exec);
 
+/// The key bounds of `pred` over the key columns `key` (column indexes, in key order).
+std::optional<KeyBounds> KeyBoundsOver(const std::vector<int>& key,
+                                       const std::vector<SqlType>& types,
+                                       const planner::BoundExpr& pred, Executor& exec);
+
+/// How a filtered scan of a table reads its rows: the whole table, a primary-key point or
+/// range, or a UNIQUE constraint's or secondary index's point or range (its entries lead to the
+/// rows' keys). The index fixing the most leading columns by equality wins; a point read on a
+/// unique key beats any range; the primary key wins ties.
+struct AccessPath {
+  enum class Kind { kFullScan, kPrimaryKey, kIndex };
+  Kind kind = Kind::kFullScan;
+  KeyBounds bounds;
+  uint64_t space = 0;        // the key space read: the table's id or the index's
+  bool unique = false;       // kIndex: entries without the row key appended
+  std::vector<int> columns;  // the key columns (primary key or index)
+  std::string name;          // "t_pkey", the constraint's or the index's name
+  /// Every key column fixed by an equality on a unique key: at most one row.
+  bool point() const {
+    return kind != Kind::kFullScan && unique && bounds.equal.size() == columns.size();
+  }
+  /// EXPLAIN's words: "Index Scan using t_b_idx on t (b = 5)", "Seq Scan on t".
+  std::string Describe(const planner::TableDef& table) const;
+};
+AccessPath ChooseAccessPath(const planner::TableDef& table, const std::vector<SqlType>& types,
+                            const planner::BoundExpr* pred, Executor& exec);
+
 /// The values of every primary-key column (in key order) `pred` fixes by equalities, or nullopt.
 std::optional<Row> KeyFromPredicate(const planner::TableDef& table,
                                     const std::vector<SqlType>& types,

@@ -88,6 +88,15 @@ std::string TableDef::Serialize() const {
     PutStr(&out, k);
     PutStr(&out, v);
   }
+  PutU32(&out, static_cast<uint32_t>(indexes.size()));
+  for (const auto& index : indexes) {
+    PutU32(&out, static_cast<uint32_t>(index.id));
+    PutU32(&out, static_cast<uint32_t>(index.id >> 32));
+    PutStr(&out, index.name);
+    PutU32(&out, index.unique ? 1 : 0);
+    PutU32(&out, static_cast<uint32_t>(index.columns.size()));
+    for (int k : index.columns) PutU32(&out, static_cast<uint32_t>(k));
+  }
   return out;
 }
 
@@ -144,6 +153,24 @@ Result<TableDef> TableDef::Deserialize(std::string_view data) {
       std::string k, v;
       if (!r.Str(&k) || !r.Str(&v)) return corrupt();
       def.options.emplace_back(std::move(k), std::move(v));
+    }
+  }
+  if (r.U32(&n)) {  // absent in entries written before CREATE INDEX built indexes
+    for (uint32_t i = 0; i < n; i++) {
+      TableDef::Index index;
+      uint32_t id_lo, id_hi, unique, cols;
+      if (!r.U32(&id_lo) || !r.U32(&id_hi) || !r.Str(&index.name) || !r.U32(&unique) ||
+          !r.U32(&cols)) {
+        return corrupt();
+      }
+      index.id = (static_cast<uint64_t>(id_hi) << 32) | id_lo;
+      index.unique = unique != 0;
+      for (uint32_t k = 0; k < cols; k++) {
+        uint32_t col;
+        if (!r.U32(&col)) return corrupt();
+        index.columns.push_back(static_cast<int>(col));
+      }
+      def.indexes.push_back(std::move(index));
     }
   }
   return def;

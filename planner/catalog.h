@@ -38,6 +38,17 @@ struct TableDef {
   /// UNIQUE constraints (column indexes each) and the key-space id of each one's index.
   std::vector<std::vector<int>> unique_keys;
   std::vector<uint64_t> unique_ids;
+  /// Secondary indexes (CREATE [UNIQUE] INDEX), maintained with every write of the row: an
+  /// entry per row in key space `id`, the indexed values' key (NULLs included) followed by the
+  /// row's key → the row's key; a UNIQUE index's entry for values without NULLs has no row key
+  /// after them (so a second one is found by a point read).
+  struct Index {
+    uint64_t id = 0;
+    std::string name;
+    std::vector<int> columns;
+    bool unique = false;
+  };
+  std::vector<Index> indexes;
   std::string definition;               // view query text; index: "table(col, ...)"
   std::string on_table;                 // index: the table it belongs to
   std::vector<std::string> depends_on;  // view: the relations it reads

@@ -125,7 +125,7 @@ std::string LogicalPlan::ToString(int indent) const {
   };
   switch (kind) {
     case PlanKind::kScan:
-      s += "Scan " + table->name;
+      s += access.empty() ? "Scan " + table->name : access;
       break;
     case PlanKind::kValues:
       s += "Values (" + std::to_string(values.size()) + " rows)";

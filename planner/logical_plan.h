@@ -189,6 +189,9 @@ struct LogicalPlan {
   bool ordinality = false;  // kTableFunction WITH ORDINALITY: a bigint 1, 2, ... after the value
   WindowSpec window;        // kWindowTvf
   bool system_relation = false;  // kValues built from the catalog (pg_catalog, ...): a snapshot
+  /// kScan under a filter: how the executor reads the rows ("Index Scan using t_b_idx on t
+  /// (b = 5)"), set for EXPLAIN only; empty: "Scan t".
+  std::string access;
 
   explicit LogicalPlan(PlanKind k) : kind(k) {}
   /// EXPLAIN rendering, indented.

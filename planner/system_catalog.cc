@@ -528,6 +528,78 @@ std::unique_ptr<LogicalPlan> PgConstraint(const Catalog& catalog) {
   return b.Build();
 }
 
+/// The column numbers of `columns` as an int2vector's text ("1 3").
+std::string IndKey(const std::vector<int>& columns) {
+  std::string key;
+  for (size_t i = 0; i < columns.size(); i++)
+    key += (i ? " " : "") + std::to_string(columns[i] + 1);
+  return key;
+}
+
+/// pg_indexes: the primary key and UNIQUE constraints' indexes and the created ones.
+std::unique_ptr<LogicalPlan> PgIndexes(const Catalog& catalog) {
+  RelationBuilder b;
+  b.Col("schemaname", kName)
+      .Col("tablename", kName)
+      .Col("indexname", kName)
+      .Col("tablespace", kName)
+      .Col("indexdef", kText);
+  auto key_def = [](const TableDef& t, const std::string& name, const std::vector<int>& cols) {
+    std::string def = "CREATE UNIQUE INDEX " + name + " ON public." + t.name + " USING btree (";
+    for (size_t i = 0; i < cols.size(); i++) def += (i ? ", " : "") + t.columns[cols[i]].name;
+    return def + ")";
+  };
+  for (const auto& def : Relations(catalog)) {
+    if (def->kind == RelationKind::kTable) {
+      if (!def->primary_key.empty()) {
+        b.Row({S("public"), S(def->name), S(def->name + "_pkey"), N(),
+               S(key_def(*def, def->name + "_pkey", def->primary_key))});
+      }
+      for (size_t i = 0; i < def->unique_keys.size(); i++) {
+        b.Row({S("public"), S(def->name), S(def->UniqueName(i)), N(),
+               S(key_def(*def, def->UniqueName(i), def->unique_keys[i]))});
+      }
+    } else if (def->kind == RelationKind::kIndex) {
+      std::string text = def->definition.rfind("CREATE", 0) == 0
+                             ? def->definition
+                             : "CREATE INDEX " + def->name + " ON public." + def->on_table;
+      b.Row({S("public"), S(def->on_table), S(def->name), N(), S(text)});
+    }
+  }
+  return b.Build();
+}
+
+/// pg_index: a row per index relation (pg_class relkind 'i').
+std::unique_ptr<LogicalPlan> PgIndex(const Catalog& catalog) {
+  RelationBuilder b;
+  b.Col("indexrelid", kOid)
+      .Col("indrelid", kOid)
+      .Col("indnatts", kInt2)
+      .Col("indnkeyatts", kInt2)
+      .Col("indisunique", kBool)
+      .Col("indisprimary", kBool)
+      .Col("indisexclusion", kBool)
+      .Col("indimmediate", kBool)
+      .Col("indisclustered", kBool)
+      .Col("indisvalid", kBool)
+      .Col("indisready", kBool)
+      .Col("indislive", kBool)
+      .Col("indisreplident", kBool)
+      .Col("indkey", kText)
+      .Col("indexprs", kText)
+      .Col("indpred", kText);
+  for (const auto& def : Relations(catalog)) {
+    if (def->kind != RelationKind::kIndex) continue;
+    auto table = catalog.Find(def->on_table);
+    if (!table) continue;
+    int n = static_cast<int>(def->primary_key.size());
+    bool unique = def->Option("unique") == "true";
+    b.Row({O(def->Oid()), O(table->Oid()), I2(n), I2(n), B(unique), B(false), B(false), B(true),
+           B(false), B(true), B(true), B(true), B(false), S(IndKey(def->primary_key)), N(), N()});
+  }
+  return b.Build();
+}
+
 std::unique_ptr<LogicalPlan> PgDatabase() {
   RelationBuilder b;
   b.Col("oid", kOid)
@@ -713,17 +785,8 @@ std::unique_ptr<LogicalPlan> SystemCatalog::Relation(const std::string& schema,
   if (name == "pg_tables") return PgTablesOrViews(catalog, RelationKind::kTable);
   if (name == "pg_views") return PgTablesOrViews(catalog, RelationKind::kView);
   if (name == "pg_matviews") return PgTablesOrViews(catalog, RelationKind::kMaterializedView);
-  if (name == "pg_index") {
-    return Empty({{"indexrelid", kOid},
-                  {"indrelid", kOid},
-                  {"indnatts", kInt2},
-                  {"indisunique", kBool},
-                  {"indisprimary", kBool},
-                  {"indisclustered", kBool},
-                  {"indisvalid", kBool},
-                  {"indisreplident", kBool},
-                  {"indkey", kText}});
-  }
+  if (name == "pg_index") return PgIndex(catalog);
+  if (name == "pg_indexes") return PgIndexes(catalog);
   if (name == "pg_description" || name == "pg_shdescription") {
     return Empty(
         {{"objoid", kOid}, {"classoid", kOid}, {"objsubid", kInt4}, {"description", kText}});

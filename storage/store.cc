@@ -30,7 +30,8 @@ Status FromRocks(const rocksdb::Status& s, std::string_view what) {
   if (s.ok()) return Status::OK();
   std::string msg = std::string(what) + ": " + s.ToString();
   if (s.IsBusy() || s.IsTryAgain()) {
-    return Status::Error("40001", "could not serialize access due to concurrent update");
+    return Status::Error(sqlstate::kSerializationFailure,
+                         "could not serialize access due to concurrent update");
   }
   if (s.IsNoSpace() || s.ToString().find("No space") != std::string::npos) {
     return Status::Error(sqlstate::kDiskFull, "could not write to the data directory: " + msg);

@@ -1,0 +1,84 @@
+-- Secondary indexes (issue 11 item 3), as PostgreSQL 15 answers them: queries read through an
+-- index give the rows a full scan gives, while rows are inserted, updated and deleted; UNIQUE
+-- indexes refuse duplicates with PostgreSQL's errors; pg_indexes lists them.
+DROP TABLE IF EXISTS ix;
+CREATE TABLE ix (id int PRIMARY KEY, b int, c text, d date);
+INSERT INTO ix SELECT g, g % 50, 'c' || (g % 7), DATE '2026-01-01' + (g % 40) FROM generate_series(1, 2000) g;
+INSERT INTO ix VALUES (3001, NULL, NULL, NULL), (3002, NULL, 'c1', NULL);
+CREATE INDEX ix_b ON ix (b);
+CREATE INDEX ix_c_d ON ix (c, d);
+CREATE INDEX ON ix (d);
+CREATE INDEX IF NOT EXISTS ix_b ON ix (c);
+CREATE INDEX ix_b ON ix (c);
+CREATE INDEX ix_bad ON ix (nosuch);
+SELECT indexname, replace(indexdef, 'cmp.', 'public.') FROM pg_indexes WHERE tablename = 'ix' ORDER BY indexname;
+-- Equality and ranges on the indexed columns
+SELECT count(*), sum(id) FROM ix WHERE b = 7;
+SELECT count(*), sum(id) FROM ix WHERE b = 7 AND id > 1000;
+SELECT count(*), sum(id) FROM ix WHERE b > 45;
+SELECT count(*), sum(id) FROM ix WHERE b >= 45 AND b <= 47;
+SELECT count(*), sum(id) FROM ix WHERE b < 2;
+SELECT count(*), sum(id) FROM ix WHERE b > 10 AND b < 10;
+SELECT count(*) FROM ix WHERE b IS NULL;
+SELECT count(*) FROM ix WHERE b = NULL;
+SELECT count(*), sum(id) FROM ix WHERE c = 'c3';
+SELECT count(*), sum(id) FROM ix WHERE c = 'c3' AND d = DATE '2026-01-05';
+SELECT count(*), sum(id) FROM ix WHERE c = 'c3' AND d > DATE '2026-02-01';
+SELECT count(*), sum(id) FROM ix WHERE d BETWEEN DATE '2026-01-10' AND DATE '2026-01-12';
+SELECT id FROM ix WHERE c = 'c1' AND d IS NULL;
+SELECT id, b FROM ix WHERE b = 3 ORDER BY id LIMIT 5;
+SELECT b, count(*) FROM ix WHERE b > 47 GROUP BY b ORDER BY b;
+SELECT x.id, y.id FROM ix x JOIN ix y ON x.id = y.b WHERE x.b = 5 ORDER BY 1, 2 LIMIT 5;
+-- Writes keep the index exact
+UPDATE ix SET b = 999 WHERE id BETWEEN 1 AND 20;
+SELECT count(*), sum(id) FROM ix WHERE b = 999;
+SELECT count(*), sum(id) FROM ix WHERE b = 1;
+UPDATE ix SET c = 'moved' WHERE b = 999 AND id < 10;
+SELECT count(*) FROM ix WHERE c = 'moved';
+SELECT count(*) FROM ix WHERE c = 'c1';
+DELETE FROM ix WHERE b = 999;
+SELECT count(*) FROM ix WHERE b = 999;
+SELECT count(*) FROM ix WHERE c = 'moved';
+UPDATE ix SET id = id + 10000 WHERE b = 2;
+SELECT count(*), min(id) FROM ix WHERE b = 2;
+BEGIN;
+INSERT INTO ix VALUES (5000, 7, 'new', NULL);
+SELECT count(*) FROM ix WHERE b = 7;
+SAVEPOINT s;
+DELETE FROM ix WHERE b = 7;
+SELECT count(*) FROM ix WHERE b = 7;
+ROLLBACK TO SAVEPOINT s;
+SELECT count(*) FROM ix WHERE b = 7;
+ROLLBACK;
+SELECT count(*) FROM ix WHERE b = 7;
+SELECT count(*) FROM ix WHERE c = 'new';
+-- UNIQUE indexes
+CREATE UNIQUE INDEX ix_c_unique ON ix (c);
+DROP TABLE IF EXISTS ux;
+CREATE TABLE ux (id int PRIMARY KEY, email text, n int);
+INSERT INTO ux VALUES (1, 'a@x', 1), (2, 'b@x', 2), (3, NULL, 3), (4, NULL, 4);
+CREATE UNIQUE INDEX ux_email ON ux (email);
+INSERT INTO ux VALUES (5, 'a@x', 5);
+INSERT INTO ux VALUES (5, NULL, 5);
+UPDATE ux SET email = 'b@x' WHERE id = 1;
+UPDATE ux SET email = 'c@x' WHERE id = 1;
+INSERT INTO ux VALUES (6, 'a@x', 6);
+SELECT id FROM ux WHERE email = 'c@x';
+SELECT id FROM ux WHERE email = 'a@x';
+SELECT count(*) FROM ux WHERE email IS NULL;
+INSERT INTO ux VALUES (7, 'd@x', 7) ON CONFLICT DO NOTHING;
+DELETE FROM ux WHERE email = 'd@x';
+INSERT INTO ux VALUES (8, 'd@x', 8);
+SELECT id, email FROM ux ORDER BY id;
+-- DROP INDEX, and the table going with its indexes
+DROP INDEX ix_b;
+DROP INDEX ix_b;
+DROP INDEX IF EXISTS ix_b;
+SELECT count(*), sum(id) FROM ix WHERE b = 7;
+SELECT indexname FROM pg_indexes WHERE tablename = 'ix' ORDER BY indexname;
+ALTER TABLE ix RENAME TO ix2;
+SELECT tablename, indexname FROM pg_indexes WHERE tablename IN ('ix', 'ix2') AND indexname NOT LIKE '%pkey' ORDER BY indexname;
+SELECT count(*) FROM ix2 WHERE c = 'c3' AND d = DATE '2026-01-05';
+DROP TABLE ix2;
+SELECT count(*) FROM pg_indexes WHERE tablename IN ('ix', 'ix2');
+DROP TABLE ux;
