@@ -77,6 +77,29 @@ class Value {
     return r;
   }
 
+  // In-place setters: a value slot reused row after row (a scan decoding into one Row) keeps
+  // its string's buffer instead of building a new Value.
+  void SetNull(SqlType type) {
+    type_ = type;
+    null_ = true;
+    s_.clear();
+  }
+  void SetInt(SqlType type, int64_t v) {
+    type_ = type;
+    null_ = false;
+    i_ = v;
+  }
+  void SetDouble(SqlType type, double v) {
+    type_ = type;
+    null_ = false;
+    d_ = v;
+  }
+  void SetString(SqlType type, std::string_view v) {
+    type_ = type;
+    null_ = false;
+    s_.assign(v.data(), v.size());
+  }
+
   const SqlType& type() const { return type_; }
   TypeId type_id() const { return type_.id; }
   bool is_null() const { return null_; }

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -47,7 +48,11 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& data_dir,
     options.max_view_state_entries = static_cast<size_t>(memory_limit / kBytesPerStateEntry);
   }
   int64_t open_start = executor::SteadyMicros();
-  ASSIGN_OR_RETURN(db->store_, storage::Store::Open(data_dir));
+  // The store's block cache takes an eighth of the memory limit (64 MB to 2 GB).
+  storage::StoreOptions store_options;
+  store_options.block_cache_bytes = static_cast<uint64_t>(
+      std::clamp<int64_t>(memory_limit / 8, int64_t{64} << 20, int64_t{2} << 30));
+  ASSIGN_OR_RETURN(db->store_, storage::Store::Open(data_dir, store_options));
   int64_t open_micros = executor::SteadyMicros() - open_start;
   db->log_ = std::make_unique<storage::Log>(*db->store_);
   Database* raw = db.get();

@@ -10,6 +10,7 @@
 #include "executor/key_bounds.h"
 #include "executor/set_returning.h"
 #include "function/cast.h"
+#include "planner/expr_rewrite.h"
 #include "storage/key_codec.h"
 #include "storage/table_store.h"
 
@@ -435,16 +436,18 @@ Result<RowSet> Executor::ExecScan(const LogicalPlan& plan) {
 }
 
 Status Executor::ScanTable(const planner::TableDef& table, const BoundExpr* where,
-                           const std::function<Result<bool>(std::string_view, Row&)>& visit) {
+                           const std::function<Result<bool>(std::string_view, Row&)>& visit,
+                           const ColumnMask* columns) {
   if (!ctx_.txn) return Status::Internal("scan without a transaction");
   std::vector<SqlType> types = table.ColumnTypes();
+  if (columns && columns->size() != types.size()) columns = nullptr;
   auto checked = [&](std::string_view key, Row& row) -> Result<bool> {
     if ((++rows_since_cancel_check_ & 1023) == 0) RETURN_IF_ERROR(CheckCancel());
     return visit(key, row);
   };
   AccessPath path = ChooseAccessPath(table, types, where, *this);
   if (path.kind == AccessPath::Kind::kFullScan) {
-    return storage::TableStore::Scan(*ctx_.txn, table.id, types, checked);
+    return storage::TableStore::Scan(*ctx_.txn, table.id, types, checked, columns);
   }
   std::string prefix = storage::TableStore::Prefix(path.space);
   for (const Value& v : path.bounds.equal) storage::KeyCodec::AppendValue(&prefix, v);
@@ -453,7 +456,8 @@ Status Executor::ScanTable(const planner::TableDef& table, const BoundExpr* wher
   Row row;
   auto visit_entry = [&](std::string_view entry_value) -> Result<bool> {
     row_key.assign(entry_value);
-    ASSIGN_OR_RETURN(bool found, storage::TableStore::Get(*ctx_.txn, row_key, types, &row));
+    ASSIGN_OR_RETURN(bool found,
+                     storage::TableStore::Get(*ctx_.txn, row_key, types, &row, columns));
     if (!found) {
       return Status::Internal("index \"" + path.name + "\" of \"" + table.name +
                               "\" has an entry without its row");
@@ -463,7 +467,8 @@ Status Executor::ScanTable(const planner::TableDef& table, const BoundExpr* wher
   if (path.point()) {
     // Every column of a unique key is fixed: one point read instead of the whole table.
     if (path.kind == AccessPath::Kind::kPrimaryKey) {
-      ASSIGN_OR_RETURN(bool found, storage::TableStore::Get(*ctx_.txn, prefix, types, &row));
+      ASSIGN_OR_RETURN(bool found,
+                       storage::TableStore::Get(*ctx_.txn, prefix, types, &row, columns));
       if (!found) return Status::OK();
       return visit(prefix, row).status();
     }
@@ -487,7 +492,7 @@ Status Executor::ScanTable(const planner::TableDef& table, const BoundExpr* wher
   }
   if (begin >= end) return Status::OK();
   if (path.kind == AccessPath::Kind::kPrimaryKey) {
-    return storage::TableStore::ScanRange(*ctx_.txn, begin, end, types, checked);
+    return storage::TableStore::ScanRange(*ctx_.txn, begin, end, types, checked, columns);
   }
   auto cursor = ctx_.txn->Scan(storage::Space::kData, begin, end);
   for (; cursor->Valid(); cursor->Next()) {
@@ -633,13 +638,35 @@ Result<RowSet> Executor::Collect(const LogicalPlan& plan) {
   return out;
 }
 
-Status Executor::ForEachRow(const LogicalPlan& plan, const RowVisitor& visit) {
+namespace {
+/// The columns of `child` a consumer needs: those `needed` marks plus those `exprs` read; null
+/// (all) when `needed` is null or an expression holds a subquery.
+std::optional<ColumnMask> NeededColumns(const LogicalPlan& child, const ColumnMask* needed,
+                                        const std::vector<const BoundExpr*>& exprs) {
+  if (!needed || needed->size() != child.types.size()) return std::nullopt;
+  ColumnMask mask = *needed;
+  for (const BoundExpr* e : exprs) {
+    if (e && !planner::MarkReferencedColumns(*e, &mask)) return std::nullopt;
+  }
+  return mask;
+}
+std::optional<ColumnMask> ColumnsOf(const LogicalPlan& child,
+                                    const std::vector<const BoundExpr*>& exprs) {
+  ColumnMask none(child.types.size(), false);
+  return NeededColumns(child, &none, exprs);
+}
+const ColumnMask* Ptr(const std::optional<ColumnMask>& m) { return m ? &*m : nullptr; }
+}  // namespace
+
+Status Executor::ForEachRow(const LogicalPlan& plan, const RowVisitor& visit,
+                            const ColumnMask* needed) {
   RETURN_IF_ERROR(CheckCancel());
   switch (plan.kind) {
     case PlanKind::kScan:
       if (plan.table->kind != planner::RelationKind::kTable) break;
-      return ScanTable(*plan.table, nullptr,
-                       [&](std::string_view, Row& row) -> Result<bool> { return visit(row); });
+      return ScanTable(
+          *plan.table, nullptr,
+          [&](std::string_view, Row& row) -> Result<bool> { return visit(row); }, needed);
     case PlanKind::kFilter: {
       const LogicalPlan& child = *plan.children[0];
       const BoundExpr& pred = *plan.predicate;
@@ -655,24 +682,39 @@ Status Executor::ForEachRow(const LogicalPlan& plan, const RowVisitor& visit) {
         ASSIGN_OR_RETURN(bool pass, EvaluatePredicate(pred, r));
         return pass ? visit(r) : true;
       };
+      auto columns = NeededColumns(child, needed, {&pred});
       if (child.kind == PlanKind::kScan && child.table->kind == planner::RelationKind::kTable) {
-        // Rows a primary-key equality fixes are read by key.
-        return ScanTable(*child.table, &pred,
-                         [&](std::string_view, Row& r) -> Result<bool> { return keep(r); });
+        // Rows a key or index bounds are read by it.
+        return ScanTable(
+            *child.table, &pred, [&](std::string_view, Row& r) -> Result<bool> { return keep(r); },
+            Ptr(columns));
       }
-      return ForEachRow(child, keep);
+      return ForEachRow(child, keep, Ptr(columns));
     }
     case PlanKind::kProject: {
       Row o;
-      return ForEachRow(*plan.children[0], [&](Row& r) -> Result<bool> {
-        o.clear();
-        o.reserve(plan.exprs.size());
-        for (const auto& e : plan.exprs) {
-          ASSIGN_OR_RETURN(Value v, Evaluate(*e, r));
-          o.push_back(std::move(v));
-        }
-        return visit(o);
-      });
+      const LogicalPlan& child = *plan.children[0];
+      std::vector<const BoundExpr*> exprs;
+      for (size_t i = 0; i < plan.exprs.size(); i++) {
+        if (!needed || (i < needed->size() && (*needed)[i])) exprs.push_back(plan.exprs[i].get());
+      }
+      auto columns = ColumnsOf(child, exprs);
+      return ForEachRow(
+          child,
+          [&](Row& r) -> Result<bool> {
+            o.clear();
+            o.reserve(plan.exprs.size());
+            for (size_t i = 0; i < plan.exprs.size(); i++) {
+              if (needed && i < needed->size() && !(*needed)[i]) {
+                o.push_back(Value::Null(plan.types[i]));
+                continue;
+              }
+              ASSIGN_OR_RETURN(Value v, Evaluate(*plan.exprs[i], r));
+              o.push_back(std::move(v));
+            }
+            return visit(o);
+          },
+          Ptr(columns));
     }
     case PlanKind::kJoin:
       return JoinRows(plan, {}, visit);
@@ -718,62 +760,75 @@ Result<RowSet> Executor::ExecAggregate(const LogicalPlan& plan) {
   const int64_t group_overhead =
       static_cast<int64_t>(sizeof(Group) + naggs * sizeof(function::AggState) + 64);
   Row key;
-  RETURN_IF_ERROR(ForEachRow(*plan.children[0], [&](Row& r) -> Result<bool> {
-    key.clear();
-    for (const auto& g : plan.exprs) {
-      ASSIGN_OR_RETURN(Value v, Evaluate(*g, r));
-      key.push_back(std::move(v));
-    }
-    size_t gi;
-    if (plan.exprs.empty()) {
-      gi = 0;
-    } else {
-      auto it = index.find(key);
-      if (it == index.end()) {
-        RETURN_IF_ERROR(held.Add(2 * RowBytes(key) + group_overhead, "a hash aggregate"));
-        gi = new_group(key);
-        index.emplace(std::move(key), gi);
-      } else {
-        gi = it->second;
-      }
-    }
-    Group& g = groups[gi];
-    for (size_t a = 0; a < naggs; a++) {
-      const planner::AggregateCall& call = plan.aggregates[a];
-      if (call.filter) {
-        ASSIGN_OR_RETURN(bool pass, EvaluatePredicate(*call.filter, r));
-        if (!pass) continue;
-      }
-      Value v, sep;
-      if (call.arg) {
-        ASSIGN_OR_RETURN(v, Evaluate(*call.arg, r));
-      }
-      if (call.sep) {
-        ASSIGN_OR_RETURN(sep, Evaluate(*call.sep, r));
-      }
-      if (call.distinct) {
-        if (v.is_null()) continue;
-        if (!g.distinct[a].insert(v).second) continue;
-        RETURN_IF_ERROR(held.Add(
-            static_cast<int64_t>(sizeof(Value)) + 32 + static_cast<int64_t>(v.GetString().size()),
-            "a DISTINCT aggregate"));
-      }
-      if (!call.order_by.empty()) {
-        Row okey;
-        for (const auto& [oe, desc] : call.order_by) {
-          ASSIGN_OR_RETURN(Value ov, Evaluate(*oe, r));
-          okey.push_back(std::move(ov));
+  // Only the columns the groups and aggregates read are decoded.
+  std::vector<const BoundExpr*> reads;
+  for (const auto& g : plan.exprs) reads.push_back(g.get());
+  for (const auto& a : plan.aggregates) {
+    reads.push_back(a.arg.get());
+    reads.push_back(a.sep.get());
+    reads.push_back(a.filter.get());
+    for (const auto& [e, desc] : a.order_by) reads.push_back(e.get());
+  }
+  auto columns = ColumnsOf(*plan.children[0], reads);
+  RETURN_IF_ERROR(ForEachRow(
+      *plan.children[0],
+      [&](Row& r) -> Result<bool> {
+        key.clear();
+        for (const auto& g : plan.exprs) {
+          ASSIGN_OR_RETURN(Value v, Evaluate(*g, r));
+          key.push_back(std::move(v));
         }
-        RETURN_IF_ERROR(held.Add(RowBytes(okey) + 2 * static_cast<int64_t>(sizeof(Value)) +
-                                     static_cast<int64_t>(v.GetString().size()),
-                                 "an ordered aggregate"));
-        g.ordered[a].push_back({std::move(okey), {std::move(v), std::move(sep)}});
-        continue;
-      }
-      RETURN_IF_ERROR(function::AggUpdate(call.agg, &g.states[a], v, sep));
-    }
-    return true;
-  }));
+        size_t gi;
+        if (plan.exprs.empty()) {
+          gi = 0;
+        } else {
+          auto it = index.find(key);
+          if (it == index.end()) {
+            RETURN_IF_ERROR(held.Add(2 * RowBytes(key) + group_overhead, "a hash aggregate"));
+            gi = new_group(key);
+            index.emplace(std::move(key), gi);
+          } else {
+            gi = it->second;
+          }
+        }
+        Group& g = groups[gi];
+        for (size_t a = 0; a < naggs; a++) {
+          const planner::AggregateCall& call = plan.aggregates[a];
+          if (call.filter) {
+            ASSIGN_OR_RETURN(bool pass, EvaluatePredicate(*call.filter, r));
+            if (!pass) continue;
+          }
+          Value v, sep;
+          if (call.arg) {
+            ASSIGN_OR_RETURN(v, Evaluate(*call.arg, r));
+          }
+          if (call.sep) {
+            ASSIGN_OR_RETURN(sep, Evaluate(*call.sep, r));
+          }
+          if (call.distinct) {
+            if (v.is_null()) continue;
+            if (!g.distinct[a].insert(v).second) continue;
+            RETURN_IF_ERROR(held.Add(static_cast<int64_t>(sizeof(Value)) + 32 +
+                                         static_cast<int64_t>(v.GetString().size()),
+                                     "a DISTINCT aggregate"));
+          }
+          if (!call.order_by.empty()) {
+            Row okey;
+            for (const auto& [oe, desc] : call.order_by) {
+              ASSIGN_OR_RETURN(Value ov, Evaluate(*oe, r));
+              okey.push_back(std::move(ov));
+            }
+            RETURN_IF_ERROR(held.Add(RowBytes(okey) + 2 * static_cast<int64_t>(sizeof(Value)) +
+                                         static_cast<int64_t>(v.GetString().size()),
+                                     "an ordered aggregate"));
+            g.ordered[a].push_back({std::move(okey), {std::move(v), std::move(sep)}});
+            continue;
+          }
+          RETURN_IF_ERROR(function::AggUpdate(call.agg, &g.states[a], v, sep));
+        }
+        return true;
+      },
+      Ptr(columns)));
   RowSet out;
   out.reserve(groups.size());
   for (Group& g : groups) {

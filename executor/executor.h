@@ -18,6 +18,8 @@ namespace freshet::executor {
 using RowSet = std::vector<Row>;
 /// Receives produced rows one at a time (it may move from the row); false stops production.
 using RowVisitor = std::function<Result<bool>(Row& row)>;
+/// Which columns of a row are read (one flag per column).
+using ColumnMask = std::vector<bool>;
 
 /// Monotonic clock in microseconds (statement_timeout deadlines).
 int64_t SteadyMicros();
@@ -52,7 +54,10 @@ class Executor {
   /// stored tables, filters, projections, the probe side of hash joins and LIMIT stream without
   /// holding the rows (aggregates and the client's result read them so); ORDER BY ... LIMIT n
   /// keeps only the best n rows (a heap); other nodes run whole first.
-  Status ForEachRow(const planner::LogicalPlan& plan, const RowVisitor& visit);
+  /// `needed` marks the output columns the visitor reads (null: all); the others may be NULL
+  /// (scans then decode only what is read).
+  Status ForEachRow(const planner::LogicalPlan& plan, const RowVisitor& visit,
+                    const ColumnMask* needed = nullptr);
   /// Evaluates a bound expression over one row.
   Result<Value> Evaluate(const planner::BoundExpr& e, const Row& row);
   /// Appends the window functions' results to each row (rows in any order; results follow each
@@ -66,7 +71,8 @@ class Executor {
   /// (KeyBoundsFromPredicate), else the whole table. The caller still evaluates `where`. Checks
   /// for cancellation as it goes.
   Status ScanTable(const planner::TableDef& table, const planner::BoundExpr* where,
-                   const std::function<Result<bool>(std::string_view key, Row& row)>& visit);
+                   const std::function<Result<bool>(std::string_view key, Row& row)>& visit,
+                   const ColumnMask* columns = nullptr);
 
  private:
   struct SubqueryCache;

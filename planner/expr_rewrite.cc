@@ -79,6 +79,18 @@ std::vector<int> ReferencedColumns(const BoundExpr& e) {
   return out;
 }
 
+bool MarkReferencedColumns(const BoundExpr& e, std::vector<bool>* used) {
+  if (e.kind == BoundExprKind::kSubquery) return false;
+  if (e.kind == BoundExprKind::kColumn) {
+    if (e.column < 0 || static_cast<size_t>(e.column) >= used->size()) return false;
+    (*used)[e.column] = true;
+  }
+  for (const auto& c : e.children) {
+    if (!MarkReferencedColumns(*c, used)) return false;
+  }
+  return true;
+}
+
 void ShiftColumns(BoundExpr* e, int delta) {
   ForEachColumn(e, [&](BoundExpr* c) { c->column += delta; });
 }

@@ -27,6 +27,10 @@ bool IsMovable(const BoundExpr& e);
 /// The input columns `e` reads at its own level, in increasing order without duplicates.
 std::vector<int> ReferencedColumns(const BoundExpr& e);
 
+/// Marks in `used` (sized to the input's columns) the columns `e` reads. False when that is not
+/// known: `e` holds a subquery, whose plan may read any column of the row.
+bool MarkReferencedColumns(const BoundExpr& e, std::vector<bool>* used);
+
 /// Adds `delta` to every column reference of `e` (its level only).
 void ShiftColumns(BoundExpr* e, int delta);
 

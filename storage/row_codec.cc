@@ -55,23 +55,60 @@ void RowCodec::Encode(const Row& row, std::string* out) {
   }
 }
 
-Status RowCodec::Decode(std::string_view in, const std::vector<SqlType>& types, Row* out) {
+namespace {
+/// Skips the payload of a non-NULL value of `type`; false when `in` is too short.
+bool SkipValue(std::string_view* in, const SqlType& type) {
+  uint64_t a;
+  switch (type.id) {
+    case TypeId::kFloat32:
+    case TypeId::kFloat64:
+      if (in->size() < 8) return false;
+      in->remove_prefix(8);
+      return true;
+    case TypeId::kNumeric:
+    case TypeId::kInterval:
+      return GetVarint(in, &a) && GetVarint(in, &a) && GetVarint(in, &a);
+    case TypeId::kText:
+    case TypeId::kVarchar:
+    case TypeId::kChar:
+    case TypeId::kBytea:
+    case TypeId::kJsonb:
+    case TypeId::kRecord:
+    case TypeId::kUnknown:
+      if (!GetVarint(in, &a) || in->size() < a) return false;
+      in->remove_prefix(a);
+      return true;
+    default:
+      return GetVarint(in, &a);
+  }
+}
+}  // namespace
+
+Status RowCodec::Decode(std::string_view in, const std::vector<SqlType>& types, Row* out,
+                        const std::vector<bool>* columns) {
   auto corrupt = [] { return Status::Error(sqlstate::kDataCorrupted, "corrupt row encoding"); };
   uint64_t n;
   if (!GetVarint(&in, &n)) return corrupt();
-  out->clear();
-  out->reserve(types.size());
+  // The row's slots are reused from the previous row decoded into it (strings keep their
+  // buffers); a row of another width starts afresh.
+  if (out->size() != types.size()) out->assign(types.size(), Value());
   for (size_t c = 0; c < types.size(); c++) {
     const SqlType& type = types[c];
+    Value& slot = (*out)[c];
     if (c >= n) {
-      out->push_back(Value::Null(type));
+      slot.SetNull(type);
       continue;
     }
     if (in.empty()) return corrupt();
     char flag = in.front();
     in.remove_prefix(1);
     if (flag == 0) {
-      out->push_back(Value::Null(type));
+      slot.SetNull(type);
+      continue;
+    }
+    if (columns && !(*columns)[c]) {
+      if (!SkipValue(&in, type)) return corrupt();
+      slot.SetNull(type);
       continue;
     }
     uint64_t a, b, s;
@@ -82,14 +119,14 @@ Status RowCodec::Decode(std::string_view in, const std::vector<SqlType>& types, 
         double d;
         std::memcpy(&d, in.data(), 8);
         in.remove_prefix(8);
-        out->push_back(Value::FromDouble(type, d));
+        slot.SetDouble(type, d);
         break;
       }
       case TypeId::kNumeric: {
         if (!GetVarint(&in, &a) || !GetVarint(&in, &b) || !GetVarint(&in, &s)) return corrupt();
         auto u = (static_cast<unsigned __int128>(b) << 64) | a;
-        out->push_back(Value::Numeric(Decimal(static_cast<__int128>(u), static_cast<int32_t>(s)),
-                                      type.typmod));
+        slot = Value::Numeric(Decimal(static_cast<__int128>(u), static_cast<int32_t>(s)),
+                              type.typmod);
         break;
       }
       case TypeId::kInterval: {
@@ -98,7 +135,7 @@ Status RowCodec::Decode(std::string_view in, const std::vector<SqlType>& types, 
         iv.months = static_cast<int32_t>(UnZigZag(a));
         iv.days = static_cast<int32_t>(UnZigZag(b));
         iv.micros = UnZigZag(s);
-        out->push_back(Value::MakeInterval(iv));
+        slot = Value::MakeInterval(iv);
         break;
       }
       case TypeId::kText:
@@ -109,13 +146,13 @@ Status RowCodec::Decode(std::string_view in, const std::vector<SqlType>& types, 
       case TypeId::kRecord:
       case TypeId::kUnknown: {
         if (!GetVarint(&in, &a) || in.size() < a) return corrupt();
-        out->push_back(Value::String(type, std::string(in.substr(0, a))));
+        slot.SetString(type, in.substr(0, a));
         in.remove_prefix(a);
         break;
       }
       default:
         if (!GetVarint(&in, &a)) return corrupt();
-        out->push_back(Value::FromInt(type, UnZigZag(a)));
+        slot.SetInt(type, UnZigZag(a));
         break;
     }
   }

@@ -16,8 +16,10 @@ class RowCodec {
  public:
   static void Encode(const Row& row, std::string* out);
   /// Decodes a row with `types.size()` columns. Columns missing at the end (rows written before
-  /// ADD COLUMN) decode as NULL.
-  static Status Decode(std::string_view in, const std::vector<SqlType>& types, Row* out);
+  /// ADD COLUMN) decode as NULL. With `columns`, only those marked are decoded; the others are
+  /// skipped and left NULL (a scan that reads a few columns of wide rows).
+  static Status Decode(std::string_view in, const std::vector<SqlType>& types, Row* out,
+                       const std::vector<bool>* columns = nullptr);
   /// Encodes row `row` of `chunk` (columns `cols`, or all when null) without building Values.
   static void EncodeChunkRow(const StreamChunk& chunk, size_t row, std::string* out,
                              const std::vector<int>* cols = nullptr);

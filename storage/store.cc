@@ -1,9 +1,11 @@
 #include "storage/store.h"
 
+#include <rocksdb/cache.h>
 #include <rocksdb/db.h>
 #include <rocksdb/memtablerep.h>
 #include <rocksdb/merge_operator.h>
 #include <rocksdb/options.h>
+#include <rocksdb/table.h>
 #include <rocksdb/table_properties.h>
 #include <rocksdb/utilities/optimistic_transaction_db.h>
 #include <rocksdb/utilities/transaction.h>
@@ -116,7 +118,7 @@ Store::Store(std::unique_ptr<Impl> impl, std::string dir)
     : impl_(std::move(impl)), dir_(std::move(dir)) {}
 Store::~Store() = default;
 
-Result<std::unique_ptr<Store>> Store::Open(const std::string& dir) {
+Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, StoreOptions store_options) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) {
@@ -143,10 +145,15 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir) {
   // The state column family uses an unsorted vector memtable, which needs single-writer inserts;
   // writes are already serialized (one stream worker, sessions under the commit lock).
   options.allow_concurrent_memtable_write = false;
+  rocksdb::BlockBasedTableOptions table_options;
+  table_options.block_cache = rocksdb::NewLRUCache(store_options.block_cache_bytes);
+  auto table_factory =
+      std::shared_ptr<rocksdb::TableFactory>(rocksdb::NewBlockBasedTableFactory(table_options));
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
   cfs.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
   for (const char* name : kSpaceNames) {
     rocksdb::ColumnFamilyOptions cf;
+    cf.table_factory = table_factory;
     if (std::string(name) == "view") cf.merge_operator = std::make_shared<CountMerge>();
     // Operator state is written every epoch and read back only at restore: an unsorted memtable
     // makes each write an append (sorted once, at flush).
@@ -482,6 +489,12 @@ Result<bool> Transaction::Get(Space space, std::string_view key, std::string* va
 
 std::unique_ptr<Cursor> Transaction::Scan(Space space, std::string_view begin,
                                           std::string_view end) {
+  if (!impl_->wrote) {
+    // Nothing of its own to merge in: the committed data, read directly (bounded, without the
+    // write batch's overlay). Writes made while the cursor is open are not seen by it.
+    return std::make_unique<BoundedCursor>(impl_->store->db.get(), impl_->store->Handle(space),
+                                           std::string(begin), std::string(end), nullptr);
+  }
   rocksdb::ReadOptions ro;
   return std::make_unique<RocksCursor>(impl_->txn->GetIterator(ro, impl_->store->Handle(space)),
                                        std::string(begin), std::string(end));

@@ -64,6 +64,13 @@ class Cursor {
   virtual Status status() const = 0;
 };
 
+/// How a store uses memory.
+struct StoreOptions {
+  /// RocksDB's cache of uncompressed data blocks, shared by every space: scans and point reads
+  /// of what it holds skip the file read and the decompression.
+  uint64_t block_cache_bytes = 64 << 20;
+};
+
 /// Freshet's durable store: one RocksDB instance per data directory. The only code that touches
 /// RocksDB lives in storage/. Thread-safe.
 class Store {
@@ -75,7 +82,7 @@ class Store {
   ~Store();
   /// Opens (creating if needed) the store in `dir`. Refuses a directory written by another
   /// format version, and reports corruption or I/O problems as errors.
-  static Result<std::unique_ptr<Store>> Open(const std::string& dir);
+  static Result<std::unique_ptr<Store>> Open(const std::string& dir, StoreOptions options = {});
 
   /// Starts an optimistic transaction: reads see its own writes; Commit fails with 40001 if a
   /// key it read for update or wrote was changed by another transaction that committed first.

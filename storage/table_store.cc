@@ -1,5 +1,7 @@
 #include "storage/table_store.h"
 
+#include <algorithm>
+
 #include "storage/key_codec.h"
 #include "storage/row_codec.h"
 
@@ -49,17 +51,30 @@ Result<uint64_t> TableStore::MaxRowId(Store& store, uint64_t table_id) {
 }
 
 Status TableStore::Scan(Transaction& txn, uint64_t table_id, const std::vector<SqlType>& types,
-                        const std::function<Result<bool>(std::string_view, Row&)>& visit) {
-  return ScanRange(txn, Prefix(table_id), PrefixEnd(table_id), types, visit);
+                        const std::function<Result<bool>(std::string_view, Row&)>& visit,
+                        const std::vector<bool>* columns) {
+  return ScanRange(txn, Prefix(table_id), PrefixEnd(table_id), types, visit, columns);
 }
 
 Status TableStore::ScanRange(Transaction& txn, std::string_view begin, std::string_view end,
                              const std::vector<SqlType>& types,
-                             const std::function<Result<bool>(std::string_view, Row&)>& visit) {
+                             const std::function<Result<bool>(std::string_view, Row&)>& visit,
+                             const std::vector<bool>* columns) {
   auto cursor = txn.Scan(Space::kData, begin, end);
   Row row;
+  // No column read (count(*)): the rows need no decoding.
+  bool none = columns && std::none_of(columns->begin(), columns->end(), [](bool b) { return b; });
   for (; cursor->Valid(); cursor->Next()) {
-    RETURN_IF_ERROR(RowCodec::Decode(cursor->value(), types, &row));
+    if (none) {
+      if (row.size() != types.size()) {
+        row.clear();
+        for (const SqlType& t : types) row.push_back(Value::Null(t));
+      }
+      ASSIGN_OR_RETURN(bool more, visit(cursor->key(), row));
+      if (!more) break;
+      continue;
+    }
+    RETURN_IF_ERROR(RowCodec::Decode(cursor->value(), types, &row, columns));
     ASSIGN_OR_RETURN(bool more, visit(cursor->key(), row));
     if (!more) break;
   }
@@ -67,11 +82,12 @@ Status TableStore::ScanRange(Transaction& txn, std::string_view begin, std::stri
 }
 
 Result<bool> TableStore::Get(Transaction& txn, std::string_view key,
-                             const std::vector<SqlType>& types, Row* row) {
+                             const std::vector<SqlType>& types, Row* row,
+                             const std::vector<bool>* columns) {
   std::string value;
   ASSIGN_OR_RETURN(bool found, txn.Get(Space::kData, key, &value));
   if (!found) return false;
-  RETURN_IF_ERROR(RowCodec::Decode(value, types, row));
+  RETURN_IF_ERROR(RowCodec::Decode(value, types, row, columns));
   return true;
 }
 

@@ -32,15 +32,18 @@ class TableStore {
 
   /// Visits every row of a table as `txn` sees it, in key order. Stops early if visit returns
   /// false; returns the first error of decoding or visiting.
+  /// With `columns`, only the marked columns are decoded (the others read as NULL).
   static Status Scan(Transaction& txn, uint64_t table_id, const std::vector<SqlType>& types,
-                     const std::function<Result<bool>(std::string_view key, Row& row)>& visit);
+                     const std::function<Result<bool>(std::string_view key, Row& row)>& visit,
+                     const std::vector<bool>* columns = nullptr);
   /// As Scan, over the rows whose keys are in [begin, end) (keys as PrimaryKey builds them).
   static Status ScanRange(Transaction& txn, std::string_view begin, std::string_view end,
                           const std::vector<SqlType>& types,
-                          const std::function<Result<bool>(std::string_view key, Row& row)>& visit);
+                          const std::function<Result<bool>(std::string_view key, Row& row)>& visit,
+                          const std::vector<bool>* columns = nullptr);
   /// Reads the row stored under `key` as `txn` sees it into `row`; false when there is none.
   static Result<bool> Get(Transaction& txn, std::string_view key, const std::vector<SqlType>& types,
-                          Row* row);
+                          Row* row, const std::vector<bool>* columns = nullptr);
   static void Put(Transaction& txn, std::string_view key, const Row& row);
 };
 
