@@ -64,6 +64,10 @@ class CountMerge : public rocksdb::AssociativeMergeOperator {
   const char* Name() const override { return "FreshetCountMerge"; }
 };
 
+/// Whether reads of `space` go through the block cache: the log is read once, in order, by
+/// each view (caching it would grow memory with the lag), and operator state only at restore.
+bool CachesReads(Space space) { return space != Space::kLog && space != Space::kState; }
+
 }  // namespace
 
 struct Store::Impl {
@@ -213,6 +217,7 @@ Status Store::Put(Space space, std::string_view key, std::string_view value) {
 Status Store::Scan(Space space, std::string_view begin, std::string_view end,
                    const std::function<bool(std::string_view, std::string_view)>& visit) {
   rocksdb::ReadOptions ro;
+  ro.fill_cache = CachesReads(space);
   std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(ro, impl_->Handle(space)));
   for (it->Seek(rocksdb::Slice(begin.data(), begin.size())); it->Valid(); it->Next()) {
     std::string_view k(it->key().data(), it->key().size());
@@ -308,10 +313,11 @@ class RocksCursor : public Cursor {
 class BoundedCursor : public Cursor {
  public:
   BoundedCursor(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, std::string begin,
-                std::string end, const rocksdb::Snapshot* snapshot)
+                std::string end, const rocksdb::Snapshot* snapshot, bool fill_cache)
       : end_(std::move(end)), upper_(end_) {
     rocksdb::ReadOptions ro;
     ro.snapshot = snapshot;
+    ro.fill_cache = fill_cache;
     if (!end_.empty()) ro.iterate_upper_bound = &upper_;
     it_.reset(db->NewIterator(ro, cf));
     it_->Seek(begin);
@@ -332,9 +338,9 @@ class BoundedCursor : public Cursor {
 
 std::unique_ptr<Cursor> Store::NewCursor(Space space, std::string_view begin, std::string_view end,
                                          const Snapshot* snapshot) {
-  return std::make_unique<BoundedCursor>(impl_->db.get(), impl_->Handle(space), std::string(begin),
-                                         std::string(end),
-                                         snapshot ? snapshot->impl_->snapshot : nullptr);
+  return std::make_unique<BoundedCursor>(
+      impl_->db.get(), impl_->Handle(space), std::string(begin), std::string(end),
+      snapshot ? snapshot->impl_->snapshot : nullptr, CachesReads(space));
 }
 
 Result<bool> Store::Last(Space space, std::string_view begin, std::string_view end,
@@ -493,7 +499,8 @@ std::unique_ptr<Cursor> Transaction::Scan(Space space, std::string_view begin,
     // Nothing of its own to merge in: the committed data, read directly (bounded, without the
     // write batch's overlay). Writes made while the cursor is open are not seen by it.
     return std::make_unique<BoundedCursor>(impl_->store->db.get(), impl_->store->Handle(space),
-                                           std::string(begin), std::string(end), nullptr);
+                                           std::string(begin), std::string(end), nullptr,
+                                           CachesReads(space));
   }
   rocksdb::ReadOptions ro;
   return std::make_unique<RocksCursor>(impl_->txn->GetIterator(ro, impl_->store->Handle(space)),
