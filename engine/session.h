@@ -180,6 +180,10 @@ class Session : public pgwire::BackendSession {
   Status HandleDrop(const parser::DropStatement& stmt, pgwire::ResultSink& sink);
   Status HandleAlterTable(const parser::AlterTableStatement& stmt, pgwire::ResultSink& sink);
   Status HandleTruncate(const parser::TruncateStatement& stmt, pgwire::ResultSink& sink);
+  /// The "already exists" rule of CREATE: false when `name` is free; 42P07 when taken, unless
+  /// IF NOT EXISTS — then the NOTICE and `tag` are sent and the result is true (nothing to do).
+  Result<bool> RelationExists(const std::string& name, bool if_not_exists, const std::string& tag,
+                              pgwire::ResultSink& sink);
   Status PutCatalog(const planner::TableDef& def);
   Status DeleteCatalog(const planner::TableDef& def);
 

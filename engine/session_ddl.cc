@@ -142,18 +142,23 @@ Status Session::DeleteCatalog(const TableDef& def) {
   return Status::OK();
 }
 
+Result<bool> Session::RelationExists(const std::string& name, bool if_not_exists,
+                                     const std::string& tag, pgwire::ResultSink& sink) {
+  if (!db_.catalog().Find(name)) return false;
+  if (!if_not_exists) {
+    return Status::Error(sqlstate::kDuplicateTable, "relation \"" + name + "\" already exists");
+  }
+  sink.Notice("NOTICE", sqlstate::kDuplicateTable,
+              "relation \"" + name + "\" already exists, skipping");
+  sink.Complete(tag);
+  return true;
+}
+
 Status Session::HandleCreateTable(const parser::CreateTableStatement& stmt,
                                   pgwire::ResultSink& sink) {
   const std::string& name = stmt.name.back();
-  if (db_.catalog().Find(name)) {
-    if (stmt.if_not_exists) {
-      sink.Notice("NOTICE", sqlstate::kDuplicateTable,
-                  "relation \"" + name + "\" already exists, skipping");
-      sink.Complete("CREATE TABLE");
-      return Status::OK();
-    }
-    return Status::Error(sqlstate::kDuplicateTable, "relation \"" + name + "\" already exists");
-  }
+  ASSIGN_OR_RETURN(bool exists, RelationExists(name, stmt.if_not_exists, "CREATE TABLE", sink));
+  if (exists) return Status::OK();  // IF NOT EXISTS: skipped
   if (stmt.watermark) {
     return Status::NotSupported("WATERMARK on tables is not supported yet");
   }
@@ -304,15 +309,9 @@ Status Session::HandleCreateView(const parser::CreateViewStatement& stmt, std::s
 Status Session::HandleCreateMaterializedView(const parser::CreateViewStatement& stmt,
                                              std::string_view sql, pgwire::ResultSink& sink) {
   const std::string& name = stmt.name.back();
-  if (db_.catalog().Find(name)) {
-    if (stmt.if_not_exists) {
-      sink.Notice("NOTICE", sqlstate::kDuplicateTable,
-                  "relation \"" + name + "\" already exists, skipping");
-      sink.Complete("CREATE MATERIALIZED VIEW");
-      return Status::OK();
-    }
-    return Status::Error(sqlstate::kDuplicateTable, "relation \"" + name + "\" already exists");
-  }
+  ASSIGN_OR_RETURN(bool exists,
+                   RelationExists(name, stmt.if_not_exists, "CREATE MATERIALIZED VIEW", sink));
+  if (exists) return Status::OK();  // IF NOT EXISTS: skipped
   bool background = false;
   std::vector<std::pair<std::string, std::string>> view_options;
   if (stmt.query->emit_mode == "window_close") view_options.emplace_back("emit", "window_close");

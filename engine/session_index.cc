@@ -55,15 +55,8 @@ Status Session::HandleCreateIndex(const parser::CreateIndexStatement& stmt,
     columns.push_back(c);
   }
   std::string name = stmt.name.empty() ? DefaultIndexName(*table, columns) : stmt.name;
-  if (db_.catalog().Find(name)) {
-    if (stmt.if_not_exists) {
-      sink.Notice("NOTICE", sqlstate::kDuplicateTable,
-                  "relation \"" + name + "\" already exists, skipping");
-      sink.Complete("CREATE INDEX");
-      return Status::OK();
-    }
-    return Status::Error(sqlstate::kDuplicateTable, "relation \"" + name + "\" already exists");
-  }
+  ASSIGN_OR_RETURN(bool exists, RelationExists(name, stmt.if_not_exists, "CREATE INDEX", sink));
+  if (exists) return Status::OK();  // IF NOT EXISTS: skipped
   if (table->kind == RelationKind::kMaterializedView && stmt.unique) {
     return Status::NotSupported("CREATE UNIQUE INDEX on a materialized view is not supported");
   }

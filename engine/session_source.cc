@@ -66,15 +66,8 @@ Status CheckOptions(const TableDef& def, const std::string& connector) {
 Status Session::HandleCreateSource(const parser::CreateSourceStatement& stmt,
                                    pgwire::ResultSink& sink) {
   const std::string& name = stmt.name.back();
-  if (db_.catalog().Find(name)) {
-    if (stmt.if_not_exists) {
-      sink.Notice("NOTICE", sqlstate::kDuplicateTable,
-                  "relation \"" + name + "\" already exists, skipping");
-      sink.Complete("CREATE SOURCE");
-      return Status::OK();
-    }
-    return Status::Error(sqlstate::kDuplicateTable, "relation \"" + name + "\" already exists");
-  }
+  ASSIGN_OR_RETURN(bool exists, RelationExists(name, stmt.if_not_exists, "CREATE SOURCE", sink));
+  if (exists) return Status::OK();  // IF NOT EXISTS: skipped
   TableDef def;
   def.name = name;
   def.kind = RelationKind::kSource;
@@ -200,15 +193,8 @@ Result<executor::RowSet> Session::ReadSource(const TableDef& source) {
 Status Session::HandleCreateSink(const parser::CreateSinkStatement& stmt, std::string_view sql,
                                  pgwire::ResultSink& sink) {
   const std::string& name = stmt.name.back();
-  if (db_.catalog().Find(name)) {
-    if (stmt.if_not_exists) {
-      sink.Notice("NOTICE", sqlstate::kDuplicateTable,
-                  "relation \"" + name + "\" already exists, skipping");
-      sink.Complete("CREATE SINK");
-      return Status::OK();
-    }
-    return Status::Error(sqlstate::kDuplicateTable, "relation \"" + name + "\" already exists");
-  }
+  ASSIGN_OR_RETURN(bool exists, RelationExists(name, stmt.if_not_exists, "CREATE SINK", sink));
+  if (exists) return Status::OK();  // IF NOT EXISTS: skipped
   TableDef def;
   def.name = name;
   def.kind = RelationKind::kSink;

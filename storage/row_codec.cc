@@ -59,28 +59,22 @@ namespace {
 /// Skips the payload of a non-NULL value of `type`; false when `in` is too short.
 bool SkipValue(std::string_view* in, const SqlType& type) {
   uint64_t a;
-  switch (type.id) {
-    case TypeId::kFloat32:
-    case TypeId::kFloat64:
+  switch (PhysicalTypeOf(type.id)) {
+    case PhysicalType::kFloat64:
       if (in->size() < 8) return false;
       in->remove_prefix(8);
       return true;
-    case TypeId::kNumeric:
-    case TypeId::kInterval:
+    case PhysicalType::kDecimal:
+    case PhysicalType::kInterval:
       return GetVarint(in, &a) && GetVarint(in, &a) && GetVarint(in, &a);
-    case TypeId::kText:
-    case TypeId::kVarchar:
-    case TypeId::kChar:
-    case TypeId::kBytea:
-    case TypeId::kJsonb:
-    case TypeId::kRecord:
-    case TypeId::kUnknown:
+    case PhysicalType::kString:
       if (!GetVarint(in, &a) || in->size() < a) return false;
       in->remove_prefix(a);
       return true;
-    default:
+    case PhysicalType::kInt64:
       return GetVarint(in, &a);
   }
+  return false;
 }
 }  // namespace
 
@@ -125,8 +119,8 @@ Status RowCodec::Decode(std::string_view in, const std::vector<SqlType>& types, 
       case TypeId::kNumeric: {
         if (!GetVarint(&in, &a) || !GetVarint(&in, &b) || !GetVarint(&in, &s)) return corrupt();
         auto u = (static_cast<unsigned __int128>(b) << 64) | a;
-        slot = Value::Numeric(Decimal(static_cast<__int128>(u), static_cast<int32_t>(s)),
-                              type.typmod);
+        slot =
+            Value::Numeric(Decimal(static_cast<__int128>(u), static_cast<int32_t>(s)), type.typmod);
         break;
       }
       case TypeId::kInterval: {
