@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <set>
 
@@ -12,6 +13,7 @@
 #include "parser/parser.h"
 #include "planner/binder.h"
 #include "planner/optimizer.h"
+#include "planner/system_catalog.h"
 #include "storage/key_codec.h"
 #include "storage/table_store.h"
 
@@ -54,6 +56,17 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& data_dir,
       std::clamp<int64_t>(memory_limit / 8, int64_t{64} << 20, int64_t{2} << 30));
   ASSIGN_OR_RETURN(db->store_, storage::Store::Open(data_dir, store_options));
   int64_t open_micros = executor::SteadyMicros() - open_start;
+  {
+    // Spill files are unlinked once created; anything left here is from an older build.
+    std::error_code ec;
+    db->spill_dir_ = data_dir + "/tmp";
+    std::filesystem::remove_all(db->spill_dir_, ec);
+    std::filesystem::create_directories(db->spill_dir_, ec);
+    if (ec) {
+      return Status::Error(sqlstate::kIoError, "could not create directory \"" + db->spill_dir_ +
+                                                   "\": " + ec.message());
+    }
+  }
   db->log_ = std::make_unique<storage::Log>(*db->store_);
   Database* raw = db.get();
   db->engine_ = std::make_unique<StreamEngine>(
@@ -191,7 +204,8 @@ std::optional<planner::SystemRelationData> Database::SystemRelation(const std::s
   using T = TypeId;
   // What the engine reports reflects every write committed before the query (as view reads),
   // except lag and durability, which report the moment they are asked.
-  if (name != "consumer_lag" && name != "checkpoints" && name != "recovery" && name != "wal") {
+  if (name != "consumer_lag" && name != "checkpoints" && name != "recovery" && name != "wal" &&
+      name != "pg_stat_database") {
     Status waited =
         engine_->WaitFor(log_->sequence(), nullptr, executor::SteadyMicros() + 30000000);
     (void)waited;
@@ -207,6 +221,18 @@ std::optional<planner::SystemRelationData> Database::SystemRelation(const std::s
     d.names.push_back(n);
     d.types.push_back(SqlType(t));
   };
+  if (name == "pg_stat_database") {
+    // pg_catalog.pg_stat_database: this server's one database and what its statements spilled.
+    col("datid", T::kInt64);
+    col("datname", T::kText);
+    col("temp_files", T::kInt64);
+    col("temp_bytes", T::kInt64);
+    d.rows.push_back({Value::Int64(planner::SystemCatalog::kDatabaseOid),
+                      Value::Text(kDatabaseName),
+                      Value::Int64(spill_stats_.files.load(std::memory_order_relaxed)),
+                      Value::Int64(spill_stats_.bytes.load(std::memory_order_relaxed))});
+    return d;
+  }
   if (name == "dataflows") {
     col("name", T::kText);
     col("id", T::kInt64);

@@ -49,6 +49,11 @@ class Database : public pgwire::Backend {
   StatementLock& statement_lock() { return statement_lock_; }
   /// The memory statements hold (StreamEngineOptions::memory_limit_bytes).
   MemoryPool& memory_pool() { return *memory_pool_; }
+  /// Where statements' sorts and hash tables spill: `tmp` in the data directory, emptied at
+  /// startup (spill files are unlinked as they are made, so it is normally empty).
+  const std::string& spill_dir() const { return spill_dir_; }
+  /// What statements spilled since startup (pg_stat_database's temp_files and temp_bytes).
+  executor::SpillStats& spill_stats() { return spill_stats_; }
   /// Re-reads the catalog from the store (after a rolled-back DDL) and brings the set of
   /// maintained views in line with it.
   Status ReloadCatalog();
@@ -93,6 +98,8 @@ class Database : public pgwire::Backend {
   planner::Catalog catalog_;
   StatementLock statement_lock_;
   std::unique_ptr<MemoryPool> memory_pool_;
+  std::string spill_dir_;
+  executor::SpillStats spill_stats_;
   std::unique_ptr<StreamEngine> engine_;
 };
 

@@ -69,7 +69,8 @@ const std::map<std::string, std::string>& DefaultSettings() {
       {"client_min_messages", "notice"},
       {"bytea_output", "hex"},
       {"row_security", "on"},
-      {"work_mem", "4MB"},
+      {"work_mem", "64MB"},
+      {"temp_file_limit", "-1"},
       {"statement_mem", "0"},
   };
   return kDefaults;
@@ -300,6 +301,7 @@ executor::ExecContext Session::MakeExecContext(const std::vector<Value>& params)
   ctx.read_source = [this](const planner::TableDef& def) { return ReadSource(def); };
   ctx.txn = &Txn();
   ctx.memory = statement_memory_;
+  ctx.spill = statement_spill_;
   ctx.eval = MakeEvalContext();
   ctx.eval.cancel = &cancel_;
   if (statement_timeout_ms_ > 0) {
@@ -489,7 +491,12 @@ Status Session::ExecuteInTransaction(const parser::Statement& stmt, std::string_
     // What the statement's operators hold comes out of the server's pool, up to statement_mem.
     MemoryReservation memory(&db_.memory_pool(), statement_mem_bytes_);
     statement_memory_ = &memory;
+    // Past work_mem an operator spills to temporary files under the data directory.
+    executor::SpillContext spill{db_.spill_dir(), work_mem_bytes_, temp_file_limit_bytes_,
+                                 &db_.spill_stats()};
+    statement_spill_ = &spill;
     s = CatchAll("statement", [&] { return Execute(stmt, sql, sink, params); });
+    statement_spill_ = nullptr;
     statement_memory_ = nullptr;
     // After a statement that held much, hand the freed heap back to the system.
     if (memory.reserved() > kTrimAfterBytes) malloc_trim(0);
@@ -693,6 +700,20 @@ Status Session::SetParameter(const std::string& name_in, const std::string& valu
         }
       }
     }
+  } else if (name == "work_mem" || name == "temp_file_limit") {
+    int64_t bytes = -1;
+    if (!(name == "temp_file_limit" && value == "-1")) {
+      ASSIGN_OR_RETURN(bytes, ParseMemorySize(name, value));
+      if (bytes < 64 * 1024 && name == "work_mem") {
+        return Status::Error(sqlstate::kInvalidParameterValue,
+                             std::to_string(bytes / 1024) +
+                                 " kB is outside the valid range for parameter \"work_mem\" (64 "
+                                 "kB .. 2147483647 kB)");
+      }
+      v = FormatBytes(bytes);
+      v.erase(std::remove(v.begin(), v.end(), ' '), v.end());
+    }
+    (name == "work_mem" ? work_mem_bytes_ : temp_file_limit_bytes_) = bytes;
   } else if (name == "statement_mem") {
     ASSIGN_OR_RETURN(statement_mem_bytes_, ParseMemorySize(name, value));
     v = statement_mem_bytes_ == 0 ? "0" : FormatBytes(statement_mem_bytes_);

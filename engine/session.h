@@ -251,7 +251,10 @@ class Session : public pgwire::BackendSession {
   int64_t statement_mem_bytes_ = 0;   // 0 = the server's memory limit
   /// The running statement's share of the server's memory (ExecuteInTransaction).
   MemoryReservation* statement_memory_ = nullptr;
-  int64_t statement_start_ = 0;  // steady clock, microseconds
+  int64_t work_mem_bytes_ = 64 << 20;   // an operator spills past it
+  int64_t temp_file_limit_bytes_ = -1;  // a statement's temporary files (-1: no limit)
+  executor::SpillContext* statement_spill_ = nullptr;  // the running statement's
+  int64_t statement_start_ = 0;                        // steady clock, microseconds
   bool closed_ = false;
 };
 

@@ -7,6 +7,7 @@
 #include <optional>
 #include <unordered_set>
 
+#include "executor/executor_internal.h"
 #include "executor/key_bounds.h"
 #include "executor/set_returning.h"
 #include "function/cast.h"
@@ -20,6 +21,7 @@ using planner::BoundExpr;
 using planner::BoundExprKind;
 using planner::LogicalPlan;
 using planner::PlanKind;
+using namespace internal;  // NOLINT: the helpers shared by executor*.cc
 
 /// Results of an uncorrelated subquery, computed once per statement. Keyed by its plan, which
 /// the entry keeps alive: expressions bound and freed one at a time (INSERT ... VALUES) must not
@@ -32,13 +34,6 @@ struct Executor::SubqueryCache {
 };
 
 namespace {
-
-struct ValueHash {
-  size_t operator()(const Value& v) const { return v.Hash(); }
-};
-struct ValueEq {
-  bool operator()(const Value& a, const Value& b) const { return Value::GroupEquals(a, b); }
-};
 
 bool CompareResult(const std::string& op, int c) {
   if (op == "=") return c == 0;
@@ -594,23 +589,6 @@ Result<RowSet> Executor::ExecValues(const LogicalPlan& plan) {
   return out;
 }
 
-namespace {
-
-void FlattenAnd(const BoundExpr& e, std::vector<const BoundExpr*>* out) {
-  if (e.kind == BoundExprKind::kAnd) {
-    for (const auto& c : e.children) FlattenAnd(*c, out);
-  } else {
-    out->push_back(&e);
-  }
-}
-
-bool IsPlainInnerJoin(const LogicalPlan& p) {
-  return p.kind == PlanKind::kJoin && !p.lookup_join &&
-         (p.join_kind == planner::JoinKind::kInner || p.join_kind == planner::JoinKind::kCross);
-}
-
-}  // namespace
-
 Result<RowSet> Executor::ExecFilter(const LogicalPlan& plan) {
   const LogicalPlan& child = *plan.children[0];
   if (child.kind == PlanKind::kScan &&
@@ -637,26 +615,6 @@ Result<RowSet> Executor::Collect(const LogicalPlan& plan) {
   }));
   return out;
 }
-
-namespace {
-/// The columns of `child` a consumer needs: those `needed` marks plus those `exprs` read; null
-/// (all) when `needed` is null or an expression holds a subquery.
-std::optional<ColumnMask> NeededColumns(const LogicalPlan& child, const ColumnMask* needed,
-                                        const std::vector<const BoundExpr*>& exprs) {
-  if (!needed || needed->size() != child.types.size()) return std::nullopt;
-  ColumnMask mask = *needed;
-  for (const BoundExpr* e : exprs) {
-    if (e && !planner::MarkReferencedColumns(*e, &mask)) return std::nullopt;
-  }
-  return mask;
-}
-std::optional<ColumnMask> ColumnsOf(const LogicalPlan& child,
-                                    const std::vector<const BoundExpr*>& exprs) {
-  ColumnMask none(child.types.size(), false);
-  return NeededColumns(child, &none, exprs);
-}
-const ColumnMask* Ptr(const std::optional<ColumnMask>& m) { return m ? &*m : nullptr; }
-}  // namespace
 
 Status Executor::ForEachRow(const LogicalPlan& plan, const RowVisitor& visit,
                             const ColumnMask* needed) {
@@ -720,6 +678,58 @@ Status Executor::ForEachRow(const LogicalPlan& plan, const RowVisitor& visit,
       return JoinRows(plan, {}, visit);
     case PlanKind::kLimit:
       return LimitRows(plan, visit);
+    case PlanKind::kSort:
+      return SortRowsTo(plan, visit, needed);
+    case PlanKind::kAggregate: {
+      ASSIGN_OR_RETURN(bool done, ColumnarAggregate(plan, visit));
+      if (done) return Status::OK();
+      // Only the columns the groups and aggregates read are decoded.
+      std::vector<const BoundExpr*> reads;
+      for (const auto& g : plan.exprs) reads.push_back(g.get());
+      for (const auto& a : plan.aggregates) {
+        reads.push_back(a.arg.get());
+        reads.push_back(a.sep.get());
+        reads.push_back(a.filter.get());
+        for (const auto& [e, desc] : a.order_by) reads.push_back(e.get());
+      }
+      auto columns = ColumnsOf(*plan.children[0], reads);
+      return AggregateRows(
+          plan, [&](const RowVisitor& v) { return ForEachRow(*plan.children[0], v, Ptr(columns)); },
+          0, visit);
+    }
+    case PlanKind::kDistinct: {
+      const LogicalPlan& child = *plan.children[0];
+      return DistinctRows(
+          plan, [&](const RowVisitor& v) { return ForEachRow(child, v); }, 0, IsSorted(child),
+          visit);
+    }
+    case PlanKind::kSetOp:
+      if (plan.set_op != planner::SetOpKind::kUnion) break;
+      if (plan.set_all) {
+        bool stopped = false;
+        auto pass = [&](Row& r) -> Result<bool> {
+          ASSIGN_OR_RETURN(bool more, visit(r));
+          stopped = !more;
+          return more;
+        };
+        RETURN_IF_ERROR(ForEachRow(*plan.children[0], pass));
+        if (stopped) return Status::OK();
+        return ForEachRow(*plan.children[1], pass);
+      }
+      return DistinctRows(
+          plan,
+          [&](const RowVisitor& v) -> Status {
+            bool stopped = false;
+            auto pass = [&](Row& r) -> Result<bool> {
+              ASSIGN_OR_RETURN(bool more, v(r));
+              stopped = !more;
+              return more;
+            };
+            RETURN_IF_ERROR(ForEachRow(*plan.children[0], pass));
+            if (stopped) return Status::OK();
+            return ForEachRow(*plan.children[1], pass);
+          },
+          0, false, visit);
     default:
       break;
   }
@@ -733,371 +743,6 @@ Status Executor::VisitAll(RowSet& rows, const RowVisitor& visit) {
     if (!more) break;
   }
   return Status::OK();
-}
-
-Result<RowSet> Executor::ExecAggregate(const LogicalPlan& plan) {
-  size_t naggs = plan.aggregates.size();
-  struct Group {
-    Row key;
-    std::vector<function::AggState> states;
-    std::vector<std::unordered_set<Value, ValueHash, ValueEq>> distinct;
-    std::vector<std::vector<std::pair<Row, std::pair<Value, Value>>>> ordered;
-  };
-  std::vector<Group> groups;
-  std::unordered_map<Row, size_t, RowHash, RowEq> index;
-  auto new_group = [&](Row key) {
-    Group g;
-    g.key = std::move(key);
-    g.states.resize(naggs);
-    g.distinct.resize(naggs);
-    g.ordered.resize(naggs);
-    groups.push_back(std::move(g));
-    return groups.size() - 1;
-  };
-  if (plan.exprs.empty()) new_group(Row{});
-  HeldMemory held(ctx_.memory);
-  // A group holds its key twice (the group and the index) and its aggregates' states.
-  const int64_t group_overhead =
-      static_cast<int64_t>(sizeof(Group) + naggs * sizeof(function::AggState) + 64);
-  Row key;
-  // Only the columns the groups and aggregates read are decoded.
-  std::vector<const BoundExpr*> reads;
-  for (const auto& g : plan.exprs) reads.push_back(g.get());
-  for (const auto& a : plan.aggregates) {
-    reads.push_back(a.arg.get());
-    reads.push_back(a.sep.get());
-    reads.push_back(a.filter.get());
-    for (const auto& [e, desc] : a.order_by) reads.push_back(e.get());
-  }
-  auto columns = ColumnsOf(*plan.children[0], reads);
-  RETURN_IF_ERROR(ForEachRow(
-      *plan.children[0],
-      [&](Row& r) -> Result<bool> {
-        key.clear();
-        for (const auto& g : plan.exprs) {
-          ASSIGN_OR_RETURN(Value v, Evaluate(*g, r));
-          key.push_back(std::move(v));
-        }
-        size_t gi;
-        if (plan.exprs.empty()) {
-          gi = 0;
-        } else {
-          auto it = index.find(key);
-          if (it == index.end()) {
-            RETURN_IF_ERROR(held.Add(2 * RowBytes(key) + group_overhead, "a hash aggregate"));
-            gi = new_group(key);
-            index.emplace(std::move(key), gi);
-          } else {
-            gi = it->second;
-          }
-        }
-        Group& g = groups[gi];
-        for (size_t a = 0; a < naggs; a++) {
-          const planner::AggregateCall& call = plan.aggregates[a];
-          if (call.filter) {
-            ASSIGN_OR_RETURN(bool pass, EvaluatePredicate(*call.filter, r));
-            if (!pass) continue;
-          }
-          Value v, sep;
-          if (call.arg) {
-            ASSIGN_OR_RETURN(v, Evaluate(*call.arg, r));
-          }
-          if (call.sep) {
-            ASSIGN_OR_RETURN(sep, Evaluate(*call.sep, r));
-          }
-          if (call.distinct) {
-            if (v.is_null()) continue;
-            if (!g.distinct[a].insert(v).second) continue;
-            RETURN_IF_ERROR(held.Add(static_cast<int64_t>(sizeof(Value)) + 32 +
-                                         static_cast<int64_t>(v.GetString().size()),
-                                     "a DISTINCT aggregate"));
-          }
-          if (!call.order_by.empty()) {
-            Row okey;
-            for (const auto& [oe, desc] : call.order_by) {
-              ASSIGN_OR_RETURN(Value ov, Evaluate(*oe, r));
-              okey.push_back(std::move(ov));
-            }
-            RETURN_IF_ERROR(held.Add(RowBytes(okey) + 2 * static_cast<int64_t>(sizeof(Value)) +
-                                         static_cast<int64_t>(v.GetString().size()),
-                                     "an ordered aggregate"));
-            g.ordered[a].push_back({std::move(okey), {std::move(v), std::move(sep)}});
-            continue;
-          }
-          RETURN_IF_ERROR(function::AggUpdate(call.agg, &g.states[a], v, sep));
-        }
-        return true;
-      },
-      Ptr(columns)));
-  RowSet out;
-  out.reserve(groups.size());
-  for (Group& g : groups) {
-    Row o = std::move(g.key);
-    for (size_t a = 0; a < naggs; a++) {
-      const planner::AggregateCall& call = plan.aggregates[a];
-      if (!call.order_by.empty()) {
-        auto& items = g.ordered[a];
-        std::stable_sort(items.begin(), items.end(), [&](const auto& x, const auto& y) {
-          for (size_t k = 0; k < call.order_by.size(); k++) {
-            int c = Value::Compare(x.first[k], y.first[k]);
-            if (c != 0) return call.order_by[k].second ? c > 0 : c < 0;
-          }
-          return false;
-        });
-        for (auto& item : items) {
-          RETURN_IF_ERROR(
-              function::AggUpdate(call.agg, &g.states[a], item.second.first, item.second.second));
-        }
-      }
-      ASSIGN_OR_RETURN(Value v, function::AggFinalize(call.agg, g.states[a]));
-      o.push_back(std::move(v));
-    }
-    out.push_back(std::move(o));
-  }
-  return out;
-}
-
-/// Which join input an expression reads: 0 neither (constants, outer references), 1 only the
-/// left, 2 only the right, 3 both or something unsafe to hoist (subqueries, volatile calls).
-static int JoinSide(const BoundExpr& e, size_t left_width) {
-  if (e.kind == BoundExprKind::kSubquery) return 3;
-  if (e.kind == BoundExprKind::kFunction && e.function.is_volatile) return 3;
-  int side = 0;
-  if (e.kind == BoundExprKind::kColumn) {
-    side = static_cast<size_t>(e.column) < left_width ? 1 : 2;
-  }
-  for (const auto& c : e.children) side |= JoinSide(*c, left_width);
-  return side;
-}
-
-/// Splits a join condition into equi-join keys (left expr, right expr) usable for hashing.
-void ExtractEquiKeys(const BoundExpr& pred, size_t left_width,
-                     std::vector<std::pair<const BoundExpr*, const BoundExpr*>>* keys) {
-  if (pred.kind == BoundExprKind::kAnd) {
-    for (const auto& c : pred.children) ExtractEquiKeys(*c, left_width, keys);
-    return;
-  }
-  if (pred.kind != BoundExprKind::kCompare || pred.op != "=") return;
-  int a = JoinSide(*pred.children[0], left_width);
-  int b = JoinSide(*pred.children[1], left_width);
-  if (a == 1 && b == 2) keys->emplace_back(pred.children[0].get(), pred.children[1].get());
-  if (a == 2 && b == 1) keys->emplace_back(pred.children[1].get(), pred.children[0].get());
-}
-
-Result<RowSet> Executor::ExecLateralJoin(const LogicalPlan& plan,
-                                         const std::vector<const BoundExpr*>& extra) {
-  std::vector<const BoundExpr*> conditions;
-  if (plan.predicate) conditions.push_back(plan.predicate.get());
-  for (const BoundExpr* e : extra) FlattenAnd(*e, &conditions);
-  ASSIGN_OR_RETURN(RowSet left, Execute(*plan.children[0]));
-  size_t lw = plan.children[0]->types.size(), rw = plan.children[1]->types.size();
-  bool left_join = plan.join_kind == planner::JoinKind::kLeft;
-  RowSet out;
-  Row combined(lw + rw);
-  for (const Row& l : left) {
-    outer_rows_.push_back(&l);
-    auto right = Execute(*plan.children[1]);
-    outer_rows_.pop_back();
-    if (!right.ok()) return right.status();
-    for (size_t i = 0; i < lw; i++) combined[i] = l[i];
-    bool matched = false;
-    for (const Row& r : *right) {
-      for (size_t i = 0; i < rw; i++) combined[lw + i] = r[i];
-      bool ok = true;
-      for (size_t k = 0; ok && k < conditions.size(); k++) {
-        ASSIGN_OR_RETURN(ok, EvaluatePredicate(*conditions[k], combined));
-      }
-      if (!ok) continue;
-      matched = true;
-      out.push_back(combined);
-    }
-    if (!matched && left_join) {
-      Row o = l;
-      for (size_t i = 0; i < rw; i++) o.push_back(Value::Null(plan.children[1]->types[i]));
-      out.push_back(std::move(o));
-    }
-    RETURN_IF_ERROR(CheckCancel());
-  }
-  return out;
-}
-
-Result<RowSet> Executor::ExecJoin(const LogicalPlan& plan, std::vector<const BoundExpr*> extra) {
-  if (plan.lateral) return ExecLateralJoin(plan, extra);
-  RowSet out;
-  RETURN_IF_ERROR(JoinRows(plan, std::move(extra), [&](Row& r) -> Result<bool> {
-    out.push_back(std::move(r));
-    return true;
-  }));
-  return out;
-}
-
-Status Executor::JoinRows(const LogicalPlan& plan, std::vector<const BoundExpr*> extra,
-                          const RowVisitor& visit) {
-  using planner::JoinKind;
-  if (plan.lateral) {
-    ASSIGN_OR_RETURN(RowSet rows, ExecLateralJoin(plan, extra));
-    return VisitAll(rows, visit);
-  }
-  size_t lw = plan.children[0]->types.size(), rw = plan.children[1]->types.size();
-  // WHERE conjuncts over a comma join: those reading only the left side go down to a left inner
-  // join (left columns keep their positions), the rest are checked here.
-  std::vector<const BoundExpr*> here, below;
-  for (const BoundExpr* e : extra) FlattenAnd(*e, &here);
-  if (IsPlainInnerJoin(*plan.children[0])) {
-    std::vector<const BoundExpr*> keep;
-    for (const BoundExpr* e : here) (JoinSide(*e, lw) == 1 ? below : keep).push_back(e);
-    here = std::move(keep);
-  }
-  // The right input is built into a hash table; the left one streams past it.
-  HeldMemory held(ctx_.memory);
-  ASSIGN_OR_RETURN(RowSet right, Hold(*plan.children[1], "a hash join", &held));
-  std::vector<bool> right_matched(right.size(), false);
-  Row combined(lw + rw);
-  for (size_t i = 0; i < lw; i++) combined[i] = Value::Null(plan.children[0]->types[i]);
-
-  // Equality conjuncts between the two sides become a hash table over the right input; the
-  // whole condition is still evaluated on each candidate pair, so residual predicates hold.
-  std::vector<std::pair<const BoundExpr*, const BoundExpr*>> keys;
-  if (plan.predicate) ExtractEquiKeys(*plan.predicate, lw, &keys);
-  for (const BoundExpr* e : here) ExtractEquiKeys(*e, lw, &keys);
-  std::unordered_map<Row, std::vector<size_t>, RowHash, RowEq> table;
-  if (!keys.empty()) {
-    for (size_t j = 0; j < right.size(); j++) {
-      for (size_t i = 0; i < rw; i++) combined[lw + i] = right[j][i];
-      Row key;
-      bool has_null = false;
-      for (const auto& [l, r] : keys) {
-        ASSIGN_OR_RETURN(Value v, Evaluate(*r, combined));
-        has_null |= v.is_null();
-        key.push_back(std::move(v));
-      }
-      if (!has_null) table[std::move(key)].push_back(j);  // NULL never equals anything
-    }
-  }
-  static const std::vector<size_t> kNoMatches;
-  std::vector<size_t> all_right;
-  if (keys.empty()) {
-    all_right.resize(right.size());
-    for (size_t j = 0; j < right.size(); j++) all_right[j] = j;
-  }
-  bool stopped = false;
-  auto probe = [&](Row& l) -> Result<bool> {
-    bool matched = false;
-    for (size_t i = 0; i < lw; i++) combined[i] = l[i];
-    const std::vector<size_t>* candidates = &all_right;
-    if (!keys.empty()) {
-      Row key;
-      bool has_null = false;
-      for (const auto& [lk, rk] : keys) {
-        ASSIGN_OR_RETURN(Value v, Evaluate(*lk, combined));
-        has_null |= v.is_null();
-        key.push_back(std::move(v));
-      }
-      auto it = has_null ? table.end() : table.find(key);
-      candidates = it == table.end() ? &kNoMatches : &it->second;
-    }
-    for (size_t j : *candidates) {
-      const Row& r = right[j];
-      for (size_t i = 0; i < rw; i++) combined[lw + i] = r[i];
-      bool ok = true;
-      if (plan.predicate) {
-        ASSIGN_OR_RETURN(ok, EvaluatePredicate(*plan.predicate, combined));
-      }
-      for (size_t k = 0; ok && k < here.size(); k++) {
-        ASSIGN_OR_RETURN(ok, EvaluatePredicate(*here[k], combined));
-      }
-      if (!ok) continue;
-      matched = true;
-      right_matched[j] = true;
-      Row o = combined;
-      ASSIGN_OR_RETURN(bool more, visit(o));
-      if (!more) {
-        stopped = true;
-        return false;
-      }
-    }
-    if (!matched && (plan.join_kind == JoinKind::kLeft || plan.join_kind == JoinKind::kFull)) {
-      Row o = std::move(l);
-      for (size_t i = 0; i < rw; i++) o.push_back(Value::Null(plan.children[1]->types[i]));
-      ASSIGN_OR_RETURN(bool more, visit(o));
-      if (!more) {
-        stopped = true;
-        return false;
-      }
-    }
-    if ((++rows_since_cancel_check_ & 63) == 0) RETURN_IF_ERROR(CheckCancel());
-    return true;
-  };
-  if (!below.empty()) {
-    RETURN_IF_ERROR(JoinRows(*plan.children[0], std::move(below), probe));
-  } else {
-    RETURN_IF_ERROR(ForEachRow(*plan.children[0], probe));
-  }
-  if (stopped) return Status::OK();
-  if (plan.join_kind == JoinKind::kRight || plan.join_kind == JoinKind::kFull) {
-    for (size_t j = 0; j < right.size(); j++) {
-      if (right_matched[j]) continue;
-      Row o;
-      for (size_t i = 0; i < lw; i++) o.push_back(Value::Null(plan.children[0]->types[i]));
-      for (const Value& v : right[j]) o.push_back(v);
-      ASSIGN_OR_RETURN(bool more, visit(o));
-      if (!more) return Status::OK();
-    }
-  }
-  return Status::OK();
-}
-
-int CompareSortKeys(const Row& a, const Row& b, const std::vector<planner::SortKey>& keys) {
-  for (size_t k = 0; k < keys.size(); k++) {
-    const Value& x = a[k];
-    const Value& y = b[k];
-    if (x.is_null() || y.is_null()) {
-      if (x.is_null() && y.is_null()) continue;
-      return (x.is_null() ? keys[k].nulls_first : !keys[k].nulls_first) ? -1 : 1;
-    }
-    int c = Value::Compare(x, y);
-    if (c != 0) return (keys[k].descending ? c > 0 : c < 0) ? -1 : 1;
-  }
-  return 0;
-}
-
-Status Executor::SortRows(RowSet* rows, const std::vector<planner::SortKey>& keys) {
-  // Precompute keys so each comparison is cheap.
-  std::vector<std::pair<Row, size_t>> keyed;
-  keyed.reserve(rows->size());
-  for (size_t i = 0; i < rows->size(); i++) {
-    Row k;
-    for (const auto& sk : keys) {
-      ASSIGN_OR_RETURN(Value v, Evaluate(*sk.expr, (*rows)[i]));
-      k.push_back(std::move(v));
-    }
-    keyed.emplace_back(std::move(k), i);
-  }
-  std::stable_sort(keyed.begin(), keyed.end(), [&](const auto& a, const auto& b) {
-    return CompareSortKeys(a.first, b.first, keys) < 0;
-  });
-  RowSet sorted;
-  sorted.reserve(rows->size());
-  for (auto& [k, i] : keyed) sorted.push_back(std::move((*rows)[i]));
-  *rows = std::move(sorted);
-  return Status::OK();
-}
-
-Result<RowSet> Executor::Hold(const LogicalPlan& plan, const char* what, HeldMemory* held) {
-  RowSet out;
-  RETURN_IF_ERROR(ForEachRow(plan, [&](Row& r) -> Result<bool> {
-    RETURN_IF_ERROR(held->Add(RowBytes(r), what));
-    out.push_back(std::move(r));
-    return true;
-  }));
-  return out;
-}
-
-Result<RowSet> Executor::ExecSort(const LogicalPlan& plan) {
-  HeldMemory held(ctx_.memory);
-  ASSIGN_OR_RETURN(RowSet rows, Hold(*plan.children[0], "a sort", &held));
-  RETURN_IF_ERROR(SortRows(&rows, plan.sort_keys));
-  return rows;
 }
 
 Status Executor::LimitRows(const LogicalPlan& plan, const RowVisitor& visit) {
@@ -1135,125 +780,6 @@ Status Executor::LimitRows(const LogicalPlan& plan, const RowVisitor& visit) {
     ASSIGN_OR_RETURN(bool more, visit(r));
     return more && (limit < 0 || ++emitted < limit);
   });
-}
-
-Status Executor::TopNRows(const LogicalPlan& sort, size_t limit, size_t offset,
-                          const RowVisitor& visit) {
-  // A heap of the best limit + offset rows seen so far, worst on top; ties keep input order (as
-  // the stable sort does).
-  struct Entry {
-    Row key;
-    uint64_t seq;
-    Row row;
-  };
-  const auto& keys = sort.sort_keys;
-  auto before = [&](const Entry& a, const Entry& b) {
-    int c = CompareSortKeys(a.key, b.key, keys);
-    return c != 0 ? c < 0 : a.seq < b.seq;
-  };
-  std::vector<Entry> heap;
-  size_t n = limit + offset;
-  uint64_t seq = 0;
-  Entry probe;
-  RETURN_IF_ERROR(ForEachRow(*sort.children[0], [&](Row& r) -> Result<bool> {
-    probe.key.clear();
-    for (const auto& sk : keys) {
-      ASSIGN_OR_RETURN(Value v, Evaluate(*sk.expr, r));
-      probe.key.push_back(std::move(v));
-    }
-    probe.seq = seq++;
-    if (heap.size() == n && !before(probe, heap.front())) return true;
-    probe.row = std::move(r);
-    heap.push_back(std::move(probe));
-    std::push_heap(heap.begin(), heap.end(), before);
-    if (heap.size() > n) {
-      std::pop_heap(heap.begin(), heap.end(), before);
-      heap.pop_back();
-    }
-    probe = Entry();
-    return true;
-  }));
-  std::sort_heap(heap.begin(), heap.end(), before);
-  for (size_t i = offset; i < heap.size(); i++) {
-    ASSIGN_OR_RETURN(bool more, visit(heap[i].row));
-    if (!more) break;
-  }
-  return Status::OK();
-}
-
-Result<RowSet> Executor::ExecDistinct(const LogicalPlan& plan) {
-  // The input streams; the distinct keys and the rows kept are held.
-  HeldMemory held(ctx_.memory);
-  RowSet out;
-  std::unordered_set<Row, RowHash, RowEq> seen;
-  RETURN_IF_ERROR(ForEachRow(*plan.children[0], [&](Row& r) -> Result<bool> {
-    Row key;
-    if (plan.exprs.empty()) {
-      key = r;
-    } else {
-      for (const auto& e : plan.exprs) {
-        ASSIGN_OR_RETURN(Value v, Evaluate(*e, r));
-        key.push_back(std::move(v));
-      }
-    }
-    int64_t bytes = RowBytes(key) + RowBytes(r);
-    if (seen.insert(std::move(key)).second) {
-      RETURN_IF_ERROR(held.Add(bytes, "a DISTINCT"));
-      out.push_back(std::move(r));
-    }
-    return true;
-  }));
-  return out;
-}
-
-Result<RowSet> Executor::ExecSetOp(const LogicalPlan& plan) {
-  using planner::SetOpKind;
-  HeldMemory held(ctx_.memory);
-  ASSIGN_OR_RETURN(RowSet left, Hold(*plan.children[0], "a set operation", &held));
-  ASSIGN_OR_RETURN(RowSet right, Hold(*plan.children[1], "a set operation", &held));
-  RowSet out;
-  if (plan.set_op == SetOpKind::kUnion) {
-    if (plan.set_all) {
-      out = std::move(left);
-      for (Row& r : right) out.push_back(std::move(r));
-      return out;
-    }
-    std::unordered_set<Row, RowHash, RowEq> seen;
-    for (RowSet* side : {&left, &right}) {
-      for (Row& r : *side) {
-        if (seen.insert(r).second) out.push_back(std::move(r));
-      }
-    }
-    return out;
-  }
-  std::unordered_map<Row, int64_t, RowHash, RowEq> right_counts;
-  for (Row& r : right) right_counts[std::move(r)]++;
-  std::unordered_set<Row, RowHash, RowEq> emitted;
-  for (Row& r : left) {
-    auto it = right_counts.find(r);
-    bool in_right = it != right_counts.end() && it->second > 0;
-    if (plan.set_op == SetOpKind::kIntersect) {
-      if (!in_right) continue;
-      if (plan.set_all) {
-        it->second--;
-        out.push_back(std::move(r));
-      } else if (emitted.insert(r).second) {
-        out.push_back(std::move(r));
-      }
-    } else {  // EXCEPT
-      if (plan.set_all) {
-        if (in_right) {
-          it->second--;
-          continue;
-        }
-        out.push_back(std::move(r));
-      } else {
-        if (it != right_counts.end()) continue;
-        if (emitted.insert(r).second) out.push_back(std::move(r));
-      }
-    }
-  }
-  return out;
 }
 
 Result<RowSet> Executor::ExecTableFunction(const LogicalPlan& plan) {

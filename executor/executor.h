@@ -9,6 +9,7 @@
 #include "common/memory_budget.h"
 #include "common/status.h"
 #include "common/value.h"
+#include "executor/spill_file.h"
 #include "function/eval_context.h"
 #include "planner/logical_plan.h"
 #include "storage/store.h"
@@ -18,6 +19,8 @@ namespace freshet::executor {
 using RowSet = std::vector<Row>;
 /// Receives produced rows one at a time (it may move from the row); false stops production.
 using RowVisitor = std::function<Result<bool>(Row& row)>;
+/// Produces rows into a visitor (an operator's input: a child plan or a spill file).
+using RowSource = std::function<Status(const RowVisitor& visit)>;
 /// Which columns of a row are read (one flag per column).
 using ColumnMask = std::vector<bool>;
 
@@ -31,6 +34,9 @@ struct ExecContext {
   /// The statement's memory budget: what operators hold (hash tables, sorts, groups) is charged
   /// to it, and passing it fails the statement with 53200. Null: unaccounted.
   MemoryReservation* memory = nullptr;
+  /// Where sorts, hash aggregates, hash joins and DISTINCTs spill past work_mem. Null: they
+  /// never spill (and fail with 53200 at the budget).
+  SpillContext* spill = nullptr;
   function::EvalContext eval;
   std::vector<Value> params;  // $1.. as text-typed or typed values
   /// Reads a materialized view's maintained contents (set by the engine).
@@ -43,17 +49,20 @@ struct ExecContext {
 };
 
 /// Runs logical plans over stored tables (the batch engine for SELECT and the inputs of DML).
-/// Operators materialize their results; correlated subqueries are re-run per outer row and
-/// uncorrelated ones are evaluated once per statement.
+/// Rows stream through scans, filters, projections, joins' probe sides, sorts, aggregates and
+/// DISTINCT; the operators that must hold rows (sorts, hash tables) hold up to work_mem and
+/// spill the rest to temporary files (ExecContext::spill). Correlated subqueries are re-run per
+/// outer row and uncorrelated ones are evaluated once per statement.
 class Executor {
  public:
   explicit Executor(ExecContext& ctx) : ctx_(ctx) {}
 
   Result<RowSet> Execute(const planner::LogicalPlan& plan);
   /// Produces the rows of `plan` one at a time, in the order Execute returns them. Scans of
-  /// stored tables, filters, projections, the probe side of hash joins and LIMIT stream without
-  /// holding the rows (aggregates and the client's result read them so); ORDER BY ... LIMIT n
-  /// keeps only the best n rows (a heap); other nodes run whole first.
+  /// stored tables, filters, projections, the probe side of hash joins, UNION ALL and LIMIT
+  /// stream without holding the rows; sorts, aggregates and DISTINCT hold what they must (up to
+  /// work_mem, then spilling) and stream their output; ORDER BY ... LIMIT n keeps only the best
+  /// n rows (a heap); other nodes run whole first.
   /// `needed` marks the output columns the visitor reads (null: all); the others may be NULL
   /// (scans then decode only what is read).
   Status ForEachRow(const planner::LogicalPlan& plan, const RowVisitor& visit,
@@ -91,10 +100,16 @@ class Executor {
       if (budget_) budget_->Shrink(bytes_);
     }
     Status Add(int64_t bytes, const char* what) {
-      if (!budget_) return Status::OK();
       bytes_ += bytes;
+      if (!budget_) return Status::OK();
       return budget_->Grow(bytes, what);
     }
+    /// Gives back everything held (the operator spilled or freed its rows).
+    void Release() {
+      if (budget_) budget_->Shrink(bytes_);
+      bytes_ = 0;
+    }
+    int64_t bytes() const { return bytes_; }
 
    private:
     MemoryReservation* budget_;
@@ -104,7 +119,25 @@ class Executor {
   /// error), charging them to the statement's budget as they arrive.
   Result<RowSet> Hold(const planner::LogicalPlan& plan, const char* what, HeldMemory* held);
   static Status VisitAll(RowSet& rows, const RowVisitor& visit);
+  /// What one operator may hold before it spills: work_mem, or no bound without a SpillContext.
+  int64_t WorkMem() const;
   Result<RowSet> ExecAggregate(const planner::LogicalPlan& plan);
+  /// GROUP BY over `input` (the child's rows, or a spill partition at `level` > 0): groups are
+  /// hashed in memory up to work_mem; past it, rows of groups not yet held go to partition files
+  /// by hash, each aggregated in turn once the input ends (recursively, up to a depth).
+  Status AggregateRows(const planner::LogicalPlan& plan, const RowSource& input, int level,
+                       const RowVisitor& visit);
+  /// GROUP BY the columnar way when `plan` is an aggregate over [a filter over] a full scan of
+  /// a stored table whose expressions the vectorized evaluator compiles (executor_columnar.cc):
+  /// true when it produced the groups, false (nothing produced) when the row path must run
+  /// instead: another shape, or more groups than work_mem holds (the row path spills them).
+  Result<bool> ColumnarAggregate(const planner::LogicalPlan& plan, const RowVisitor& visit);
+  /// DISTINCT [ON] over `input`: each new row is emitted as it is first seen; past work_mem,
+  /// rows not yet seen go to partition files by hash and are deduplicated partition by
+  /// partition. `ordered`: the input is sorted (DISTINCT ON over ORDER BY), so the output must
+  /// keep its order and never spills.
+  Status DistinctRows(const planner::LogicalPlan& plan, const RowSource& input, int level,
+                      bool ordered, const RowVisitor& visit);
   /// `extra`: conjuncts of a WHERE over an inner join, evaluated with its condition (their
   /// equalities become hash keys; those reading only the left input move into a left inner join).
   Result<RowSet> ExecJoin(const planner::LogicalPlan& plan,
@@ -113,6 +146,10 @@ class Executor {
   Result<RowSet> ExecLateralJoin(const planner::LogicalPlan& plan,
                                  const std::vector<const planner::BoundExpr*>& extra);
   Result<RowSet> ExecSort(const planner::LogicalPlan& plan);
+  /// ORDER BY's rows to a visitor: sorted in memory up to work_mem, else by an external merge
+  /// sort over runs in temporary files.
+  Status SortRowsTo(const planner::LogicalPlan& plan, const RowVisitor& visit,
+                    const ColumnMask* needed);
   Status LimitRows(const planner::LogicalPlan& plan, const RowVisitor& visit);
   /// ORDER BY ... LIMIT: the first `limit` rows after `offset` in `sort`'s order, from a heap.
   Status TopNRows(const planner::LogicalPlan& sort, size_t limit, size_t offset,
@@ -120,6 +157,16 @@ class Executor {
   /// ExecJoin's rows to a visitor: the right input is built, the left one streams.
   Status JoinRows(const planner::LogicalPlan& plan, std::vector<const planner::BoundExpr*> extra,
                   const RowVisitor& visit);
+  /// One hash join's inputs and conditions (executor_join.cc).
+  struct HashJoin;
+  /// The join key of a left or right input row (placed into `combined`): true when it holds a
+  /// NULL (it matches nothing).
+  Result<bool> EvalJoinKey(const HashJoin& join, const Row& row, bool right_side, Row* combined,
+                           Row* key);
+  /// Joins the built rows `right` with the rows of `left` streaming past them; `stopped` is set
+  /// when the visitor stops.
+  Status HashJoinPass(const HashJoin& join, RowSet& right, const RowSource& left,
+                      const RowVisitor& visit, bool* stopped);
   Result<RowSet> ExecDistinct(const planner::LogicalPlan& plan);
   Result<RowSet> ExecSetOp(const planner::LogicalPlan& plan);
   Result<RowSet> ExecWindow(const planner::LogicalPlan& plan);

@@ -55,7 +55,7 @@ Value I4(int v) { return Value::Int32(v); }
 Value N() { return Value(); }
 
 constexpr int64_t kOwner = 10;  // the "freshet" role
-constexpr int64_t kDatabaseOid = 16383;
+constexpr int64_t kDatabaseOid = SystemCatalog::kDatabaseOid;
 
 struct TypeRow {
   TypeId id;
@@ -848,6 +848,12 @@ std::unique_ptr<LogicalPlan> SystemCatalog::Relation(const std::string& schema,
   if (name == "pg_enum") {
     return Empty(
         {{"oid", kOid}, {"enumtypid", kOid}, {"enumsortorder", kFloat4}, {"enumlabel", kName}});
+  }
+  if (name == "pg_stat_database") {
+    // The counters are the engine's (what statements spilled to temporary files).
+    auto data = catalog.SystemRelation("pg_stat_database");
+    if (!data) return nullptr;
+    return FromData(*data);
   }
   if (name == "pg_stat_user_tables") {
     return Empty({{"relid", kOid},

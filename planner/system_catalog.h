@@ -15,6 +15,8 @@ namespace freshet::planner {
 /// nothing for (policies, publications, inheritance, ...) exist and are empty.
 class SystemCatalog {
  public:
+  /// pg_database.oid of the one database.
+  static constexpr int64_t kDatabaseOid = 16383;
   /// The plan for `schema.name` ("" schema: pg_catalog), or nullptr when it is not a system
   /// relation.
   static std::unique_ptr<LogicalPlan> Relation(const std::string& schema, const std::string& name,

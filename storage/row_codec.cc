@@ -201,18 +201,19 @@ void RowCodec::EncodeChunkRow(const StreamChunk& chunk, size_t row, std::string*
   }
 }
 
-Status RowCodec::DecodeInto(std::string_view in, StreamChunk* chunk, int64_t weight) {
+Status RowCodec::DecodeInto(std::string_view in, StreamChunk* chunk, int64_t weight,
+                            const std::vector<bool>* columns) {
   size_t row = chunk->size();
   size_t cols = chunk->column_count();
   for (size_t c = 0; c < cols; c++) chunk->column(c).Resize(row + 1);
-  RETURN_IF_ERROR(DecodeColumns(in, chunk, 0, cols, row));
+  RETURN_IF_ERROR(DecodeColumns(in, chunk, 0, cols, row, columns));
   chunk->SetSize(row + 1);
   chunk->SetWeight(row, weight);
   return Status::OK();
 }
 
 Status RowCodec::DecodeColumns(std::string_view in, StreamChunk* chunk, size_t first, size_t count,
-                               size_t row) {
+                               size_t row, const std::vector<bool>* columns) {
   auto corrupt = [] { return Status::Error(sqlstate::kDataCorrupted, "corrupt row encoding"); };
   uint64_t n;
   if (!GetVarint(&in, &n)) return corrupt();
@@ -226,6 +227,11 @@ Status RowCodec::DecodeColumns(std::string_view in, StreamChunk* chunk, size_t f
     char flag = in.front();
     in.remove_prefix(1);
     if (flag == 0) {
+      v.SetNull(row);
+      continue;
+    }
+    if (columns && c < columns->size() && !(*columns)[c]) {
+      if (!SkipValue(&in, v.type())) return corrupt();
       v.SetNull(row);
       continue;
     }

@@ -25,11 +25,13 @@ class RowCodec {
                              const std::vector<int>* cols = nullptr);
   /// Decodes a row straight into the columns of `chunk` (appending one row of weight `weight`),
   /// without building Values. The columns' types drive decoding.
-  static Status DecodeInto(std::string_view in, StreamChunk* chunk, int64_t weight);
+  /// With `columns`, only the marked columns are decoded (the others are skipped, left NULL).
+  static Status DecodeInto(std::string_view in, StreamChunk* chunk, int64_t weight,
+                           const std::vector<bool>* columns = nullptr);
   /// Decodes a row into slot `row` of columns [first, first + count) of `chunk` (the columns
   /// must already hold that slot); values missing at the end decode as NULL.
   static Status DecodeColumns(std::string_view in, StreamChunk* chunk, size_t first, size_t count,
-                              size_t row);
+                              size_t row, const std::vector<bool>* columns = nullptr);
 };
 
 }  // namespace freshet::storage

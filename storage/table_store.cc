@@ -81,6 +81,44 @@ Status TableStore::ScanRange(Transaction& txn, std::string_view begin, std::stri
   return cursor->status();
 }
 
+Status TableStore::ScanChunks(Transaction& txn, std::string_view begin, std::string_view end,
+                              const std::vector<bool>* columns, StreamChunk* chunk,
+                              const std::function<Result<bool>(const StreamChunk&)>& visit) {
+  auto cursor = txn.Scan(Space::kData, begin, end);
+  bool none = columns && std::none_of(columns->begin(), columns->end(), [](bool b) { return b; });
+  chunk->Reset();
+  size_t counted = 0;
+  for (; cursor->Valid(); cursor->Next()) {
+    if (none) {
+      if (++counted == StreamChunk::kChunkSize) {
+        for (size_t c = 0; c < chunk->column_count(); c++) chunk->column(c).Resize(counted);
+        chunk->SetSize(counted);
+        ASSIGN_OR_RETURN(bool more, visit(*chunk));
+        if (!more) return cursor->status();
+        chunk->Reset();
+        counted = 0;
+      }
+      continue;
+    }
+    RETURN_IF_ERROR(RowCodec::DecodeInto(cursor->value(), chunk, 1, columns));
+    if (chunk->full()) {
+      ASSIGN_OR_RETURN(bool more, visit(*chunk));
+      if (!more) return cursor->status();
+      chunk->Reset();
+    }
+  }
+  RETURN_IF_ERROR(cursor->status());
+  if (none && counted > 0) {
+    for (size_t c = 0; c < chunk->column_count(); c++) chunk->column(c).Resize(counted);
+    chunk->SetSize(counted);
+  }
+  if (!chunk->empty()) {
+    ASSIGN_OR_RETURN(bool more, visit(*chunk));
+    (void)more;
+  }
+  return Status::OK();
+}
+
 Result<bool> TableStore::Get(Transaction& txn, std::string_view key,
                              const std::vector<SqlType>& types, Row* row,
                              const std::vector<bool>* columns) {

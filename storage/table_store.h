@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "common/stream_chunk.h"
 #include "common/value.h"
 #include "storage/store.h"
 
@@ -41,6 +42,13 @@ class TableStore {
                           const std::vector<SqlType>& types,
                           const std::function<Result<bool>(std::string_view key, Row& row)>& visit,
                           const std::vector<bool>* columns = nullptr);
+  /// As ScanRange, a chunk of up to StreamChunk::kChunkSize rows at a time, decoded straight
+  /// into `chunk`'s vectors (initialized with `types`; unmarked `columns` are left NULL; no
+  /// column marked: rows are counted, not decoded, and the slots hold anything). `visit` returning
+  /// false stops.
+  static Status ScanChunks(Transaction& txn, std::string_view begin, std::string_view end,
+                           const std::vector<bool>* columns, StreamChunk* chunk,
+                           const std::function<Result<bool>(const StreamChunk& chunk)>& visit);
   /// Reads the row stored under `key` as `txn` sees it into `row`; false when there is none.
   static Result<bool> Get(Transaction& txn, std::string_view key, const std::vector<SqlType>& types,
                           Row* row, const std::vector<bool>* columns = nullptr);

@@ -1,0 +1,237 @@
+#include <algorithm>
+
+#include "executor/executor.h"
+#include "executor/executor_internal.h"
+#include "executor/spill_file.h"
+
+// ORDER BY: in-memory and external merge sorts, and the top-N heap of ORDER BY ... LIMIT.
+
+namespace freshet::executor {
+
+using planner::BoundExpr;
+using planner::LogicalPlan;
+using namespace internal;  // NOLINT: the helpers shared by executor*.cc
+
+int CompareSortKeys(const Row& a, const Row& b, const std::vector<planner::SortKey>& keys) {
+  for (size_t k = 0; k < keys.size(); k++) {
+    const Value& x = a[k];
+    const Value& y = b[k];
+    if (x.is_null() || y.is_null()) {
+      if (x.is_null() && y.is_null()) continue;
+      return (x.is_null() ? keys[k].nulls_first : !keys[k].nulls_first) ? -1 : 1;
+    }
+    int c = Value::Compare(x, y);
+    if (c != 0) return (keys[k].descending ? c > 0 : c < 0) ? -1 : 1;
+  }
+  return 0;
+}
+
+Status Executor::SortRows(RowSet* rows, const std::vector<planner::SortKey>& keys) {
+  // Precompute keys so each comparison is cheap.
+  std::vector<std::pair<Row, size_t>> keyed;
+  keyed.reserve(rows->size());
+  for (size_t i = 0; i < rows->size(); i++) {
+    Row k;
+    for (const auto& sk : keys) {
+      ASSIGN_OR_RETURN(Value v, Evaluate(*sk.expr, (*rows)[i]));
+      k.push_back(std::move(v));
+    }
+    keyed.emplace_back(std::move(k), i);
+  }
+  std::stable_sort(keyed.begin(), keyed.end(), [&](const auto& a, const auto& b) {
+    return CompareSortKeys(a.first, b.first, keys) < 0;
+  });
+  RowSet sorted;
+  sorted.reserve(rows->size());
+  for (auto& [k, i] : keyed) sorted.push_back(std::move((*rows)[i]));
+  *rows = std::move(sorted);
+  return Status::OK();
+}
+
+Result<RowSet> Executor::Hold(const LogicalPlan& plan, const char* what, HeldMemory* held) {
+  RowSet out;
+  RETURN_IF_ERROR(ForEachRow(plan, [&](Row& r) -> Result<bool> {
+    RETURN_IF_ERROR(held->Add(RowBytes(r), what));
+    out.push_back(std::move(r));
+    return true;
+  }));
+  return out;
+}
+
+Result<RowSet> Executor::ExecSort(const LogicalPlan& plan) { return Collect(plan); }
+
+namespace {
+
+/// Merges sorted runs (rows of sort-key values followed by the row) into `out`, in order; ties
+/// go to the earlier run, so the merge is as stable as the sort of each run.
+Status MergeRuns(const std::vector<SpillFile*>& runs, const std::vector<planner::SortKey>& keys,
+                 const RowVisitor& out) {
+  std::vector<SpillFile::Reader> readers;
+  std::vector<Row> heads(runs.size());
+  std::vector<size_t> heap;
+  for (size_t i = 0; i < runs.size(); i++) {
+    ASSIGN_OR_RETURN(SpillFile::Reader reader, runs[i]->Read());
+    readers.push_back(std::move(reader));
+  }
+  // A min-heap of run indexes by their head rows (std::*_heap keep the greatest on top).
+  auto after = [&](size_t a, size_t b) {
+    int c = CompareSortKeys(heads[a], heads[b], keys);
+    return c != 0 ? c > 0 : a > b;
+  };
+  for (size_t i = 0; i < runs.size(); i++) {
+    ASSIGN_OR_RETURN(bool has, readers[i].Next(&heads[i]));
+    if (has) heap.push_back(i);
+  }
+  std::make_heap(heap.begin(), heap.end(), after);
+  while (!heap.empty()) {
+    std::pop_heap(heap.begin(), heap.end(), after);
+    size_t i = heap.back();
+    ASSIGN_OR_RETURN(bool more, out(heads[i]));
+    if (!more) return Status::OK();
+    ASSIGN_OR_RETURN(bool has, readers[i].Next(&heads[i]));
+    if (has) {
+      std::push_heap(heap.begin(), heap.end(), after);
+    } else {
+      heap.pop_back();
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Status Executor::SortRowsTo(const LogicalPlan& plan, const RowVisitor& visit,
+                            const ColumnMask* needed) {
+  // Rows are sorted in memory up to work_mem; past it each full run is sorted and written to a
+  // temporary file, and the runs are merged at the end (an external merge sort).
+  const auto& keys = plan.sort_keys;
+  const LogicalPlan& child = *plan.children[0];
+  std::vector<const BoundExpr*> key_exprs;
+  for (const auto& sk : keys) key_exprs.push_back(sk.expr.get());
+  auto columns = NeededColumns(child, needed, key_exprs);
+  struct Item {
+    Row key;
+    Row row;
+  };
+  std::vector<Item> run;
+  std::vector<std::unique_ptr<SpillFile>> runs;
+  HeldMemory held(ctx_.memory);
+  const int64_t work_mem = WorkMem();
+  auto sort_run = [&] {
+    std::stable_sort(run.begin(), run.end(), [&](const Item& a, const Item& b) {
+      return CompareSortKeys(a.key, b.key, keys) < 0;
+    });
+  };
+  auto write_run = [&]() -> Status {
+    sort_run();
+    ASSIGN_OR_RETURN(auto file, SpillFile::Create(ctx_.spill));
+    Row record;
+    for (Item& item : run) {
+      record.clear();
+      for (Value& v : item.key) record.push_back(std::move(v));
+      for (Value& v : item.row) record.push_back(std::move(v));
+      RETURN_IF_ERROR(file->Append(record));
+    }
+    runs.push_back(std::move(file));
+    run.clear();
+    held.Release();
+    return CheckCancel();
+  };
+  RETURN_IF_ERROR(ForEachRow(
+      child,
+      [&](Row& r) -> Result<bool> {
+        Item item;
+        for (const BoundExpr* e : key_exprs) {
+          ASSIGN_OR_RETURN(Value v, Evaluate(*e, r));
+          item.key.push_back(std::move(v));
+        }
+        item.row = std::move(r);
+        int64_t bytes =
+            RowBytes(item.key) + RowBytes(item.row) + static_cast<int64_t>(sizeof(Item));
+        if (held.bytes() + bytes > work_mem && !run.empty()) RETURN_IF_ERROR(write_run());
+        RETURN_IF_ERROR(held.Add(bytes, "a sort"));
+        run.push_back(std::move(item));
+        return true;
+      },
+      Ptr(columns)));
+  if (runs.empty()) {
+    sort_run();
+    for (Item& item : run) {
+      ASSIGN_OR_RETURN(bool more, visit(item.row));
+      if (!more) break;
+    }
+    return Status::OK();
+  }
+  if (!run.empty()) RETURN_IF_ERROR(write_run());
+  // Past kMergeWidth runs, the first ones are merged into one first (fewer open readers and
+  // buffers), keeping their order so ties stay stable.
+  constexpr size_t kMergeWidth = 64;
+  while (runs.size() > kMergeWidth) {
+    ASSIGN_OR_RETURN(auto merged, SpillFile::Create(ctx_.spill));
+    std::vector<SpillFile*> first;
+    for (size_t i = 0; i < kMergeWidth; i++) first.push_back(runs[i].get());
+    RETURN_IF_ERROR(MergeRuns(first, keys, [&](Row& record) -> Result<bool> {
+      RETURN_IF_ERROR(merged->Append(record));
+      return true;
+    }));
+    runs.erase(runs.begin(), runs.begin() + kMergeWidth);
+    runs.insert(runs.begin(), std::move(merged));
+    RETURN_IF_ERROR(CheckCancel());
+  }
+  std::vector<SpillFile*> all;
+  for (auto& f : runs) all.push_back(f.get());
+  Row out;
+  const size_t nkeys = keys.size();
+  return MergeRuns(all, keys, [&](Row& record) -> Result<bool> {
+    out.clear();
+    for (size_t i = nkeys; i < record.size(); i++) out.push_back(std::move(record[i]));
+    if ((++rows_since_cancel_check_ & 1023) == 0) RETURN_IF_ERROR(CheckCancel());
+    return visit(out);
+  });
+}
+
+Status Executor::TopNRows(const LogicalPlan& sort, size_t limit, size_t offset,
+                          const RowVisitor& visit) {
+  // A heap of the best limit + offset rows seen so far, worst on top; ties keep input order (as
+  // the stable sort does).
+  struct Entry {
+    Row key;
+    uint64_t seq;
+    Row row;
+  };
+  const auto& keys = sort.sort_keys;
+  auto before = [&](const Entry& a, const Entry& b) {
+    int c = CompareSortKeys(a.key, b.key, keys);
+    return c != 0 ? c < 0 : a.seq < b.seq;
+  };
+  std::vector<Entry> heap;
+  size_t n = limit + offset;
+  uint64_t seq = 0;
+  Entry probe;
+  RETURN_IF_ERROR(ForEachRow(*sort.children[0], [&](Row& r) -> Result<bool> {
+    probe.key.clear();
+    for (const auto& sk : keys) {
+      ASSIGN_OR_RETURN(Value v, Evaluate(*sk.expr, r));
+      probe.key.push_back(std::move(v));
+    }
+    probe.seq = seq++;
+    if (heap.size() == n && !before(probe, heap.front())) return true;
+    probe.row = std::move(r);
+    heap.push_back(std::move(probe));
+    std::push_heap(heap.begin(), heap.end(), before);
+    if (heap.size() > n) {
+      std::pop_heap(heap.begin(), heap.end(), before);
+      heap.pop_back();
+    }
+    probe = Entry();
+    return true;
+  }));
+  std::sort_heap(heap.begin(), heap.end(), before);
+  for (size_t i = offset; i < heap.size(); i++) {
+    ASSIGN_OR_RETURN(bool more, visit(heap[i].row));
+    if (!more) break;
+  }
+  return Status::OK();
+}
+
+}  // namespace freshet::executor
