@@ -15,14 +15,13 @@ namespace {
 
 void PrintUsage() {
   std::printf(
-      "Usage: freshet [--data-dir DIR] [--host HOST] [--port PORT] [--threads N]\n"
+      "Usage: freshet [--data-dir DIR] [--host HOST] [--port PORT]\n"
       "\n"
       "Freshet: a streaming SQL database that speaks the PostgreSQL protocol.\n"
       "\n"
       "  --data-dir DIR   where tables and the catalog are stored (default ./freshet-data)\n"
       "  --host HOST      address to listen on (default 127.0.0.1)\n"
       "  --port PORT      TCP port (default 5444)\n"
-      "  --threads N      protocol I/O threads (default 8)\n"
       "  --checkpoint-interval-ms MS\n"
       "                   time between checkpoints (synced epoch commits; default 1000)\n"
       "  --max-log-lag BYTES\n"
@@ -83,8 +82,6 @@ int main(int argc, char** argv) {
       options.port = static_cast<uint16_t>(std::atoi(next().c_str()));
     } else if (arg == "--host") {
       options.host = next();
-    } else if (arg == "--threads") {
-      options.threads = std::max(1, std::atoi(next().c_str()));
     } else if (arg == "--checkpoint-interval-ms") {
       engine_options.checkpoint_interval_ms = std::max(0, std::atoi(next().c_str()));
     } else if (arg == "--max-log-lag") {

@@ -68,16 +68,15 @@ Status Server::Start() {
   started_ = true;
   work_.emplace(io_context_.get_executor());
   asio::post(accept_strand_, [this] { Accept(); });
-  const int nthreads = options_.threads > 0 ? options_.threads : 1;
-  for (int i = 0; i < nthreads; i++) threads_.emplace_back([this] { RunIoThread(); });
-  spdlog::info("pgwire: listening on {}:{} with {} io threads", options_.host, port_, nthreads);
+  listener_thread_ = std::thread([this] { RunIoContext(io_context_); });
+  spdlog::info("pgwire: listening on {}:{} (a thread per connection)", options_.host, port_);
   return Status::OK();
 }
 
-void Server::RunIoThread() {
+void Server::RunIoContext(asio::io_context& context) {
   while (true) {
     try {
-      io_context_.run();
+      context.run();
       return;
     } catch (const std::exception& e) {
       spdlog::error("pgwire: exception escaped an io handler: {}", e.what());
@@ -87,10 +86,31 @@ void Server::RunIoThread() {
   }
 }
 
+void Server::ReapConnectionThreads(bool all, bool stop) {
+  std::list<std::unique_ptr<ConnectionThread>> finished;
+  {
+    std::lock_guard<std::mutex> lock(connection_threads_mu_);
+    for (auto it = connection_threads_.begin(); it != connection_threads_.end();) {
+      if (all || (*it)->done.load()) {
+        finished.push_back(std::move(*it));
+        it = connection_threads_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  for (auto& t : finished) {
+    if (stop) t->context.stop();
+    if (t->thread.joinable()) t->thread.join();
+  }
+}
+
 void Server::Accept() {
   if (stopping_.load() || !acceptor_.is_open()) return;
+  // The socket is accepted onto the io_context its connection's thread will run.
+  if (!next_connection_) next_connection_ = std::make_unique<ConnectionThread>();
   acceptor_.async_accept(
-      asio::make_strand(io_context_),
+      next_connection_->context,
       [this](const error_code& ec, tcp::socket socket) { OnAccept(ec, std::move(socket)); });
 }
 
@@ -115,7 +135,20 @@ void Server::OnAccept(const error_code& ec, tcp::socket socket) {
       std::make_shared<Connection>(std::move(socket), backend_, registry_, options_.connection, pid,
                                    ConnectionRegistry::NewSecretKey());
   registry_.Add(pid, connection);
+  // Start posts the connection's first handler, so its context has work before the thread runs
+  // it; the thread ends when the connection is gone.
   connection->Start();
+  connection.reset();
+  ConnectionThread* raw = next_connection_.get();
+  raw->thread = std::thread([raw] {
+    RunIoContext(raw->context);
+    raw->done.store(true);
+  });
+  {
+    std::lock_guard<std::mutex> lock(connection_threads_mu_);
+    connection_threads_.push_back(std::move(next_connection_));
+  }
+  ReapConnectionThreads(/*all=*/false, /*stop=*/false);
   Accept();
 }
 
@@ -154,15 +187,15 @@ void Server::Stop() {
     if (registry_.WaitEmpty(kStopPoll)) break;
     if (std::chrono::steady_clock::now() > deadline) {
       spdlog::warn("pgwire: {} connections did not close in time", registry_.size());
-      io_context_.stop();
       break;
     }
   }
+  // Every connection is closed (a stuck one's context is stopped): their threads end.
+  ReapConnectionThreads(/*all=*/true, /*stop=*/true);
   work_.reset();
-  for (auto& t : threads_) {
-    if (t.joinable()) t.join();
-  }
-  threads_.clear();
+  io_context_.stop();
+  if (listener_thread_.joinable()) listener_thread_.join();
+  next_connection_.reset();
   spdlog::info("pgwire: server on port {} stopped", port_);
 }
 

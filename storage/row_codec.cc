@@ -1,5 +1,6 @@
 #include "storage/row_codec.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "common/varint.h"
@@ -56,6 +57,14 @@ void RowCodec::Encode(const Row& row, std::string* out) {
 }
 
 namespace {
+/// One past the last column `columns` marks (`count` when all are read).
+size_t LastMarked(const std::vector<bool>* columns, size_t count) {
+  if (!columns) return count;
+  size_t end = std::min(count, columns->size());
+  while (end > 0 && !(*columns)[end - 1]) end--;
+  return columns->size() < count ? count : end;
+}
+
 /// Skips the payload of a non-NULL value of `type`; false when `in` is too short.
 bool SkipValue(std::string_view* in, const SqlType& type) {
   uint64_t a;
@@ -86,10 +95,12 @@ Status RowCodec::Decode(std::string_view in, const std::vector<SqlType>& types, 
   // The row's slots are reused from the previous row decoded into it (strings keep their
   // buffers); a row of another width starts afresh.
   if (out->size() != types.size()) out->assign(types.size(), Value());
+  // Past the last column read, nothing more is parsed.
+  size_t end = LastMarked(columns, types.size());
   for (size_t c = 0; c < types.size(); c++) {
     const SqlType& type = types[c];
     Value& slot = (*out)[c];
-    if (c >= n) {
+    if (c >= n || c >= end) {
       slot.SetNull(type);
       continue;
     }
@@ -217,9 +228,10 @@ Status RowCodec::DecodeColumns(std::string_view in, StreamChunk* chunk, size_t f
   auto corrupt = [] { return Status::Error(sqlstate::kDataCorrupted, "corrupt row encoding"); };
   uint64_t n;
   if (!GetVarint(&in, &n)) return corrupt();
+  size_t end = LastMarked(columns, count);
   for (size_t c = 0; c < count; c++) {
     Vector& v = chunk->column(first + c);
-    if (c >= n) {
+    if (c >= n || c >= end) {
       v.SetNull(row);
       continue;
     }

@@ -86,34 +86,33 @@ Status TableStore::ScanChunks(Transaction& txn, std::string_view begin, std::str
                               const std::function<Result<bool>(const StreamChunk&)>& visit) {
   auto cursor = txn.Scan(Space::kData, begin, end);
   bool none = columns && std::none_of(columns->begin(), columns->end(), [](bool b) { return b; });
-  chunk->Reset();
-  size_t counted = 0;
+  const size_t cols = chunk->column_count();
+  // Vectors are sized for a whole chunk once and rows decoded into their slots; the chunk is
+  // cut to the rows it got before it is visited.
+  size_t n = 0;
+  auto start = [&] {
+    chunk->Reset();
+    for (size_t c = 0; c < cols; c++) chunk->column(c).Resize(StreamChunk::kChunkSize);
+    n = 0;
+  };
+  auto emit = [&]() -> Result<bool> {
+    for (size_t c = 0; c < cols; c++) chunk->column(c).Resize(n);
+    chunk->SetSize(n);
+    return visit(*chunk);
+  };
+  start();
   for (; cursor->Valid(); cursor->Next()) {
-    if (none) {
-      if (++counted == StreamChunk::kChunkSize) {
-        for (size_t c = 0; c < chunk->column_count(); c++) chunk->column(c).Resize(counted);
-        chunk->SetSize(counted);
-        ASSIGN_OR_RETURN(bool more, visit(*chunk));
-        if (!more) return cursor->status();
-        chunk->Reset();
-        counted = 0;
-      }
-      continue;
-    }
-    RETURN_IF_ERROR(RowCodec::DecodeInto(cursor->value(), chunk, 1, columns));
-    if (chunk->full()) {
-      ASSIGN_OR_RETURN(bool more, visit(*chunk));
+    if (!none)
+      RETURN_IF_ERROR(RowCodec::DecodeColumns(cursor->value(), chunk, 0, cols, n, columns));
+    if (++n == StreamChunk::kChunkSize) {
+      ASSIGN_OR_RETURN(bool more, emit());
       if (!more) return cursor->status();
-      chunk->Reset();
+      start();
     }
   }
   RETURN_IF_ERROR(cursor->status());
-  if (none && counted > 0) {
-    for (size_t c = 0; c < chunk->column_count(); c++) chunk->column(c).Resize(counted);
-    chunk->SetSize(counted);
-  }
-  if (!chunk->empty()) {
-    ASSIGN_OR_RETURN(bool more, visit(*chunk));
+  if (n > 0) {
+    ASSIGN_OR_RETURN(bool more, emit());
     (void)more;
   }
   return Status::OK();

@@ -30,7 +30,6 @@ class ServerTest : public ::testing::Test {
   void StartServer(ServerOptions options) {
     if (server_) server_->Stop();
     options.port = 0;
-    options.threads = 2;
     server_ = std::make_unique<Server>(backend_, options);
     Status status = server_->Start();
     ASSERT_TRUE(status.ok()) << status.ToString();
