@@ -3,11 +3,13 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
 #include "common/memory_budget.h"
 #include "common/status.h"
+#include "common/stream_chunk.h"
 #include "common/value.h"
 #include "executor/spill_file.h"
 #include "function/eval_context.h"
@@ -132,6 +134,19 @@ class Executor {
   /// true when it produced the groups, false (nothing produced) when the row path must run
   /// instead: another shape, or more groups than work_mem holds (the row path spills them).
   Result<bool> ColumnarAggregate(const planner::LogicalPlan& plan, const RowVisitor& visit);
+  /// Receives a chunk of a plan's rows and the rows of it that are live (ascending).
+  using ChunkVisitor =
+      std::function<Result<bool>(const StreamChunk& chunk, const std::vector<uint32_t>& rows)>;
+  /// Produces a plan's rows as chunks; false when it gave up before producing any (a build side
+  /// past work_mem: the row path, which spills, runs instead).
+  using ChunkSource = std::function<Result<bool>(const ChunkVisitor& visit)>;
+  /// The columnar producer of `plan` (a stored table's full scan, its WHERE, inner hash joins
+  /// whose left input is one of those), reading at least the columns `needed` marks; nullopt
+  /// for other plans.
+  Result<std::optional<ChunkSource>> ChunkSourceFor(const planner::LogicalPlan& plan,
+                                                    const ColumnMask& needed);
+  Result<std::optional<ChunkSource>> JoinChunkSource(const planner::LogicalPlan& plan,
+                                                     const ColumnMask& needed);
   /// DISTINCT [ON] over `input`: each new row is emitted as it is first seen; past work_mem,
   /// rows not yet seen go to partition files by hash and are deduplicated partition by
   /// partition. `ordered`: the input is sorted (DISTINCT ON over ORDER BY), so the output must

@@ -1,5 +1,6 @@
 #include <absl/container/flat_hash_map.h>
 
+#include <optional>
 #include <unordered_map>
 
 #include "executor/executor.h"
@@ -120,36 +121,226 @@ inline Status UpdateOne(const function::BoundAggregate& agg, AggState* s, const 
 
 }  // namespace
 
+Result<std::optional<Executor::ChunkSource>> Executor::ChunkSourceFor(const LogicalPlan& plan,
+                                                                      const ColumnMask& needed) {
+  if (!ctx_.txn) return std::optional<ChunkSource>();
+  // A full scan of a stored table, its WHERE (when no key or index reads fewer rows) as the
+  // selection of each chunk.
+  if (plan.kind == PlanKind::kScan ||
+      (plan.kind == PlanKind::kFilter && plan.children[0]->kind == PlanKind::kScan)) {
+    const LogicalPlan& scan = plan.kind == PlanKind::kScan ? plan : *plan.children[0];
+    if (scan.table->kind != planner::RelationKind::kTable) return std::optional<ChunkSource>();
+    const BoundExpr* where = plan.kind == PlanKind::kFilter ? plan.predicate.get() : nullptr;
+    auto table = scan.table;
+    std::vector<SqlType> types = table->ColumnTypes();
+    if (where &&
+        ChooseAccessPath(*table, types, where, *this).kind != AccessPath::Kind::kFullScan) {
+      return std::optional<ChunkSource>();  // a key or index reads fewer rows
+    }
+    std::shared_ptr<ExpressionEvaluator> filter;
+    if (where) {
+      auto compiled = ExpressionEvaluator::Compile(*where, ctx_.eval);
+      if (!compiled.ok()) return std::optional<ChunkSource>();
+      filter = std::move(*compiled);
+    }
+    auto columns = NeededColumns(scan, &needed, {where});
+    if (!columns) return std::optional<ChunkSource>();
+    ChunkSource source = [this, table, types, filter,
+                          columns = *columns](const ChunkVisitor& visit) -> Result<bool> {
+      Selection all, sel;
+      StreamChunk chunk(types);
+      RETURN_IF_ERROR(storage::TableStore::ScanChunks(
+          *ctx_.txn, storage::TableStore::Prefix(table->id),
+          storage::TableStore::PrefixEnd(table->id), &columns, &chunk,
+          [&](const StreamChunk& in) -> Result<bool> {
+            RETURN_IF_ERROR(CheckCancel());
+            if (filter) {
+              RETURN_IF_ERROR(filter->Select(in, &sel));
+              if (sel.empty()) return true;
+              return visit(in, sel);
+            }
+            while (all.size() < in.size()) all.push_back(static_cast<uint32_t>(all.size()));
+            sel.assign(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(in.size()));
+            return visit(in, sel);
+          }));
+      return true;
+    };
+    return std::optional<ChunkSource>(std::move(source));
+  }
+  if (plan.kind == PlanKind::kJoin) return JoinChunkSource(plan, needed);
+  return std::optional<ChunkSource>();
+}
+
+Result<std::optional<Executor::ChunkSource>> Executor::JoinChunkSource(const LogicalPlan& plan,
+                                                                       const ColumnMask& needed) {
+  // An inner hash join on equalities: the left input streams as chunks, the right one is built
+  // (through the row path) into a chunk and a hash table, and matches are gathered into output
+  // chunks on which the whole condition is checked.
+  if (plan.join_kind != planner::JoinKind::kInner || plan.lateral || plan.lookup_join ||
+      !plan.predicate) {
+    return std::optional<ChunkSource>();
+  }
+  auto join = std::make_shared<HashJoin>();
+  join->plan = &plan;
+  join->lw = plan.children[0]->types.size();
+  join->rw = plan.children[1]->types.size();
+  ExtractEquiKeys(*plan.predicate, join->lw, &join->keys);
+  if (join->keys.empty()) return std::optional<ChunkSource>();
+  auto condition = ExpressionEvaluator::Compile(*plan.predicate, ctx_.eval);
+  if (!condition.ok()) return std::optional<ChunkSource>();
+  std::shared_ptr<ExpressionEvaluator> check = std::move(*condition);
+  std::vector<std::shared_ptr<ExpressionEvaluator>> left_keys;
+  std::vector<const BoundExpr*> left_reads, right_reads;
+  for (const auto& [l, r] : join->keys) {
+    auto compiled = ExpressionEvaluator::Compile(*l, ctx_.eval);
+    if (!compiled.ok()) return std::optional<ChunkSource>();
+    left_keys.push_back(std::move(*compiled));
+    left_reads.push_back(l);
+  }
+  // What the output must hold: the consumer's columns and the condition's.
+  auto out_needed = NeededColumns(plan, &needed, {plan.predicate.get()});
+  if (!out_needed) return std::optional<ChunkSource>();
+  for (const auto& [l, r] : join->keys) {
+    if (!planner::MarkReferencedColumns(*r, &*out_needed)) return std::optional<ChunkSource>();
+  }
+  ColumnMask left_needed(out_needed->begin(), out_needed->begin() + join->lw);
+  ColumnMask right_needed(out_needed->begin() + join->lw, out_needed->end());
+  auto left_mask = NeededColumns(*plan.children[0], &left_needed, left_reads);
+  if (!left_mask) return std::optional<ChunkSource>();
+  ASSIGN_OR_RETURN(auto left, ChunkSourceFor(*plan.children[0], *left_mask));
+  if (!left) return std::optional<ChunkSource>();
+  // One integer key of the same type on both sides: a flat map from the value.
+  const bool int_key = join->keys.size() == 1 &&
+                       join->keys[0].first->type.id == join->keys[0].second->type.id &&
+                       PhysicalTypeOf(join->keys[0].first->type.id) == PhysicalType::kInt64;
+  ChunkSource source = [this, join, check, left_keys, left = std::move(*left), int_key,
+                        out_needed = *out_needed,
+                        right_needed](const ChunkVisitor& visit) -> Result<bool> {
+    const LogicalPlan& plan = *join->plan;
+    const size_t lw = join->lw, rw = join->rw;
+    // Build.
+    HeldMemory held(ctx_.memory);
+    const bool may_spill = ctx_.spill != nullptr;
+    const int64_t work_mem = WorkMem();
+    StreamChunk build(plan.children[1]->types);
+    absl::flat_hash_map<int64_t, int32_t> int_heads;
+    std::unordered_map<Row, int32_t, RowHash, RowEq> row_heads;
+    std::vector<int32_t> next;  // build row -> the next build row of the same key, or -1
+    Row combined(lw + rw), key;
+    bool too_big = false;
+    RETURN_IF_ERROR(ForEachRow(
+        *plan.children[1],
+        [&](Row& r) -> Result<bool> {
+          int64_t bytes = RowBytes(r) + 32;
+          if (may_spill && held.bytes() + bytes > work_mem) {
+            too_big = true;  // the row path joins it, spilling
+            return false;
+          }
+          RETURN_IF_ERROR(held.Add(bytes, "a hash join"));
+          ASSIGN_OR_RETURN(bool has_null, EvalJoinKey(*join, r, true, &combined, &key));
+          auto j = static_cast<int32_t>(build.size());
+          build.AppendValues(r, 1);
+          next.push_back(-1);
+          if (has_null) return true;  // NULL never equals anything
+          int32_t* head;
+          if (int_key) {
+            head = &int_heads.try_emplace(key[0].GetInt(), -1).first->second;
+          } else {
+            head = &row_heads.try_emplace(key, -1).first->second;
+          }
+          next[j] = *head;
+          *head = j;
+          return true;
+        },
+        &right_needed));
+    if (too_big) return false;
+    // Probe.
+    std::vector<const Vector*> key_vectors(left_keys.size());
+    std::vector<uint32_t> probe_rows, build_rows;
+    StreamChunk out(plan.types);
+    Selection sel;
+    bool stopped = false;
+    auto emit = [&](const StreamChunk& in) -> Result<bool> {
+      size_t n = probe_rows.size();
+      if (n == 0) return true;
+      out.Reset();
+      for (size_t c = 0; c < lw + rw; c++) {
+        Vector& v = out.column(c);
+        if (!out_needed[c]) {
+          v.Resize(n);
+          for (size_t i = 0; i < n; i++) v.SetNull(i);
+        } else if (c < lw) {
+          v.AppendGather(in.column(c), probe_rows.data(), n);
+        } else {
+          v.AppendGather(build.column(c - lw), build_rows.data(), n);
+        }
+      }
+      out.SetSize(n);
+      probe_rows.clear();
+      build_rows.clear();
+      RETURN_IF_ERROR(check->Select(out, &sel));
+      if (sel.empty()) return true;
+      ASSIGN_OR_RETURN(bool more, visit(out, sel));
+      stopped = !more;
+      return more;
+    };
+    // In reverse build order the chains give the matches newest first; they are collected
+    // per probe row and emitted in build order, as the row path's hash join does.
+    std::vector<uint32_t> matches;
+    ASSIGN_OR_RETURN(bool done,
+                     left([&](const StreamChunk& in, const Selection& rows) -> Result<bool> {
+                       for (size_t k = 0; k < left_keys.size(); k++) {
+                         ASSIGN_OR_RETURN(key_vectors[k], left_keys[k]->Evaluate(in, rows));
+                       }
+                       for (uint32_t r : rows) {
+                         int32_t j = -1;
+                         if (int_key) {
+                           if (key_vectors[0]->IsNull(r)) continue;
+                           auto it = int_heads.find(key_vectors[0]->GetInt(r));
+                           if (it == int_heads.end()) continue;
+                           j = it->second;
+                         } else {
+                           key.resize(key_vectors.size());
+                           bool has_null = false;
+                           for (size_t k = 0; k < key_vectors.size(); k++) {
+                             key[k] = key_vectors[k]->GetValue(r);
+                             has_null |= key[k].is_null();
+                           }
+                           if (has_null) continue;
+                           auto it = row_heads.find(key);
+                           if (it == row_heads.end()) continue;
+                           j = it->second;
+                         }
+                         matches.clear();
+                         for (; j >= 0; j = next[j]) matches.push_back(static_cast<uint32_t>(j));
+                         for (auto m = matches.rbegin(); m != matches.rend(); ++m) {
+                           probe_rows.push_back(r);
+                           build_rows.push_back(*m);
+                           if (probe_rows.size() == StreamChunk::kChunkSize) {
+                             ASSIGN_OR_RETURN(bool more, emit(in));
+                             if (!more) return false;
+                           }
+                         }
+                       }
+                       return emit(in);
+                     }));
+    (void)stopped;
+    return done;
+  };
+  return std::optional<ChunkSource>(std::move(source));
+}
+
 Result<bool> Executor::ColumnarAggregate(const LogicalPlan& plan, const RowVisitor& visit) {
-  // The shape: Aggregate over [Filter over] a full scan of a stored table, with plain
-  // aggregates (no DISTINCT, ORDER BY, FILTER or separator) and expressions the vectorized
-  // evaluator compiles (no subqueries, parameters or outer references).
-  const LogicalPlan* scan = plan.children[0].get();
-  const BoundExpr* where = nullptr;
-  if (scan->kind == PlanKind::kFilter) {
-    where = scan->predicate.get();
-    scan = scan->children[0].get();
-  }
-  if (scan->kind != PlanKind::kScan || scan->table->kind != planner::RelationKind::kTable ||
-      !ctx_.txn) {
-    return false;
-  }
+  // The shape: Aggregate over a chunk source (ChunkSourceFor: scans, filtered scans, inner hash
+  // joins of them), with plain aggregates (no DISTINCT, ORDER BY, FILTER or separator) and
+  // expressions the vectorized evaluator compiles (no subqueries, parameters or outer
+  // references).
   for (const auto& a : plan.aggregates) {
     if (a.distinct || !a.order_by.empty() || a.sep || a.filter) return false;
   }
-  const planner::TableDef& table = *scan->table;
-  std::vector<SqlType> types = table.ColumnTypes();
-  if (where && ChooseAccessPath(table, types, where, *this).kind != AccessPath::Kind::kFullScan) {
-    return false;  // a key or index reads fewer rows
-  }
-  std::unique_ptr<ExpressionEvaluator> filter;
-  if (where) {
-    auto compiled = ExpressionEvaluator::Compile(*where, ctx_.eval);
-    if (!compiled.ok()) return false;
-    filter = std::move(*compiled);
-  }
+  const LogicalPlan& child = *plan.children[0];
   std::vector<std::unique_ptr<ExpressionEvaluator>> keys, args;
-  std::vector<const BoundExpr*> reads = {where};
+  std::vector<const BoundExpr*> reads;
   for (const auto& g : plan.exprs) {
     auto compiled = ExpressionEvaluator::Compile(*g, ctx_.eval);
     if (!compiled.ok()) return false;
@@ -166,8 +357,10 @@ Result<bool> Executor::ColumnarAggregate(const LogicalPlan& plan, const RowVisit
     args.push_back(std::move(*compiled));
     reads.push_back(a.arg.get());
   }
-  auto columns = ColumnsOf(*scan, reads);
+  auto columns = ColumnsOf(child, reads);
   if (!columns) return false;
+  ASSIGN_OR_RETURN(auto source, ChunkSourceFor(child, *columns));
+  if (!source) return false;
 
   const size_t naggs = plan.aggregates.size();
   const bool global = plan.exprs.empty();
@@ -185,7 +378,6 @@ Result<bool> Executor::ColumnarAggregate(const LogicalPlan& plan, const RowVisit
   const int64_t work_mem = WorkMem();
   bool too_big = false;
 
-  Selection all, sel;
   std::vector<uint32_t> group_of;
   std::vector<const Vector*> key_vectors(keys.size()), arg_vectors(naggs);
   Row probe;
@@ -200,17 +392,8 @@ Result<bool> Executor::ColumnarAggregate(const LogicalPlan& plan, const RowVisit
     states.resize(states.size() + naggs);
     return static_cast<uint32_t>(group_keys.size() - 1);
   };
-  StreamChunk chunk(types);
-  RETURN_IF_ERROR(storage::TableStore::ScanChunks(
-      *ctx_.txn, storage::TableStore::Prefix(table.id), storage::TableStore::PrefixEnd(table.id),
-      &*columns, &chunk, [&](const StreamChunk& in) -> Result<bool> {
-        RETURN_IF_ERROR(CheckCancel());
-        if (filter) {
-          RETURN_IF_ERROR(filter->Select(in, &sel));
-        } else {
-          while (all.size() < in.size()) all.push_back(static_cast<uint32_t>(all.size()));
-          sel.assign(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(in.size()));
-        }
+  ASSIGN_OR_RETURN(
+      bool produced, (*source)([&](const StreamChunk& in, const Selection& sel) -> Result<bool> {
         if (sel.empty()) return true;
         for (size_t a = 0; a < naggs; a++) {
           arg_vectors[a] = nullptr;
@@ -271,7 +454,7 @@ Result<bool> Executor::ColumnarAggregate(const LogicalPlan& plan, const RowVisit
         }
         return true;
       }));
-  if (too_big) return false;
+  if (too_big || !produced) return false;
   if (global) group_keys.emplace_back();
   Row out;
   for (size_t g = 0; g < group_keys.size(); g++) {

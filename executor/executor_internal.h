@@ -11,6 +11,19 @@
 #include "planner/expr_rewrite.h"
 #include "planner/logical_plan.h"
 
+namespace freshet::executor {
+
+struct Executor::HashJoin {
+  const planner::LogicalPlan* plan;
+  size_t lw, rw;  // input widths
+  // Equality conjuncts between the two sides (left expr, right expr): the hash keys. The whole
+  // condition is still evaluated on each candidate pair, so residual predicates hold.
+  std::vector<std::pair<const planner::BoundExpr*, const planner::BoundExpr*>> keys;
+  std::vector<const planner::BoundExpr*> here;  // WHERE conjuncts checked with the join's condition
+};
+
+}  // namespace freshet::executor
+
 namespace freshet::executor::internal {
 
 /// Hash and equality of single values with GROUP BY semantics (NULLs equal).

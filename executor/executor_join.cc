@@ -88,15 +88,6 @@ Result<RowSet> Executor::ExecJoin(const LogicalPlan& plan, std::vector<const Bou
   return out;
 }
 
-struct Executor::HashJoin {
-  const LogicalPlan* plan;
-  size_t lw, rw;  // input widths
-  // Equality conjuncts between the two sides (left expr, right expr): the hash keys. The whole
-  // condition is still evaluated on each candidate pair, so residual predicates hold.
-  std::vector<std::pair<const BoundExpr*, const BoundExpr*>> keys;
-  std::vector<const BoundExpr*> here;  // WHERE conjuncts checked with the join's condition
-};
-
 Result<bool> Executor::EvalJoinKey(const HashJoin& join, const Row& row, bool right_side,
                                    Row* combined, Row* key) {
   size_t offset = right_side ? join.lw : 0;

@@ -1,5 +1,6 @@
 #include "executor/expression_evaluator.h"
 
+#include <cctype>
 #include <cmath>
 
 #include "function/cast.h"
@@ -82,7 +83,8 @@ class ConstantNode : public ExprNode {
 
 // --- Functions and operators ----------------------------------------------------------------
 
-enum class Kernel : uint8_t { kNone, kIntArith, kFloatArith, kNumericArith };
+/// kDateTrunc: date_trunc with a constant field over timestamp or timestamptz values.
+enum class Kernel : uint8_t { kNone, kIntArith, kFloatArith, kNumericArith, kDateTrunc };
 
 int64_t IntMin(TypeId id) {
   return id == TypeId::kInt16 ? INT16_MIN : id == TypeId::kInt32 ? INT32_MIN : INT64_MIN;
@@ -108,6 +110,15 @@ class FunctionNode : public ExprNode {
         kernel_ = Kernel::kFloatArith;
       } else if (id == TypeId::kNumeric && op_ != '/' && op_ != '%') {
         kernel_ = Kernel::kNumericArith;
+      }
+    }
+    if (n == "date_trunc" && args_.size() == 2 && e.children[0]->kind == BoundExprKind::kConstant &&
+        !e.children[0]->constant.is_null() &&
+        (e.type.id == TypeId::kTimestamp || e.type.id == TypeId::kTimestampTz) &&
+        args_[1]->type().id == e.type.id) {
+      kernel_ = Kernel::kDateTrunc;
+      for (char c : e.children[0]->constant.GetString()) {
+        field_.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
       }
     }
     values_.resize(args_.size());
@@ -139,6 +150,9 @@ class FunctionNode : public ExprNode {
         break;
       case Kernel::kNumericArith:
         RETURN_IF_ERROR(NumericArith(*active, out));
+        break;
+      case Kernel::kDateTrunc:
+        RETURN_IF_ERROR(DateTrunc(*active, out));
         break;
       case Kernel::kNone:
         for (uint32_t i : *active) RETURN_IF_ERROR(CallRow(i, out));
@@ -237,11 +251,29 @@ class FunctionNode : public ExprNode {
     return Status::OK();
   }
 
+  /// date_trunc(constant field, ts) by the scalar function's own arithmetic, without building
+  /// Values or parsing the field per row.
+  Status DateTrunc(const Selection& rows, Vector& out) {
+    const Vector& ts = *arg_vectors_[1];
+    const bool tz = type().id == TypeId::kTimestampTz;
+    for (uint32_t i : rows) {
+      if (tz) {
+        ASSIGN_OR_RETURN(int64_t r, datetime::DateTruncTz(field_, ts.GetInt(i), ctx_.tz()));
+        out.SetInt(i, r);
+      } else {
+        ASSIGN_OR_RETURN(int64_t r, datetime::DateTrunc(field_, ts.GetInt(i)));
+        out.SetInt(i, r);
+      }
+    }
+    return Status::OK();
+  }
+
   function::BoundFunction fn_;
   std::vector<std::unique_ptr<ExprNode>> args_;
   const function::EvalContext& ctx_;
   Kernel kernel_ = Kernel::kNone;
   char op_ = 0;
+  std::string field_;  // kDateTrunc, lower case
   std::vector<Value> values_;
   std::vector<const Vector*> arg_vectors_;
   Selection sel_a_, sel_b_;
