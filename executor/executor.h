@@ -134,6 +134,11 @@ class Executor {
   /// true when it produced the groups, false (nothing produced) when the row path must run
   /// instead: another shape, or more groups than work_mem holds (the row path spills them).
   Result<bool> ColumnarAggregate(const planner::LogicalPlan& plan, const RowVisitor& visit);
+  /// ORDER BY ... LIMIT the columnar way when the sort's input is a chunk source, directly or
+  /// through a projection of plain columns: keys compared on vectors, only the rows that enter
+  /// the heap made into Values. False (nothing produced): the row path runs instead.
+  Result<bool> ColumnarTopN(const planner::LogicalPlan& sort, size_t limit, size_t offset,
+                            const RowVisitor& visit);
   /// Receives a chunk of a plan's rows and the rows of it that are live (ascending).
   using ChunkVisitor =
       std::function<Result<bool>(const StreamChunk& chunk, const std::vector<uint32_t>& rows)>;

@@ -1,5 +1,6 @@
 #include <absl/container/flat_hash_map.h>
 
+#include <algorithm>
 #include <optional>
 #include <unordered_map>
 
@@ -8,6 +9,7 @@
 #include "executor/expression_evaluator.h"
 #include "executor/key_bounds.h"
 #include "function/aggregate_function.h"
+#include "planner/expr_rewrite.h"
 #include "storage/table_store.h"
 
 // The columnar path of GROUP BY over a scanned (and filtered) table: rows are decoded straight
@@ -465,6 +467,115 @@ Result<bool> Executor::ColumnarAggregate(const LogicalPlan& plan, const RowVisit
       out.push_back(std::move(v));
     }
     ASSIGN_OR_RETURN(bool more, visit(out));
+    if (!more) break;
+  }
+  return true;
+}
+
+}  // namespace freshet::executor
+
+namespace freshet::executor {
+namespace {
+
+/// Orders row `r` of the sort-key vectors against sort-key values `x` under `keys`, as
+/// CompareSortKeys orders two rows: <0, 0, >0.
+int CompareKeysAt(const std::vector<const Vector*>& v, size_t r, const Row& x,
+                  const std::vector<planner::SortKey>& keys) {
+  for (size_t k = 0; k < keys.size(); k++) {
+    const Vector& a = *v[k];
+    const Value& b = x[k];
+    bool an = a.IsNull(r), bn = b.is_null();
+    if (an || bn) {
+      if (an && bn) continue;
+      return (an ? keys[k].nulls_first : !keys[k].nulls_first) ? -1 : 1;
+    }
+    int c;
+    if (a.physical() == PhysicalType::kInt64 && b.type_id() == a.type().id) {
+      int64_t ai = a.GetInt(r), bi = b.GetInt();
+      c = ai < bi ? -1 : ai > bi ? 1 : 0;
+    } else {
+      c = Value::Compare(a.GetValue(r), b);
+    }
+    if (c != 0) return (keys[k].descending ? c > 0 : c < 0) ? -1 : 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+Result<bool> Executor::ColumnarTopN(const LogicalPlan& sort, size_t limit, size_t offset,
+                                    const RowVisitor& visit) {
+  // ORDER BY ... LIMIT over a chunk source, optionally through a projection of plain columns:
+  // the keys are compared on the vectors, and only rows that enter the heap become Values.
+  if (limit + offset == 0) return false;
+  const LogicalPlan* input = sort.children[0].get();
+  std::vector<int> output_columns;  // the sort's input column -> the chunk's column
+  if (input->kind == PlanKind::kProject) {
+    for (const auto& e : input->exprs) {
+      if (e->kind != planner::BoundExprKind::kColumn) return false;
+      output_columns.push_back(e->column);
+    }
+    input = input->children[0].get();
+  } else {
+    for (size_t c = 0; c < input->types.size(); c++) output_columns.push_back(static_cast<int>(c));
+  }
+  std::vector<std::unique_ptr<ExpressionEvaluator>> keys;
+  ColumnMask needed(input->types.size(), false);
+  for (int c : output_columns) needed[static_cast<size_t>(c)] = true;
+  for (const auto& sk : sort.sort_keys) {
+    planner::BoundExprPtr e = sk.expr->Clone();
+    planner::RemapColumns(e.get(), output_columns);
+    if (!planner::MarkReferencedColumns(*e, &needed)) return false;
+    auto compiled = ExpressionEvaluator::Compile(*e, ctx_.eval);
+    if (!compiled.ok()) return false;
+    keys.push_back(std::move(*compiled));
+  }
+  ASSIGN_OR_RETURN(auto source, ChunkSourceFor(*input, needed));
+  if (!source) return false;
+
+  // A heap of the best limit + offset rows, worst on top; ties keep input order.
+  struct Entry {
+    Row key;
+    uint64_t seq;
+    Row row;
+  };
+  const auto& sort_keys = sort.sort_keys;
+  auto before = [&](const Entry& a, const Entry& b) {
+    int c = CompareSortKeys(a.key, b.key, sort_keys);
+    return c != 0 ? c < 0 : a.seq < b.seq;
+  };
+  std::vector<Entry> heap;
+  const size_t n = limit + offset;
+  uint64_t seq = 0;
+  std::vector<const Vector*> key_vectors(keys.size());
+  ASSIGN_OR_RETURN(
+      bool produced, (*source)([&](const StreamChunk& in, const Selection& rows) -> Result<bool> {
+        for (size_t k = 0; k < keys.size(); k++) {
+          ASSIGN_OR_RETURN(key_vectors[k], keys[k]->Evaluate(in, rows));
+        }
+        for (uint32_t r : rows) {
+          uint64_t s = seq++;
+          // A later row equal to the worst kept one loses the tie.
+          if (heap.size() == n && CompareKeysAt(key_vectors, r, heap.front().key, sort_keys) >= 0) {
+            continue;
+          }
+          Entry e;
+          e.seq = s;
+          for (const Vector* v : key_vectors) e.key.push_back(v->GetValue(r));
+          for (int c : output_columns) e.row.push_back(in.column(c).GetValue(r));
+          heap.push_back(std::move(e));
+          std::push_heap(heap.begin(), heap.end(), before);
+          if (heap.size() > n) {
+            std::pop_heap(heap.begin(), heap.end(), before);
+            heap.pop_back();
+          }
+        }
+        return true;
+      }));
+  if (!produced) return false;
+  std::sort_heap(heap.begin(), heap.end(), before);
+  for (size_t i = offset; i < heap.size(); i++) {
+    ASSIGN_OR_RETURN(bool more, visit(heap[i].row));
     if (!more) break;
   }
   return true;

@@ -192,6 +192,8 @@ Status Executor::SortRowsTo(const LogicalPlan& plan, const RowVisitor& visit,
 
 Status Executor::TopNRows(const LogicalPlan& sort, size_t limit, size_t offset,
                           const RowVisitor& visit) {
+  ASSIGN_OR_RETURN(bool columnar, ColumnarTopN(sort, limit, offset, visit));
+  if (columnar) return Status::OK();
   // A heap of the best limit + offset rows seen so far, worst on top; ties keep input order (as
   // the stable sort does).
   struct Entry {

@@ -1,5 +1,6 @@
-// The columnar path of GROUP BY (scans, filters and inner hash joins decoded into chunk vectors,
-// Executor::ColumnarAggregate) against the row path on the same data: every query runs twice,
+// The columnar paths of GROUP BY and ORDER BY ... LIMIT (scans, filters and inner hash joins
+// decoded into chunk vectors: Executor::ColumnarAggregate, ColumnarTopN) against the row path on
+// the same data (top-N against a full sort of the same rows): every aggregate query runs twice,
 // once as written and once with `FILTER (WHERE true)` on an aggregate, which the columnar path
 // does not take, and both must give the same rows — NULLs, every aggregate kind, expressions,
 // joins with duplicate and NULL keys, errors, a transaction's own uncommitted writes, and more
@@ -57,6 +58,26 @@ class ColumnarTest : public EngineTest {
         << sql << ": " << columnar_message << " / " << last_.message();
     EXPECT_EQ(columnar_rows, sink_.rows) << sql;
   }
+  /// ORDER BY `order` LIMIT `limit` over `from`: the top-N heap (columnar when it can) against a
+  /// full sort of the same rows cut by an outer LIMIT (never the heap).
+  void ExpectSameTopN(const std::string& select, const std::string& from, const std::string& order,
+                      const std::string& limit) {
+    Rows heap = Query("SELECT " + select + " FROM " + from + " ORDER BY " + order + " " + limit);
+    Rows sorted = Query("SELECT * FROM (SELECT " + select + " FROM " + from + " ORDER BY " + order +
+                        ") s " + limit);
+    EXPECT_FALSE(heap.empty()) << select << " " << from << " " << order;
+    EXPECT_EQ(heap, sorted) << select << " " << from << " " << order << " " << limit;
+  }
+  void ExpectAllSameTopN() {
+    ExpectSameTopN("*", "t", "x DESC, id", "LIMIT 10");
+    ExpectSameTopN("*", "t", "g NULLS FIRST", "LIMIT 25");  // ties keep scan order
+    ExpectSameTopN("id, s, g", "t", "s DESC NULLS LAST, g", "LIMIT 7 OFFSET 30");
+    ExpectSameTopN("id, f", "t", "f NULLS FIRST, id DESC", "LIMIT 5");
+    ExpectSameTopN("n, d, id", "t", "n, d DESC", "LIMIT 40000");  // more than the rows
+    ExpectSameTopN("id, x", "t WHERE g = 3 OR s IS NULL", "x % 1000 DESC, id", "LIMIT 12");
+    ExpectSameTopN("t.id, u.name", "t JOIN u ON t.g = u.w", "u.name DESC, t.id", "LIMIT 9");
+    ExpectSameTopN("id * 2, s", "t", "1 DESC", "LIMIT 3");  // a computed column: the row path
+  }
   void ExpectAllSame() {
     ExpectSame(
         "SELECT count(*){F}, count(x), sum(x), avg(x), min(x), max(x), sum(f), avg(f), min(f), "
@@ -97,6 +118,7 @@ class ColumnarTest : public EngineTest {
 TEST_F(ColumnarTest, GroupByOverScansAndJoinsEqualsTheRowPath) {
   Load();
   ExpectAllSame();
+  ExpectAllSameTopN();
   // Errors are the same error.
   ExpectSame("SELECT sum(x / (g - g)){F} FROM t WHERE g IS NOT NULL");
   EXPECT_EQ(Exec("SELECT sum(x / (g - g)) FROM t WHERE g IS NOT NULL"), "22012");
@@ -111,6 +133,7 @@ TEST_F(ColumnarTest, SeesTheTransactionsOwnWrites) {
   ASSERT_EQ(Exec("UPDATE t SET x = x + 1 WHERE g = 3"), "");
   ASSERT_EQ(Exec("INSERT INTO u VALUES (100, 'new', 5)"), "");
   ExpectAllSame();
+  ExpectAllSameTopN();
   EXPECT_EQ(Query("SELECT count(*) FROM t WHERE x = 1000000"), Rows{"1"});
   ASSERT_EQ(Exec("ROLLBACK"), "");
   EXPECT_EQ(Query("SELECT count(*) FROM t"), Rows{"20000"});
