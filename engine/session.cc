@@ -298,6 +298,10 @@ executor::ExecContext Session::MakeExecContext(const std::vector<Value>& params)
   ctx.read_view_key = [this](const planner::TableDef& def, const Row& key) {
     return ReadViewKey(def, key);
   };
+  ctx.scan_view = [this](const planner::TableDef& def, std::string_view begin, std::string_view end,
+                         const executor::RowVisitor& visit) {
+    return ScanView(def, begin, end, visit);
+  };
   ctx.read_source = [this](const planner::TableDef& def) { return ReadSource(def); };
   ctx.txn = &Txn();
   ctx.memory = statement_memory_;
@@ -374,6 +378,20 @@ Result<executor::RowSet> Session::ReadViewKey(const planner::TableDef& def, cons
   if ((txn_ && txn_->created_views().count(def.id))) return ReadView(def);  // the caller filters
   ASSIGN_OR_RETURN(const storage::Snapshot* snapshot, ViewSnapshot());
   return db_.engine().ReadKey(def.id, key, def.ColumnTypes(), *snapshot);
+}
+
+Status Session::ScanView(const planner::TableDef& def, std::string_view begin, std::string_view end,
+                         const executor::RowVisitor& visit) {
+  if (txn_ && txn_->created_views().count(def.id)) {
+    ASSIGN_OR_RETURN(executor::RowSet rows, ReadView(def));
+    for (Row& r : rows) {
+      ASSIGN_OR_RETURN(bool more, visit(r));
+      if (!more) break;
+    }
+    return Status::OK();
+  }
+  ASSIGN_OR_RETURN(const storage::Snapshot* snapshot, ViewSnapshot());
+  return db_.engine().ScanView(def.id, begin, end, def.ColumnTypes(), *snapshot, visit);
 }
 
 Result<const storage::Snapshot*> Session::ViewSnapshot() {

@@ -218,6 +218,11 @@ class Session : public pgwire::BackendSession {
   Result<executor::RowSet> ReadView(const planner::TableDef& def);
   /// The row of a keyed materialized view with these key values (a point lookup).
   Result<executor::RowSet> ReadViewKey(const planner::TableDef& def, const Row& key);
+  /// ExecContext::scan_view: the view's rows in a key range, streamed at the statement's view
+  /// snapshot (a view created in this transaction answers from its definition, then filtered
+  /// by the caller).
+  Status ScanView(const planner::TableDef& def, std::string_view begin, std::string_view end,
+                  const executor::RowVisitor& visit);
   /// The snapshot the statement reads views at (waiting for the epoch in consistent mode).
   Result<const storage::Snapshot*> ViewSnapshot();
   function::EvalContext MakeEvalContext();

@@ -371,6 +371,14 @@ Result<executor::RowSet> StreamEngine::ReadKey(uint64_t id, const Row& key,
   return rows;
 }
 
+Status StreamEngine::ScanView(uint64_t id, std::string_view begin, std::string_view end,
+                              const std::vector<SqlType>& types, const storage::Snapshot& snapshot,
+                              const std::function<Result<bool>(Row& row)>& visit) {
+  RETURN_IF_ERROR(CheckReadable(id));
+  return executor::MaterializeOp::Scan(store_, &snapshot, executor::Dataflow::ContentsStateId(id),
+                                       begin, end, types, visit);
+}
+
 Result<executor::RowSet> StreamEngine::Read(uint64_t id, const std::vector<SqlType>& types,
                                             const storage::Snapshot& snapshot) {
   RETURN_IF_ERROR(CheckReadable(id));

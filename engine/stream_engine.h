@@ -150,6 +150,11 @@ class StreamEngine {
   /// same epoch); its error when the view is broken.
   Result<executor::RowSet> Read(uint64_t id, const std::vector<SqlType>& types,
                                 const storage::Snapshot& snapshot);
+  /// Visits the view's rows whose encoded keys are in [begin, end) ("" end: to the last) at
+  /// `snapshot`, in key order (MaterializeOp::Scan); its error when the view is broken.
+  Status ScanView(uint64_t id, std::string_view begin, std::string_view end,
+                  const std::vector<SqlType>& types, const storage::Snapshot& snapshot,
+                  const std::function<Result<bool>(Row& row)>& visit);
   /// The row of a keyed view with the given key values, at `snapshot`.
   Result<executor::RowSet> ReadKey(uint64_t id, const Row& key, const std::vector<SqlType>& types,
                                    const storage::Snapshot& snapshot);

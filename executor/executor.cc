@@ -473,18 +473,8 @@ Status Executor::ScanTable(const planner::TableDef& table, const BoundExpr* wher
     return visit_entry(value).status();
   }
   // A leading part of the key fixed, and bounds on the next key column: a range of keys.
-  std::string begin = prefix, end = storage::KeyCodec::PrefixSuccessor(prefix);
-  const KeyBounds& bounds = path.bounds;
-  if (bounds.lower) {
-    std::string k = prefix;
-    storage::KeyCodec::AppendValue(&k, *bounds.lower);
-    begin = bounds.lower_inclusive ? k : storage::KeyCodec::PrefixSuccessor(k);
-  }
-  if (bounds.upper) {
-    std::string k = prefix;
-    storage::KeyCodec::AppendValue(&k, *bounds.upper);
-    end = bounds.upper_inclusive ? storage::KeyCodec::PrefixSuccessor(k) : k;
-  }
+  std::string begin, end;
+  KeyRange(prefix, path.bounds, &begin, &end);
   if (begin >= end) return Status::OK();
   if (path.kind == AccessPath::Kind::kPrimaryKey) {
     return storage::TableStore::ScanRange(*ctx_.txn, begin, end, types, checked, columns);
@@ -621,6 +611,9 @@ Status Executor::ForEachRow(const LogicalPlan& plan, const RowVisitor& visit,
   RETURN_IF_ERROR(CheckCancel());
   switch (plan.kind) {
     case PlanKind::kScan:
+      if (plan.table->kind == planner::RelationKind::kMaterializedView && ctx_.scan_view) {
+        return ctx_.scan_view(*plan.table, "", "", visit);  // streamed in key order
+      }
       if (plan.table->kind != planner::RelationKind::kTable) break;
       return ScanTable(
           *plan.table, nullptr,
@@ -632,6 +625,24 @@ Status Executor::ForEachRow(const LogicalPlan& plan, const RowVisitor& visit,
           child.table->kind == planner::RelationKind::kMaterializedView && ctx_.read_view_key &&
           KeyFromPredicate(*child.table, child.types, pred, *this)) {
         break;  // ExecFilter: a keyed view's point lookup
+      }
+      if (child.kind == PlanKind::kScan &&
+          child.table->kind == planner::RelationKind::kMaterializedView && ctx_.scan_view) {
+        // The key range the condition bounds on the view's key columns (the whole view when
+        // none), the condition checked on each row.
+        std::string begin, end;
+        auto bounds = KeyBoundsOver(child.table->primary_key, child.types, pred, *this);
+        if (bounds) {
+          std::string prefix;
+          for (const Value& v : bounds->equal) storage::KeyCodec::AppendValue(&prefix, v);
+          KeyRange(prefix, *bounds, &begin, &end);
+          if (prefix.empty() && !bounds->upper) end.clear();
+          if (!end.empty() && begin >= end) return Status::OK();
+        }
+        return ctx_.scan_view(*child.table, begin, end, [&](Row& r) -> Result<bool> {
+          ASSIGN_OR_RETURN(bool pass, EvaluatePredicate(pred, r));
+          return pass ? visit(r) : true;
+        });
       }
       // A WHERE over an inner (comma) join is the join's condition: hash on its equalities
       // instead of filtering the cross product.

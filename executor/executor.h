@@ -43,6 +43,11 @@ struct ExecContext {
   std::vector<Value> params;  // $1.. as text-typed or typed values
   /// Reads a materialized view's maintained contents (set by the engine).
   std::function<Result<RowSet>(const planner::TableDef&)> read_view;
+  /// Visits the rows of a materialized view whose encoded keys (KeyCodec values of its key
+  /// columns, TableDef::primary_key) are in [begin, end) ("" end: to the last), in key order.
+  std::function<Status(const planner::TableDef&, std::string_view begin, std::string_view end,
+                       const RowVisitor& visit)>
+      scan_view;
   /// Reads the row of a materialized view with the given values of its key (TableDef
   /// primary_key columns), when the engine can look rows up by key.
   std::function<Result<RowSet>(const planner::TableDef&, const Row& key)> read_view_key;

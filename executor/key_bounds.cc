@@ -1,6 +1,7 @@
 #include "executor/key_bounds.h"
 
 #include "executor/executor.h"
+#include "storage/key_codec.h"
 
 namespace freshet::executor {
 
@@ -206,6 +207,22 @@ std::string AccessPath::Describe(const planner::TableDef& table) const {
     if (bounds.upper) s += col + (bounds.upper_inclusive ? " <= " : " < ") + Literal(*bounds.upper);
   }
   return s + ")";
+}
+
+void KeyRange(const std::string& prefix, const KeyBounds& bounds, std::string* begin,
+              std::string* end) {
+  *begin = prefix;
+  *end = storage::KeyCodec::PrefixSuccessor(prefix);
+  if (bounds.lower) {
+    std::string k = prefix;
+    storage::KeyCodec::AppendValue(&k, *bounds.lower);
+    *begin = bounds.lower_inclusive ? k : storage::KeyCodec::PrefixSuccessor(k);
+  }
+  if (bounds.upper) {
+    std::string k = prefix;
+    storage::KeyCodec::AppendValue(&k, *bounds.upper);
+    *end = bounds.upper_inclusive ? storage::KeyCodec::PrefixSuccessor(k) : k;
+  }
 }
 
 }  // namespace freshet::executor

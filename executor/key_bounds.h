@@ -1,6 +1,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 
 #include "common/value.h"
 #include "planner/catalog.h"
@@ -33,6 +34,11 @@ std::optional<KeyBounds> KeyBoundsFromPredicate(const planner::TableDef& table,
 std::optional<KeyBounds> KeyBoundsOver(const std::vector<int>& key,
                                        const std::vector<SqlType>& types,
                                        const planner::BoundExpr& pred, Executor& exec);
+
+/// The range of encoded keys [begin, end) under `prefix` (the encoded values of the fixed
+/// leading key columns) that `bounds`' limits on the next key column leave.
+void KeyRange(const std::string& prefix, const KeyBounds& bounds, std::string* begin,
+              std::string* end);
 
 /// How a filtered scan of a table reads its rows: the whole table, a primary-key point or
 /// range, or a UNIQUE constraint's or secondary index's point or range (its entries lead to the

@@ -139,4 +139,36 @@ Status MaterializeOp::Read(storage::Store& store, const storage::Snapshot* snaps
   return cursor->status();
 }
 
+Status MaterializeOp::Scan(storage::Store& store, const storage::Snapshot* snapshot,
+                           uint64_t state_id, std::string_view begin, std::string_view end,
+                           const std::vector<SqlType>& types,
+                           const std::function<Result<bool>(Row& row)>& visit) {
+  StateTable table(state_id, storage::Space::kView);
+  std::string first = table.Begin() + std::string(begin);
+  std::string last = end.empty() ? table.End() : table.Begin() + std::string(end);
+  if (first >= last) return Status::OK();
+  auto cursor = store.NewCursor(storage::Space::kView, first, last, snapshot);
+  Row row;
+  for (; cursor->Valid(); cursor->Next()) {
+    std::string_view value = cursor->value();
+    uint64_t n;
+    if (!GetVarint(&value, &n)) {
+      return Status::Error(sqlstate::kDataCorrupted, "corrupt materialized view entry");
+    }
+    int64_t count = UnZigZag(n);
+    RETURN_IF_ERROR(storage::RowCodec::Decode(value, types, &row));
+    // The visitor may move from the row it gets: each repetition gets its own.
+    for (int64_t k = 1; k < count; k++) {
+      Row copy = row;
+      ASSIGN_OR_RETURN(bool more, visit(copy));
+      if (!more) return Status::OK();
+    }
+    if (count > 0) {
+      ASSIGN_OR_RETURN(bool more, visit(row));
+      if (!more) return Status::OK();
+    }
+  }
+  return cursor->status();
+}
+
 }  // namespace freshet::executor

@@ -33,6 +33,13 @@ class MaterializeOp : public StreamOperator {
   /// The rows of a view's state table as of `snapshot`, each repeated by its count.
   static Status Read(storage::Store& store, const storage::Snapshot* snapshot, uint64_t state_id,
                      const std::vector<SqlType>& types, RowSet* out);
+  /// Visits the rows of a view's state table whose keys (the encoded key values, without the
+  /// table's prefix) are in [begin, end) ("" end: to the last), in key order, each as often as
+  /// its count, as of `snapshot`; `visit` returning false stops.
+  static Status Scan(storage::Store& store, const storage::Snapshot* snapshot, uint64_t state_id,
+                     std::string_view begin, std::string_view end,
+                     const std::vector<SqlType>& types,
+                     const std::function<Result<bool>(Row& row)>& visit);
 
  protected:
   Status OnBarrier() override;
