@@ -714,33 +714,23 @@ Status Executor::ForEachRow(const LogicalPlan& plan, const RowVisitor& visit,
           plan, [&](const RowVisitor& v) { return ForEachRow(child, v); }, 0, IsSorted(child),
           visit);
     }
-    case PlanKind::kSetOp:
+    case PlanKind::kSetOp: {
       if (plan.set_op != planner::SetOpKind::kUnion) break;
-      if (plan.set_all) {
+      // Both inputs, one after the other (UNION ALL), deduplicated for UNION.
+      RowSource both = [&](const RowVisitor& v) -> Status {
         bool stopped = false;
         auto pass = [&](Row& r) -> Result<bool> {
-          ASSIGN_OR_RETURN(bool more, visit(r));
+          ASSIGN_OR_RETURN(bool more, v(r));
           stopped = !more;
           return more;
         };
         RETURN_IF_ERROR(ForEachRow(*plan.children[0], pass));
         if (stopped) return Status::OK();
         return ForEachRow(*plan.children[1], pass);
-      }
-      return DistinctRows(
-          plan,
-          [&](const RowVisitor& v) -> Status {
-            bool stopped = false;
-            auto pass = [&](Row& r) -> Result<bool> {
-              ASSIGN_OR_RETURN(bool more, v(r));
-              stopped = !more;
-              return more;
-            };
-            RETURN_IF_ERROR(ForEachRow(*plan.children[0], pass));
-            if (stopped) return Status::OK();
-            return ForEachRow(*plan.children[1], pass);
-          },
-          0, false, visit);
+      };
+      if (plan.set_all) return both(visit);
+      return DistinctRows(plan, both, 0, false, visit);
+    }
     default:
       break;
   }

@@ -18,6 +18,10 @@
 
 namespace freshet::executor {
 
+namespace internal {
+class SpillPartitions;
+}  // namespace internal
+
 using RowSet = std::vector<Row>;
 /// Receives produced rows one at a time (it may move from the row); false stops production.
 using RowVisitor = std::function<Result<bool>(Row& row)>;
@@ -134,6 +138,11 @@ class Executor {
   /// by hash, each aggregated in turn once the input ends (recursively, up to a depth).
   Status AggregateRows(const planner::LogicalPlan& plan, const RowSource& input, int level,
                        const RowVisitor& visit);
+  /// Processes a spilling operator's partition files in turn (`process` reads one and writes
+  /// its output rows), freeing each when done, until `visit` stops.
+  Status DrainPartitions(
+      internal::SpillPartitions* partitions, const RowVisitor& visit,
+      const std::function<Status(const RowSource& rows, const RowVisitor& out)>& process);
   /// GROUP BY the columnar way when `plan` is an aggregate over [a filter over] a full scan of
   /// a stored table whose expressions the vectorized evaluator compiles (executor_columnar.cc):
   /// true when it produced the groups, false (nothing produced) when the row path must run

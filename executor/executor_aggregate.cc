@@ -152,18 +152,25 @@ Status Executor::AggregateRows(const LogicalPlan& plan, const RowSource& input, 
   // The held groups are done: free them before the partitions are aggregated in turn.
   std::vector<Group>().swap(groups);
   held.Release();
+  return DrainPartitions(&*partitions, visit, [&](const RowSource& rows, const RowVisitor& out) {
+    return AggregateRows(plan, rows, level + 1, out);
+  });
+}
+
+Status Executor::DrainPartitions(
+    SpillPartitions* partitions, const RowVisitor& visit,
+    const std::function<Status(const RowSource& rows, const RowVisitor& out)>& process) {
   bool stopped = false;
   for (auto& file : partitions->files()) {
     if (!file || stopped) continue;
     RETURN_IF_ERROR(CheckCancel());
-    RETURN_IF_ERROR(AggregateRows(
-        plan, [&](const RowVisitor& v) { return file->ReadAll(v); }, level + 1,
-        [&](Row& row) -> Result<bool> {
-          ASSIGN_OR_RETURN(bool more, visit(row));
-          stopped = !more;
-          return more;
-        }));
-    file.reset();
+    RETURN_IF_ERROR(process([&](const RowVisitor& v) { return file->ReadAll(v); },
+                            [&](Row& row) -> Result<bool> {
+                              ASSIGN_OR_RETURN(bool more, visit(row));
+                              stopped = !more;
+                              return more;
+                            }));
+    file.reset();  // its disk space back before the next
   }
   return Status::OK();
 }
@@ -209,19 +216,9 @@ Status Executor::DistinctRows(const LogicalPlan& plan, const RowSource& input, i
   if (!partitions || stopped) return Status::OK();
   decltype(seen)().swap(seen);
   held.Release();
-  for (auto& file : partitions->files()) {
-    if (!file || stopped) continue;
-    RETURN_IF_ERROR(CheckCancel());
-    RETURN_IF_ERROR(DistinctRows(
-        plan, [&](const RowVisitor& v) { return file->ReadAll(v); }, level + 1, false,
-        [&](Row& row) -> Result<bool> {
-          ASSIGN_OR_RETURN(bool more, visit(row));
-          stopped = !more;
-          return more;
-        }));
-    file.reset();
-  }
-  return Status::OK();
+  return DrainPartitions(&*partitions, visit, [&](const RowSource& rows, const RowVisitor& out) {
+    return DistinctRows(plan, rows, level + 1, false, out);
+  });
 }
 
 Result<RowSet> Executor::ExecSetOp(const LogicalPlan& plan) {

@@ -533,20 +533,7 @@ Result<bool> Executor::ColumnarTopN(const LogicalPlan& sort, size_t limit, size_
   ASSIGN_OR_RETURN(auto source, ChunkSourceFor(*input, needed));
   if (!source) return false;
 
-  // A heap of the best limit + offset rows, worst on top; ties keep input order.
-  struct Entry {
-    Row key;
-    uint64_t seq;
-    Row row;
-  };
-  const auto& sort_keys = sort.sort_keys;
-  auto before = [&](const Entry& a, const Entry& b) {
-    int c = CompareSortKeys(a.key, b.key, sort_keys);
-    return c != 0 ? c < 0 : a.seq < b.seq;
-  };
-  std::vector<Entry> heap;
-  const size_t n = limit + offset;
-  uint64_t seq = 0;
+  TopNHeap heap(sort.sort_keys, limit + offset);
   std::vector<const Vector*> key_vectors(keys.size());
   ASSIGN_OR_RETURN(
       bool produced, (*source)([&](const StreamChunk& in, const Selection& rows) -> Result<bool> {
@@ -554,30 +541,19 @@ Result<bool> Executor::ColumnarTopN(const LogicalPlan& sort, size_t limit, size_
           ASSIGN_OR_RETURN(key_vectors[k], keys[k]->Evaluate(in, rows));
         }
         for (uint32_t r : rows) {
-          uint64_t s = seq++;
           // A later row equal to the worst kept one loses the tie.
-          if (heap.size() == n && CompareKeysAt(key_vectors, r, heap.front().key, sort_keys) >= 0) {
+          if (heap.full() && CompareKeysAt(key_vectors, r, heap.worst_key(), sort.sort_keys) >= 0) {
             continue;
           }
-          Entry e;
-          e.seq = s;
-          for (const Vector* v : key_vectors) e.key.push_back(v->GetValue(r));
-          for (int c : output_columns) e.row.push_back(in.column(c).GetValue(r));
-          heap.push_back(std::move(e));
-          std::push_heap(heap.begin(), heap.end(), before);
-          if (heap.size() > n) {
-            std::pop_heap(heap.begin(), heap.end(), before);
-            heap.pop_back();
-          }
+          Row key, row;
+          for (const Vector* v : key_vectors) key.push_back(v->GetValue(r));
+          for (int c : output_columns) row.push_back(in.column(c).GetValue(r));
+          heap.Push(std::move(key), std::move(row));
         }
         return true;
       }));
   if (!produced) return false;
-  std::sort_heap(heap.begin(), heap.end(), before);
-  for (size_t i = offset; i < heap.size(); i++) {
-    ASSIGN_OR_RETURN(bool more, visit(heap[i].row));
-    if (!more) break;
-  }
+  RETURN_IF_ERROR(heap.Emit(offset, visit));
   return true;
 }
 

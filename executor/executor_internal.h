@@ -2,6 +2,7 @@
 
 // Helpers shared by the files that implement Executor (executor*.cc); not part of its interface.
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -83,6 +84,58 @@ inline std::optional<ColumnMask> ColumnsOf(const planner::LogicalPlan& child,
   return NeededColumns(child, &none, exprs);
 }
 inline const ColumnMask* Ptr(const std::optional<ColumnMask>& m) { return m ? &*m : nullptr; }
+
+/// The best `n` rows of a stream under `keys` (ORDER BY ... LIMIT): a heap of (sort-key values,
+/// arrival, row) with the worst on top; ties go to the earlier row, as in a stable sort.
+class TopNHeap {
+ public:
+  TopNHeap(const std::vector<planner::SortKey>& keys, size_t n) : keys_(keys), n_(n) {}
+  bool full() const { return heap_.size() >= n_; }
+  const Row& worst_key() const { return heap_.front().key; }
+  /// Whether a row with these sort-key values would be kept.
+  bool Accepts(const Row& key) const {
+    if (n_ == 0) return false;
+    return !full() || CompareSortKeys(key, worst_key(), keys_) < 0;
+  }
+  /// Keeps a row that Accepts (the worst one then drops out when there are n).
+  void Push(Row key, Row row) {
+    heap_.push_back(Entry{std::move(key), seq_++, std::move(row)});
+    std::push_heap(heap_.begin(), heap_.end(), Order());
+    if (heap_.size() > n_) {
+      std::pop_heap(heap_.begin(), heap_.end(), Order());
+      heap_.pop_back();
+    }
+  }
+  /// Visits the kept rows best first, skipping the first `offset`.
+  Status Emit(size_t offset, const RowVisitor& visit) {
+    std::sort_heap(heap_.begin(), heap_.end(), Order());
+    for (size_t i = offset; i < heap_.size(); i++) {
+      ASSIGN_OR_RETURN(bool more, visit(heap_[i].row));
+      if (!more) break;
+    }
+    return Status::OK();
+  }
+
+ private:
+  struct Entry {
+    Row key;
+    uint64_t seq;
+    Row row;
+  };
+  /// Heap order: a before b.
+  struct Before {
+    const std::vector<planner::SortKey>* keys;
+    bool operator()(const Entry& a, const Entry& b) const {
+      int c = CompareSortKeys(a.key, b.key, *keys);
+      return c != 0 ? c < 0 : a.seq < b.seq;
+    }
+  };
+  Before Order() const { return Before{&keys_}; }
+  const std::vector<planner::SortKey>& keys_;
+  const size_t n_;
+  uint64_t seq_ = 0;
+  std::vector<Entry> heap_;
+};
 
 /// Which of `fanout` spill partitions a row whose key hashes to `hash` goes to at recursion
 /// `level`: each level mixes the hash differently, so a partition splits again when re-spilled.

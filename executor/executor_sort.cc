@@ -194,46 +194,18 @@ Status Executor::TopNRows(const LogicalPlan& sort, size_t limit, size_t offset,
                           const RowVisitor& visit) {
   ASSIGN_OR_RETURN(bool columnar, ColumnarTopN(sort, limit, offset, visit));
   if (columnar) return Status::OK();
-  // A heap of the best limit + offset rows seen so far, worst on top; ties keep input order (as
-  // the stable sort does).
-  struct Entry {
-    Row key;
-    uint64_t seq;
-    Row row;
-  };
-  const auto& keys = sort.sort_keys;
-  auto before = [&](const Entry& a, const Entry& b) {
-    int c = CompareSortKeys(a.key, b.key, keys);
-    return c != 0 ? c < 0 : a.seq < b.seq;
-  };
-  std::vector<Entry> heap;
-  size_t n = limit + offset;
-  uint64_t seq = 0;
-  Entry probe;
+  TopNHeap heap(sort.sort_keys, limit + offset);
+  Row key;
   RETURN_IF_ERROR(ForEachRow(*sort.children[0], [&](Row& r) -> Result<bool> {
-    probe.key.clear();
-    for (const auto& sk : keys) {
+    key.clear();
+    for (const auto& sk : sort.sort_keys) {
       ASSIGN_OR_RETURN(Value v, Evaluate(*sk.expr, r));
-      probe.key.push_back(std::move(v));
+      key.push_back(std::move(v));
     }
-    probe.seq = seq++;
-    if (heap.size() == n && !before(probe, heap.front())) return true;
-    probe.row = std::move(r);
-    heap.push_back(std::move(probe));
-    std::push_heap(heap.begin(), heap.end(), before);
-    if (heap.size() > n) {
-      std::pop_heap(heap.begin(), heap.end(), before);
-      heap.pop_back();
-    }
-    probe = Entry();
+    if (heap.Accepts(key)) heap.Push(std::move(key), std::move(r));
     return true;
   }));
-  std::sort_heap(heap.begin(), heap.end(), before);
-  for (size_t i = offset; i < heap.size(); i++) {
-    ASSIGN_OR_RETURN(bool more, visit(heap[i].row));
-    if (!more) break;
-  }
-  return Status::OK();
+  return heap.Emit(offset, visit);
 }
 
 }  // namespace freshet::executor

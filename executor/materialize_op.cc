@@ -123,20 +123,10 @@ Status MaterializeOp::ReadKey(storage::Store& store, const storage::Snapshot* sn
 
 Status MaterializeOp::Read(storage::Store& store, const storage::Snapshot* snapshot,
                            uint64_t state_id, const std::vector<SqlType>& types, RowSet* out) {
-  StateTable table(state_id, storage::Space::kView);
-  auto cursor = store.NewCursor(storage::Space::kView, table.Begin(), table.End(), snapshot);
-  Row row;
-  for (; cursor->Valid(); cursor->Next()) {
-    std::string_view value = cursor->value();
-    uint64_t n;
-    if (!GetVarint(&value, &n)) {
-      return Status::Error(sqlstate::kDataCorrupted, "corrupt materialized view entry");
-    }
-    int64_t count = UnZigZag(n);
-    RETURN_IF_ERROR(storage::RowCodec::Decode(value, types, &row));
-    for (int64_t k = 0; k < count; k++) out->push_back(row);
-  }
-  return cursor->status();
+  return Scan(store, snapshot, state_id, "", "", types, [&](Row& row) -> Result<bool> {
+    out->push_back(std::move(row));
+    return true;
+  });
 }
 
 Status MaterializeOp::Scan(storage::Store& store, const storage::Snapshot* snapshot,
