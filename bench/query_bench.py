@@ -53,6 +53,30 @@ def peak_mb(pid):
         return float("nan")
 
 
+def cpu_ticks(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])  # utime + stime
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def wait_idle(pid, limit_s=120):
+    """Waits until the process has used under 5% of a core for 3 s in a row (its background work
+    after the load, such as RocksDB compactions, is done), as PostgreSQL gets VACUUM ANALYZE."""
+    hz = os.sysconf("SC_CLK_TCK")
+    start, quiet, last = time.time(), 0, cpu_ticks(pid)
+    while last is not None and time.time() - start < limit_s and quiet < 6:
+        time.sleep(0.5)
+        now = cpu_ticks(pid)
+        if now is None:
+            break
+        quiet = quiet + 1 if (now - last) / hz < 0.025 else 0
+        last = now
+    return time.time() - start
+
+
 def load(conn, fact_csv, dim_csv):
     cur = conn.cursor()
     for t in ("fact", "dim", "ins"):
@@ -133,8 +157,11 @@ def main():
     p_load = load(pconn, fact_csv, dim_csv)
     pconn.cursor().execute("VACUUM ANALYZE fact")
     pconn.cursor().execute("VACUUM ANALYZE dim")
-    print("COPY of %d rows: Freshet %.2f s (%.0fK rows/s), PostgreSQL %.2f s (%.0fK rows/s)" % (
-        args.rows, f_load, args.rows / f_load / 1000, p_load, args.rows / p_load / 1000))
+    settled = wait_idle(args.freshet_pid)
+    print("COPY of %d rows: Freshet %.2f s (%.0fK rows/s), PostgreSQL %.2f s (%.0fK rows/s); "
+          "Freshet idle %.1f s after the loads (compactions)" % (
+              args.rows, f_load, args.rows / f_load / 1000, p_load, args.rows / p_load / 1000,
+              settled))
     print()
     print("| query | Freshet | PostgreSQL 15 | Freshet / PostgreSQL | peak RSS Freshet | "
           "peak RSS PG backend |")

@@ -3,6 +3,7 @@
 #include <malloc.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <sstream>
 
@@ -678,9 +679,12 @@ Status StreamEngine::RunDataflow(Entry& e, storage::WriteBatch& batch,
   executor::Dataflow& df = *e.df;
   df.ctx().batch = &batch;
   size_t batch_start = batch.ByteSize();
-  df.ctx().check_budget = [this, &df, &batch, batch_start] {
-    return CheckStateBudget(df, batch.ByteSize() - batch_start);
+  // What this dataflow's epoch holds so far: its part of the batch and what its operators
+  // consolidate until the barrier.
+  auto epoch_bytes = [&df, &batch, batch_start] {
+    return batch.ByteSize() - batch_start + df.EpochBytes();
   };
+  df.ctx().check_budget = [this, &df, epoch_bytes] { return CheckStateBudget(df, epoch_bytes()); };
   df.ctx().epoch = epoch_.load();
   df.ctx().backfilling = e.backfilling;
   int64_t now = WallMicros();
@@ -704,13 +708,35 @@ Status StreamEngine::RunDataflow(Entry& e, storage::WriteBatch& batch,
   for (auto* src : df.sources()) {
     if (src->Streaming()) order.push_back(src);
   }
+  // A backfill's epoch ends once its changes fill an eighth of max_epoch_view_bytes (the rest
+  // waits for the next epoch), and each source is polled in steps sized by the changes its rows
+  // produced so far, so a backfill whose joins fan out (a cross product) holds a bounded batch
+  // instead of failing or outgrowing memory.
+  const size_t epoch_target =
+      options_.max_epoch_view_bytes > 0 ? options_.max_epoch_view_bytes / 8 : SIZE_MAX;
+  constexpr size_t kFirstBackfillPoll = 64;
   for (auto* src : order) {
     while (true) {
       bool was_backfilling = src->Backfilling();
       if (was_backfilling && budget == 0) break;
-      ASSIGN_OR_RETURN(size_t n, src->Poll(was_backfilling ? budget : SIZE_MAX));
-      if (was_backfilling) budget -= std::min(budget, n);
-      RETURN_IF_ERROR(CheckStateBudget(df, batch.ByteSize() - batch_start));
+      size_t want = SIZE_MAX;
+      if (was_backfilling) {
+        auto it = e.backfill_poll.try_emplace(src, kFirstBackfillPoll).first;
+        want = std::min(budget, it->second);
+      }
+      size_t before = epoch_bytes();
+      ASSIGN_OR_RETURN(size_t n, src->Poll(want));
+      size_t held = epoch_bytes();
+      if (was_backfilling) {
+        budget -= std::min(budget, n);
+        if (n > 0 && epoch_target != SIZE_MAX) {
+          size_t per_row = (held > before ? held - before : 0) / n + 1;
+          e.backfill_poll[src] =
+              std::clamp<size_t>(epoch_target / 4 / per_row, 1, options_.backfill_budget);
+        }
+        if (held >= epoch_target) budget = 0;
+      }
+      RETURN_IF_ERROR(CheckStateBudget(df, held));
       if (!was_backfilling && !recovery_.done) recovery_.replayed_records += n;
       if (n == 0 && !src->Backfilling()) break;
     }

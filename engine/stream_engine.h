@@ -190,6 +190,9 @@ class StreamEngine {
     uint64_t covered_seq = 0;
     Status broken;
     uint64_t broken_at_seq = 0;
+    /// Per source, how many rows a backfill poll reads: it starts small and follows the bytes
+    /// of changes a row produced last time, so a join that fans out backfills in small steps.
+    std::map<const executor::SourceOperator*, size_t> backfill_poll;
   };
 
   /// OK when view `id` can be read: maintained, populated and not broken.

@@ -59,6 +59,7 @@ std::vector<std::string> Dataflow::Explain() const {
 }
 
 size_t Dataflow::StateSize() const { return root_->TotalStateSize(); }
+size_t Dataflow::EpochBytes() const { return root_->TotalEpochBytes(); }
 
 int64_t Dataflow::sink_changes() const {
   auto* hole = dynamic_cast<const BlackholeOp*>(root_);

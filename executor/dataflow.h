@@ -71,6 +71,8 @@ class Dataflow {
   std::vector<std::string> Explain() const;
   /// In-memory state entries over all operators.
   size_t StateSize() const;
+  /// Bytes its operators hold for the current epoch until the barrier (StreamOperator::EpochBytes).
+  size_t EpochBytes() const;
 
   static uint64_t StateId(uint64_t id, uint32_t k) { return (id << 16) | k; }
   /// The view's rows (MaterializeOp's state table).

@@ -23,7 +23,9 @@ Status MaterializeOp::Push(int, StreamChunk& chunk) {
     if (key_) {
       // Order-preserving key bytes: readers look rows up by the key (WHERE k = ...).
       for (int c : *key_) storage::KeyCodec::AppendValue(&key_buf_, chunk.column(c).GetValue(i));
-      Pending& p = pending_[key_buf_];
+      auto [slot, added] = pending_.try_emplace(key_buf_);
+      Pending& p = slot->second;
+      if (added) pending_bytes_ += key_buf_.size() + sizeof(Pending) + 48;
       row_buf_.clear();
       storage::RowCodec::EncodeChunkRow(chunk, i, &row_buf_);
       bool found = false;
@@ -34,7 +36,10 @@ Status MaterializeOp::Push(int, StreamChunk& chunk) {
           break;
         }
       }
-      if (!found) p.rows.emplace_back(row_buf_, w);
+      if (!found) {
+        pending_bytes_ += row_buf_.size() + sizeof(std::pair<std::string, int64_t>);
+        p.rows.emplace_back(row_buf_, w);
+      }
       continue;
     }
     for (size_t c = 0; c < chunk.column_count(); c++) AppendHashKey(chunk.column(c), i, &key_buf_);
@@ -79,6 +84,7 @@ Status MaterializeOp::OnBarrier() {
     }
   }
   pending_.clear();
+  pending_bytes_ = 0;
   return Status::OK();
 }
 

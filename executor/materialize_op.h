@@ -26,6 +26,7 @@ class MaterializeOp : public StreamOperator {
   Status Restore(storage::Store& store) override;
   std::string Describe() const override;
   size_t StateSize() const override { return counts_.size(); }
+  size_t EpochBytes() const override { return pending_bytes_; }
 
   /// The row of a keyed view with key values `key` (in key column order), if any.
   static Status ReadKey(storage::Store& store, const storage::Snapshot* snapshot, uint64_t state_id,
@@ -58,6 +59,7 @@ class MaterializeOp : public StreamOperator {
   absl::flat_hash_map<std::string, Pending> pending_;  // keyed mode, this epoch
   absl::flat_hash_map<std::string, int64_t> counts_;   // bag mode
   std::string key_buf_, row_buf_, value_buf_;
+  size_t pending_bytes_ = 0;  // approximate bytes of pending_
 };
 
 }  // namespace freshet::executor

@@ -60,6 +60,12 @@ void StreamOperator::Explain(int indent, std::vector<std::string>* out) const {
   for (const StreamOperator* in : inputs_) in->Explain(indent + 1, out);
 }
 
+size_t StreamOperator::TotalEpochBytes() const {
+  size_t n = EpochBytes();
+  for (const StreamOperator* in : inputs_) n += in->TotalEpochBytes();
+  return n;
+}
+
 size_t StreamOperator::TotalStateSize() const {
   size_t n = StateSize();
   for (const StreamOperator* in : inputs_) n += in->TotalStateSize();

@@ -87,11 +87,16 @@ class StreamOperator {
   virtual size_t StateSize() const { return 0; }
   /// Whether the state grows without bound over an unbounded input.
   virtual bool Unbounded() const { return false; }
+  /// Bytes held for the current epoch until its barrier (changes consolidated before they are
+  /// written): counted with the epoch's write batch against the epoch's memory budget.
+  virtual size_t EpochBytes() const { return 0; }
 
   /// EXPLAIN lines for the subtree rooted here.
   void Explain(int indent, std::vector<std::string>* out) const;
   /// State entries of the subtree rooted here.
   size_t TotalStateSize() const;
+  /// EpochBytes of the subtree rooted here.
+  size_t TotalEpochBytes() const;
 
  protected:
   /// Runs once all inputs delivered the barrier: emit buffered output, persist state.
