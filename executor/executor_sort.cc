@@ -132,6 +132,8 @@ Status Executor::SortRowsTo(const LogicalPlan& plan, const RowVisitor& visit,
       for (Value& v : item.row) record.push_back(std::move(v));
       RETURN_IF_ERROR(file->Append(record));
     }
+    // Flushed now: an open run holds no write buffer while the next ones fill.
+    RETURN_IF_ERROR(file->Read().status());
     runs.push_back(std::move(file));
     run.clear();
     held.Release();

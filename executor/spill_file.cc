@@ -174,6 +174,8 @@ Status SpillFile::Flush() {
 
 Result<SpillFile::Reader> SpillFile::Read() {
   RETURN_IF_ERROR(Flush());
+  // Written: the write buffer's memory goes back (a sort keeps hundreds of runs open).
+  std::string().swap(buffer_);
   return Reader(this);
 }
 
