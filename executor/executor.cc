@@ -415,6 +415,7 @@ Result<RowSet> Executor::Execute(const LogicalPlan& plan) {
 
 Result<RowSet> Executor::ExecScan(const LogicalPlan& plan) {
   if (plan.table->kind == planner::RelationKind::kMaterializedView) {
+    if (ctx_.scan_view) return Collect(plan);  // ForEachRow streams it
     if (!ctx_.read_view) return Status::Internal("no materialized view reader");
     return ctx_.read_view(*plan.table);
   }

@@ -261,7 +261,6 @@ Result<std::optional<Executor::ChunkSource>> Executor::JoinChunkSource(const Log
     std::vector<uint32_t> probe_rows, build_rows;
     StreamChunk out(plan.types);
     Selection sel;
-    bool stopped = false;
     auto emit = [&](const StreamChunk& in) -> Result<bool> {
       size_t n = probe_rows.size();
       if (n == 0) return true;
@@ -282,9 +281,7 @@ Result<std::optional<Executor::ChunkSource>> Executor::JoinChunkSource(const Log
       build_rows.clear();
       RETURN_IF_ERROR(check->Select(out, &sel));
       if (sel.empty()) return true;
-      ASSIGN_OR_RETURN(bool more, visit(out, sel));
-      stopped = !more;
-      return more;
+      return visit(out, sel);
     };
     // In reverse build order the chains give the matches newest first; they are collected
     // per probe row and emitted in build order, as the row path's hash join does.
@@ -326,7 +323,6 @@ Result<std::optional<Executor::ChunkSource>> Executor::JoinChunkSource(const Log
                        }
                        return emit(in);
                      }));
-    (void)stopped;
     return done;
   };
   return std::optional<ChunkSource>(std::move(source));

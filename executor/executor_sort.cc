@@ -122,6 +122,38 @@ Status Executor::SortRowsTo(const LogicalPlan& plan, const RowVisitor& visit,
       return CompareSortKeys(a.key, b.key, keys) < 0;
     });
   };
+  // Runs are merged kMergeWidth at a time, always adjacent ones (so ties stay in input order):
+  // once the last kMergeWidth runs share a level they become one run of the next level, as a
+  // counter in base kMergeWidth, so each row is rewritten once per level and at most
+  // kMergeWidth runs per level are open, however large the input.
+  constexpr size_t kMergeWidth = 64;
+  std::vector<int> levels;  // per run
+  auto merge = [&](size_t from) -> Status {
+    ASSIGN_OR_RETURN(auto merged, SpillFile::Create(ctx_.spill));
+    std::vector<SpillFile*> inputs;
+    for (size_t i = from; i < from + kMergeWidth; i++) inputs.push_back(runs[i].get());
+    RETURN_IF_ERROR(MergeRuns(inputs, keys, [&](Row& record) -> Result<bool> {
+      RETURN_IF_ERROR(merged->Append(record));
+      return true;
+    }));
+    RETURN_IF_ERROR(merged->Read().status());  // flushed, its write buffer given back
+    int level = levels[from] + 1;
+    runs.erase(runs.begin() + static_cast<std::ptrdiff_t>(from),
+               runs.begin() + static_cast<std::ptrdiff_t>(from + kMergeWidth));
+    levels.erase(levels.begin() + static_cast<std::ptrdiff_t>(from),
+                 levels.begin() + static_cast<std::ptrdiff_t>(from + kMergeWidth));
+    runs.insert(runs.begin() + static_cast<std::ptrdiff_t>(from), std::move(merged));
+    levels.insert(levels.begin() + static_cast<std::ptrdiff_t>(from), level);
+    return CheckCancel();
+  };
+  auto same_level_tail = [&] {
+    if (runs.size() < kMergeWidth) return false;
+    size_t from = runs.size() - kMergeWidth;
+    for (size_t i = from; i < runs.size(); i++) {
+      if (levels[i] != levels[from]) return false;
+    }
+    return true;
+  };
   auto write_run = [&]() -> Status {
     sort_run();
     ASSIGN_OR_RETURN(auto file, SpillFile::Create(ctx_.spill));
@@ -135,6 +167,8 @@ Status Executor::SortRowsTo(const LogicalPlan& plan, const RowVisitor& visit,
     // Flushed now: an open run holds no write buffer while the next ones fill.
     RETURN_IF_ERROR(file->Read().status());
     runs.push_back(std::move(file));
+    levels.push_back(0);
+    while (same_level_tail()) RETURN_IF_ERROR(merge(runs.size() - kMergeWidth));
     run.clear();
     held.Release();
     return CheckCancel();
@@ -165,21 +199,7 @@ Status Executor::SortRowsTo(const LogicalPlan& plan, const RowVisitor& visit,
     return Status::OK();
   }
   if (!run.empty()) RETURN_IF_ERROR(write_run());
-  // Past kMergeWidth runs, the first ones are merged into one first (fewer open readers and
-  // buffers), keeping their order so ties stay stable.
-  constexpr size_t kMergeWidth = 64;
-  while (runs.size() > kMergeWidth) {
-    ASSIGN_OR_RETURN(auto merged, SpillFile::Create(ctx_.spill));
-    std::vector<SpillFile*> first;
-    for (size_t i = 0; i < kMergeWidth; i++) first.push_back(runs[i].get());
-    RETURN_IF_ERROR(MergeRuns(first, keys, [&](Row& record) -> Result<bool> {
-      RETURN_IF_ERROR(merged->Append(record));
-      return true;
-    }));
-    runs.erase(runs.begin(), runs.begin() + kMergeWidth);
-    runs.insert(runs.begin(), std::move(merged));
-    RETURN_IF_ERROR(CheckCancel());
-  }
+  while (runs.size() > kMergeWidth) RETURN_IF_ERROR(merge(0));
   std::vector<SpillFile*> all;
   for (auto& f : runs) all.push_back(f.get());
   Row out;

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <exception>
+#include <system_error>
 #include <utility>
 
 namespace freshet::pgwire {
@@ -140,10 +141,19 @@ void Server::OnAccept(const error_code& ec, tcp::socket socket) {
   connection->Start();
   connection.reset();
   ConnectionThread* raw = next_connection_.get();
-  raw->thread = std::thread([raw] {
-    RunIoContext(raw->context);
-    raw->done.store(true);
-  });
+  try {
+    raw->thread = std::thread([raw] {
+      RunIoContext(raw->context);
+      raw->done.store(true);
+    });
+  } catch (const std::system_error& e) {
+    // No thread to be had (the process's thread limit): this connection is dropped (its
+    // context, and with it the connection, destroyed) and the listener goes on.
+    spdlog::warn("pgwire: no thread for connection {}: {}; closing it", pid, e.what());
+    next_connection_.reset();
+    Accept();
+    return;
+  }
   {
     std::lock_guard<std::mutex> lock(connection_threads_mu_);
     connection_threads_.push_back(std::move(next_connection_));
