@@ -30,6 +30,7 @@ bool IsDataflow(const planner::TableDef& def) {
 }  // namespace
 
 Database::~Database() {
+  if (connectors_) connectors_->StopAll();
   if (engine_) engine_->Stop();
 }
 
@@ -84,10 +85,15 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& data_dir,
   }
   db->engine_->RestoreDone(open_micros, executor::SteadyMicros() - restore_start);
   db->engine_->Start();
+  db->connectors_ = std::make_unique<Connectors>(*db);
+  db->connectors_->Reconcile();
   return db;
 }
 
-Status Database::Shutdown() { return engine_->Shutdown(); }
+Status Database::Shutdown() {
+  if (connectors_) connectors_->StopAll();
+  return engine_->Shutdown();
+}
 
 Status Database::ReloadCatalog() {
   std::vector<planner::TableDef> defs;
@@ -112,8 +118,8 @@ Status Database::ReloadCatalog() {
       }
       if (!log_->HasTopic(def.id)) RETURN_IF_ERROR(log_->OpenTopic(def.id, kTablePartitions));
     }
-    if (def.kind == planner::RelationKind::kSource && def.Option("connector", "log") == "log" &&
-        !log_->HasTopic(def.id)) {
+    if (def.kind == planner::RelationKind::kSource &&
+        !ingest::IsGeneratorConnector(def.Option("connector", "log")) && !log_->HasTopic(def.id)) {
       RETURN_IF_ERROR(OpenSourceTopic(def));
     }
     catalog_.Put(std::make_shared<planner::TableDef>(std::move(def)));
@@ -135,6 +141,7 @@ Status Database::ReloadCatalog() {
     if (!s.ok())
       spdlog::warn("materialized view {} cannot be maintained: {}", def->name, s.message());
   }
+  if (connectors_) connectors_->Reconcile();
   return Status::OK();
 }
 
@@ -204,6 +211,7 @@ std::optional<planner::SystemRelationData> Database::SystemRelation(const std::s
   using T = TypeId;
   // What the engine reports reflects every write committed before the query (as view reads),
   // except lag and durability, which report the moment they are asked.
+  if (auto connector_relation = connectors_->Relation(name)) return connector_relation;
   if (name != "consumer_lag" && name != "checkpoints" && name != "recovery" && name != "wal" &&
       name != "pg_stat_database") {
     Status waited =
@@ -443,6 +451,7 @@ std::optional<planner::SystemRelationData> Database::SystemRelation(const std::s
              Value::Int64(static_cast<int64_t>(end > pos ? end - pos : 0)), Value::Int64(pending)});
       }
     }
+    connectors_->AppendConsumerLag(&d);
     return d;
   }
   return std::nullopt;

@@ -7,6 +7,7 @@
 
 #include "common/memory_budget.h"
 #include "common/status.h"
+#include "engine/connectors.h"
 #include "engine/statement_lock.h"
 #include "engine/stream_engine.h"
 #include "executor/dataflow.h"
@@ -54,6 +55,8 @@ class Database : public pgwire::Backend {
   const std::string& spill_dir() const { return spill_dir_; }
   /// What statements spilled since startup (pg_stat_database's temp_files and temp_bytes).
   executor::SpillStats& spill_stats() { return spill_stats_; }
+  /// The running connectors (Kafka sources and tables).
+  Connectors& connectors() { return *connectors_; }
   /// Re-reads the catalog from the store (after a rolled-back DDL) and brings the set of
   /// maintained views in line with it.
   Status ReloadCatalog();
@@ -101,6 +104,7 @@ class Database : public pgwire::Backend {
   std::string spill_dir_;
   executor::SpillStats spill_stats_;
   std::unique_ptr<StreamEngine> engine_;
+  std::unique_ptr<Connectors> connectors_;  // started last, stopped first
 };
 
 }  // namespace freshet::engine

@@ -1,5 +1,6 @@
 // COPY ... FROM STDIN and COPY ... TO STDOUT in text and CSV formats.
 
+#include "common/csv.h"
 #include "common/failpoint.h"
 #include "engine/database.h"
 #include "engine/session.h"
@@ -307,34 +308,8 @@ Status Session::FlushCopyLines(bool final) {
     if (line.empty() && final && pos >= buf.size()) break;
     std::vector<std::optional<std::string>> fields;
     if (st.csv) {
-      std::string cur;
-      bool quoted = false, was_quoted = false;
-      for (size_t i = 0; i <= line.size(); i++) {
-        if (i == line.size() || (!quoted && line[i] == st.delimiter)) {
-          if (!was_quoted && cur == st.null_string) {
-            fields.emplace_back(std::nullopt);
-          } else {
-            fields.emplace_back(cur);
-          }
-          cur.clear();
-          was_quoted = false;
-          continue;
-        }
-        char c = line[i];
-        if (c == st.quote) {
-          if (quoted && st.escape == st.quote && i + 1 < line.size() && line[i + 1] == st.quote) {
-            cur.push_back(c);
-            i++;
-          } else {
-            quoted = !quoted;
-            was_quoted = true;
-          }
-        } else if (quoted && c == st.escape && st.escape != st.quote && i + 1 < line.size()) {
-          cur.push_back(line[++i]);
-        } else {
-          cur.push_back(c);
-        }
-      }
+      CsvDialect dialect{st.delimiter, st.quote, st.escape, st.null_string};
+      SplitCsvFields(line, dialect, &fields);
     } else {
       fields = SplitText(line, st.delimiter, st.null_string);
     }

@@ -5,9 +5,11 @@
 #include <set>
 
 #include "engine/database.h"
+#include "engine/kafka_source.h"
 #include "engine/session.h"
 #include "executor/dataflow_builder.h"
 #include "parser/parser.h"
+#include "storage/connector_state.h"
 #include "storage/key_codec.h"
 #include "storage/row_codec.h"
 #include "storage/table_store.h"
@@ -237,6 +239,22 @@ Status Session::HandleCreateTable(const parser::CreateTableStatement& stmt,
     if (cols == def.primary_key) continue;
     def.unique_keys.push_back(cols);
     def.unique_ids.push_back(db_.catalog().AllocateId());
+  }
+  for (const auto& opt : stmt.with_options) def.options.emplace_back(opt.key, opt.value);
+  if (!def.options.empty()) {
+    if (def.Option("connector") != "kafka") {
+      return Status::Error(sqlstate::kInvalidParameterValue,
+                           def.Option("connector").empty()
+                               ? "unrecognized table option \"" + def.options[0].first + "\""
+                               : "connector '" + def.Option("connector") +
+                                     "' is not supported for tables (kafka is)");
+    }
+    if (as_plan) return Status::NotSupported("CREATE TABLE AS with a connector");
+    RETURN_IF_ERROR(PrepareKafkaDefinition(&def));
+    Write().AfterCommit([this] {
+      db_.connectors().Reconcile();
+      return Status::OK();
+    });
   }
   def.id = db_.catalog().AllocateId();
   RETURN_IF_ERROR(PutCatalog(def));
@@ -498,6 +516,14 @@ Status Session::HandleDrop(const parser::DropStatement& stmt, pgwire::ResultSink
       Write().AfterCommit([this, id] { return db_.DropViewState(id); });
     } else if (def.kind == RelationKind::kTable || def.kind == RelationKind::kSource) {
       Write().DiscardChanges(id);
+      if (IsKafkaConnector(def)) {
+        // Its offsets and errors go with it; its ingestion stops once the DROP commits.
+        RETURN_IF_ERROR(storage::ConnectorState::DeleteAll(Txn(), id));
+        Write().AfterCommit([this] {
+          db_.connectors().Reconcile();
+          return Status::OK();
+        });
+      }
       Write().AfterCommit([this, id] { return db_.DropTopic(id); });
     }
     return Status::OK();

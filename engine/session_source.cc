@@ -4,6 +4,7 @@
 #include <set>
 
 #include "engine/database.h"
+#include "engine/kafka_source.h"
 #include "engine/session.h"
 #include "ingest/generator.h"
 #include "ingest/option_reader.h"
@@ -93,11 +94,18 @@ Status Session::HandleCreateSource(const parser::CreateSourceStatement& stmt,
   }
   for (const auto& opt : stmt.with_options) def.options.emplace_back(opt.key, opt.value);
   std::string connector = def.Option("connector", "log");
-  if (connector != "log" && !ingest::IsGeneratorConnector(connector)) {
+  if (connector == "kafka") {
+    RETURN_IF_ERROR(PrepareKafkaDefinition(&def));  // adds the INCLUDE columns
+    Write().AfterCommit([this] {
+      db_.connectors().Reconcile();
+      return Status::OK();
+    });
+  } else if (connector != "log" && !ingest::IsGeneratorConnector(connector)) {
     return Status::NotSupported("connector '" + connector +
-                                "' is not supported (log, nexmark and datagen are)");
+                                "' is not supported (log, kafka, nexmark and datagen are)");
+  } else {
+    RETURN_IF_ERROR(CheckOptions(def, connector));
   }
-  RETURN_IF_ERROR(CheckOptions(def, connector));
   if (stmt.watermark) {
     int col = def.FindColumn(stmt.watermark->column);
     if (col < 0) {
@@ -133,7 +141,7 @@ Status Session::HandleCreateSource(const parser::CreateSourceStatement& stmt,
   RETURN_IF_ERROR(PutCatalog(def));
   auto shared = std::make_shared<TableDef>(std::move(def));
   db_.catalog().Put(shared);
-  if (connector == "log") RETURN_IF_ERROR(db_.OpenSourceTopic(*shared));
+  if (!ingest::IsGeneratorConnector(connector)) RETURN_IF_ERROR(db_.OpenSourceTopic(*shared));
   sink.Complete("CREATE SOURCE");
   return Status::OK();
 }
@@ -142,7 +150,7 @@ Result<executor::RowSet> Session::ReadSource(const TableDef& source) {
   executor::RowSet rows;
   std::vector<SqlType> types = source.ColumnTypes();
   std::string connector = source.Option("connector", "log");
-  if (connector == "log") {
+  if (!ingest::IsGeneratorConnector(connector)) {
     for (const auto& [tp, range] : db_.log().Partitions()) {
       if (tp.topic != source.id) continue;
       Row row;

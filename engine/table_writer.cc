@@ -170,14 +170,6 @@ Status TableWriter::AppendToSource(WriteTransaction& txn, const planner::TableDe
                                                          source.Option("connector") +
                                                          "' connector");
   }
-  for (size_t i = 0; i < source.columns.size(); i++) {
-    if (row[i].is_null() && source.columns[i].not_null) {
-      return Status::Error(sqlstate::kNotNullViolation, "null value in column \"" +
-                                                            source.columns[i].name +
-                                                            "\" of relation \"" + source.name +
-                                                            "\" violates not-null constraint");
-    }
-  }
   uint32_t partitions = log_.PartitionCount(source.id);
   if (partitions == 0) return Status::Internal("source without a topic");
   uint32_t p;
@@ -187,13 +179,30 @@ Status TableWriter::AppendToSource(WriteTransaction& txn, const planner::TableDe
   } else {
     p = round_robin_[source.id]++ % partitions;
   }
-  int64_t event_time = 0;
+  return AppendToPartition(txn, source, p, EventTimeColumn(source), row);
+}
+
+int TableWriter::EventTimeColumn(const planner::TableDef& source) {
   std::string wm = source.Option("watermark.column");
-  if (!wm.empty()) {
-    const Value& v = row[source.FindColumn(wm)];
+  return wm.empty() ? -1 : source.FindColumn(wm);
+}
+
+Status TableWriter::AppendToPartition(WriteTransaction& txn, const planner::TableDef& source,
+                                      uint32_t partition, int event_time_column, const Row& row) {
+  for (size_t i = 0; i < source.columns.size(); i++) {
+    if (row[i].is_null() && source.columns[i].not_null) {
+      return Status::Error(sqlstate::kNotNullViolation, "null value in column \"" +
+                                                            source.columns[i].name +
+                                                            "\" of relation \"" + source.name +
+                                                            "\" violates not-null constraint");
+    }
+  }
+  int64_t event_time = 0;
+  if (event_time_column >= 0) {
+    const Value& v = row[event_time_column];
     if (!v.is_null()) event_time = v.GetInt();
   }
-  txn.Append(storage::TopicPartition{source.id, p}, row, 1, event_time);
+  txn.Append(storage::TopicPartition{source.id, partition}, row, 1, event_time);
   return Status::OK();
 }
 

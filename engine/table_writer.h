@@ -25,6 +25,12 @@ class TableWriter {
 
   /// Validates and stores one new row (a table) or appends it (a source).
   Status Insert(WriteTransaction& txn, const planner::TableDef& table, Row row);
+  /// Appends a row to partition `partition` of a source's topic after its NOT NULL checks, with
+  /// the event time of column `event_time_column` (-1: none; see EventTimeColumn).
+  Status AppendToPartition(WriteTransaction& txn, const planner::TableDef& source,
+                           uint32_t partition, int event_time_column, const Row& row);
+  /// The column whose value is a source row's event time (its watermark column), or -1.
+  static int EventTimeColumn(const planner::TableDef& source);
   /// Removes a stored row (under `key`) and its unique-index entries.
   Status Delete(WriteTransaction& txn, const planner::TableDef& table, const std::string& key,
                 const Row& row);

@@ -378,7 +378,7 @@ Result<StreamOperator*> DataflowBuilder::Build(const LogicalPlan& p) {
       if (p.table->kind == planner::RelationKind::kSource) {
         std::unique_ptr<ingest::Generator> generator;
         std::string connector = p.table->Option("connector", "log");
-        if (connector != "log") {
+        if (ingest::IsGeneratorConnector(connector)) {
           std::vector<ingest::GeneratorColumn> cols;
           for (const auto& c : p.table->columns) cols.push_back({c.name, c.type});
           int64_t created_at = std::atoll(p.table->Option("_created_at", "0").c_str());

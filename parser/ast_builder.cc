@@ -1718,22 +1718,24 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
   std::vector<WithOption> BuildWithOptions(P::WithOptionsContext* ctx) {
     std::vector<WithOption> out;
     if (ctx == nullptr) return out;
-    for (auto* opt : ctx->withOption()) {
-      WithOption o;
-      P::OptionKeyContext* key = opt->optionKey();
-      if (key->STRING()) {
-        const std::string raw = key->STRING()->getText();
-        o.key = AsciiLower(UnquoteStandard(raw.substr(1, raw.size() - 2)));
-      } else {
-        for (auto* label : key->colLabel()) {
-          if (!o.key.empty()) o.key.push_back('.');
-          o.key += ColLabel(label);
-        }
-      }
-      o.value = opt->optionValue() ? OptionValueText(opt->optionValue()) : "true";
-      out.push_back(std::move(o));
-    }
+    for (auto* opt : ctx->withOption()) out.push_back(BuildWithOption(opt));
     return out;
+  }
+
+  WithOption BuildWithOption(P::WithOptionContext* opt) {
+    WithOption o;
+    P::OptionKeyContext* key = opt->optionKey();
+    if (key->STRING()) {
+      const std::string raw = key->STRING()->getText();
+      o.key = AsciiLower(UnquoteStandard(raw.substr(1, raw.size() - 2)));
+    } else {
+      for (auto* label : key->colLabel()) {
+        if (!o.key.empty()) o.key.push_back('.');
+        o.key += ColLabel(label);
+      }
+    }
+    o.value = opt->optionValue() ? OptionValueText(opt->optionValue()) : "true";
+    return o;
   }
 
   std::string OptionValueText(P::OptionValueContext* ctx) {
@@ -1747,6 +1749,27 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
     return out;
   }
 
+  /// INCLUDE and FORMAT ... ENCODE clauses as options: "include.<what>" = column name (empty:
+  /// the default), "format", "encode", "encode.<option>".
+  template <typename Ctx>
+  void AddConnectorClauses(Ctx* ctx, std::vector<WithOption>* out) {
+    for (auto* inc : ctx->includeClause()) {
+      WithOption o;
+      o.key = "include." + AsciiLower(ColLabel(inc->colLabel()));
+      o.value = inc->identifier() ? Ident(inc->identifier()) : "";
+      out->push_back(std::move(o));
+    }
+    if (auto* f = ctx->formatClause()) {
+      out->push_back({"format", AsciiLower(Ident(f->identifier(0)))});
+      out->push_back({"encode", AsciiLower(Ident(f->identifier(1)))});
+      for (auto* opt : f->withOption()) {
+        WithOption o = BuildWithOption(opt);
+        o.key = "encode." + o.key;
+        out->push_back(std::move(o));
+      }
+    }
+  }
+
   StatementPtr BuildCreateTable(P::CreateTableStatementContext* ctx) {
     auto s = std::make_unique<CreateTableStatement>();
     s->name = QualifiedName(ctx->qualifiedName());
@@ -1758,6 +1781,7 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
     s->unique_constraints = std::move(elements.unique_constraints);
     s->watermark = std::move(elements.watermark);
     s->with_options = BuildWithOptions(ctx->withOptions());
+    AddConnectorClauses(ctx, &s->with_options);
     if (ctx->query()) s->as_query = BuildQuery(ctx->query());
     return s;
   }
@@ -1774,6 +1798,7 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
     s->columns = std::move(elements.columns);
     s->watermark = std::move(elements.watermark);
     s->with_options = BuildWithOptions(ctx->withOptions());
+    AddConnectorClauses(ctx, &s->with_options);
     return s;
   }
 
