@@ -1,5 +1,6 @@
 #include "ingest/kafka_mock_cluster.h"
 
+#include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 
 #include "ingest/kafka_internal.h"  // rdkafka.h, which rdkafka_mock.h needs first
