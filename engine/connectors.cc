@@ -90,7 +90,7 @@ std::optional<planner::SystemRelationData> Connectors::Relation(const std::strin
   }
   col("source", T::kText);
   col("partition", T::kInt32);
-  col("offset", T::kInt64);
+  col("record_offset", T::kInt64);
   col("error", T::kText);
   col("raw", T::kText);
   col("seen_at", T::kTimestampTz);

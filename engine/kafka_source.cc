@@ -388,6 +388,7 @@ Status KafkaSource::Ingest() {
                                                  b.timestamp_ms = m.timestamp_ms;
                                                  b.has_key = m.has_key;
                                                  b.has_value = m.has_value;
+                                                 b.gap = m.offset_out_of_range;
                                                  b.key_at = arena_.size();
                                                  b.key_len = m.key.size();
                                                  arena_.append(m.key);
@@ -408,7 +409,20 @@ Status KafkaSource::Ingest() {
       std::lock_guard<std::mutex> lock(info_mu_);
       info_.last_error = transport;
     }
-    if (n > 0) RETURN_IF_ERROR(WriteBatch());
+    if (n > 0) {
+      // A conflict (40001: the store could not check this transaction against the ones that
+      // committed meanwhile) is retried with the same records; anything else reconnects, from
+      // the offsets committed (a fresh consumer: nothing prefetched past them survives).
+      Status written = WriteBatch();
+      for (int attempt = 1;
+           !written.ok() && attempt <= 10 && written.sqlstate() == sqlstate::kSerializationFailure;
+           attempt++) {
+        spdlog::info("Kafka connector {}: {} (attempt {})", def_->name, written.message(), attempt);
+        Sleep(1000 * attempt);
+        written = WriteBatch();
+      }
+      RETURN_IF_ERROR(written);
+    }
     if (executor::SteadyMicros() - last_sync_micros_ > kSyncIntervalMicros) SyncAndCommitGroup();
   }
   return Status::OK();
@@ -428,11 +442,31 @@ Status KafkaSource::WriteBatch() {
   if (is_source && log_partitions == 0) return Status::Internal("Kafka source without a topic");
   const int event_time_column = is_source ? TableWriter::EventTimeColumn(*def) : -1;
   std::map<int32_t, int64_t> next = next_offsets_;
+  std::vector<int32_t> gaps;
   int64_t records = 0, errors = 0;
   int64_t now = datetime::NowMicros();
   row_.assign(def->columns.size(), Value());
   for (const Buffered& m : batch_) {
     auto done = next.find(m.partition);
+    if (m.gap) {
+      // Retention removed records before they were read: the loss is recorded (never silent)
+      // and the partition resumes at its earliest retained record.
+      storage::SourceError e;
+      e.seq = ++error_seq_;
+      e.partition = m.partition;
+      e.offset = m.offset;
+      e.time_micros = now;
+      ASSIGN_OR_RETURN(int64_t earliest, consumer_->EarliestOffset(m.partition, 5000));
+      e.error = "records " + std::to_string(m.offset) + " to " + std::to_string(earliest - 1) +
+                " were deleted from the topic (retention) before they were read; reading "
+                "resumes at offset " +
+                std::to_string(earliest);
+      RETURN_IF_ERROR(storage::ConnectorState::PutError(txn.storage(), def->id, e));
+      errors++;
+      gaps.push_back(m.partition);
+      next[m.partition] = std::max(earliest, m.offset);
+      continue;
+    }
     if (done != next.end() && m.offset < done->second) continue;  // read again after a rewind
     Status s;
     if (is_source) {
@@ -476,18 +510,26 @@ Status KafkaSource::WriteBatch() {
   Status committed =
       txn.Commit(/*sync=*/false, [](const std::function<Status()>& wait) { return wait(); });
   if (!committed.ok()) {
-    // Nothing of the batch was written: read it again from the committed offsets.
+    // Nothing of the batch was written; the caller writes the same records again.
     error_seq_ -= static_cast<uint64_t>(errors);
+    return committed;
+  }
+  next_offsets_ = std::move(next);
+  if (!gaps.empty()) {
+    for (int32_t p : gaps) {
+      spdlog::warn(
+          "Kafka connector {}: partition {} lost records to retention before they were "
+          "read (see freshet_catalog.source_errors)",
+          def->name, p);
+    }
+    // Those partitions stopped at the gap: all read on from the committed offsets.
     std::map<int32_t, int64_t> starts;
     for (int32_t p = 0; p < kafka_partitions_; p++) {
       auto it = next_offsets_.find(p);
       starts[p] = it != next_offsets_.end() ? it->second : ingest::KafkaConsumer::kEarliest;
     }
     RETURN_IF_ERROR(consumer_->Assign(starts));
-    if (committed.sqlstate() == sqlstate::kSerializationFailure) return Status::OK();
-    return committed;
   }
-  next_offsets_ = std::move(next);
   std::lock_guard<std::mutex> info_lock(info_mu_);
   info_.records += records;
   info_.errors += errors;

@@ -97,6 +97,7 @@ class KafkaSource {
     int64_t offset;
     int64_t timestamp_ms;
     bool has_key, has_value;
+    bool gap;  // the offset is gone from the topic (retention), not a record
     size_t key_at, key_len, value_at, value_len, headers_at, headers_len;
   };
   void Run();

@@ -1,5 +1,7 @@
 #include "ingest/kafka_consumer.h"
 
+#include <spdlog/spdlog.h>
+
 #include <mutex>
 
 #include "ingest/kafka_internal.h"
@@ -17,8 +19,22 @@ Status Set(rd_kafka_conf_t* conf, const std::string& key, const std::string& val
   return Status::OK();
 }
 
+namespace {
+/// librdkafka's log lines go to the server log (syslog levels: 0-3 errors, 4 warnings).
+void OnLog(const rd_kafka_t*, int level, const char* fac, const char* buf) {
+  if (level <= 3) {
+    spdlog::error("kafka {}: {}", fac, buf);
+  } else if (level == 4) {
+    spdlog::warn("kafka {}: {}", fac, buf);
+  } else {
+    spdlog::debug("kafka {}: {}", fac, buf);
+  }
+}
+}  // namespace
+
 Result<rd_kafka_conf_t*> MakeConf(const KafkaClientOptions& options) {
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  rd_kafka_conf_set_log_cb(conf, OnLog);
   Status s = Set(conf, "bootstrap.servers", options.bootstrap_servers);
   for (const auto& [k, v] : options.properties) {
     if (s.ok()) s = Set(conf, k, v);
@@ -115,6 +131,7 @@ Result<std::unique_ptr<KafkaConsumer>> KafkaConsumer::Open(const KafkaClientOpti
   if (s.ok()) s = kafka_internal::Set(conf, "enable.auto.commit", "false");
   if (s.ok()) s = kafka_internal::Set(conf, "enable.auto.offset.store", "false");
   if (s.ok()) s = kafka_internal::Set(conf, "enable.partition.eof", "false");
+  if (s.ok()) s = kafka_internal::Set(conf, "auto.offset.reset", "error");
   if (!s.ok()) {
     rd_kafka_conf_destroy(conf);
     return s;
@@ -134,10 +151,9 @@ Result<std::unique_ptr<KafkaConsumer>> KafkaConsumer::Open(const KafkaClientOpti
 }
 
 Result<int32_t> KafkaConsumer::PartitionCount(int timeout_ms) {
-  rd_kafka_topic_t* t = rd_kafka_topic_new(impl_->rk, impl_->topic.c_str(), nullptr);
+  // All topics: a request naming the topic may create it on brokers that auto-create.
   const rd_kafka_metadata_t* md = nullptr;
-  rd_kafka_resp_err_t err = rd_kafka_metadata(impl_->rk, 0, t, &md, timeout_ms);
-  rd_kafka_topic_destroy(t);
+  rd_kafka_resp_err_t err = rd_kafka_metadata(impl_->rk, 1, nullptr, &md, timeout_ms);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     Status s = kafka_internal::FromError(
         err, "cannot read the metadata of Kafka topic \"" + impl_->topic + "\"");
@@ -179,6 +195,17 @@ Status KafkaConsumer::Assign(const std::map<int32_t, int64_t>& start_offsets) {
   return Status::OK();
 }
 
+Result<int64_t> KafkaConsumer::EarliestOffset(int32_t partition, int timeout_ms) {
+  int64_t low = -1, high = -1;
+  rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(impl_->rk, impl_->topic.c_str(),
+                                                             partition, &low, &high, timeout_ms);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return kafka_internal::FromError(
+        err, "cannot read the offsets of Kafka topic \"" + impl_->topic + "\"");
+  }
+  return low;
+}
+
 Result<int64_t> KafkaConsumer::OffsetForTime(int32_t partition, int64_t timestamp_ms,
                                              int timeout_ms) {
   rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(1);
@@ -202,6 +229,16 @@ Result<size_t> KafkaConsumer::Poll(size_t max, int timeout_ms,
   KafkaMessage m;
   for (ssize_t i = 0; i < n; i++) {
     rd_kafka_message_t* msg = impl_->batch[i];
+    if (msg->err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET) {
+      KafkaMessage gap;
+      gap.partition = msg->partition;
+      gap.offset = msg->offset;
+      gap.offset_out_of_range = true;
+      visit(gap);
+      visited++;
+      rd_kafka_message_destroy(msg);
+      continue;
+    }
     if (msg->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
       if (msg->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
         std::lock_guard<std::mutex> lock(impl_->error_mu);

@@ -31,13 +31,18 @@ struct KafkaMessage {
   std::string_view value;
   /// The record's headers as a JSON object text ("{}" when none); filled only when asked.
   std::string headers_json;
+  /// Not a record but a gap: `offset` of `partition` is no longer in the topic (retention
+  /// deleted it before it was read). The consumer stops reading that partition until assigned
+  /// again.
+  bool offset_out_of_range = false;
 };
 
 /// A Kafka consumer that reads the partitions it is told to from the offsets it is told to
 /// (manual assignment: positions are the caller's, stored with its own commits), with
-/// auto-commit off. The group's committed offsets are updated only by Commit, so Kafka's tools
-/// see the caller's progress. Transport problems (a broker down) are retried inside librdkafka;
-/// the newest one is kept for LastError. One thread at a time.
+/// auto-commit off and no automatic offset reset: a position retention deleted is reported
+/// (KafkaMessage::offset_out_of_range), never skipped silently. The group's committed offsets are
+/// updated only by Commit, so Kafka's tools see the caller's progress. Transport problems (a broker
+/// down) are retried inside librdkafka; the newest one is kept for LastError. One thread at a time.
 class KafkaConsumer {
  public:
   /// Special start offsets for Assign.
@@ -57,6 +62,8 @@ class KafkaConsumer {
   /// Reads (from now on) exactly the partitions given, each from its offset (or kEarliest /
   /// kLatest); replaces the previous assignment.
   Status Assign(const std::map<int32_t, int64_t>& start_offsets);
+  /// The first offset `partition` still holds (asks its leader).
+  Result<int64_t> EarliestOffset(int32_t partition, int timeout_ms);
   /// The first offset of `partition` whose timestamp is at or after `timestamp_ms` (the end
   /// offset when none is).
   Result<int64_t> OffsetForTime(int32_t partition, int64_t timestamp_ms, int timeout_ms);

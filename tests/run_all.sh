@@ -40,6 +40,7 @@ run "names and query forms vs PostgreSQL" bash tests/pg_compare.sh "$build"
 run "materialized views vs PostgreSQL" bash tests/pg_differential.sh "$build"
 run "nexmark vs PostgreSQL" bash tests/nexmark_check.sh "$build"
 run "kill -9 durability" bash tests/kill9_test.sh "$build"
+run "Kafka exactly once across kill -9" bash tests/kafka_kill9_test.sh "$build"
 run "durability: shutdown, faults, backpressure" bash tests/durability_test.sh "$build"
 run "crash test (20 kill cycles)" "$build/freshet-crash-test" --server "$build/freshet" --cycles "${CRASH_CYCLES:-20}"
 run "protocol fuzz" python3 tests/fuzz_protocol.py "$build/freshet" --rounds 250
