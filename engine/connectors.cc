@@ -5,6 +5,8 @@
 #include <set>
 
 #include "engine/database.h"
+#include "engine/kafka_sink.h"
+#include "engine/kafka_source.h"
 #include "storage/connector_state.h"
 
 namespace freshet::engine {
@@ -31,19 +33,28 @@ void Connectors::Reconcile() {
     bool have = false;
     for (const auto& c : running_) have |= c->id() == def->id;
     if (have) continue;
-    auto config = KafkaSourceConfig::FromDefinition(*def);
-    if (!config.ok()) {
-      spdlog::error("Kafka connector {} cannot start: {}", def->name, config.status().message());
-      continue;
+    if (def->kind == planner::RelationKind::kSink) {
+      auto config = KafkaSinkConfig::FromDefinition(*def);
+      if (!config.ok()) {
+        spdlog::error("Kafka sink {} cannot start: {}", def->name, config.status().message());
+        continue;
+      }
+      running_.push_back(std::make_unique<KafkaSink>(db_, def, std::move(*config)));
+    } else {
+      auto config = KafkaSourceConfig::FromDefinition(*def);
+      if (!config.ok()) {
+        spdlog::error("Kafka connector {} cannot start: {}", def->name, config.status().message());
+        continue;
+      }
+      running_.push_back(std::make_unique<KafkaSource>(db_, def, std::move(*config)));
     }
-    running_.push_back(std::make_unique<KafkaSource>(db_, def, std::move(*config)));
     running_.back()->Start();
   }
-  stopping_.remove_if([](const std::unique_ptr<KafkaSource>& c) { return c->finished(); });
+  stopping_.remove_if([](const std::unique_ptr<Connector>& c) { return c->finished(); });
 }
 
 void Connectors::StopAll() {
-  std::vector<std::unique_ptr<KafkaSource>> all;
+  std::vector<std::unique_ptr<Connector>> all;
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (auto& c : running_) all.push_back(std::move(c));
@@ -55,9 +66,9 @@ void Connectors::StopAll() {
   all.clear();  // joins
 }
 
-std::vector<KafkaSourceInfo> Connectors::Info() const {
+std::vector<ConnectorInfo> Connectors::Info() const {
   std::lock_guard<std::mutex> lock(mu_);
-  std::vector<KafkaSourceInfo> out;
+  std::vector<ConnectorInfo> out;
   for (const auto& c : running_) out.push_back(c->Info());
   return out;
 }
@@ -70,20 +81,22 @@ std::optional<planner::SystemRelationData> Connectors::Relation(const std::strin
     d.names.push_back(n);
     d.types.push_back(SqlType(t));
   };
-  std::vector<KafkaSourceInfo> infos = Info();
+  std::vector<ConnectorInfo> infos = Info();
   if (name == "connectors") {
     col("name", T::kText);
+    col("kind", T::kText);
     col("connector", T::kText);
     col("topic", T::kText);
     col("state", T::kText);
     col("records", T::kInt64);
     col("errors", T::kInt64);
     col("retries", T::kInt64);
+    col("backlog", T::kInt64);  // a source: records behind; a sink: epochs behind
     col("last_error", T::kText);
     for (const auto& i : infos) {
-      d.rows.push_back({Value::Text(i.name), Value::Text("kafka"), Value::Text(i.topic),
-                        Value::Text(i.state), Value::Int64(i.records), Value::Int64(i.errors),
-                        Value::Int64(i.retries),
+      d.rows.push_back({Value::Text(i.name), Value::Text(i.kind), Value::Text("kafka"),
+                        Value::Text(i.topic), Value::Text(i.state), Value::Int64(i.records),
+                        Value::Int64(i.errors), Value::Int64(i.retries), Value::Int64(i.backlog),
                         i.last_error.empty() ? Value::Null(T::kText) : Value::Text(i.last_error)});
     }
     return d;
@@ -95,7 +108,7 @@ std::optional<planner::SystemRelationData> Connectors::Relation(const std::strin
   col("raw", T::kText);
   col("seen_at", T::kTimestampTz);
   for (const auto& def : db_.catalog().All()) {
-    if (!IsKafkaConnector(*def)) continue;
+    if (!IsKafkaConnector(*def) || def->kind == planner::RelationKind::kSink) continue;
     Status s = storage::ConnectorState::ReadErrors(
         db_.store(), def->id, [&](const storage::SourceError& e) {
           d.rows.push_back({Value::Text(def->name), Value::Int32(e.partition),

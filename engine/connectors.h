@@ -7,15 +7,15 @@
 #include <string>
 #include <vector>
 
-#include "engine/kafka_source.h"
+#include "engine/connector.h"
 #include "planner/catalog.h"
 
 namespace freshet::engine {
 
 class Database;
 
-/// The connectors that bring external data in (Kafka sources and tables): one running
-/// ingestion per catalog relation that has one. Reconcile brings the set in line with the
+/// The connectors between Freshet and external systems (Kafka sources, tables and sinks): one
+/// running connector per catalog relation that has one. Reconcile brings the set in line with the
 /// catalog — started for new relations, asked to stop for dropped ones — without waiting for a
 /// stopping thread (which may wait for the statement lock the caller holds); stopped threads
 /// are joined by a later Reconcile or by StopAll. Thread-safe.
@@ -29,7 +29,7 @@ class Connectors {
   /// Stops and joins every connector (shutdown).
   void StopAll();
   /// What each running connector reports.
-  std::vector<KafkaSourceInfo> Info() const;
+  std::vector<ConnectorInfo> Info() const;
   /// freshet_catalog.connectors (one row per connector: state, counts, last error) and
   /// freshet_catalog.source_errors (the records they could not ingest); nullopt for other names.
   std::optional<planner::SystemRelationData> Relation(const std::string& name) const;
@@ -41,8 +41,8 @@ class Connectors {
  private:
   Database& db_;
   mutable std::mutex mu_;
-  std::vector<std::unique_ptr<KafkaSource>> running_;
-  std::list<std::unique_ptr<KafkaSource>> stopping_;
+  std::vector<std::unique_ptr<Connector>> running_;
+  std::list<std::unique_ptr<Connector>> stopping_;
 };
 
 }  // namespace freshet::engine

@@ -168,6 +168,11 @@ planner::PlanPtr Database::OptimizeQuery(planner::PlanPtr plan) {
 executor::ViewOptions Database::ViewOptionsOf(const planner::TableDef& def) {
   executor::ViewOptions o;
   o.blackhole_sink = def.kind == planner::RelationKind::kSink;
+  if (o.blackhole_sink && def.Option("connector") == "kafka") {
+    o.blackhole_sink = false;
+    o.outbox_sink = true;
+    o.sink_name = "kafka " + def.Option("topic");
+  }
   o.emit_on_window_close = def.Option("emit") == "window_close";
   o.allowed_lateness = std::atoll(def.Option("allowed_lateness", "0").c_str());
   return o;

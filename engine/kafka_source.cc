@@ -223,7 +223,15 @@ Status PrepareKafkaDefinition(TableDef* def) {
 
 KafkaSource::KafkaSource(Database& db, std::shared_ptr<const TableDef> def,
                          KafkaSourceConfig config)
-    : db_(db),
+    : Connector(def->id,
+                [&] {
+                  ConnectorInfo info;
+                  info.name = def->name;
+                  info.kind = def->kind == planner::RelationKind::kSource ? "source" : "table";
+                  info.topic = config.topic;
+                  return info;
+                }()),
+      db_(db),
       def_(std::move(def)),
       config_(std::move(config)),
       writer_(db.log()),
@@ -251,52 +259,9 @@ KafkaSource::KafkaSource(Database& db, std::shared_ptr<const TableDef> def,
     key_decoder_ = std::make_unique<ingest::RecordDecoder>(ingest::RecordDecoder::Encoding::kJson,
                                                            std::move(cols));
   }
-  info_.id = def_->id;
-  info_.name = def_->name;
-  info_.topic = config_.topic;
-  info_.state = "connecting";
 }
 
-KafkaSource::~KafkaSource() {
-  RequestStop();
-  if (thread_.joinable()) thread_.join();
-}
-
-void KafkaSource::Start() {
-  thread_ = std::thread([this] {
-    Status s = CatchAll("Kafka connector", [&] {
-      Run();
-      return Status::OK();
-    });
-    if (!s.ok()) {
-      spdlog::error("Kafka connector {} stopped: {}", def_->name, s.message());
-      SetState("stopped", s.message());
-    }
-    finished_ = true;
-  });
-}
-
-void KafkaSource::RequestStop() {
-  stop_ = true;
-  std::lock_guard<std::mutex> lock(sleep_mu_);
-  sleep_cv_.notify_all();
-}
-
-void KafkaSource::Sleep(int64_t micros) {
-  std::unique_lock<std::mutex> lock(sleep_mu_);
-  sleep_cv_.wait_for(lock, std::chrono::microseconds(micros), [&] { return stop_.load(); });
-}
-
-void KafkaSource::SetState(const std::string& state, const std::string& error) {
-  std::lock_guard<std::mutex> lock(info_mu_);
-  info_.state = state;
-  if (!error.empty()) info_.last_error = error;
-}
-
-KafkaSourceInfo KafkaSource::Info() const {
-  std::lock_guard<std::mutex> lock(info_mu_);
-  return info_;
-}
+KafkaSource::~KafkaSource() { Join(); }
 
 void KafkaSource::Run() {
   int64_t backoff = 100000;
@@ -309,12 +274,11 @@ void KafkaSource::Run() {
     }
     spdlog::warn("Kafka connector {}: {} (retrying in {} ms)", def_->name, s.message(),
                  backoff / 1000);
-    {
-      std::lock_guard<std::mutex> lock(info_mu_);
-      info_.state = "retrying";
-      info_.last_error = s.message();
-      info_.retries++;
-    }
+    UpdateInfo([&](ConnectorInfo& info) {
+      info.state = "retrying";
+      info.last_error = s.message();
+      info.retries++;
+    });
     consumer_.reset();
     Sleep(backoff);
     backoff = std::min(backoff * 2, kMaxBackoffMicros);
@@ -406,8 +370,7 @@ Status KafkaSource::Ingest() {
         spdlog::warn("Kafka connector {}: {}", def_->name, transport);
         last_logged = transport;
       }
-      std::lock_guard<std::mutex> lock(info_mu_);
-      info_.last_error = transport;
+      UpdateInfo([&](ConnectorInfo& info) { info.last_error = transport; });
     }
     if (n > 0) {
       // A conflict (40001: the store could not check this transaction against the ones that
@@ -530,10 +493,11 @@ Status KafkaSource::WriteBatch() {
     }
     RETURN_IF_ERROR(consumer_->Assign(starts));
   }
-  std::lock_guard<std::mutex> info_lock(info_mu_);
-  info_.records += records;
-  info_.errors += errors;
-  info_.state = "running";
+  UpdateInfo([&](ConnectorInfo& info) {
+    info.records += records;
+    info.errors += errors;
+    info.state = "running";
+  });
   return Status::OK();
 }
 
@@ -649,15 +613,17 @@ Status KafkaSource::DeleteByKey(WriteTransaction& txn, const TableDef& def, cons
 void KafkaSource::SyncAndCommitGroup() {
   last_sync_micros_ = executor::SteadyMicros();
   std::map<int32_t, int64_t> durable = next_offsets_;
-  {
-    std::lock_guard<std::mutex> lock(info_mu_);
-    info_.partitions.clear();
+  UpdateInfo([&](ConnectorInfo& info) {
+    info.partitions.clear();
+    info.backlog = 0;
     for (int32_t p = 0; p < kafka_partitions_; p++) {
       auto it = durable.find(p);
-      info_.partitions.push_back(
-          {p, it != durable.end() ? it->second : -1, consumer_->CachedHighWatermark(p)});
+      int64_t committed = it != durable.end() ? it->second : -1;
+      int64_t high = consumer_->CachedHighWatermark(p);
+      info.partitions.push_back({p, committed, high});
+      if (high >= 0) info.backlog += std::max<int64_t>(0, high - std::max<int64_t>(committed, 0));
     }
-  }
+  });
   if (durable == group_committed_) return;
   Status s = db_.store().SyncWal();
   if (!s.ok()) {
@@ -666,8 +632,7 @@ void KafkaSource::SyncAndCommitGroup() {
   }
   s = consumer_->Commit(durable);
   if (!s.ok()) {
-    std::lock_guard<std::mutex> lock(info_mu_);
-    info_.last_error = s.message();
+    UpdateInfo([&](ConnectorInfo& info) { info.last_error = s.message(); });
     return;
   }
   group_committed_ = std::move(durable);

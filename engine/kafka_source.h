@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "engine/connector.h"
 #include "engine/table_writer.h"
 #include "ingest/kafka_consumer.h"
 #include "ingest/record_decoder.h"
@@ -49,24 +50,6 @@ bool IsKafkaConnector(const planner::TableDef& def);
 /// when the topic does not exist), recording its partition count as the source's partitions.
 Status PrepareKafkaDefinition(planner::TableDef* def);
 
-/// What a running Kafka connector reports (freshet_catalog.connectors and consumer_lag).
-struct KafkaSourceInfo {
-  uint64_t id = 0;
-  std::string name;
-  std::string topic;
-  std::string state;  // connecting | running | retrying | stopped
-  std::string last_error;
-  int64_t records = 0;  // records ingested since this process started
-  int64_t errors = 0;   // records sent to source_errors since this process started
-  int64_t retries = 0;
-  struct Partition {
-    int32_t partition = 0;
-    int64_t committed = 0;  // next offset to read, committed with the ingested rows
-    int64_t high_watermark = -1;
-  };
-  std::vector<Partition> partitions;
-};
-
 /// Ingests one Kafka topic into a source's log topic or a table, exactly once: each batch of
 /// records is written in one store transaction together with the next offset of every partition
 /// it read from, so after a crash the connector resumes from what was committed, and nothing is
@@ -77,19 +60,13 @@ struct KafkaSourceInfo {
 /// also committed to the consumer group, so Kafka's tools see the lag. A lost cluster is retried
 /// with backoff, with the reason shown in freshet_catalog.connectors. Runs on its own thread;
 /// nothing throws out of it.
-class KafkaSource {
+class KafkaSource : public Connector {
  public:
   KafkaSource(Database& db, std::shared_ptr<const planner::TableDef> def, KafkaSourceConfig config);
-  ~KafkaSource();
-  KafkaSource(const KafkaSource&) = delete;
-  KafkaSource& operator=(const KafkaSource&) = delete;
+  ~KafkaSource() override;
 
-  void Start();
-  /// Asks the thread to stop (returns at once; the destructor joins).
-  void RequestStop();
-  bool finished() const { return finished_.load(); }
-  uint64_t id() const { return def_->id; }
-  KafkaSourceInfo Info() const;
+ protected:
+  void Run() override;
 
  private:
   struct Buffered {
@@ -100,7 +77,6 @@ class KafkaSource {
     bool gap;  // the offset is gone from the topic (retention), not a record
     size_t key_at, key_len, value_at, value_len, headers_at, headers_len;
   };
-  void Run();
   /// Connects and ingests until stopped or failed.
   Status Ingest();
   Status Connect();
@@ -114,9 +90,6 @@ class KafkaSource {
   Status DeleteByKey(WriteTransaction& txn, const planner::TableDef& def, const Row& row);
   /// Syncs the WAL and commits the durable offsets to the consumer group.
   void SyncAndCommitGroup();
-  void SetState(const std::string& state, const std::string& error);
-  /// Sleeps up to `micros` unless asked to stop.
-  void Sleep(int64_t micros);
 
   Database& db_;
   std::shared_ptr<const planner::TableDef> def_;
@@ -134,14 +107,6 @@ class KafkaSource {
   Row row_, before_, after_;
   int64_t last_sync_micros_ = 0;
   int64_t last_metadata_micros_ = 0;
-
-  std::thread thread_;
-  std::atomic<bool> stop_{false};
-  std::atomic<bool> finished_{false};
-  std::mutex sleep_mu_;
-  std::condition_variable sleep_cv_;
-  mutable std::mutex info_mu_;
-  KafkaSourceInfo info_;
 };
 
 }  // namespace freshet::engine

@@ -4,8 +4,10 @@
 #include <set>
 
 #include "engine/database.h"
+#include "engine/kafka_sink.h"
 #include "engine/kafka_source.h"
 #include "engine/session.h"
+#include "executor/dataflow_builder.h"
 #include "ingest/generator.h"
 #include "ingest/option_reader.h"
 #include "parser/parser.h"
@@ -206,17 +208,19 @@ Status Session::HandleCreateSink(const parser::CreateSinkStatement& stmt, std::s
   TableDef def;
   def.name = name;
   def.kind = RelationKind::kSink;
-  for (const auto& opt : stmt.with_options) {
-    if (opt.key == "connector") {
-      if (opt.value != "blackhole") {
-        return Status::NotSupported("sink connector '" + opt.value +
-                                    "' is not supported (blackhole is)");
+  for (const auto& opt : stmt.with_options) def.options.emplace_back(opt.key, opt.value);
+  const std::string connector = def.Option("connector", "blackhole");
+  if (connector != "blackhole" && connector != "kafka") {
+    return Status::NotSupported("sink connector '" + connector +
+                                "' is not supported (kafka and blackhole are)");
+  }
+  if (connector == "blackhole") {
+    for (const auto& [key, value] : def.options) {
+      if (key != "connector") {
+        return Status::Error(sqlstate::kInvalidParameterValue,
+                             "unrecognized sink option \"" + key + "\"");
       }
-    } else {
-      return Status::Error(sqlstate::kInvalidParameterValue,
-                           "unrecognized sink option \"" + opt.key + "\"");
     }
-    def.options.emplace_back(opt.key, opt.value);
   }
   def.definition = stmt.query ? stmt.query_text : "SELECT * FROM " + stmt.from.back();
   ASSIGN_OR_RETURN(auto stmts, parser::Parser::Parse(def.definition));
@@ -229,8 +233,17 @@ Status Session::HandleCreateSink(const parser::CreateSinkStatement& stmt, std::s
     c.type = plan->types[i];
     def.columns.push_back(c);
   }
-  executor::ViewOptions options;
-  options.blackhole_sink = true;
+  if (connector == "kafka") {
+    ASSIGN_OR_RETURN(KafkaSinkConfig config, KafkaSinkConfig::FromDefinition(def));
+    if (config.format == KafkaSinkConfig::Format::kPlain &&
+        !executor::DataflowBuilder::AppendOnly(*plan, false)) {
+      return Status::Error(sqlstate::kFeatureNotSupported,
+                           "a FORMAT PLAIN sink is append-only, and this query's rows can be "
+                           "updated or deleted")
+          .WithHint("Use FORMAT UPSERT or FORMAT DEBEZIUM with primary_key = '...'.");
+    }
+  }
+  executor::ViewOptions options = Database::ViewOptionsOf(def);
   RETURN_IF_ERROR(db_.CompileView(0, std::move(plan), options).status());
   std::set<std::string> deps;
   if (stmt.query) {
@@ -243,7 +256,11 @@ Status Session::HandleCreateSink(const parser::CreateSinkStatement& stmt, std::s
   RETURN_IF_ERROR(PutCatalog(def));
   auto shared = std::make_shared<TableDef>(std::move(def));
   db_.catalog().Put(shared);
-  Write().AfterCommit([this, shared] { return db_.StartView(*shared); });
+  Write().AfterCommit([this, shared] {
+    Status started = db_.StartView(*shared);
+    db_.connectors().Reconcile();
+    return started;
+  });
   (void)sql;
   sink.Complete("CREATE SINK");
   return Status::OK();

@@ -64,6 +64,8 @@ StreamEngine::StreamEngine(storage::Store& store, storage::Log& log, Compiler co
     recovery_.clean_shutdown = last.shutdown && last.epoch == epoch_.load();
   }
   recovery_.checkpoint_epoch = epoch_.load();
+  durable_epoch_ = epoch_.load();
+  written_epoch_ = epoch_.load();
   last_checkpoint_steady_ = SteadyMicros();
 }
 
@@ -129,6 +131,7 @@ Status StreamEngine::CommitEpoch(uint64_t epoch, storage::WriteBatch& batch, boo
   if (!(due && (dirty || shutdown))) {
     if (batch.Count() == 0) return Status::OK();
     RETURN_IF_ERROR(store_.Write(batch, /*sync=*/false));
+    written_epoch_ = epoch;
     bytes_since_checkpoint_ += batch.ByteSize();
     epochs_since_checkpoint_++;
     return Status::OK();
@@ -145,6 +148,8 @@ Status StreamEngine::CommitEpoch(uint64_t epoch, storage::WriteBatch& batch, boo
   info.duration_micros = SteadyMicros() - now;
   if (failpoint::Hit("checkpoint")) failpoint::Crash("checkpoint");
   checkpoints_.push_back(info);
+  written_epoch_ = epoch;
+  durable_epoch_ = epoch;
   while (checkpoints_.size() > kCheckpointsKept) checkpoints_.pop_front();
   bytes_since_checkpoint_ = 0;
   epochs_since_checkpoint_ = 0;

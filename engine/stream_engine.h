@@ -179,6 +179,11 @@ class StreamEngine {
   /// EXPLAIN lines of a running view.
   Result<std::vector<std::string>> Explain(uint64_t id);
   uint64_t epoch() const { return epoch_.load(); }
+  /// The newest epoch whose commit is synced to disk (a checkpoint, or what the last start
+  /// recovered): what external sinks may deliver.
+  uint64_t durable_epoch() const { return durable_epoch_.load(); }
+  /// The newest epoch whose commit is written (durable once the WAL is synced).
+  uint64_t written_epoch() const { return written_epoch_.load(); }
 
  private:
   struct Entry {
@@ -237,6 +242,8 @@ class StreamEngine {
   bool stop_ = false;
   bool more_ = false;  // an epoch left work behind (backfill in progress)
   std::atomic<uint64_t> epoch_{0};
+  std::atomic<uint64_t> durable_epoch_{0};
+  std::atomic<uint64_t> written_epoch_{0};
   // Checkpoints and recovery (under mu_).
   std::deque<CheckpointInfo> checkpoints_;
   int64_t last_checkpoint_steady_ = 0;

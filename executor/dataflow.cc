@@ -2,6 +2,7 @@
 
 #include "executor/blackhole_op.h"
 #include "executor/dataflow_builder.h"
+#include "executor/outbox_sink_op.h"
 #include "storage/key_codec.h"
 
 namespace freshet::executor {
@@ -30,6 +31,13 @@ Result<std::unique_ptr<Dataflow>> Dataflow::Build(uint64_t id,
     scan->SetWatermarked(builder.has_windows(), options.allowed_lateness);
   }
   df->contents_key_ = DataflowBuilder::UniqueKey(*plan);
+  if (options.outbox_sink) {
+    auto outbox = std::make_unique<OutboxSinkOp>(df->ctx_, ContentsStateId(id), options.sink_name);
+    outbox->AddInput(root);
+    df->root_ = outbox.get();
+    df->ops_.push_back(std::move(outbox));
+    return df;
+  }
   if (options.blackhole_sink) {
     auto hole = std::make_unique<BlackholeOp>(df->ctx_, ContentsStateId(id));
     hole->AddInput(root);
@@ -62,6 +70,7 @@ size_t Dataflow::StateSize() const { return root_->TotalStateSize(); }
 size_t Dataflow::EpochBytes() const { return root_->TotalEpochBytes(); }
 
 int64_t Dataflow::sink_changes() const {
+  if (auto* outbox = dynamic_cast<const OutboxSinkOp*>(root_)) return outbox->changes();
   auto* hole = dynamic_cast<const BlackholeOp*>(root_);
   return hole ? hole->changes() : 0;
 }

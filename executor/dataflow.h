@@ -28,6 +28,10 @@ struct ViewOptions {
   int64_t allowed_lateness = 0;
   /// A sink: the dataflow ends in a blackhole instead of keeping view rows.
   bool blackhole_sink = false;
+  /// A sink with an external connector: the dataflow ends in an outbox of its changes per epoch
+  /// (OutboxSinkOp), which the connector delivers.
+  bool outbox_sink = false;
+  std::string sink_name;
 };
 
 /// Binds another materialized view's definition, so views over views compile down to tables.

@@ -1,5 +1,6 @@
 #include "executor/source_scan_op.h"
 
+#include "common/json_writer.h"
 #include "common/varint.h"
 #include "ingest/option_reader.h"
 #include "parser/parser.h"
@@ -41,30 +42,9 @@ std::string RowJson(const planner::TableDef& def, const StreamChunk& chunk, size
   std::string out = "{";
   for (size_t c = 0; c < def.columns.size(); c++) {
     if (c) out += ", ";
-    out += '"';
-    out += def.columns[c].name;
-    out += "\": ";
-    Value v = chunk.column(c).GetValue(row);
-    if (v.is_null()) {
-      out += "null";
-    } else if (v.type().IsNumeric() && !v.type().IsFloat()) {
-      out += v.ToText();
-    } else if (v.type_id() == TypeId::kBool) {
-      out += v.GetBool() ? "true" : "false";
-    } else {
-      out += '"';
-      for (char ch : v.ToText()) {
-        if (ch == '"' || ch == '\\') out += '\\';
-        if (static_cast<unsigned char>(ch) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof(buf), "\\u%04x", ch);
-          out += buf;
-          continue;
-        }
-        out += ch;
-      }
-      out += '"';
-    }
+    AppendJsonString(def.columns[c].name, &out);
+    out += ": ";
+    AppendJsonValue(chunk.column(c).GetValue(row), &out);
   }
   return out + "}";
 }

@@ -4,6 +4,7 @@
 
 #include <mutex>
 
+#include "common/json_writer.h"
 #include "ingest/kafka_internal.h"
 
 namespace freshet::ingest {
@@ -95,25 +96,6 @@ void OnError(rd_kafka_t*, int err, const char* reason, void* opaque) {
                      (reason ? reason : "");
 }
 
-/// Appends `s` to `out` as a JSON string.
-void AppendJsonString(std::string_view s, std::string* out) {
-  out->push_back('"');
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out->push_back('\\');
-      out->push_back(static_cast<char>(c));
-    } else if (c < 0x20) {
-      static const char kHex[] = "0123456789abcdef";
-      out->append("\\u00");
-      out->push_back(kHex[c >> 4]);
-      out->push_back(kHex[c & 15]);
-    } else {
-      out->push_back(static_cast<char>(c));
-    }
-  }
-  out->push_back('"');
-}
-
 }  // namespace
 
 KafkaConsumer::KafkaConsumer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -195,15 +177,25 @@ Status KafkaConsumer::Assign(const std::map<int32_t, int64_t>& start_offsets) {
   return Status::OK();
 }
 
+namespace {
+Status QueryWatermarks(rd_kafka_t* rk, const std::string& topic, int32_t partition, int timeout_ms,
+                       int64_t* low, int64_t* high) {
+  rd_kafka_resp_err_t err =
+      rd_kafka_query_watermark_offsets(rk, topic.c_str(), partition, low, high, timeout_ms);
+  return kafka_internal::FromError(err, "cannot read the offsets of Kafka topic \"" + topic + "\"");
+}
+}  // namespace
+
 Result<int64_t> KafkaConsumer::EarliestOffset(int32_t partition, int timeout_ms) {
   int64_t low = -1, high = -1;
-  rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(impl_->rk, impl_->topic.c_str(),
-                                                             partition, &low, &high, timeout_ms);
-  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return kafka_internal::FromError(
-        err, "cannot read the offsets of Kafka topic \"" + impl_->topic + "\"");
-  }
+  RETURN_IF_ERROR(QueryWatermarks(impl_->rk, impl_->topic, partition, timeout_ms, &low, &high));
   return low;
+}
+
+Result<int64_t> KafkaConsumer::HighOffset(int32_t partition, int timeout_ms) {
+  int64_t low = -1, high = -1;
+  RETURN_IF_ERROR(QueryWatermarks(impl_->rk, impl_->topic, partition, timeout_ms, &low, &high));
+  return high;
 }
 
 Result<int64_t> KafkaConsumer::OffsetForTime(int32_t partition, int64_t timestamp_ms,

@@ -64,6 +64,8 @@ class KafkaConsumer {
   Status Assign(const std::map<int32_t, int64_t>& start_offsets);
   /// The first offset `partition` still holds (asks its leader).
   Result<int64_t> EarliestOffset(int32_t partition, int timeout_ms);
+  /// The offset the next record of `partition` will get (asks its leader).
+  Result<int64_t> HighOffset(int32_t partition, int timeout_ms);
   /// The first offset of `partition` whose timestamp is at or after `timestamp_ms` (the end
   /// offset when none is).
   Result<int64_t> OffsetForTime(int32_t partition, int64_t timestamp_ms, int timeout_ms);

@@ -8,13 +8,12 @@ namespace freshet::ingest {
 
 struct KafkaProducer::Impl {
   rd_kafka_t* rk = nullptr;
-  rd_kafka_topic_t* topic = nullptr;
+  std::string topic_name;
   bool transactional = false;
   std::mutex mu;  // the delivery callback runs inside poll/flush, on this thread
   std::string delivery_error;
 
   ~Impl() {
-    if (topic) rd_kafka_topic_destroy(topic);
     if (rk) rd_kafka_destroy(rk);
   }
 };
@@ -65,7 +64,7 @@ Result<std::unique_ptr<KafkaProducer>> KafkaProducer::Open(const KafkaClientOpti
     return Status::Error(sqlstate::kInvalidParameterValue,
                          std::string("cannot create a Kafka producer: ") + err);
   }
-  impl->topic = rd_kafka_topic_new(impl->rk, topic.c_str(), nullptr);
+  impl->topic_name = topic;
   if (!transactional_id.empty()) {
     impl->transactional = true;
     Status init = TxnStatus(rd_kafka_init_transactions(impl->rk, timeout_ms),
@@ -77,13 +76,22 @@ Result<std::unique_ptr<KafkaProducer>> KafkaProducer::Open(const KafkaClientOpti
 
 Status KafkaProducer::Produce(std::optional<std::string_view> key,
                               std::optional<std::string_view> value, int32_t partition) {
+  return ProduceTo(impl_->topic_name, key, value, partition);
+}
+
+Status KafkaProducer::ProduceTo(const std::string& topic, std::optional<std::string_view> key,
+                                std::optional<std::string_view> value, int32_t partition) {
+  void* value_data = value ? const_cast<char*>(value->data()) : nullptr;
+  size_t value_size = value ? value->size() : 0;
+  void* key_data = key ? const_cast<char*>(key->data()) : nullptr;
+  size_t key_size = key ? key->size() : 0;
+  int32_t part = partition < 0 ? RD_KAFKA_PARTITION_UA : partition;
   while (true) {
-    int rc = rd_kafka_produce(
-        impl_->topic, partition < 0 ? RD_KAFKA_PARTITION_UA : partition, RD_KAFKA_MSG_F_COPY,
-        value ? const_cast<char*>(value->data()) : nullptr, value ? value->size() : 0,
-        key ? key->data() : nullptr, key ? key->size() : 0, nullptr);
-    if (rc == 0) break;
-    rd_kafka_resp_err_t err = rd_kafka_last_error();
+    rd_kafka_resp_err_t err = rd_kafka_producev(
+        impl_->rk, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(part),
+        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_VALUE(value_data, value_size),
+        RD_KAFKA_V_KEY(key_data, key_size), RD_KAFKA_V_END);
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) break;
     if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
       return kafka_internal::FromError(err, "cannot produce to Kafka");
     }

@@ -29,6 +29,9 @@ class KafkaProducer {
   /// Queues one record (a null `value` is a tombstone) for `partition` (-1: by the key's hash).
   Status Produce(std::optional<std::string_view> key, std::optional<std::string_view> value,
                  int32_t partition = -1);
+  /// The same for another topic (inside the same transaction, when there is one).
+  Status ProduceTo(const std::string& topic, std::optional<std::string_view> key,
+                   std::optional<std::string_view> value, int32_t partition = -1);
   /// Waits up to `timeout_ms` for every queued record's acknowledgement: 08006 when some were
   /// not delivered (the first failure is named).
   Status Flush(int timeout_ms);

@@ -192,6 +192,7 @@ createViewStatement
 
 createSinkStatement
   : CREATE SINK (IF NOT EXISTS)? qualifiedName (FROM qualifiedName | AS query) withOptions?
+    formatClause?
   ;
 
 createIndexStatement

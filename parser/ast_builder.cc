@@ -1759,14 +1759,17 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
       o.value = inc->identifier() ? Ident(inc->identifier()) : "";
       out->push_back(std::move(o));
     }
-    if (auto* f = ctx->formatClause()) {
-      out->push_back({"format", AsciiLower(Ident(f->identifier(0)))});
-      out->push_back({"encode", AsciiLower(Ident(f->identifier(1)))});
-      for (auto* opt : f->withOption()) {
-        WithOption o = BuildWithOption(opt);
-        o.key = "encode." + o.key;
-        out->push_back(std::move(o));
-      }
+    AddFormatClause(ctx->formatClause(), out);
+  }
+
+  void AddFormatClause(P::FormatClauseContext* f, std::vector<WithOption>* out) {
+    if (!f) return;
+    out->push_back({"format", AsciiLower(Ident(f->identifier(0)))});
+    out->push_back({"encode", AsciiLower(Ident(f->identifier(1)))});
+    for (auto* opt : f->withOption()) {
+      WithOption o = BuildWithOption(opt);
+      o.key = "encode." + o.key;
+      out->push_back(std::move(o));
     }
   }
 
@@ -1828,6 +1831,7 @@ class TreeWalker final : public gen::FreshetSqlBaseVisitor {
       s->query_text = SourceText(ctx->query());
     }
     s->with_options = BuildWithOptions(ctx->withOptions());
+    AddFormatClause(ctx->formatClause(), &s->with_options);
     return s;
   }
 

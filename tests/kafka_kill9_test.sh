@@ -3,7 +3,8 @@
 # (tools/kafka_mock, 3 brokers; sized to stay inside the mock's retention of 5 MB per partition)
 # is killed mid-ingestion three times while kcat keeps producing;
 # after the restarts the view counts every record once (count = distinct ids = produced, and the
-# sum of ids matches), and the batch read of the source agrees.
+# sum of ids matches), the batch read of the source agrees, and a transactional PLAIN sink of the
+# source has written every record exactly once to its topic (as a read_committed kcat reads it).
 # Usage: tests/kafka_kill9_test.sh BUILD_DIR
 set -uo pipefail
 build=${1:-build}
@@ -28,7 +29,7 @@ start() {
 }
 q() { psql -h 127.0.0.1 -p "$port" -U freshet -Atqc "$1"; }
 
-"$build/freshet-kafka-mock" --brokers 3 --topic ev:8:3 --bootstrap-file "$dir/bootstrap" < /dev/null > /dev/null 2>&1 &
+"$build/freshet-kafka-mock" --brokers 3 --topic ev:8:3 --topic evout:4:3 --bootstrap-file "$dir/bootstrap" < /dev/null > /dev/null 2>&1 &
 mock=$!
 for _ in $(seq 50); do [ -s "$dir/bootstrap" ] && break; sleep 0.1; done
 [ -s "$dir/bootstrap" ] || fail "mock cluster did not start"
@@ -44,6 +45,7 @@ kcat -P -b "$bootstrap" -t ev -l "$dir/part1.json" || fail "kcat produce"
 start
 q "CREATE SOURCE ev (id bigint, k text) WITH (connector = 'kafka', topic = 'ev', properties.bootstrap.server = '$bootstrap') FORMAT PLAIN ENCODE JSON" >/dev/null || fail "create source"
 q "CREATE MATERIALIZED VIEW ev_stats AS SELECT count(*) AS n, count(DISTINCT id) AS ids, sum(id) AS total FROM ev" >/dev/null || fail "create view"
+q "CREATE SINK evout AS SELECT id FROM ev WITH (connector = 'kafka', topic = 'evout', properties.bootstrap.server = '$bootstrap') FORMAT PLAIN ENCODE JSON" >/dev/null || fail "create sink"
 kcat -P -b "$bootstrap" -t ev -l "$dir/part2.json" &
 producer=$!
 for cycle in $(seq 1 ${KILLS:-3}); do
@@ -66,7 +68,17 @@ batch=$(q "SELECT count(*), count(DISTINCT id), sum(id) FROM ev")
 [ "$batch" = "$want" ] || fail "batch read: got '$batch', want '$want'"
 errors=$(q "SELECT count(*) FROM freshet_catalog.source_errors")
 [ "$errors" = "0" ] || fail "$errors source errors"
+lines=0
+for _ in $(seq 120); do
+  kcat -C -b "$bootstrap" -t evout -e -q -X isolation.level=read_committed -f '%s\n' > "$dir/out.txt" 2>/dev/null
+  lines=$(wc -l < "$dir/out.txt")
+  [ "$lines" -ge "$total" ] && break
+  sleep 0.5
+done
+distinct=$(sort -u "$dir/out.txt" | wc -l)
+[ "$lines" = "$total" ] && [ "$distinct" = "$total" ] ||
+  fail "sink topic: $lines records, $distinct distinct, want $total"
 lag=$(q "SELECT sum(committed_offset), sum(lag) FROM freshet_catalog.consumer_lag WHERE topic = 'kafka:ev'")
 echo "consumer_lag after the restarts: committed, lag = $lag"
 cleanup
-echo "kafka_kill9_test: ok ($total records counted once across 3 kill -9 restarts)"
+echo "kafka_kill9_test: ok ($total records counted once in the view and written once by the sink across 3 kill -9 restarts)"

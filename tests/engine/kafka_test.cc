@@ -3,9 +3,11 @@
 // tables, restarts resuming exactly once, a broker down and back.
 
 #include <chrono>
+#include <set>
 #include <thread>
 
 #include "engine_fixture.h"
+#include "ingest/kafka_consumer.h"
 #include "ingest/kafka_mock_cluster.h"
 #include "ingest/kafka_producer.h"
 
@@ -64,6 +66,48 @@ class KafkaTest : public EngineTest {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     return got;
+  }
+
+  /// Everything a read_committed consumer reads from `topic` ("key => value", NULL for a null
+  /// key or value), by partition then offset, waiting up to 30 s for at least `want` records
+  /// and then half a second for any more.
+  Rows Consume(const std::string& topic, size_t want) {
+    ingest::KafkaClientOptions o;
+    o.bootstrap_servers = cluster_->bootstrap_servers();
+    o.properties.emplace_back("isolation.level", "read_committed");
+    auto consumer = ingest::KafkaConsumer::Open(o, topic, "test-reader", false);
+    EXPECT_TRUE(consumer.ok());
+    if (!consumer.ok()) return {};
+    std::map<std::pair<int32_t, int64_t>, std::string> got;
+    int32_t partitions = 0;
+    for (int i = 0; i < 300 && partitions == 0; i++) {
+      auto n = (*consumer)->PartitionCount(1000);
+      if (n.ok()) partitions = *n;
+      if (!n.ok()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    std::map<int32_t, int64_t> starts;
+    for (int32_t p = 0; p < partitions; p++) starts[p] = ingest::KafkaConsumer::kEarliest;
+    EXPECT_TRUE((*consumer)->Assign(starts).ok());
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    std::chrono::steady_clock::time_point enough{};
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (got.size() >= want && enough == std::chrono::steady_clock::time_point{}) {
+        enough = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+      }
+      if (enough != std::chrono::steady_clock::time_point{} &&
+          std::chrono::steady_clock::now() > enough) {
+        break;
+      }
+      auto n = (*consumer)->Poll(1000, 100, [&](const ingest::KafkaMessage& m) {
+        if (m.offset_out_of_range) return;
+        got[{m.partition, m.offset}] = (m.has_key ? std::string(m.key) : "NULL") + " => " +
+                                       (m.has_value ? std::string(m.value) : "NULL");
+      });
+      EXPECT_TRUE(n.ok());
+    }
+    Rows out;
+    for (auto& [pos, text] : got) out.push_back(text);
+    return out;
   }
 
   std::unique_ptr<ingest::KafkaMockCluster> cluster_;
@@ -279,6 +323,74 @@ TEST_F(KafkaTest, RecordsRetentionDeletedBeforeTheyWereReadAreRecordedNotSkipped
   }
   EXPECT_GT(n, 1000);
   EXPECT_LT(n, 8001);
+}
+
+TEST_F(KafkaTest, UpsertAndDebeziumSinksDeliverEachChangeOnceAcrossRestarts) {
+  CreateTopic("totals", 1);
+  CreateTopic("changes", 1);
+  ASSERT_EQ(Exec("CREATE TABLE t (id int PRIMARY KEY, grp text, v int)"), "");
+  ASSERT_EQ(Exec("INSERT INTO t VALUES (1, 'a', 10), (2, 'b', 20), (3, 'a', 5)"), "");
+  ASSERT_EQ(Exec("CREATE MATERIALIZED VIEW g AS SELECT grp, sum(v) AS s FROM t GROUP BY grp"), "");
+  std::string with_totals = With("totals");
+  with_totals.insert(with_totals.size() - 1, ", primary_key = 'grp'");
+  ASSERT_EQ(Exec("CREATE SINK totals FROM g " + with_totals + " FORMAT UPSERT ENCODE JSON"), "")
+      << last_.ToString();
+  std::string with_changes = With("changes");
+  with_changes.insert(with_changes.size() - 1, ", primary_key = 'id'");
+  ASSERT_EQ(Exec("CREATE SINK changes AS SELECT id, v FROM t " + with_changes +
+                 " FORMAT DEBEZIUM ENCODE JSON"),
+            "")
+      << last_.ToString();
+  // The snapshot first: one record per group and per row.
+  EXPECT_EQ(Consume("totals", 2), (Rows{R"({"grp": "a"} => {"grp": "a", "s": 15})",
+                                        R"({"grp": "b"} => {"grp": "b", "s": 20})"}));
+  ASSERT_EQ(Exec("UPDATE t SET v = 100 WHERE id = 1"), "");
+  ASSERT_EQ(Exec("DELETE FROM t WHERE id = 2"), "");
+  Rows totals = Consume("totals", 4);
+  ASSERT_EQ(totals.size(), 4u);
+  EXPECT_EQ(totals[2], R"({"grp": "a"} => {"grp": "a", "s": 105})");
+  EXPECT_EQ(totals[3], R"({"grp": "b"} => NULL)");  // the group is gone: a tombstone
+  // A restart delivers nothing twice and goes on.
+  Reopen();
+  ASSERT_EQ(Exec("INSERT INTO t VALUES (4, 'c', 1)"), "");
+  totals = Consume("totals", 5);
+  EXPECT_EQ(totals.size(), 5u);
+  EXPECT_EQ(totals.back(), R"({"grp": "c"} => {"grp": "c", "s": 1})");
+  Rows changes = Consume("changes", 6);
+  ASSERT_EQ(changes.size(), 6u);
+  EXPECT_EQ(changes[0], R"({"id": 1} => {"before": null, "after": {"id": 1, "v": 10}, "op": "c"})");
+  EXPECT_EQ(
+      changes[3],
+      R"({"id": 1} => {"before": {"id": 1, "v": 10}, "after": {"id": 1, "v": 100}, "op": "u"})");
+  EXPECT_EQ(changes[4], R"({"id": 2} => {"before": {"id": 2, "v": 20}, "after": null, "op": "d"})");
+  EXPECT_EQ(changes[5], R"({"id": 4} => {"before": null, "after": {"id": 4, "v": 1}, "op": "c"})");
+  EXPECT_EQ(Query("SELECT name, kind, state FROM freshet_catalog.connectors ORDER BY name"),
+            (Rows{"changes|sink|running", "totals|sink|running"}));
+  // A PLAIN sink refuses a query whose rows can change; UPSERT needs its key.
+  EXPECT_EQ(Exec("CREATE SINK p FROM g " + With("totals") + " FORMAT PLAIN ENCODE JSON"), "0A000");
+  EXPECT_EQ(Exec("CREATE SINK p FROM g " + With("totals") + " FORMAT UPSERT ENCODE JSON"), "42P16");
+}
+
+TEST_F(KafkaTest, SourceToPlainSinkEndToEnd) {
+  CreateTopic("in", 2);
+  CreateTopic("out", 2);
+  ASSERT_EQ(
+      Exec("CREATE SOURCE src (id int, amount int) " + With("in") + " FORMAT PLAIN ENCODE JSON"),
+      "");
+  ASSERT_EQ(Exec("CREATE SINK big AS SELECT id, amount * 2 AS doubled FROM src WHERE amount > 5 " +
+                 With("out") + " FORMAT PLAIN ENCODE JSON"),
+            "")
+      << last_.ToString();
+  for (int i = 1; i <= 20; i++) {
+    Produce("in", std::nullopt,
+            R"({"id": )" + std::to_string(i) + R"(, "amount": )" + std::to_string(i) + "}");
+  }
+  Flush("in");
+  Rows out = Consume("out", 15);
+  EXPECT_EQ(out.size(), 15u);
+  std::set<std::string> distinct(out.begin(), out.end());
+  EXPECT_EQ(distinct.size(), 15u);
+  EXPECT_TRUE(distinct.count(R"(NULL => {"id": 20, "doubled": 40})"));
 }
 
 TEST_F(KafkaTest, CreateRefusesWhatCannotWork) {
