@@ -23,7 +23,7 @@ using planner::TableDef;
 namespace {
 
 constexpr size_t kMaxBatchRecords = 16384;
-constexpr int kPollTimeoutMs = 50;
+constexpr int kPollTimeoutMs = 10;
 constexpr int64_t kSyncIntervalMicros = 1000000;       // WAL sync + group commit
 constexpr int64_t kMetadataIntervalMicros = 10000000;  // new partitions
 constexpr int64_t kMaxBackoffMicros = 10000000;

@@ -114,6 +114,11 @@ Result<std::unique_ptr<KafkaConsumer>> KafkaConsumer::Open(const KafkaClientOpti
   if (s.ok()) s = kafka_internal::Set(conf, "enable.auto.offset.store", "false");
   if (s.ok()) s = kafka_internal::Set(conf, "enable.partition.eof", "false");
   if (s.ok()) s = kafka_internal::Set(conf, "auto.offset.reset", "error");
+  // Low latency unless the user says otherwise: a broker answers a fetch after 10 ms at most
+  // instead of librdkafka's 500 ms wait for more data.
+  bool has_wait = false;
+  for (const auto& [k, v] : options.properties) has_wait |= k == "fetch.wait.max.ms";
+  if (s.ok() && !has_wait) s = kafka_internal::Set(conf, "fetch.wait.max.ms", "10");
   if (!s.ok()) {
     rd_kafka_conf_destroy(conf);
     return s;
