@@ -39,32 +39,16 @@ Result<KafkaSinkConfig> KafkaSinkConfig::FromDefinition(const TableDef& def) {
       "sink.progress.topic"};
   KafkaSinkConfig c;
   for (const auto& [key, value] : def.options) {
-    if (key == "properties.bootstrap.server" || key == "properties.bootstrap.servers") {
-      c.client.bootstrap_servers = value;
-    } else if (key.rfind("properties.", 0) == 0) {
-      c.client.properties.emplace_back(key.substr(11), value);
-    } else if (!kKnown.count(key) && key[0] != '_') {
+    if (!KafkaEndpoint::IsEndpointOption(key) && !kKnown.count(key) && key[0] != '_') {
       return Status::Error(sqlstate::kInvalidParameterValue,
                            "unrecognized option \"" + key + "\" for a sink with connector 'kafka'");
     }
   }
-  c.topic = def.Option("topic");
-  if (c.topic.empty()) return BadOption("topic", "a Kafka sink needs topic = '...'");
-  if (c.client.bootstrap_servers.empty()) {
-    return BadOption("properties.bootstrap.server",
-                     "a Kafka sink needs properties.bootstrap.server = 'host:port,...'");
-  }
-  std::string format = def.Option("format", "plain"), encode = def.Option("encode", "json");
-  if (format == "plain") {
-    c.format = Format::kPlain;
-  } else if (format == "upsert") {
-    c.format = Format::kUpsert;
-  } else if (format == "debezium") {
-    c.format = Format::kDebezium;
-  } else {
-    return Status::Error(sqlstate::kInvalidParameterValue,
-                         "FORMAT " + format + " is not supported (PLAIN, UPSERT and DEBEZIUM are)");
-  }
+  ASSIGN_OR_RETURN(KafkaEndpoint endpoint, KafkaEndpoint::FromDefinition(def));
+  c.client = std::move(endpoint.client);
+  c.topic = std::move(endpoint.topic);
+  const std::string format = def.Option("format", "plain"), encode = def.Option("encode", "json");
+  ASSIGN_OR_RETURN(c.format, ParseKafkaFormat(def));
   if (encode != "json") {
     return Status::Error(sqlstate::kInvalidParameterValue,
                          "a Kafka sink writes ENCODE JSON, not " + encode);

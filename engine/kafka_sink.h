@@ -7,6 +7,7 @@
 
 #include "common/status.h"
 #include "engine/connector.h"
+#include "engine/kafka_options.h"
 #include "ingest/kafka_consumer.h"
 #include "ingest/kafka_producer.h"
 #include "planner/catalog.h"
@@ -17,7 +18,7 @@ class Database;
 
 /// A Kafka sink's settings, from CREATE SINK's WITH and FORMAT options.
 struct KafkaSinkConfig {
-  enum class Format { kPlain, kUpsert, kDebezium };
+  using Format = KafkaFormat;
   ingest::KafkaClientOptions client;
   std::string topic;
   Format format = Format::kPlain;

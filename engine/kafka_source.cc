@@ -89,13 +89,8 @@ Result<KafkaSourceConfig> KafkaSourceConfig::FromDefinition(const TableDef& def)
                                                "watermark.idle_timeout"};
   KafkaSourceConfig c;
   for (const auto& [key, value] : def.options) {
-    if (key == "properties.bootstrap.server" || key == "properties.bootstrap.servers") {
-      c.client.bootstrap_servers = value;
-    } else if (key == "properties.group.id") {
-      c.group_id = value;
-    } else if (key.rfind("properties.", 0) == 0) {
-      c.client.properties.emplace_back(key.substr(11), value);
-    } else if (key.rfind("include.", 0) == 0) {
+    if (KafkaEndpoint::IsEndpointOption(key)) continue;
+    if (key.rfind("include.", 0) == 0) {
       if (!FindInclude(key.substr(8))) {
         return Status::Error(sqlstate::kInvalidParameterValue,
                              "INCLUDE " + key.substr(8) +
@@ -112,12 +107,10 @@ Result<KafkaSourceConfig> KafkaSourceConfig::FromDefinition(const TableDef& def)
                            "unrecognized option \"" + key + "\" for connector 'kafka'");
     }
   }
-  c.topic = def.Option("topic");
-  if (c.topic.empty()) return BadOption("topic", "a Kafka connector needs topic = '...'");
-  if (c.client.bootstrap_servers.empty()) {
-    return BadOption("properties.bootstrap.server",
-                     "a Kafka connector needs properties.bootstrap.server = 'host:port,...'");
-  }
+  ASSIGN_OR_RETURN(KafkaEndpoint endpoint, KafkaEndpoint::FromDefinition(def));
+  c.client = std::move(endpoint.client);
+  c.topic = std::move(endpoint.topic);
+  c.group_id = std::move(endpoint.group_id);
   if (c.group_id.empty()) c.group_id = "freshet-" + def.name;
   c.startup_mode = def.Option("scan.startup.mode", "earliest");
   if (c.startup_mode != "earliest" && c.startup_mode != "latest" && c.startup_mode != "timestamp") {
@@ -130,17 +123,8 @@ Result<KafkaSourceConfig> KafkaSourceConfig::FromDefinition(const TableDef& def)
     return BadOption("scan.startup.timestamp.millis",
                      "scan.startup.mode = 'timestamp' needs scan.startup.timestamp.millis");
   }
-  std::string format = def.Option("format", "plain"), encode = def.Option("encode", "json");
-  if (format == "plain") {
-    c.format = Format::kPlain;
-  } else if (format == "upsert") {
-    c.format = Format::kUpsert;
-  } else if (format == "debezium") {
-    c.format = Format::kDebezium;
-  } else {
-    return Status::Error(sqlstate::kInvalidParameterValue,
-                         "FORMAT " + format + " is not supported (PLAIN, UPSERT and DEBEZIUM are)");
-  }
+  const std::string format = def.Option("format", "plain"), encode = def.Option("encode", "json");
+  ASSIGN_OR_RETURN(c.format, ParseKafkaFormat(def));
   if (encode == "json") {
     c.encoding = ingest::RecordDecoder::Encoding::kJson;
   } else if (encode == "csv") {

@@ -12,6 +12,7 @@
 
 #include "common/status.h"
 #include "engine/connector.h"
+#include "engine/kafka_options.h"
 #include "engine/table_writer.h"
 #include "ingest/kafka_consumer.h"
 #include "ingest/record_decoder.h"
@@ -24,7 +25,7 @@ class Database;
 /// A Kafka connector's settings, read from a source's or table's WITH / FORMAT / INCLUDE
 /// options.
 struct KafkaSourceConfig {
-  enum class Format { kPlain, kUpsert, kDebezium };
+  using Format = KafkaFormat;
   ingest::KafkaClientOptions client;
   std::string topic;
   std::string group_id;
