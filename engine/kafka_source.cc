@@ -216,32 +216,33 @@ KafkaSource::KafkaSource(Database& db, std::shared_ptr<const TableDef> def,
                   return info;
                 }()),
       db_(db),
-      def_(std::move(def)),
-      config_(std::move(config)),
-      writer_(db.log()),
-      decoder_(
-          config_.encoding,
-          [&] {
-            std::vector<ingest::DecodedColumn> cols;
-            for (size_t i = 0; i < def_->columns.size(); i++) {
-              int c = static_cast<int>(i);
-              if (c == config_.partition_column || c == config_.offset_column ||
-                  c == config_.timestamp_column || c == config_.key_column ||
-                  c == config_.headers_column) {
-                continue;
-              }
-              cols.push_back({def_->columns[i].name, def_->columns[i].type, i});
-            }
-            return cols;
-          }(),
-          config_.csv) {
+      writer_(db.log()) {
+  Bind(std::move(def), std::move(config));
+}
+
+void KafkaSource::Bind(std::shared_ptr<const TableDef> def, KafkaSourceConfig config) {
+  def_ = std::move(def);
+  config_ = std::move(config);
+  UpdateInfo([&](ConnectorInfo& info) { info.name = def_->name; });
+  std::vector<ingest::DecodedColumn> cols;
+  for (size_t i = 0; i < def_->columns.size(); i++) {
+    int c = static_cast<int>(i);
+    if (c == config_.partition_column || c == config_.offset_column ||
+        c == config_.timestamp_column || c == config_.key_column || c == config_.headers_column) {
+      continue;
+    }
+    cols.push_back({def_->columns[i].name, def_->columns[i].type, i});
+  }
+  decoder_ =
+      std::make_unique<ingest::RecordDecoder>(config_.encoding, std::move(cols), config_.csv);
+  key_decoder_.reset();
   if (config_.format == KafkaSourceConfig::Format::kUpsert) {
-    std::vector<ingest::DecodedColumn> cols;
+    std::vector<ingest::DecodedColumn> key_cols;
     for (int c : def_->primary_key) {
-      cols.push_back({def_->columns[c].name, def_->columns[c].type, static_cast<size_t>(c)});
+      key_cols.push_back({def_->columns[c].name, def_->columns[c].type, static_cast<size_t>(c)});
     }
     key_decoder_ = std::make_unique<ingest::RecordDecoder>(ingest::RecordDecoder::Encoding::kJson,
-                                                           std::move(cols));
+                                                           std::move(key_cols));
   }
 }
 
@@ -377,11 +378,19 @@ Status KafkaSource::Ingest() {
 
 Status KafkaSource::WriteBatch() {
   std::shared_lock<StatementLock> lock(db_.statement_lock());
-  auto def = db_.catalog().Find(def_->name);
-  if (!def || def->id != def_->id) {
-    // Dropped (or replaced) while this batch was read: nothing is written, the thread ends.
+  std::shared_ptr<const TableDef> def;
+  for (const auto& d : db_.catalog().All()) {
+    if (d->id == def_->id) def = d;  // by id: a renamed table keeps its connector
+  }
+  if (!def) {
+    // Dropped while this batch was read: nothing is written, the thread ends.
     stop_ = true;
     return Status::OK();
+  }
+  if (def != def_) {
+    // ALTER TABLE changed the columns: decode by the new definition from now on.
+    ASSIGN_OR_RETURN(KafkaSourceConfig config, KafkaSourceConfig::FromDefinition(*def));
+    Bind(def, std::move(config));
   }
   WriteTransaction txn(db_);
   const bool is_source = def->kind == planner::RelationKind::kSource;
@@ -489,7 +498,7 @@ Status KafkaSource::ApplyRecord(WriteTransaction&, const TableDef& def, const Bu
   std::string_view arena(arena_);
   if (!m.has_value)
     return Status::Error(sqlstate::kNullValueNotAllowed, "a record without a value");
-  RETURN_IF_ERROR(decoder_.Decode(arena.substr(m.value_at, m.value_len), &row_));
+  RETURN_IF_ERROR(decoder_->Decode(arena.substr(m.value_at, m.value_len), &row_));
   if (config_.partition_column >= 0) row_[config_.partition_column] = Value::Int32(m.partition);
   if (config_.offset_column >= 0) row_[config_.offset_column] = Value::Int64(m.offset);
   if (config_.timestamp_column >= 0) {
@@ -561,7 +570,7 @@ Status KafkaSource::ApplyToTable(WriteTransaction& txn, const TableDef& def, con
       after_.assign(def.columns.size(), Value());
       ASSIGN_OR_RETURN(
           ingest::DebeziumChange change,
-          decoder_.DecodeDebezium(arena.substr(m.value_at, m.value_len), &before_, &after_));
+          decoder_->DecodeDebezium(arena.substr(m.value_at, m.value_len), &before_, &after_));
       if (change.op == 'd') return DeleteByKey(txn, def, before_);
       if (change.op == 'u' && change.has_before) {
         bool moved = false;

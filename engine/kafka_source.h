@@ -81,6 +81,8 @@ class KafkaSource : public Connector {
   /// Connects and ingests until stopped or failed.
   Status Ingest();
   Status Connect();
+  /// Decodes by `def` from now on (at start, and after ALTER TABLE changed it).
+  void Bind(std::shared_ptr<const planner::TableDef> def, KafkaSourceConfig config);
   /// Writes the buffered records (and the new offsets) in one transaction.
   Status WriteBatch();
   /// Applies one record inside `txn`; a record-level failure is returned for source_errors.
@@ -96,7 +98,7 @@ class KafkaSource : public Connector {
   std::shared_ptr<const planner::TableDef> def_;
   KafkaSourceConfig config_;
   TableWriter writer_;
-  ingest::RecordDecoder decoder_;
+  std::unique_ptr<ingest::RecordDecoder> decoder_;
   std::unique_ptr<ingest::RecordDecoder> key_decoder_;  // UPSERT: the key's primary key columns
   std::unique_ptr<ingest::KafkaConsumer> consumer_;
   int32_t kafka_partitions_ = 0;

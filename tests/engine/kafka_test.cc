@@ -243,6 +243,27 @@ TEST_F(KafkaTest, UpsertTableAppliesKeysAndTombstones) {
             "42P16");
 }
 
+TEST_F(KafkaTest, AlteredAndRenamedTablesKeepIngestingByTheirNewColumns) {
+  CreateTopic("acc", 1);
+  ASSERT_EQ(Exec("CREATE TABLE acc (id int PRIMARY KEY, a text, b int) " + With("acc") +
+                 " FORMAT UPSERT ENCODE JSON"),
+            "")
+      << last_.ToString();
+  Produce("acc", "1", R"({"id": 1, "a": "x", "b": 1, "c": 10})");
+  Flush("acc");
+  EXPECT_EQ(WaitFor("SELECT * FROM acc", {"1|x|1"}), (Rows{"1|x|1"}));
+  ASSERT_EQ(Exec("ALTER TABLE acc DROP COLUMN a"), "") << last_.ToString();
+  ASSERT_EQ(Exec("ALTER TABLE acc ADD COLUMN c int"), "") << last_.ToString();
+  ASSERT_EQ(Exec("ALTER TABLE acc RENAME TO accounts"), "") << last_.ToString();
+  Produce("acc", "2", R"({"id": 2, "a": "y", "b": 2, "c": 20})");
+  Produce("acc", "1", R"({"id": 1, "a": "x", "b": 3, "c": 30})");
+  Flush("acc");
+  Rows want = {"1|3|30", "2|2|20"};
+  EXPECT_EQ(WaitFor("SELECT * FROM accounts ORDER BY id", want), want);
+  EXPECT_EQ(Query("SELECT name, state FROM freshet_catalog.connectors"),
+            (Rows{"accounts|running"}));
+}
+
 TEST_F(KafkaTest, DebeziumTableFollowsCreatesUpdatesAndDeletes) {
   CreateTopic("pg.public.items", 1);
   ASSERT_EQ(Exec("CREATE TABLE items (id int PRIMARY KEY, label text, qty int) " +
