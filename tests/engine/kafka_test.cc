@@ -292,7 +292,7 @@ TEST_F(KafkaTest, DebeziumTableFollowsCreatesUpdatesAndDeletes) {
   EXPECT_EQ(Query("SELECT count(*) FROM freshet_catalog.source_errors"), (Rows{"1"}));
 }
 
-TEST_F(KafkaTest, ABrokerDownAndBackLosesNothing) {
+TEST_F(KafkaTest, BrokersDownAndBackAndLeaderChangesLoseNothing) {
   CreateTopic("ticks", 2);
   ASSERT_EQ(Exec("CREATE SOURCE ticks (v int) " + With("ticks") + " FORMAT PLAIN ENCODE JSON"), "")
       << last_.ToString();
@@ -307,6 +307,12 @@ TEST_F(KafkaTest, ABrokerDownAndBackLosesNothing) {
   for (int b = 1; b <= 3; b++) ASSERT_TRUE(cluster_->SetBrokerUp(b).ok());
   Flush("ticks");
   EXPECT_EQ(WaitFor("SELECT * FROM t", {"200|300"}), (Rows{"200|300"}));
+  // Leaders move: the connector follows them.
+  ASSERT_TRUE(cluster_->SetPartitionLeader("ticks", 0, 2).ok());
+  ASSERT_TRUE(cluster_->SetPartitionLeader("ticks", 1, 3).ok());
+  for (int i = 1; i <= 100; i++) Produce("ticks", std::nullopt, R"({"v": 3})");
+  Flush("ticks");
+  EXPECT_EQ(WaitFor("SELECT * FROM t", {"300|600"}), (Rows{"300|600"}));
 }
 
 TEST_F(KafkaTest, RecordsRetentionDeletedBeforeTheyWereReadAreRecordedNotSkippedSilently) {
