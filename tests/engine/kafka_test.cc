@@ -193,6 +193,32 @@ TEST_F(KafkaTest, RestartResumesExactlyOnceFromTheCommittedOffsets) {
   EXPECT_EQ(WaitFor("SELECT * FROM c", {"2510|12"}), (Rows{"2510|12"}));
 }
 
+TEST_F(KafkaTest, EventTimeWindowsCloseByWatermarkAndLateRecordsAreKept) {
+  CreateTopic("clicks_t", 1);
+  ASSERT_EQ(Exec("CREATE SOURCE ct (uid int, ts timestamp, WATERMARK FOR ts AS ts - INTERVAL "
+                 "'1 second') " +
+                 With("clicks_t") + " FORMAT PLAIN ENCODE JSON"),
+            "")
+      << last_.ToString();
+  ASSERT_EQ(Exec("CREATE MATERIALIZED VIEW w AS SELECT window_start, count(*) AS n FROM "
+                 "TUMBLE(ct, ts, INTERVAL '10 seconds') GROUP BY window_start EMIT ON WINDOW "
+                 "CLOSE"),
+            "")
+      << last_.ToString();
+  Produce("clicks_t", std::nullopt, R"({"uid": 1, "ts": "2024-01-01 00:00:01"})");
+  Produce("clicks_t", std::nullopt, R"({"uid": 2, "ts": "2024-01-01 00:00:03"})");
+  Produce("clicks_t", std::nullopt, R"({"uid": 1, "ts": "2024-01-01 00:00:25"})");
+  Flush("clicks_t");
+  EXPECT_EQ(WaitFor("SELECT * FROM w", {"2024-01-01 00:00:00|2"}), (Rows{"2024-01-01 00:00:00|2"}));
+  // Behind the watermark (00:00:24): recorded in late_rows, the closed window unchanged.
+  Produce("clicks_t", std::nullopt, R"({"uid": 3, "ts": "2024-01-01 00:00:02"})");
+  Flush("clicks_t");
+  EXPECT_EQ(WaitFor("SELECT source, event_time FROM freshet_catalog.late_rows",
+                    {"ct|2024-01-01 00:00:02"}),
+            (Rows{"ct|2024-01-01 00:00:02"}));
+  EXPECT_EQ(Query("SELECT * FROM w"), (Rows{"2024-01-01 00:00:00|2"}));
+}
+
 TEST_F(KafkaTest, CsvAndStartupModes) {
   CreateTopic("lines", 1);
   Produce("lines", std::nullopt, "1,alpha,\"x, y\"");
