@@ -300,6 +300,24 @@ Status KafkaConsumer::Commit(const std::map<int32_t, int64_t>& next_offsets) {
   return Status::OK();
 }
 
+Result<std::map<int32_t, int64_t>> KafkaConsumer::GroupCommitted(int32_t partitions,
+                                                                 int timeout_ms) {
+  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(partitions);
+  for (int32_t p = 0; p < partitions; p++) {
+    rd_kafka_topic_partition_list_add(list, impl_->topic.c_str(), p);
+  }
+  rd_kafka_resp_err_t err = rd_kafka_committed(impl_->rk, list, timeout_ms);
+  std::map<int32_t, int64_t> out;
+  for (int i = 0; i < list->cnt; i++) {
+    out[list->elems[i].partition] = list->elems[i].offset < 0 ? -1 : list->elems[i].offset;
+  }
+  rd_kafka_topic_partition_list_destroy(list);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return kafka_internal::FromError(err, "cannot read the group's committed offsets");
+  }
+  return out;
+}
+
 int64_t KafkaConsumer::CachedHighWatermark(int32_t partition) {
   int64_t low = -1, high = -1;
   if (rd_kafka_get_watermark_offsets(impl_->rk, impl_->topic.c_str(), partition, &low, &high) !=

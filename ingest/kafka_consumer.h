@@ -77,6 +77,9 @@ class KafkaConsumer {
   /// Commits `next_offsets` (per partition, the offset of the next record to read) to the
   /// group, asynchronously; failures show in LastError.
   Status Commit(const std::map<int32_t, int64_t>& next_offsets);
+  /// The offsets the consumer group has committed for `partitions` (-1 where none), as Kafka's
+  /// tools read them.
+  Result<std::map<int32_t, int64_t>> GroupCommitted(int32_t partitions, int timeout_ms);
   /// The high watermark of a partition as of the last fetch (no request), or -1 when unknown.
   int64_t CachedHighWatermark(int32_t partition);
   /// The newest transport error ("" when none since the last call), and clears it.
