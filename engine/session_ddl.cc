@@ -516,15 +516,16 @@ Status Session::HandleDrop(const parser::DropStatement& stmt, pgwire::ResultSink
       Write().AfterCommit([this, id] { return db_.DropViewState(id); });
     } else if (def.kind == RelationKind::kTable || def.kind == RelationKind::kSource) {
       Write().DiscardChanges(id);
-      if (IsKafkaConnector(def)) {
-        // Its offsets and errors go with it; its ingestion stops once the DROP commits.
-        RETURN_IF_ERROR(storage::ConnectorState::DeleteAll(Txn(), id));
-        Write().AfterCommit([this] {
-          db_.connectors().Reconcile();
-          return Status::OK();
-        });
-      }
+      // A connector's offsets and errors go with it.
+      if (IsKafkaConnector(def)) RETURN_IF_ERROR(storage::ConnectorState::DeleteAll(Txn(), id));
       Write().AfterCommit([this, id] { return db_.DropTopic(id); });
+    }
+    if (IsKafkaConnector(def)) {
+      // Its connector stops once the DROP commits.
+      Write().AfterCommit([this] {
+        db_.connectors().Reconcile();
+        return Status::OK();
+      });
     }
     return Status::OK();
   };

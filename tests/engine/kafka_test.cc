@@ -433,6 +433,8 @@ TEST_F(KafkaTest, UpsertAndDebeziumSinksDeliverEachChangeOnceAcrossRestarts) {
   EXPECT_EQ(changes[5], R"({"id": 4} => {"before": null, "after": {"id": 4, "v": 1}, "op": "c"})");
   EXPECT_EQ(Query("SELECT name, kind, state FROM freshet_catalog.connectors ORDER BY name"),
             (Rows{"changes|sink|running", "totals|sink|running"}));
+  ASSERT_EQ(Exec("DROP SINK changes"), "");
+  EXPECT_EQ(Query("SELECT name FROM freshet_catalog.connectors"), (Rows{"totals"}));
   // A PLAIN sink refuses a query whose rows can change; UPSERT needs its key.
   EXPECT_EQ(Exec("CREATE SINK p FROM g " + With("totals") + " FORMAT PLAIN ENCODE JSON"), "0A000");
   EXPECT_EQ(Exec("CREATE SINK p FROM g " + With("totals") + " FORMAT UPSERT ENCODE JSON"), "42P16");
