@@ -23,6 +23,8 @@ using planner::TableDef;
 namespace {
 
 constexpr size_t kMaxBatchRecords = 16384;
+constexpr size_t kMaxBatchBytes = 16 << 20;
+constexpr size_t kPollStep = 1024;
 constexpr int kPollTimeoutMs = 10;
 constexpr int64_t kSyncIntervalMicros = 1000000;       // WAL sync + group commit
 constexpr int64_t kMetadataIntervalMicros = 10000000;  // new partitions
@@ -329,26 +331,34 @@ Status KafkaSource::Ingest() {
     }
     batch_.clear();
     arena_.clear();
-    ASSIGN_OR_RETURN(size_t n, consumer_->Poll(kMaxBatchRecords, kPollTimeoutMs,
-                                               [&](const ingest::KafkaMessage& m) {
-                                                 Buffered b{};
-                                                 b.partition = m.partition;
-                                                 b.offset = m.offset;
-                                                 b.timestamp_ms = m.timestamp_ms;
-                                                 b.has_key = m.has_key;
-                                                 b.has_value = m.has_value;
-                                                 b.gap = m.offset_out_of_range;
-                                                 b.key_at = arena_.size();
-                                                 b.key_len = m.key.size();
-                                                 arena_.append(m.key);
-                                                 b.value_at = arena_.size();
-                                                 b.value_len = m.value.size();
-                                                 arena_.append(m.value);
-                                                 b.headers_at = arena_.size();
-                                                 b.headers_len = m.headers_json.size();
-                                                 arena_.append(m.headers_json);
-                                                 batch_.push_back(b);
-                                               }));
+    auto buffer = [&](const ingest::KafkaMessage& m) {
+      Buffered b{};
+      b.partition = m.partition;
+      b.offset = m.offset;
+      b.timestamp_ms = m.timestamp_ms;
+      b.has_key = m.has_key;
+      b.has_value = m.has_value;
+      b.gap = m.offset_out_of_range;
+      b.key_at = arena_.size();
+      b.key_len = m.key.size();
+      arena_.append(m.key);
+      b.value_at = arena_.size();
+      b.value_len = m.value.size();
+      arena_.append(m.value);
+      b.headers_at = arena_.size();
+      b.headers_len = m.headers_json.size();
+      arena_.append(m.headers_json);
+      batch_.push_back(b);
+    };
+    // A batch: what arrives within the poll timeout, up to kMaxBatchRecords records or
+    // kMaxBatchBytes bytes (polled in steps, so large records bound it too).
+    size_t n = 0;
+    for (int wait = kPollTimeoutMs; n < kMaxBatchRecords && arena_.size() < kMaxBatchBytes;
+         wait = 0) {
+      ASSIGN_OR_RETURN(size_t got, consumer_->Poll(kPollStep, wait, buffer));
+      n += got;
+      if (got < kPollStep) break;
+    }
     std::string transport = consumer_->TakeLastError();
     if (!transport.empty()) {
       if (transport != last_logged) {

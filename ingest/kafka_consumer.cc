@@ -116,9 +116,14 @@ Result<std::unique_ptr<KafkaConsumer>> KafkaConsumer::Open(const KafkaClientOpti
   if (s.ok()) s = kafka_internal::Set(conf, "auto.offset.reset", "error");
   // Low latency unless the user says otherwise: a broker answers a fetch after 10 ms at most
   // instead of librdkafka's 500 ms wait for more data.
-  bool has_wait = false;
-  for (const auto& [k, v] : options.properties) has_wait |= k == "fetch.wait.max.ms";
+  // And bounded memory: librdkafka prefetches up to 64 MB per partition by default.
+  bool has_wait = false, has_queue = false;
+  for (const auto& [k, v] : options.properties) {
+    has_wait |= k == "fetch.wait.max.ms";
+    has_queue |= k == "queued.max.messages.kbytes";
+  }
   if (s.ok() && !has_wait) s = kafka_internal::Set(conf, "fetch.wait.max.ms", "10");
+  if (s.ok() && !has_queue) s = kafka_internal::Set(conf, "queued.max.messages.kbytes", "8192");
   if (!s.ok()) {
     rd_kafka_conf_destroy(conf);
     return s;
