@@ -22,6 +22,9 @@ import time
 import psycopg2
 
 
+_children = []  # the mock cluster and the server: killed however the run ends
+
+
 def free_port():
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
@@ -56,6 +59,7 @@ def main():
          "--topic", f"bench:{parts}:1", "--topic", f"live:4:1", "--topic", f"out:{parts}:1",
          "--bootstrap-file", os.path.join(work, "bootstrap")],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _children.append(mock)
     wait_until(lambda: os.path.exists(os.path.join(work, "bootstrap")), 10)
     bootstrap = open(os.path.join(work, "bootstrap")).read().strip()
     data = os.path.join(work, "records.json")
@@ -76,6 +80,7 @@ def main():
     server = subprocess.Popen([os.path.join(args.build, "freshet"), "--data-dir",
                                os.path.join(work, "data"), "--port", str(port)],
                               stdout=log, stderr=log)
+    _children.append(server)
     conn = wait_until(lambda: _connect(port), 30, 0.1)
     conn.autocommit = True
     cur = conn.cursor()
@@ -102,6 +107,11 @@ def main():
         print(cur.fetchall())
         raise
     source_s = time.time() - t0
+    print(f"records: {n} JSON records ({os.path.getsize(data) // n} bytes each), "
+          f"{parts} partitions, mock cluster of 3 brokers on loopback", flush=True)
+    print(f"kcat consume (reference):        {kcat_n / kcat_s:12,.0f} records/s  ({kcat_s:.2f} s)")
+    print(f"Freshet source -> GROUP BY view: {n / source_s:12,.0f} records/s  ({source_s:.2f} s)"
+          f"  = {kcat_s / source_s:.2f}x kcat", flush=True)
 
     # Latency at a fixed rate.
     cur.execute("CREATE SOURCE live (id bigint) " + with_kafka("live") +
@@ -151,6 +161,8 @@ def main():
     lat = sorted(seen.values())
     p50 = lat[len(lat) // 2] * 1000 if lat else float("nan")
     p99 = lat[int(len(lat) * 0.99)] * 1000 if lat else float("nan")
+    print(f"latency at {args.rate:,}/s for {args.seconds:.0f} s: p50 {p50:.0f} ms, p99 {p99:.0f} ms "
+          f"({len(lat)} samples)", flush=True)
 
     # The transactional sink, then kcat producing the same records as the reference.
     t0 = time.time()
@@ -161,19 +173,12 @@ def main():
         cur.execute("SELECT records FROM freshet_catalog.connectors WHERE name = 'bench_out'")
         row = cur.fetchone()
         return row and row[0] >= n
-    wait_until(delivered, 600, 0.02)
+    wait_until(delivered, 300, 0.02)
     sink_s = time.time() - t0
     server.terminate()
     server.wait()
     mock.terminate()
 
-    print(f"records: {n} JSON records ({os.path.getsize(data) // n} bytes each), "
-          f"{parts} partitions, mock cluster of 3 brokers on loopback")
-    print(f"kcat consume (reference):        {kcat_n / kcat_s:12,.0f} records/s  ({kcat_s:.2f} s)")
-    print(f"Freshet source -> GROUP BY view: {n / source_s:12,.0f} records/s  ({source_s:.2f} s)"
-          f"  = {kcat_s / source_s:.2f}x kcat")
-    print(f"latency at {args.rate:,}/s for {args.seconds:.0f} s: p50 {p50:.0f} ms, p99 {p99:.0f} ms "
-          f"({len(lat)} samples)")
     print(f"kcat produce (reference):        {n / produce_s:12,.0f} records/s  ({produce_s:.2f} s)")
     print(f"Freshet transactional sink:      {n / sink_s:12,.0f} records/s  ({sink_s:.2f} s)"
           f"  = {produce_s / sink_s:.2f}x kcat")
@@ -187,4 +192,9 @@ def _connect(port):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    finally:
+        for p in _children:
+            if p.poll() is None:
+                p.kill()
