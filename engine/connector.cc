@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "common/exception_guard.h"
 
 namespace freshet::engine {
@@ -46,6 +48,21 @@ void Connector::SetState(const std::string& state, const std::string& error) {
   std::lock_guard<std::mutex> lock(info_mu_);
   info_.state = state;
   if (!error.empty()) info_.last_error = error;
+}
+
+int64_t Connector::RetryAfter(const Status& failure, int64_t backoff) {
+  std::string name;
+  {
+    std::lock_guard<std::mutex> lock(info_mu_);
+    info_.state = "retrying";
+    info_.last_error = failure.message();
+    info_.retries++;
+    name = info_.name;
+  }
+  spdlog::warn("connector {}: {} (retrying in {} ms)", name, failure.message(), backoff / 1000);
+  Sleep(backoff);
+  constexpr int64_t kMaxBackoffMicros = 10000000;
+  return std::min(backoff * 2, kMaxBackoffMicros);
 }
 
 void Connector::UpdateInfo(const std::function<void(ConnectorInfo&)>& f) {

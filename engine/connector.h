@@ -9,6 +9,8 @@
 #include <thread>
 #include <vector>
 
+#include "common/status.h"
+
 namespace freshet::engine {
 
 /// What a running connector reports (freshet_catalog.connectors and consumer_lag).
@@ -55,6 +57,10 @@ class Connector {
   /// Sleeps up to `micros` unless asked to stop.
   void Sleep(int64_t micros);
   void SetState(const std::string& state, const std::string& error);
+  /// After a failure: logs it, shows the connector as retrying with the reason, sleeps
+  /// `backoff` microseconds (unless asked to stop) and returns the next backoff (doubled, at
+  /// most 10 s).
+  int64_t RetryAfter(const Status& failure, int64_t backoff);
   /// Changes the report under its lock.
   void UpdateInfo(const std::function<void(ConnectorInfo&)>& f);
 

@@ -18,7 +18,6 @@ using planner::TableDef;
 
 namespace {
 
-constexpr int64_t kMaxBackoffMicros = 10000000;
 constexpr int kTxnTimeoutMs = 30000;
 
 Status BadOption(const std::string& key, const std::string& why) {
@@ -114,15 +113,8 @@ void KafkaSink::Run() {
       if (*n == 0) Sleep(50000);
     }
     if (stop_) break;
-    spdlog::warn("Kafka sink {}: {} (retrying in {} ms)", def_->name, s.message(), backoff / 1000);
-    UpdateInfo([&](ConnectorInfo& info) {
-      info.state = "retrying";
-      info.last_error = s.message();
-      info.retries++;
-    });
     producer_.reset();
-    Sleep(backoff);
-    backoff = std::min(backoff * 2, kMaxBackoffMicros);
+    backoff = RetryAfter(s, backoff);
   }
   SetState("stopped", "");
 }

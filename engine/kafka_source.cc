@@ -28,7 +28,6 @@ constexpr size_t kPollStep = 1024;
 constexpr int kPollTimeoutMs = 10;
 constexpr int64_t kSyncIntervalMicros = 1000000;       // WAL sync + group commit
 constexpr int64_t kMetadataIntervalMicros = 10000000;  // new partitions
-constexpr int64_t kMaxBackoffMicros = 10000000;
 constexpr int64_t kUnixEpochMicros = 946684800LL * 1000000;
 
 /// The metadata INCLUDE can add: its default column name and type.
@@ -259,16 +258,8 @@ void KafkaSource::Run() {
       backoff = 100000;
       continue;
     }
-    spdlog::warn("Kafka connector {}: {} (retrying in {} ms)", def_->name, s.message(),
-                 backoff / 1000);
-    UpdateInfo([&](ConnectorInfo& info) {
-      info.state = "retrying";
-      info.last_error = s.message();
-      info.retries++;
-    });
     consumer_.reset();
-    Sleep(backoff);
-    backoff = std::min(backoff * 2, kMaxBackoffMicros);
+    backoff = RetryAfter(s, backoff);
   }
   if (consumer_) SyncAndCommitGroup();
   SetState("stopped", "");
