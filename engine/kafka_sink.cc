@@ -196,22 +196,29 @@ Status KafkaSink::DeliverEpoch(uint64_t epoch, std::string_view entry) {
     std::optional<Row> before, after;
   };
   std::map<std::string, Net> by_key;
-  std::vector<std::string> plain;
-  RETURN_IF_ERROR(
+  if (config_.exactly_once) RETURN_IF_ERROR(producer_->BeginTransaction());
+  size_t records = 0;
+  auto produce = [&](std::optional<std::string_view> key,
+                     std::optional<std::string_view> value) -> Status {
+    records++;
+    return producer_->Produce(key, value);
+  };
+  // PLAIN records go out as they are decoded; keyed formats consolidate the epoch per key first.
+  Status s =
       executor::OutboxSinkOp::DecodeChanges(entry, types_, [&](int64_t weight, Row& row) -> Status {
         if (config_.format == KafkaSinkConfig::Format::kPlain) {
           if (weight < 0) {
             return Status::Error(sqlstate::kFeatureNotSupported,
                                  "a PLAIN Kafka sink received a retraction");
           }
-          std::string json;
-          AppendJsonObject(names_, row, &json);
-          for (int64_t i = 0; i < weight; i++) plain.push_back(json);
+          value_.clear();
+          AppendJsonObject(names_, row, &value_);
+          for (int64_t i = 0; i < weight; i++) RETURN_IF_ERROR(produce(std::nullopt, value_));
           return Status::OK();
         }
-        std::string key;
-        AppendJsonObject(names_, row, &key, config_.key_columns);
-        Net& net = by_key[key];
+        key_.clear();
+        AppendJsonObject(names_, row, &key_, config_.key_columns);
+        Net& net = by_key[key_];
         if (weight < 0) {
           if (net.after) {
             net.after.reset();  // inserted and deleted within the epoch
@@ -222,19 +229,7 @@ Status KafkaSink::DeliverEpoch(uint64_t epoch, std::string_view entry) {
           net.after = row;
         }
         return Status::OK();
-      }));
-  if (config_.exactly_once) RETURN_IF_ERROR(producer_->BeginTransaction());
-  size_t records = 0;
-  auto produce = [&](std::optional<std::string_view> key,
-                     std::optional<std::string_view> value) -> Status {
-    records++;
-    return producer_->Produce(key, value);
-  };
-  Status s;
-  for (const auto& json : plain) {
-    s = produce(std::nullopt, json);
-    if (!s.ok()) break;
-  }
+      });
   for (const auto& [key, net] : by_key) {
     if (!s.ok()) break;
     if (config_.format == KafkaSinkConfig::Format::kUpsert) {

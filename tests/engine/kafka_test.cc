@@ -438,6 +438,17 @@ TEST_F(KafkaTest, UpsertAndDebeziumSinksDeliverEachChangeOnceAcrossRestarts) {
   // A PLAIN sink refuses a query whose rows can change; UPSERT needs its key.
   EXPECT_EQ(Exec("CREATE SINK p FROM g " + With("totals") + " FORMAT PLAIN ENCODE JSON"), "0A000");
   EXPECT_EQ(Exec("CREATE SINK p FROM g " + With("totals") + " FORMAT UPSERT ENCODE JSON"), "42P16");
+  std::string bad = With("totals");
+  bad.insert(bad.size() - 1, ", primary_key = 'grp', sink.delivery = 'sometimes'");
+  EXPECT_EQ(Exec("CREATE SINK p FROM g " + bad + " FORMAT UPSERT ENCODE JSON"), "22023");
+  bad = With("totals");
+  bad.insert(bad.size() - 1, ", primary_key = 'nope'");
+  EXPECT_EQ(Exec("CREATE SINK p FROM g " + bad + " FORMAT UPSERT ENCODE JSON"), "42703");
+  EXPECT_EQ(Exec("CREATE SINK p FROM g " + with_totals + " FORMAT UPSERT ENCODE CSV"), "22023");
+  EXPECT_EQ(Exec("CREATE SINK p FROM g WITH (connector = 'kafka', topic = 'totals', colour = "
+                 "'red') FORMAT UPSERT ENCODE JSON"),
+            "22023");
+  EXPECT_EQ(Query("SELECT count(*) FROM freshet_catalog.connectors"), (Rows{"1"}));
 }
 
 TEST_F(KafkaTest, SourceToPlainSinkEndToEnd) {
