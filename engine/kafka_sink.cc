@@ -33,9 +33,8 @@ std::string Trim(std::string s) {
 }  // namespace
 
 Result<KafkaSinkConfig> KafkaSinkConfig::FromDefinition(const TableDef& def) {
-  static const std::set<std::string> kKnown = {
-      "connector",          "topic", "format", "encode", "primary_key", "sink.delivery",
-      "sink.progress.topic"};
+  static const std::set<std::string> kKnown = {"format", "encode", "primary_key", "sink.delivery",
+                                               "sink.progress.topic"};
   KafkaSinkConfig c;
   for (const auto& [key, value] : def.options) {
     if (!KafkaEndpoint::IsEndpointOption(key) && !kKnown.count(key) && key[0] != '_') {

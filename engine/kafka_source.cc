@@ -78,9 +78,8 @@ std::string RawText(std::string_view bytes) {
 bool IsKafkaConnector(const TableDef& def) { return def.Option("connector") == "kafka"; }
 
 Result<KafkaSourceConfig> KafkaSourceConfig::FromDefinition(const TableDef& def) {
-  static const std::set<std::string> kKnown = {"connector",
-                                               "topic",
-                                               "scan.startup.mode",
+  // Besides the endpoint's (KafkaEndpoint::IsEndpointOption):
+  static const std::set<std::string> kKnown = {"scan.startup.mode",
                                                "scan.startup.timestamp.millis",
                                                "format",
                                                "encode",
